@@ -1,0 +1,171 @@
+// Domain types shared by server, workstation and renderer (DESIGN.md §3, GLOSSARY.md).
+// Wire shapes: dates are ISO 8601 strings, Vietnamese text NFC.
+
+import type { Gender, IdKind } from './identity.js';
+
+export type { Gender, IdKind } from './identity.js';
+
+export type DossierKind = 'register' | 'update' | 'stop';
+/** Tình trạng: pending = Hồ sơ chờ duyệt, decided = Đã duyệt, expired = Quá hạn, tự động xoá */
+export type DossierStatus = 'pending' | 'decided' | 'expired';
+/** Trạng thái / Đánh giá hồ sơ */
+export type Outcome = 'valid' | 'invalid';
+export type Channel = 'portal' | 'ivan';
+export type SubmissionMethod = 'post' | 'counter';
+export type Role = 'officer' | 'supervisor' | 'admin';
+export type DecisionResult =
+  'account_issued' | 'code_not_found' | 'rejected' | 'details_updated' | 'account_stopped';
+export type AttachmentRole = 'photo' | 'idFront' | 'idBack' | `formPage${number}`;
+export type AttachmentMediaType = 'image/jpeg' | 'image/png' | 'application/pdf';
+
+export type Agency = {
+  code: string;
+  name: string;
+  parentCode: string | null;
+  address: string;
+  phone: string;
+};
+
+export type StaffUser = {
+  username: string;
+  displayName: string;
+  role: Role;
+  agencyCode: string;
+  agencyName: string;
+};
+
+export type Certificate = {
+  serial: string;
+  issuer: string;
+  validFrom: string; // YYYY-MM-DD
+  validTo: string; // YYYY-MM-DD
+};
+
+/** Section 2 of Mẫu 01: only what changes. */
+export type UpdateDetails = {
+  certificate?: Certificate | null;
+  email?: string | null;
+  mobile?: string | null;
+};
+
+/** Section 3 of Mẫu 01. */
+export type StopDetails = {
+  stopDate: string; // YYYY-MM-DD
+  reason: string;
+};
+
+export type Attachment = {
+  id: string;
+  role: AttachmentRole;
+  mediaType: AttachmentMediaType;
+  bytes: number;
+  sha256: string;
+};
+
+/** A downstream step of a decision and its state, shown on the dossier. */
+export type DownstreamStep = {
+  step: 'registry_check' | 'account' | 'sms' | 'email';
+  state: 'done' | 'failed' | 'queued' | 'delivered' | 'skipped';
+  detail?: string | null;
+  at: string;
+};
+
+/** The whole dossier (GET /api/v1/dossiers/:id). */
+export type Dossier = {
+  id: string;
+  dossierNumber: string;
+  kind: DossierKind;
+  agencyCode: string;
+  fullName: string;
+  bhxhCode: string;
+  idKind: IdKind | null;
+  idNumber: string | null;
+  dateOfBirth: string | null;
+  gender: Gender | null;
+  address: string;
+  contactPerson: string;
+  email: string | null;
+  mobile: string;
+  certificate: Certificate | null;
+  channel: Channel;
+  ivanName: string | null;
+  effectiveDate: string | null;
+  update: UpdateDetails | null;
+  stop: StopDetails | null;
+  submissionMethod: SubmissionMethod;
+  declaredAt: string;
+  receivedAt: string | null;
+  expiresAt: string | null;
+  status: DossierStatus;
+  outcome: Outcome | null;
+  reason: string | null;
+  reasonCodes: string[];
+  reviewer: string | null;
+  decidedAt: string | null;
+  accountResult: 'issued' | 'code_not_found' | null;
+  result: DecisionResult | null;
+  attachments: Attachment[];
+  steps: DownstreamStep[];
+  claim: { claimedBy: string; claimedUntil: string } | null;
+  version: number;
+  duplicates?: Array<{ id: string; dossierNumber: string; status: DossierStatus }>;
+};
+
+/** The list's columns (Hình 3): STT is the row's position. */
+export type DossierSummary = Pick<
+  Dossier,
+  | 'id'
+  | 'dossierNumber'
+  | 'receivedAt'
+  | 'declaredAt'
+  | 'bhxhCode'
+  | 'fullName'
+  | 'address'
+  | 'contactPerson'
+  | 'mobile'
+  | 'reviewer'
+  | 'decidedAt'
+  | 'status'
+  | 'outcome'
+  | 'kind'
+  | 'version'
+> & { agencyCode: string; claim?: { claimedBy: string; claimedUntil: string } | null };
+
+export type RejectionReason = { code: string; text: string; smsText: string };
+
+export type Change =
+  { seq: number; dossier: Dossier } | { seq: number; dossier: { id: string; deleted: true } };
+
+/** Vietnamese labels of the enumerations, as the seed's screens show them. */
+export const STATUS_LABEL: Readonly<Record<DossierStatus, string>> = {
+  pending: 'Hồ sơ chờ duyệt',
+  decided: 'Đã duyệt',
+  expired: 'Quá hạn, tự động xoá',
+};
+export const OUTCOME_LABEL: Readonly<Record<Outcome, string>> = {
+  valid: 'Hồ sơ hợp lệ',
+  invalid: 'Hồ sơ không hợp lệ',
+};
+export const KIND_LABEL: Readonly<Record<DossierKind, string>> = {
+  register: 'Đăng ký sử dụng',
+  update: 'Điều chỉnh thông tin',
+  stop: 'Ngừng sử dụng',
+};
+export const RESULT_LABEL: Readonly<Record<DecisionResult, string>> = {
+  account_issued: 'Đã cấp tài khoản, tin nhắn tài khoản và mật khẩu đã được xếp gửi',
+  code_not_found:
+    'Mã số BHXH không tồn tại trên Hệ thống HGD (hoặc họ tên không khớp): hướng dẫn cá nhân kê khai thủ tục cấp mã số BHXH (Tờ khai TK1-TS)',
+  rejected: 'Đã từ chối duyệt, tin nhắn thông báo kèm lý do đã được xếp gửi',
+  details_updated: 'Cập nhật thông tin đăng ký thành công',
+  account_stopped: 'Đã ngừng tài khoản giao dịch điện tử',
+};
+
+/** `NNNNN.GD/YYYY/AGENCY` */
+export const DOSSIER_NUMBER_PATTERN = /^(\d{5})\.GD\/(\d{4})\/([0-9A-Za-z]{1,10})$/u;
+
+export function formatDossierNumber(sequence: number, year: number, agencyCode: string): string {
+  return `${String(sequence).padStart(5, '0')}.GD/${year}/${agencyCode}`;
+}
+
+/** The 10-day window between declaring online and bringing the paper (Appendix 01). */
+export const EXPIRY_DAYS = 10;

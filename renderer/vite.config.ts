@@ -1,0 +1,19 @@
+// Vite builds the renderer (React + Ant Design, Vietnamese locale) into dist/renderer, served by the
+// Electron custom protocol in production and by the local HTTP host in development and tests.
+import react from '@vitejs/plugin-react';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export default defineConfig({
+  root: here,
+  base: './',
+  plugins: [react()],
+  build: {
+    outDir: path.resolve(here, '..', 'dist', 'renderer'),
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 4000,
+  },
+});

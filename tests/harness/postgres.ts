@@ -1,0 +1,127 @@
+// A throw-away PostgreSQL 15 cluster for tests and benchmarks: initdb in a temp folder, start on a
+// free loopback port, tear down. initdb refuses root, so as root the cluster runs as `postgres`.
+
+import { execFile as execFileCb, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const execFile = promisify(execFileCb);
+
+export const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
+
+export type PostgresCluster = {
+  /** postgres://postgres@127.0.0.1:PORT/postgres */
+  url: string;
+  port: number;
+  dataDir: string;
+  /** URL of another database in the cluster (created by createDatabase). */
+  urlFor(database: string): string;
+  createDatabase(name: string): Promise<string>;
+  stop(): Promise<void>;
+};
+
+export function postgresAvailable(): boolean {
+  return existsSync(path.join(PG_BIN, 'initdb')) && existsSync(path.join(PG_BIN, 'pg_ctl'));
+}
+
+export async function freePort(): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function postgresUser(): { uid: number; gid: number } | null {
+  if (process.getuid?.() !== 0) return null;
+  const id = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+  const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
+  if (id.status !== 0) throw new Error('Running as root but there is no postgres user to run the cluster as');
+  return { uid: Number(id.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+async function run(bin: string, args: string[], asUser: boolean): Promise<void> {
+  const full = path.join(PG_BIN, bin);
+  if (asUser)
+    await execFile('runuser', ['-u', 'postgres', '--', full, ...args], {
+      env: { ...process.env, LC_ALL: 'C.UTF-8' },
+    });
+  else await execFile(full, args, { env: { ...process.env, LC_ALL: 'C.UTF-8' } });
+}
+
+export type StartOptions = {
+  /** extra `-c name=value` settings */
+  settings?: Record<string, string | number>;
+};
+
+export async function startPostgres(options: StartOptions = {}): Promise<PostgresCluster> {
+  if (!postgresAvailable()) throw new Error(`PostgreSQL binaries not found in ${PG_BIN}`);
+  const owner = postgresUser();
+  const base = mkdtempSync(path.join(os.tmpdir(), 'pg-test-'));
+  const dataDir = path.join(base, 'data');
+  if (owner) {
+    chownSync(base, owner.uid, owner.gid);
+    chmodSync(base, 0o700);
+  }
+  await run(
+    'initdb',
+    ['-D', dataDir, '--no-sync', '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8'],
+    owner !== null,
+  );
+  const port = await freePort();
+  const settings: Record<string, string | number> = {
+    listen_addresses: '127.0.0.1',
+    port,
+    unix_socket_directories: base,
+    fsync: 'off',
+    synchronous_commit: 'off',
+    full_page_writes: 'off',
+    max_connections: 200,
+    shared_buffers: '256MB',
+    ...options.settings,
+  };
+  const pgOptions = Object.entries(settings)
+    .map(([k, v]) => `-c ${k}=${v}`)
+    .join(' ');
+  await run(
+    'pg_ctl',
+    ['-D', dataDir, '-o', pgOptions, '-l', path.join(base, 'server.log'), '-w', '-t', '60', 'start'],
+    owner !== null,
+  );
+  const urlFor = (db: string): string => `postgres://postgres@127.0.0.1:${port}/${db}`;
+  let stopped = false;
+  return {
+    url: urlFor('postgres'),
+    port,
+    dataDir,
+    urlFor,
+    async createDatabase(name: string): Promise<string> {
+      if (!/^[a-z_][a-z0-9_]*$/u.test(name)) throw new Error(`bad database name ${name}`);
+      await execFile(path.join(PG_BIN, 'psql'), [
+        urlFor('postgres'),
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-c',
+        `CREATE DATABASE ${name}`,
+      ]);
+      return urlFor(name);
+    },
+    async stop(): Promise<void> {
+      if (stopped) return;
+      stopped = true;
+      try {
+        await run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop'], owner !== null);
+      } finally {
+        rmSync(base, { recursive: true, force: true });
+      }
+    },
+  };
+}
