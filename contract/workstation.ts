@@ -1,0 +1,251 @@
+// The typed workstation API (DESIGN.md §2, STYLE.md §2): one map of `domain.verb` methods, each with one
+// JSON input object and a result as a value. The renderer calls it through `window.workstation` (Electron
+// preload, contextBridge) or the local HTTP host (development, browser tests); both transports go
+// through one dispatcher that validates every input with the schemas below.
+
+import { z } from 'zod';
+import type {
+  Agency,
+  DecisionResult,
+  Dossier,
+  DossierStatus,
+  DossierSummary,
+  Outcome,
+  RejectionReason,
+  StaffUser,
+} from './domain.js';
+
+/** Errors cross the transport as values, never as thrown exceptions. */
+export type WsError = {
+  code: string;
+  /** Vietnamese sentence for the officer. */
+  message: string;
+  fields?: Record<string, string>;
+  /** 409 on a decision: the dossier as the service has it now. */
+  dossier?: Dossier;
+};
+export type WsResult<T> = { ok: true; value: T } | { ok: false; error: WsError };
+
+// ---------------------------------------------------------------- input schemas (checked at the boundary)
+
+const empty = z.object({}).strict();
+const id = z.object({ id: z.string().min(1).max(64) }).strict();
+
+export const SortField = z.enum([
+  'receivedAt',
+  'dossierNumber',
+  'bhxhCode',
+  'fullName',
+  'address',
+  'contactPerson',
+  'mobile',
+  'reviewer',
+  'decidedAt',
+  'outcome',
+]);
+export type SortField = z.infer<typeof SortField>;
+
+export const DossierFilter = z
+  .object({
+    dossierNumber: z.string().max(40).optional(),
+    bhxhCode: z.string().max(10).optional(),
+    /** Họ và tên: diacritic-insensitive, đ = d. */
+    name: z.string().max(200).optional(),
+    /** YYYY-MM-DD, on receivedAt (declaredAt when not yet received). */
+    from: z.string().max(10).optional(),
+    to: z.string().max(10).optional(),
+    status: z.enum(['pending', 'decided', 'expired']).optional(),
+    outcome: z.enum(['valid', 'invalid']).optional(),
+  })
+  .strict();
+export type DossierFilter = z.infer<typeof DossierFilter>;
+
+export const Inputs = {
+  'app.info': empty,
+  'agencies.list': empty,
+  'session.current': empty,
+  'session.captcha': empty,
+  'session.signIn': z
+    .object({
+      agencyCode: z.string().min(1).max(10),
+      username: z.string().min(1).max(64),
+      password: z.string().min(1).max(256),
+      captchaId: z.string().max(128).optional(),
+      captchaAnswer: z.string().max(32).optional(),
+    })
+    .strict(),
+  'session.signOut': empty,
+  'dossiers.list': z
+    .object({
+      filter: DossierFilter.default({}),
+      sort: z
+        .object({ field: SortField, order: z.enum(['asc', 'desc']) })
+        .strict()
+        .default({ field: 'receivedAt', order: 'desc' }),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(5000).default(200),
+    })
+    .strict(),
+  'dossiers.open': id,
+  'dossiers.close': id,
+  'attachments.get': id,
+  'reasons.list': empty,
+  'decisions.record': z
+    .object({
+      dossierId: z.string().min(1).max(64),
+      outcome: z.enum(['valid', 'invalid']),
+      reasonCodes: z.array(z.string().max(32)).max(20).default([]),
+      reason: z.string().max(2000).default(''),
+      confirmUpdate: z.boolean().optional(),
+    })
+    .strict(),
+  'sync.status': empty,
+  'sync.now': empty,
+  'sync.items': empty,
+  'sync.retry': id,
+  'sync.dismiss': id,
+} as const;
+
+export type Method = keyof typeof Inputs;
+export type Input<M extends Method> = z.input<(typeof Inputs)[M]>;
+export type ParsedInput<M extends Method> = z.output<(typeof Inputs)[M]>;
+
+// ---------------------------------------------------------------- values
+
+export type SessionInfo = {
+  user: StaffUser;
+  /** Signed in from the cached credential, without the service. */
+  offline: boolean;
+  signedInAt: string;
+};
+
+/** One row of the list: the seed's columns plus what this workstation knows locally. */
+export type DossierRow = DossierSummary & {
+  /** A decision of this workstation not yet accepted by the service. */
+  localState: OutboxState | null;
+};
+
+export type DossierList = { total: number; offset: number; rows: DossierRow[] };
+
+export type DossierView = {
+  dossier: Dossier;
+  /** Other dossiers of the same Mã số BHXH (the seed's 00077/00078). */
+  sameCode: DossierSummary[];
+  /** The latest decision of this workstation on the dossier, if any. */
+  decision: OutboxItem | null;
+  agencyName: string | null;
+  agencyAddress: string | null;
+  agencyPhone: string | null;
+  claim: { claimedBy: string; claimedUntil: string } | null;
+};
+
+export type OutboxState =
+  /** waiting to be sent (or retrying after a network failure) */
+  | 'queued'
+  /** accepted by the service; `result` says what it concluded */
+  | 'synced'
+  /** someone else decided or changed the dossier first: the officer must decide again */
+  | 'conflict'
+  /** the dossier expired before the decision arrived */
+  | 'expired'
+  /** refused by the service for another reason (the officer can retry or dismiss) */
+  | 'failed'
+  /** the officer dismissed it, or decided again after a conflict */
+  | 'dismissed';
+
+export type OutboxItem = {
+  id: string;
+  dossierId: string;
+  dossierNumber: string;
+  fullName: string;
+  outcome: Outcome;
+  reasonCodes: string[];
+  reason: string;
+  confirmUpdate: boolean;
+  baseVersion: number;
+  username: string;
+  state: OutboxState;
+  attempts: number;
+  lastError: string | null;
+  result: DecisionResult | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type DecisionOutcome = {
+  item: OutboxItem;
+  /** The service accepted it before `decisions.record` returned. */
+  synced: boolean;
+};
+
+export type SyncStatus = {
+  online: boolean;
+  queued: number;
+  failed: number;
+  conflicts: number;
+  /** Queued decisions of other officers, waiting for them to sign in. */
+  waitingForOthers: number;
+  lastSyncAt: string | null;
+  lastError: string | null;
+  syncing: boolean;
+  dossiers: number;
+  /** The service no longer accepts this session: sign in again. */
+  needsSignIn: boolean;
+};
+
+export type AppInfo = {
+  version: string;
+  deviceId: string;
+  serviceUrl: string;
+  transport: 'electron' | 'http';
+};
+
+export type AttachmentData = { id: string; mediaType: string; dataUrl: string };
+
+export type Outputs = {
+  'app.info': AppInfo;
+  'agencies.list': Agency[];
+  'session.current': SessionInfo | null;
+  'session.captcha': { captchaId: string; svg: string };
+  'session.signIn': SessionInfo;
+  'session.signOut': null;
+  'dossiers.list': DossierList;
+  'dossiers.open': DossierView;
+  'dossiers.close': null;
+  'attachments.get': AttachmentData;
+  'reasons.list': RejectionReason[];
+  'decisions.record': DecisionOutcome;
+  'sync.status': SyncStatus;
+  'sync.now': SyncStatus;
+  'sync.items': OutboxItem[];
+  'sync.retry': OutboxItem;
+  'sync.dismiss': OutboxItem;
+};
+
+/** The API as the renderer sees it. */
+export type WorkstationApi = {
+  call<M extends Method>(method: M, input: Input<M>): Promise<WsResult<Outputs[M]>>;
+  /** Subscribe to events; returns the unsubscribe function. */
+  on(listener: (event: WsEvent) => void): () => void;
+};
+
+/** Handlers as the services implement them (inputs already validated). */
+export type Handlers = {
+  [M in Method]: (input: ParsedInput<M>) => Promise<Outputs[M]>;
+};
+
+// ---------------------------------------------------------------- events (services → renderer)
+
+export type WsEvent =
+  | { type: 'sync.status'; status: SyncStatus }
+  | { type: 'dossiers.changed'; count: number }
+  | { type: 'session.changed'; session: SessionInfo | null }
+  | { type: 'decision.updated'; item: OutboxItem };
+
+export const METHODS = Object.keys(Inputs) as Method[];
+
+export function isMethod(name: string): name is Method {
+  return Object.prototype.hasOwnProperty.call(Inputs, name);
+}
+
+export type { DossierStatus };

@@ -1,0 +1,744 @@
+// The workstation's local store: an encrypted SQLite file (better-sqlite3-multiple-ciphers, WAL) with the
+// agency's dossiers, the durable outbox of decisions, sync state, caches for offline work and an audit
+// trail of what this workstation did. Recording a decision writes the local change and its outbox entry
+// in one transaction (DESIGN.md §4), so it survives a crash the moment the call returns.
+
+import Sqlite from 'better-sqlite3-multiple-ciphers';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type {
+  Agency,
+  DecisionRequest,
+  DecisionResult,
+  Dossier,
+  DossierSummary,
+  RejectionReason,
+  StaffUser,
+} from '../../../contract/index.js';
+import { foldVietnamese } from '../../../contract/text.js';
+import type {
+  DossierFilter,
+  DossierList,
+  DossierRow,
+  OutboxItem,
+  OutboxState,
+  SortField,
+} from '../../../contract/workstation.js';
+import { migrate } from './migrations.js';
+
+export type StoreOptions = {
+  file: string;
+  /** 32-byte key; the file is unreadable without it. */
+  key: Buffer;
+  now?: () => Date;
+};
+
+type DossierDbRow = {
+  id: string;
+  dossier_number: string;
+  agency_code: string;
+  kind: string;
+  received_at: string | null;
+  declared_at: string;
+  bhxh_code: string;
+  full_name: string;
+  address: string;
+  contact_person: string;
+  mobile: string;
+  reviewer: string | null;
+  decided_at: string | null;
+  status: string;
+  outcome: string | null;
+  version: number;
+  data: string;
+  pending_decision: string | null;
+  local_state?: string | null;
+};
+
+type OutboxDbRow = {
+  id: string;
+  seq: number;
+  dossier_id: string;
+  username: string;
+  agency_code: string;
+  payload: string;
+  state: OutboxState;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  result: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+export type StoredCredential = {
+  salt: Buffer;
+  hash: Buffer;
+  user: StaffUser;
+  lastOnlineAt: string;
+};
+
+const SORT_COLUMNS: Readonly<Record<SortField, string>> = {
+  receivedAt: 'list_at',
+  dossierNumber: 'dossier_number',
+  bhxhCode: 'bhxh_code',
+  fullName: 'name_folded',
+  address: 'address',
+  contactPerson: 'contact_person',
+  mobile: 'mobile',
+  reviewer: 'reviewer',
+  decidedAt: 'decided_at',
+  outcome: 'outcome',
+};
+
+/** The FTS5 query for a name: the folded words as one phrase, the last word as a prefix. */
+export function nameMatchQuery(name: string): string | null {
+  const words = foldVietnamese(name)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+  if (words.length === 0) return null;
+  return `"${words.join(' ')}"*`;
+}
+
+function summaryOf(row: DossierDbRow): DossierSummary {
+  const data = JSON.parse(row.data) as Dossier;
+  return {
+    id: row.id,
+    dossierNumber: row.dossier_number,
+    agencyCode: row.agency_code,
+    kind: row.kind as Dossier['kind'],
+    receivedAt: row.received_at,
+    declaredAt: row.declared_at,
+    bhxhCode: row.bhxh_code,
+    fullName: row.full_name,
+    address: row.address,
+    contactPerson: row.contact_person,
+    mobile: row.mobile,
+    reviewer: row.reviewer,
+    decidedAt: row.decided_at,
+    status: row.status as Dossier['status'],
+    outcome: row.outcome as Dossier['outcome'],
+    version: row.version,
+    claim: data.claim ?? null,
+  };
+}
+
+export class LocalStore {
+  readonly db: Sqlite.Database;
+  private readonly now: () => Date;
+
+  constructor(options: StoreOptions) {
+    this.now = options.now ?? (() => new Date());
+    mkdirSync(path.dirname(options.file), { recursive: true, mode: 0o700 });
+    this.db = new Sqlite(options.file);
+    if (options.key.length !== 32) throw new Error('Khoá kho dữ liệu phải dài 32 byte.');
+    // The key pragma must come first: every later read checks it (SQLITE_NOTADB when wrong).
+    this.db.pragma(`hexkey='${options.key.toString('hex')}'`);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('foreign_keys = ON');
+    migrate(this.db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private iso(): string {
+    return this.now().toISOString();
+  }
+
+  // ------------------------------------------------------------ state, audit
+
+  getState(key: string): string | null {
+    const row = this.db.prepare('SELECT value FROM sync_state WHERE key = ?').get(key) as
+      { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  setState(key: string, value: string): void {
+    this.db
+      .prepare(
+        'INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, value);
+  }
+
+  deviceId(): string {
+    let id = this.getState('deviceId');
+    if (!id) {
+      id = `ws-${randomUUID()}`;
+      this.setState('deviceId', id);
+    }
+    return id;
+  }
+
+  audit(action: string, username: string | null, dossierId: string | null = null, detail?: string): void {
+    this.db
+      .prepare('INSERT INTO audit (at, username, action, dossier_id, detail) VALUES (?, ?, ?, ?, ?)')
+      .run(this.iso(), username, action, dossierId, detail ?? null);
+  }
+
+  auditTrail(
+    limit = 100,
+  ): Array<{ at: string; username: string | null; action: string; dossierId: string | null }> {
+    return (
+      this.db
+        .prepare('SELECT at, username, action, dossier_id FROM audit ORDER BY id DESC LIMIT ?')
+        .all(limit) as Array<{
+        at: string;
+        username: string | null;
+        action: string;
+        dossier_id: string | null;
+      }>
+    ).map((r) => ({ at: r.at, username: r.username, action: r.action, dossierId: r.dossier_id }));
+  }
+
+  // ------------------------------------------------------------ dossiers
+
+  private readonly upsertStmt = (): Sqlite.Statement =>
+    this.db.prepare(`
+    INSERT INTO dossiers (id, dossier_number, agency_code, kind, list_at, received_at, declared_at, bhxh_code,
+      full_name, name_folded, address, contact_person, mobile, reviewer, decided_at, status, outcome, version,
+      data, updated_at)
+    VALUES (@id, @dossierNumber, @agencyCode, @kind, @listAt, @receivedAt, @declaredAt, @bhxhCode, @fullName,
+      @nameFolded, @address, @contactPerson, @mobile, @reviewer, @decidedAt, @status, @outcome, @version,
+      @data, @updatedAt)
+    ON CONFLICT(id) DO UPDATE SET
+      dossier_number = excluded.dossier_number, agency_code = excluded.agency_code, kind = excluded.kind,
+      list_at = excluded.list_at, received_at = excluded.received_at, declared_at = excluded.declared_at,
+      bhxh_code = excluded.bhxh_code, full_name = excluded.full_name, name_folded = excluded.name_folded,
+      address = excluded.address, contact_person = excluded.contact_person, mobile = excluded.mobile,
+      -- a decision of this workstation still waiting to sync keeps showing until the service answers
+      reviewer = CASE WHEN pending_decision IS NULL THEN excluded.reviewer ELSE reviewer END,
+      decided_at = CASE WHEN pending_decision IS NULL THEN excluded.decided_at ELSE decided_at END,
+      status = CASE WHEN pending_decision IS NULL THEN excluded.status ELSE status END,
+      outcome = CASE WHEN pending_decision IS NULL THEN excluded.outcome ELSE outcome END,
+      version = excluded.version, data = excluded.data, updated_at = excluded.updated_at
+    WHERE excluded.version >= dossiers.version
+    RETURNING rid`);
+
+  private statements: Partial<Record<string, Sqlite.Statement>> = {};
+  private stmt(name: string, make: () => Sqlite.Statement): Sqlite.Statement {
+    let s = this.statements[name];
+    if (!s) {
+      s = make();
+      this.statements[name] = s;
+    }
+    return s;
+  }
+
+  /** Apply dossiers from the service (change feed, decision answers), newest version wins. */
+  applyDossiers(dossiers: readonly Dossier[], deletedIds: readonly string[] = []): void {
+    const upsert = this.stmt('upsert', this.upsertStmt);
+    const ftsDel = this.stmt('ftsDel', () => this.db.prepare('DELETE FROM dossier_names WHERE rowid = ?'));
+    const ftsIns = this.stmt('ftsIns', () =>
+      this.db.prepare('INSERT INTO dossier_names (rowid, name) VALUES (?, ?)'),
+    );
+    const ridOf = this.stmt('ridOf', () =>
+      this.db.prepare('SELECT rid, pending_decision FROM dossiers WHERE id = ?'),
+    );
+    const del = this.stmt('del', () => this.db.prepare('DELETE FROM dossiers WHERE rid = ?'));
+    const updatedAt = this.iso();
+    for (const d of dossiers) {
+      const nameFolded = foldVietnamese(d.fullName);
+      const row = upsert.get({
+        id: d.id,
+        dossierNumber: d.dossierNumber,
+        agencyCode: d.agencyCode,
+        kind: d.kind,
+        listAt: d.receivedAt ?? d.declaredAt,
+        receivedAt: d.receivedAt,
+        declaredAt: d.declaredAt,
+        bhxhCode: d.bhxhCode,
+        fullName: d.fullName,
+        nameFolded,
+        address: d.address,
+        contactPerson: d.contactPerson,
+        mobile: d.mobile,
+        reviewer: d.reviewer,
+        decidedAt: d.decidedAt,
+        status: d.status,
+        outcome: d.outcome,
+        version: d.version,
+        data: JSON.stringify(d),
+        updatedAt,
+      }) as { rid: number } | undefined;
+      if (row) {
+        ftsDel.run(row.rid);
+        ftsIns.run(row.rid, nameFolded);
+      }
+    }
+    for (const id of deletedIds) {
+      const row = ridOf.get(id) as { rid: number; pending_decision: string | null } | undefined;
+      // A tombstone (expiry) never removes a dossier with a queued decision: the push will answer 410.
+      if (!row || row.pending_decision) continue;
+      ftsDel.run(row.rid);
+      del.run(row.rid);
+      this.db.prepare('DELETE FROM attachments WHERE dossier_id = ?').run(id);
+    }
+  }
+
+  /** One page of the change feed applied with its sequence number in one transaction. */
+  applyChangePage(
+    dossiers: readonly Dossier[],
+    deletedIds: readonly string[],
+    seqKey: string,
+    lastSeq: number,
+  ): void {
+    this.db.transaction(() => {
+      this.applyDossiers(dossiers, deletedIds);
+      this.setState(seqKey, String(lastSeq));
+    })();
+  }
+
+  getDossier(id: string): Dossier | null {
+    const row = this.db.prepare('SELECT * FROM dossiers WHERE id = ?').get(id) as DossierDbRow | undefined;
+    if (!row) return null;
+    const data = JSON.parse(row.data) as Dossier;
+    // The list columns may carry this workstation's pending decision; the detail shows the same.
+    return {
+      ...data,
+      status: row.status as Dossier['status'],
+      outcome: row.outcome as Dossier['outcome'],
+      reviewer: row.reviewer,
+      decidedAt: row.decided_at,
+    };
+  }
+
+  countDossiers(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM dossiers').get() as { n: number }).n;
+  }
+
+  /** The list (Hình 3) and Tra cứu (Hình 4): filtered, sorted, paged; scoped to the given agencies. */
+  listDossiers(
+    filter: DossierFilter,
+    sort: { field: SortField; order: 'asc' | 'desc' },
+    offset: number,
+    limit: number,
+    agencyScope: readonly string[] | null,
+  ): DossierList {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (agencyScope) {
+      where.push(`d.agency_code IN (${agencyScope.map((_, i) => `@a${i}`).join(',') || "''"})`);
+      agencyScope.forEach((a, i) => (params[`a${i}`] = a));
+    }
+    if (filter.dossierNumber?.trim()) {
+      where.push("d.dossier_number LIKE @num ESCAPE '\\'");
+      params.num = `%${filter.dossierNumber.trim().replace(/[\\%_]/gu, (c) => `\\${c}`)}%`;
+    }
+    if (filter.bhxhCode?.trim()) {
+      where.push('d.bhxh_code LIKE @code');
+      params.code = `${filter.bhxhCode.trim().replace(/[^0-9]/gu, '')}%`;
+    }
+    if (filter.name?.trim()) {
+      const match = nameMatchQuery(filter.name);
+      if (match) {
+        where.push('d.rid IN (SELECT rowid FROM dossier_names WHERE dossier_names MATCH @name)');
+        params.name = match;
+      }
+    }
+    // Dates are compared on the local (Asia/Ho_Chi_Minh) calendar day of the ISO timestamp.
+    if (filter.from) {
+      where.push("substr(datetime(d.list_at, '+7 hours'), 1, 10) >= @from");
+      params.from = filter.from;
+    }
+    if (filter.to) {
+      where.push("substr(datetime(d.list_at, '+7 hours'), 1, 10) <= @to");
+      params.to = filter.to;
+    }
+    if (filter.status) {
+      where.push('d.status = @status');
+      params.status = filter.status;
+    }
+    if (filter.outcome) {
+      where.push('d.outcome = @outcome');
+      params.outcome = filter.outcome;
+    }
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const column = SORT_COLUMNS[sort.field];
+    const dir = sort.order === 'asc' ? 'ASC' : 'DESC';
+    const total = (
+      this.db.prepare(`SELECT count(*) AS n FROM dossiers d ${whereSql}`).get(params) as { n: number }
+    ).n;
+    const rows = this.db
+      .prepare(
+        `SELECT d.*, (SELECT o.state FROM outbox o WHERE o.dossier_id = d.id AND o.state NOT IN ('synced','dismissed')
+           ORDER BY o.seq DESC LIMIT 1) AS local_state
+         FROM dossiers d ${whereSql}
+         ORDER BY d.${column} ${dir} NULLS LAST, d.dossier_number ${dir} LIMIT @limit OFFSET @offset`,
+      )
+      .all({ ...params, limit, offset }) as DossierDbRow[];
+    return {
+      total,
+      offset,
+      rows: rows.map((r): DossierRow => ({
+        ...summaryOf(r),
+        localState: (r.local_state as OutboxState) ?? null,
+      })),
+    };
+  }
+
+  /** Other dossiers with the same Mã số BHXH (the seed's 00077/00078). */
+  sameCode(bhxhCode: string, exceptId: string): DossierSummary[] {
+    return (
+      this.db
+        .prepare('SELECT * FROM dossiers WHERE bhxh_code = ? AND id <> ? ORDER BY list_at DESC LIMIT 20')
+        .all(bhxhCode, exceptId) as DossierDbRow[]
+    ).map(summaryOf);
+  }
+
+  // ------------------------------------------------------------ outbox
+
+  /**
+   * Record a decision: the local dossier change, the outbox entry and the audit line in one
+   * transaction. Earlier unsent entries of the same dossier by this workstation are superseded.
+   */
+  recordDecision(input: { request: DecisionRequest; dossierId: string; user: StaffUser }): OutboxItem {
+    const now = this.iso();
+    const { request, dossierId, user } = input;
+    this.db.transaction(() => {
+      const seq =
+        ((this.db.prepare('SELECT max(seq) AS m FROM outbox').get() as { m: number | null }).m ?? 0) + 1;
+      this.db
+        .prepare(
+          `UPDATE outbox SET state = 'dismissed', updated_at = ?, last_error = 'Đã đánh giá lại.'
+           WHERE dossier_id = ? AND state IN ('queued','conflict','failed','expired')`,
+        )
+        .run(now, dossierId);
+      this.db
+        .prepare(
+          `INSERT INTO outbox (id, seq, dossier_id, username, agency_code, payload, state, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
+        )
+        .run(
+          request.decisionId,
+          seq,
+          dossierId,
+          user.username,
+          user.agencyCode,
+          JSON.stringify(request),
+          now,
+          now,
+        );
+      this.db
+        .prepare(
+          `UPDATE dossiers SET status = 'decided', outcome = ?, reviewer = ?, decided_at = ?, pending_decision = ?
+           WHERE id = ?`,
+        )
+        .run(request.outcome, user.displayName, request.decidedAt, request.decisionId, dossierId);
+      this.audit('decision.recorded', user.username, dossierId, `${request.outcome} ${request.decisionId}`);
+    })();
+    return this.outboxItem(request.decisionId) as OutboxItem;
+  }
+
+  private toItem(row: OutboxDbRow): OutboxItem {
+    const p = JSON.parse(row.payload) as DecisionRequest;
+    const d = this.db
+      .prepare('SELECT dossier_number, full_name FROM dossiers WHERE id = ?')
+      .get(row.dossier_id) as { dossier_number: string; full_name: string } | undefined;
+    return {
+      id: row.id,
+      dossierId: row.dossier_id,
+      dossierNumber: d?.dossier_number ?? '',
+      fullName: d?.full_name ?? '',
+      outcome: p.outcome,
+      reasonCodes: p.reasonCodes ?? [],
+      reason: p.reason ?? '',
+      confirmUpdate: p.confirmUpdate ?? false,
+      baseVersion: p.baseVersion,
+      username: row.username,
+      state: row.state,
+      attempts: row.attempts,
+      lastError: row.last_error,
+      result: row.result as DecisionResult | null,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  outboxItem(id: string): OutboxItem | null {
+    const row = this.db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as OutboxDbRow | undefined;
+    return row ? this.toItem(row) : null;
+  }
+
+  latestDecision(dossierId: string): OutboxItem | null {
+    const row = this.db
+      .prepare("SELECT * FROM outbox WHERE dossier_id = ? AND state <> 'dismissed' ORDER BY seq DESC LIMIT 1")
+      .get(dossierId) as OutboxDbRow | undefined;
+    return row ? this.toItem(row) : null;
+  }
+
+  /** Queued entries of one officer due by `nowMs`, oldest first. */
+  dueEntries(
+    username: string,
+    nowMs: number,
+    limit: number,
+  ): Array<{ id: string; dossierId: string; payload: DecisionRequest }> {
+    return (
+      this.db
+        .prepare(
+          `SELECT id, dossier_id, payload FROM outbox WHERE state = 'queued' AND username = ? AND next_attempt_at <= ?
+           ORDER BY seq LIMIT ?`,
+        )
+        .all(username, nowMs, limit) as Array<{ id: string; dossier_id: string; payload: string }>
+    ).map((r) => ({ id: r.id, dossierId: r.dossier_id, payload: JSON.parse(r.payload) as DecisionRequest }));
+  }
+
+  nextDueAt(username: string): number | null {
+    const row = this.db
+      .prepare("SELECT min(next_attempt_at) AS t FROM outbox WHERE state = 'queued' AND username = ?")
+      .get(username) as { t: number | null };
+    return row.t;
+  }
+
+  /** The service accepted the decision: record its result and apply its dossier. */
+  markSynced(id: string, result: DecisionResult, dossier: Dossier): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          "UPDATE outbox SET state = 'synced', result = ?, last_error = NULL, updated_at = ? WHERE id = ? AND state = 'queued'",
+        )
+        .run(result, this.iso(), id);
+      this.db.prepare('UPDATE dossiers SET pending_decision = NULL WHERE pending_decision = ?').run(id);
+      this.applyDossiers([dossier]);
+      this.audit('decision.synced', null, dossier.id, `${id} ${result}`);
+    })();
+  }
+
+  /** The service refused it for good (409 / 410 / 4xx): keep the entry, show the officer why. */
+  markRefused(
+    id: string,
+    state: 'conflict' | 'expired' | 'failed',
+    message: string,
+    dossier?: Dossier,
+  ): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          "UPDATE outbox SET state = ?, last_error = ?, updated_at = ? WHERE id = ? AND state = 'queued'",
+        )
+        .run(state, message, this.iso(), id);
+      const pending = this.db.prepare('SELECT id FROM dossiers WHERE pending_decision = ?').get(id) as
+        { id: string } | undefined;
+      this.db.prepare('UPDATE dossiers SET pending_decision = NULL WHERE pending_decision = ?').run(id);
+      if (dossier) this.applyDossiers([dossier]);
+      else if (pending) {
+        // Put the list columns back to what the service last said.
+        const d = this.db.prepare('SELECT data FROM dossiers WHERE id = ?').get(pending.id) as {
+          data: string;
+        };
+        const server = JSON.parse(d.data) as Dossier;
+        this.db
+          .prepare('UPDATE dossiers SET status = ?, outcome = ?, reviewer = ?, decided_at = ? WHERE id = ?')
+          .run(
+            state === 'expired' ? 'expired' : server.status,
+            server.outcome,
+            server.reviewer,
+            server.decidedAt,
+            pending.id,
+          );
+      }
+      this.audit(`decision.${state}`, null, dossier?.id ?? pending?.id ?? null, id);
+    })();
+  }
+
+  /** A transient failure: try again later. */
+  reschedule(id: string, attempts: number, nextAttemptAt: number, error: string): void {
+    this.db
+      .prepare(
+        "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ? AND state = 'queued'",
+      )
+      .run(attempts, nextAttemptAt, error, this.iso(), id);
+  }
+
+  attemptsOf(id: string): number {
+    return (
+      (
+        this.db.prepare('SELECT attempts FROM outbox WHERE id = ?').get(id) as
+          { attempts: number } | undefined
+      )?.attempts ?? 0
+    );
+  }
+
+  /** The officer asks to send a failed entry again (same idempotency key). */
+  retry(id: string): OutboxItem | null {
+    this.db.transaction(() => {
+      const row = this.db
+        .prepare("SELECT dossier_id FROM outbox WHERE id = ? AND state = 'failed'")
+        .get(id) as { dossier_id: string } | undefined;
+      if (!row) return;
+      this.db
+        .prepare("UPDATE outbox SET state = 'queued', next_attempt_at = 0, updated_at = ? WHERE id = ?")
+        .run(this.iso(), id);
+      const p = (this.db.prepare('SELECT payload FROM outbox WHERE id = ?').get(id) as { payload: string })
+        .payload;
+      const req = JSON.parse(p) as DecisionRequest;
+      this.db
+        .prepare(
+          "UPDATE dossiers SET status = 'decided', outcome = ?, decided_at = ?, pending_decision = ? WHERE id = ?",
+        )
+        .run(req.outcome, req.decidedAt, id, row.dossier_id);
+    })();
+    return this.outboxItem(id);
+  }
+
+  /** Only the officer dismisses an entry; the engine never drops one on its own. */
+  dismiss(id: string, username: string): OutboxItem | null {
+    this.db.transaction(() => {
+      const r = this.db
+        .prepare(
+          "UPDATE outbox SET state = 'dismissed', updated_at = ? WHERE id = ? AND state IN ('failed','conflict','expired')",
+        )
+        .run(this.iso(), id);
+      if (r.changes) this.audit('decision.dismissed', username, null, id);
+    })();
+    return this.outboxItem(id);
+  }
+
+  outboxItems(limit = 500): OutboxItem[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT * FROM outbox WHERE state <> 'dismissed'
+           ORDER BY CASE state WHEN 'synced' THEN 1 ELSE 0 END, seq DESC LIMIT ?`,
+        )
+        .all(limit) as OutboxDbRow[]
+    ).map((r) => this.toItem(r));
+  }
+
+  outboxCounts(username: string | null): {
+    queued: number;
+    failed: number;
+    conflicts: number;
+    others: number;
+  } {
+    const rows = this.db
+      .prepare(
+        `SELECT state, username = @u AS mine, count(*) AS n FROM outbox
+         WHERE state IN ('queued','failed','conflict','expired') GROUP BY state, mine`,
+      )
+      .all({ u: username ?? '' }) as Array<{ state: OutboxState; mine: number; n: number }>;
+    const out = { queued: 0, failed: 0, conflicts: 0, others: 0 };
+    for (const r of rows) {
+      if (r.state === 'queued') {
+        out.queued += r.n;
+        if (!r.mine) out.others += r.n;
+      } else if (r.state === 'conflict') out.conflicts += r.n;
+      else out.failed += r.n;
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------ caches: credentials, agencies, reasons, attachments
+
+  saveCredential(agencyCode: string, username: string, c: StoredCredential): void {
+    this.db
+      .prepare(
+        `INSERT INTO credentials (agency_code, username, salt, hash, user, last_online_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(agency_code, username) DO UPDATE SET salt = excluded.salt, hash = excluded.hash,
+           user = excluded.user, last_online_at = excluded.last_online_at`,
+      )
+      .run(agencyCode, username, c.salt, c.hash, JSON.stringify(c.user), c.lastOnlineAt);
+  }
+
+  credential(agencyCode: string, username: string): StoredCredential | null {
+    const row = this.db
+      .prepare(
+        'SELECT salt, hash, user, last_online_at FROM credentials WHERE agency_code = ? AND username = ?',
+      )
+      .get(agencyCode, username) as
+      { salt: Buffer; hash: Buffer; user: string; last_online_at: string } | undefined;
+    return row
+      ? {
+          salt: row.salt,
+          hash: row.hash,
+          user: JSON.parse(row.user) as StaffUser,
+          lastOnlineAt: row.last_online_at,
+        }
+      : null;
+  }
+
+  saveAgencies(agencies: readonly Agency[]): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM agencies').run();
+      const ins = this.db.prepare(
+        'INSERT INTO agencies (code, name, parent_code, address, phone) VALUES (?, ?, ?, ?, ?)',
+      );
+      for (const a of agencies) ins.run(a.code, a.name, a.parentCode, a.address, a.phone);
+    })();
+  }
+
+  agencies(): Agency[] {
+    return (
+      this.db
+        .prepare('SELECT code, name, parent_code, address, phone FROM agencies ORDER BY code')
+        .all() as Array<{
+        code: string;
+        name: string;
+        parent_code: string | null;
+        address: string;
+        phone: string;
+      }>
+    ).map((r) => ({
+      code: r.code,
+      name: r.name,
+      parentCode: r.parent_code,
+      address: r.address,
+      phone: r.phone,
+    }));
+  }
+
+  /** The agency and every agency below it (the staff's scope, DESIGN.md §3). */
+  agencyScope(agencyCode: string): string[] {
+    const all = this.agencies();
+    const out = [agencyCode];
+    for (let i = 0; i < out.length; i++) {
+      for (const a of all) if (a.parentCode === out[i] && !out.includes(a.code)) out.push(a.code);
+    }
+    return out;
+  }
+
+  saveReasons(agencyCode: string, reasons: readonly RejectionReason[]): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM reasons WHERE agency_code = ?').run(agencyCode);
+      const ins = this.db.prepare(
+        'INSERT INTO reasons (agency_code, code, text, sms_text, position) VALUES (?, ?, ?, ?, ?)',
+      );
+      reasons.forEach((r, i) => ins.run(agencyCode, r.code, r.text, r.smsText, i));
+    })();
+  }
+
+  reasons(agencyCode: string): RejectionReason[] {
+    return (
+      this.db
+        .prepare('SELECT code, text, sms_text FROM reasons WHERE agency_code = ? ORDER BY position')
+        .all(agencyCode) as Array<{ code: string; text: string; sms_text: string }>
+    ).map((r) => ({ code: r.code, text: r.text, smsText: r.sms_text }));
+  }
+
+  saveAttachment(a: {
+    id: string;
+    dossierId: string;
+    role: string;
+    mediaType: string;
+    content: Buffer;
+  }): void {
+    this.db
+      .prepare(
+        `INSERT INTO attachments (id, dossier_id, role, media_type, content, fetched_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO NOTHING`,
+      )
+      .run(a.id, a.dossierId, a.role, a.mediaType, a.content, this.iso());
+  }
+
+  attachment(id: string): { mediaType: string; content: Buffer; dossierId: string } | null {
+    const row = this.db
+      .prepare('SELECT media_type, content, dossier_id FROM attachments WHERE id = ?')
+      .get(id) as { media_type: string; content: Buffer; dossier_id: string } | undefined;
+    return row ? { mediaType: row.media_type, content: row.content, dossierId: row.dossier_id } : null;
+  }
+}

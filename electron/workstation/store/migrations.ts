@@ -1,0 +1,139 @@
+// The local store's schema as numbered migrations (STYLE.md §3). Each runs in one transaction that
+// also bumps `user_version`, so a crash mid-migration leaves the previous schema intact. Tables are
+// STRICT. Never edit a migration that has shipped: add the next number.
+
+import type Sqlite from 'better-sqlite3-multiple-ciphers';
+
+export type Migration = { version: number; name: string; up: string };
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'dossiers, outbox, sync state, audit',
+    up: `
+      CREATE TABLE dossiers (
+        -- an explicit rowid: the full-text index refers to it, and VACUUM must not renumber it
+        rid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        dossier_number TEXT NOT NULL,
+        agency_code TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        -- receivedAt, or declaredAt while not yet received: the list's Ngày tiếp nhận and date filter
+        list_at TEXT NOT NULL,
+        received_at TEXT,
+        declared_at TEXT NOT NULL,
+        bhxh_code TEXT NOT NULL,
+        full_name TEXT NOT NULL,
+        name_folded TEXT NOT NULL,
+        address TEXT NOT NULL,
+        contact_person TEXT NOT NULL,
+        mobile TEXT NOT NULL,
+        reviewer TEXT,
+        decided_at TEXT,
+        status TEXT NOT NULL,
+        outcome TEXT,
+        version INTEGER NOT NULL,
+        -- the whole Dossier as the service sent it (JSON)
+        data TEXT NOT NULL,
+        -- the uuid of this workstation's decision the service has not yet accepted
+        pending_decision TEXT,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX dossiers_list_at ON dossiers (list_at DESC, dossier_number DESC);
+      CREATE INDEX dossiers_bhxh ON dossiers (bhxh_code);
+      CREATE INDEX dossiers_number ON dossiers (dossier_number);
+      CREATE INDEX dossiers_status ON dossiers (status, list_at DESC);
+      CREATE INDEX dossiers_agency ON dossiers (agency_code);
+
+      CREATE TABLE outbox (
+        id TEXT PRIMARY KEY,            -- uuid: the service's idempotency key (decisionId)
+        seq INTEGER NOT NULL UNIQUE,    -- order of recording
+        dossier_id TEXT NOT NULL,
+        username TEXT NOT NULL,
+        agency_code TEXT NOT NULL,
+        payload TEXT NOT NULL,          -- the DecisionRequest body, fixed at recording time
+        state TEXT NOT NULL CHECK (state IN ('queued','synced','conflict','expired','failed','dismissed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        result TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX outbox_state ON outbox (state, seq);
+      CREATE INDEX outbox_dossier ON outbox (dossier_id, seq);
+
+      CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+
+      CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        username TEXT,
+        action TEXT NOT NULL,
+        dossier_id TEXT,
+        detail TEXT
+      ) STRICT;
+    `,
+  },
+  {
+    version: 2,
+    name: 'offline sign-in credentials, agencies and rejection reasons cache',
+    up: `
+      CREATE TABLE credentials (
+        agency_code TEXT NOT NULL,
+        username TEXT NOT NULL,
+        salt BLOB NOT NULL,
+        hash BLOB NOT NULL,
+        user TEXT NOT NULL,
+        last_online_at TEXT NOT NULL,
+        PRIMARY KEY (agency_code, username)
+      ) STRICT;
+      CREATE TABLE agencies (
+        code TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        parent_code TEXT,
+        address TEXT NOT NULL,
+        phone TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE reasons (
+        agency_code TEXT NOT NULL,
+        code TEXT NOT NULL,
+        text TEXT NOT NULL,
+        sms_text TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (agency_code, code)
+      ) STRICT;
+    `,
+  },
+  {
+    version: 3,
+    name: 'attachments cache and full-text name index',
+    up: `
+      CREATE TABLE attachments (
+        id TEXT PRIMARY KEY,
+        dossier_id TEXT NOT NULL,
+        role TEXT NOT NULL,
+        media_type TEXT NOT NULL,
+        content BLOB NOT NULL,
+        fetched_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX attachments_dossier ON attachments (dossier_id);
+      -- Folded names (đ = d, no diacritics) tokenised by word; rowid = dossiers.rowid.
+      CREATE VIRTUAL TABLE dossier_names USING fts5(name, content='', contentless_delete=1,
+        tokenize = 'unicode61 remove_diacritics 0');
+    `,
+  },
+];
+
+/** Apply every migration above the database's `user_version`, each in its own transaction. */
+export function migrate(db: Sqlite.Database, upTo = MIGRATIONS.length): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (const m of MIGRATIONS) {
+    if (m.version <= current || m.version > upTo) continue;
+    db.transaction(() => {
+      db.exec(m.up);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return db.pragma('user_version', { simple: true }) as number;
+}

@@ -1,0 +1,260 @@
+// The local store on real encrypted SQLite files: each migration, encryption at rest, decision + outbox
+// in one transaction, search with folded names (đ = d), and the officer-only dismissal of entries.
+import Sqlite from 'better-sqlite3-multiple-ciphers';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { StaffUser } from '../../../contract/index.js';
+import { keyFileProvider } from '../../../electron/workstation/store/keys.js';
+import { LocalStore, nameMatchQuery } from '../../../electron/workstation/store/localStore.js';
+import { MIGRATIONS, migrate } from '../../../electron/workstation/store/migrations.js';
+import { makeDossier } from './dossierFactory.js';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'ws-store-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+let n = 0;
+const file = (): string => path.join(tmp, `s${++n}.db`);
+const key = (): Buffer => randomBytes(32);
+const officer: StaffUser = {
+  username: 'ttcntt',
+  displayName: 'Trung tâm Công nghệ thông tin',
+  role: 'officer',
+  agencyCode: '903',
+  agencyName: 'BHXH Tỉnh Test',
+};
+
+function rawDb(f: string, k: Buffer): Sqlite.Database {
+  const db = new Sqlite(f);
+  db.pragma(`hexkey='${k.toString('hex')}'`);
+  return db;
+}
+
+function tables(db: Sqlite.Database): string[] {
+  return (
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{
+      name: string;
+    }>
+  ).map((r) => r.name);
+}
+
+describe('migrations', () => {
+  it('are numbered 1..n without gaps', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+  });
+
+  it('1 creates STRICT dossiers, outbox, sync_state and audit tables', () => {
+    const db = rawDb(file(), key());
+    expect(migrate(db, 1)).toBe(1);
+    expect(tables(db)).toEqual(expect.arrayContaining(['audit', 'dossiers', 'outbox', 'sync_state']));
+    // STRICT refuses a wrongly typed value instead of storing it
+    expect(() => db.prepare("INSERT INTO sync_state (key, value) VALUES ('k', x'00')").run()).toThrow(
+      /cannot store BLOB/u,
+    );
+    expect(() =>
+      db
+        .prepare(
+          "INSERT INTO outbox (id, seq, dossier_id, username, agency_code, payload, state, created_at, updated_at) VALUES ('a',1,'d','u','903','{}','lost','t','t')",
+        )
+        .run(),
+    ).toThrow(/CHECK/u);
+    db.close();
+  });
+
+  it('2 adds the credentials, agencies and reasons caches on top of 1', () => {
+    const db = rawDb(file(), key());
+    migrate(db, 1);
+    expect(tables(db)).not.toContain('credentials');
+    expect(migrate(db, 2)).toBe(2);
+    expect(tables(db)).toEqual(expect.arrayContaining(['agencies', 'credentials', 'reasons']));
+    db.close();
+  });
+
+  it('3 adds the attachments cache and the full-text name index, keeping existing rows', () => {
+    const f = file();
+    const k = key();
+    const db = rawDb(f, k);
+    migrate(db, 2);
+    db.prepare("INSERT INTO sync_state (key, value) VALUES ('deviceId', 'ws-1')").run();
+    expect(migrate(db, 3)).toBe(3);
+    expect(tables(db)).toEqual(expect.arrayContaining(['attachments', 'dossier_names']));
+    expect(db.prepare("SELECT value FROM sync_state WHERE key = 'deviceId'").get()).toEqual({
+      value: 'ws-1',
+    });
+    db.close();
+  });
+
+  it('running them again is a no-op', () => {
+    const f = file();
+    const k = key();
+    new LocalStore({ file: f, key: k }).close();
+    const s = new LocalStore({ file: f, key: k });
+    expect(s.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    s.close();
+  });
+});
+
+describe('encryption at rest', () => {
+  it('the file holds no plaintext name or ID number and will not open without the key', () => {
+    const f = file();
+    const k = key();
+    const s = new LocalStore({ file: f, key: k });
+    const d = makeDossier(1, {
+      fullName: 'Nguyễn Thị Các',
+      idNumber: '001190123456',
+      bhxhCode: '0125327343',
+    });
+    s.applyDossiers([d]);
+    s.saveAttachment({
+      id: 'a1',
+      dossierId: d.id,
+      role: 'idFront',
+      mediaType: 'image/png',
+      content: Buffer.from('PLAINTEXT-ID-IMAGE'),
+    });
+    s.db.pragma('wal_checkpoint(TRUNCATE)');
+    s.close();
+    const bytes = readFileSync(f);
+    for (const secret of [
+      'Nguyễn Thị Các',
+      'Nguyen',
+      '001190123456',
+      '0125327343',
+      'PLAINTEXT-ID-IMAGE',
+      'SQLite format 3',
+    ]) {
+      expect(bytes.includes(Buffer.from(secret, 'utf8')), secret).toBe(false);
+    }
+    // No key: SQLITE_NOTADB
+    const noKey = new Sqlite(f);
+    expect(() => noKey.prepare('SELECT count(*) FROM dossiers').get()).toThrow(/not a database/u);
+    noKey.close();
+    // Wrong key: refused too
+    expect(() => new LocalStore({ file: f, key: key() })).toThrow(/not a database/u);
+    // Right key: the data is there
+    const again = new LocalStore({ file: f, key: k });
+    expect(again.getDossier(d.id)?.fullName).toBe('Nguyễn Thị Các');
+    again.close();
+  });
+
+  it('the development key file is created 0600 and reused', () => {
+    const kf = path.join(tmp, 'keys', 'store.key');
+    const a = keyFileProvider(kf).loadKey();
+    expect(statSync(kf).mode & 0o777).toBe(0o600);
+    expect(keyFileProvider(kf).loadKey().equals(a)).toBe(true);
+    expect(a.length).toBe(32);
+  });
+});
+
+describe('dossiers and search', () => {
+  const s = new LocalStore({ file: file(), key: key() });
+  afterAll(() => s.close());
+  const cac = makeDossier(10, { fullName: 'Nguyễn Thị Các', bhxhCode: '0125327343' });
+  const dong = makeDossier(11, { fullName: 'Đỗ Văn Tỏi', bhxhCode: '0122381901' });
+  const other = makeDossier(12, { fullName: 'Trần Minh Triều', bhxhCode: '0206215276', agencyCode: '00115' });
+  const twin = makeDossier(13, { fullName: 'Trần Minh Triều', bhxhCode: '0206215276', agencyCode: '00115' });
+  s.applyDossiers([cac, dong, other, twin]);
+  s.saveAgencies([
+    { code: '903', name: 'BHXH Tỉnh Test', parentCode: null, address: 'a', phone: 'p' },
+    { code: '00115', name: 'BHXH huyện Test', parentCode: '903', address: 'b', phone: 'q' },
+    { code: '001', name: 'BHXH Thành phố Hà Nội', parentCode: null, address: 'c', phone: 'r' },
+  ]);
+  const sort = { field: 'receivedAt' as const, order: 'desc' as const };
+
+  it('folds names for search: no diacritics, đ = d, word prefix', () => {
+    expect(nameMatchQuery('  Nguyễn  Thị Các ')).toBe('"nguyen thi cac"*');
+    const names = (q: string): string[] =>
+      s.listDossiers({ name: q }, sort, 0, 50, null).rows.map((r) => r.fullName);
+    expect(names('nguyen thi cac')).toEqual(['Nguyễn Thị Các']);
+    expect(names('NGUYEN THI CA')).toEqual(['Nguyễn Thị Các']);
+    expect(names('do van toi')).toEqual(['Đỗ Văn Tỏi']);
+    expect(names('đỗ')).toEqual(['Đỗ Văn Tỏi']);
+    expect(names('thi nguyen')).toEqual([]);
+  });
+
+  it('filters by code, number and agency scope; finds the same code twice', () => {
+    expect(s.listDossiers({ bhxhCode: '0206215276' }, sort, 0, 50, null).total).toBe(2);
+    expect(s.listDossiers({ dossierNumber: cac.dossierNumber }, sort, 0, 50, null).rows[0]?.id).toBe(cac.id);
+    expect(s.agencyScope('903').sort()).toEqual(['00115', '903']);
+    expect(s.listDossiers({}, sort, 0, 50, s.agencyScope('00115')).total).toBe(2);
+    expect(s.listDossiers({}, sort, 0, 50, s.agencyScope('001')).total).toBe(0);
+    expect(s.sameCode('0206215276', other.id).map((d) => d.id)).toEqual([twin.id]);
+  });
+
+  it('an older version from the feed never overwrites a newer one; a tombstone deletes', () => {
+    s.applyDossiers([{ ...dong, version: 3, address: 'mới' }]);
+    s.applyDossiers([{ ...dong, version: 2, address: 'cũ' }]);
+    expect(s.getDossier(dong.id)?.address).toBe('mới');
+    const gone = makeDossier(20);
+    s.applyDossiers([gone]);
+    s.applyDossiers([], [gone.id]);
+    expect(s.getDossier(gone.id)).toBeNull();
+  });
+});
+
+describe('outbox', () => {
+  const s = new LocalStore({ file: file(), key: key() });
+  afterAll(() => s.close());
+  const d = makeDossier(30);
+  s.applyDossiers([d]);
+  const request = (outcome: 'valid' | 'invalid') => ({
+    decisionId: randomUUID(),
+    outcome,
+    reasonCodes: [],
+    reason: outcome === 'invalid' ? 'Ảnh mờ' : '',
+    baseVersion: d.version,
+    decidedAt: new Date().toISOString(),
+    deviceId: 'ws-test',
+  });
+
+  it('records the local change, the outbox entry and the audit line together', () => {
+    const req = request('valid');
+    const item = s.recordDecision({ request: req, dossierId: d.id, user: officer });
+    expect(item).toMatchObject({ id: req.decisionId, state: 'queued', outcome: 'valid', username: 'ttcntt' });
+    expect(s.getDossier(d.id)).toMatchObject({
+      status: 'decided',
+      outcome: 'valid',
+      reviewer: officer.displayName,
+    });
+    expect(s.listDossiers({}, { field: 'receivedAt', order: 'desc' }, 0, 5, null).rows[0]?.localState).toBe(
+      'queued',
+    );
+    expect(s.auditTrail(1)[0]).toMatchObject({ action: 'decision.recorded', dossierId: d.id });
+    // a feed update while the decision waits keeps showing the officer's decision
+    s.applyDossiers([{ ...d, version: 1, address: 'x' }]);
+    expect(s.getDossier(d.id)?.outcome).toBe('valid');
+  });
+
+  it('a failure inside the transaction leaves neither the dossier change nor the entry', () => {
+    const req = request('invalid');
+    s.recordDecision({ request: req, dossierId: d.id, user: officer });
+    // Same decisionId again: the insert fails on the primary key after the statement that supersedes
+    // earlier entries ran; the rollback must undo that too, so the first entry stays queued.
+    expect(() =>
+      s.recordDecision({ request: { ...req, outcome: 'valid' }, dossierId: d.id, user: officer }),
+    ).toThrow(/UNIQUE|PRIMARY/u);
+    expect(s.outboxItem(req.decisionId)).toMatchObject({ state: 'queued', outcome: 'invalid' });
+    expect(s.getDossier(d.id)?.outcome).toBe('invalid');
+    expect(s.outboxCounts('ttcntt').queued).toBe(1);
+  });
+
+  it('a conflict keeps the entry until the officer dismisses it', () => {
+    const [due] = s.dueEntries('ttcntt', Date.now(), 10);
+    expect(due).toBeDefined();
+    const server = {
+      ...d,
+      version: 2,
+      status: 'decided' as const,
+      outcome: 'valid' as const,
+      reviewer: 'Người khác',
+    };
+    s.markRefused(due!.id, 'conflict', 'Hồ sơ đã được người khác xử lý.', server);
+    expect(s.outboxItem(due!.id)?.state).toBe('conflict');
+    expect(s.getDossier(d.id)).toMatchObject({ reviewer: 'Người khác', version: 2 });
+    expect(s.outboxCounts('ttcntt').conflicts).toBe(1);
+    expect(s.dismiss(due!.id, 'ttcntt')?.state).toBe('dismissed');
+    expect(s.outboxCounts('ttcntt').conflicts).toBe(0);
+  });
+});
