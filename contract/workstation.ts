@@ -88,7 +88,9 @@ export const Inputs = {
     .strict(),
   'dossiers.open': id,
   'dossiers.close': id,
-  'attachments.get': id,
+  'attachments.get': z
+    .object({ id: z.string().min(1).max(64), dossierId: z.string().min(1).max(64) })
+    .strict(),
   'reasons.list': empty,
   'decisions.record': z
     .object({

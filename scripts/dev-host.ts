@@ -1,15 +1,114 @@
-// Serves the built renderer through the workstation's local HTTP host (development and e2e tests).
-// WS_PORT and WS_SECRET fix the port and secret (Playwright's webServer uses them).
+// The workstation in a browser: the workstation services (composition root) behind the local HTTP host,
+// pointed at SERVICE_URL or, when unset, at a central service started here in-process with demo data.
+// Used by `npm start` (where Electron is absent) and by the end-to-end tests (Playwright's webServer).
+//
+//   DATA_DIR     where the service (PGlite) and the workstation keep their data; default ./.data.
+//                In test mode without DATA_DIR: a temp folder and an in-memory PGlite.
+//   SERVICE_URL  use this central service instead of starting one.
+//   PORT         the in-process service's port (default 8480; 0 in test mode).
+//   WS_PORT, WS_SECRET  fix the UI's port and per-run secret (tests).
+//   WS_TEST_CONTROLS=1 (implied by a fixed WS_SECRET): the workstation reaches the service through a
+//                loopback TCP proxy that `POST /api/test/network {"up": false}` cuts, so tests can drop
+//                the network; `GET /api/test/info` gives the service's own URL. Behind the secret too.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createApiBridge } from '../electron/workstation/apiBridge.js';
+import { startLoopbackProxy, type LoopbackProxy } from '../electron/workstation/dev/loopbackProxy.js';
 import { startHttpHost } from '../electron/workstation/httpHost.js';
+import { keyFileProvider } from '../electron/workstation/store/keys.js';
+import { createWorkstation } from '../electron/workstation/workstation.js';
+
+type RunningService = { url: string; port: number; close(): Promise<void> };
+type StartService = (o: {
+  dataDir?: string;
+  port?: number;
+  seedDemo?: boolean;
+  logger?: boolean;
+}) => Promise<RunningService>;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const testMode = process.env.WS_TEST_CONTROLS === '1' || process.env.WS_SECRET !== undefined;
+const tempDir = testMode && !process.env.DATA_DIR ? mkdtempSync(path.join(os.tmpdir(), 'ws-dev-')) : null;
+const dataDir = path.resolve(process.env.DATA_DIR ?? tempDir ?? path.join(root, '.data'));
+
+let service: RunningService | null = null;
+let serviceUrl = process.env.SERVICE_URL ?? '';
+if (!serviceUrl) {
+  // Imported at run time: the service module is the server engineer's and may be mid-way.
+  const mod = (await import(pathToFileURL(path.join(root, 'server', 'service.ts')).href)) as {
+    startService: StartService;
+  };
+  service = await mod.startService({
+    dataDir: tempDir ? undefined : path.join(dataDir, 'server', 'pg'),
+    port: Number(process.env.PORT ?? (testMode ? 0 : 8480)),
+    seedDemo: true,
+    logger: false,
+  });
+  serviceUrl = service.url;
+  console.log(`Dịch vụ trung tâm: ${serviceUrl} (dữ liệu mẫu)`);
+}
+
+let proxy: LoopbackProxy | null = null;
+if (testMode) {
+  const u = new URL(serviceUrl);
+  proxy = await startLoopbackProxy({ host: u.hostname, port: Number(u.port) });
+}
+
+const wsDir = path.join(dataDir, 'workstation');
+const ws = createWorkstation({
+  dataDir: wsDir,
+  serviceUrl: proxy?.url ?? serviceUrl,
+  keyProvider: keyFileProvider(path.join(wsDir, 'store.key')),
+  transport: 'http',
+  sync: {
+    pullIntervalMs: Number(process.env.WS_PULL_MS ?? (testMode ? 2_000 : 30_000)),
+    baseBackoffMs: testMode ? 300 : 1_000,
+    maxBackoffMs: testMode ? 2_000 : 60_000,
+  },
+  recordWaitMs: 5_000,
+  requestTimeoutMs: testMode ? 5_000 : 15_000,
+});
+const bridge = createApiBridge(ws);
+
 const host = await startHttpHost({
   staticDir: path.join(root, 'dist', 'renderer'),
   port: process.env.WS_PORT ? Number(process.env.WS_PORT) : 0,
   secret: process.env.WS_SECRET,
+  api: async (req, res, pathname) => {
+    if (proxy && pathname.startsWith('/api/test/')) {
+      const reply = (body: unknown): boolean => {
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify(body));
+        return true;
+      };
+      if (pathname === '/api/test/info') return reply({ serviceUrl, proxyUrl: proxy.url, up: proxy.isUp() });
+      if (pathname === '/api/test/network' && req.method === 'POST') {
+        let text = '';
+        for await (const c of req) text += String(c);
+        const up = (JSON.parse(text || '{}') as { up?: boolean }).up !== false;
+        if (up) proxy.restore();
+        else proxy.cut();
+        if (up) ws.engine.kick();
+        return reply({ up: proxy.isUp() });
+      }
+    }
+    return bridge(req, res, pathname);
+  },
 });
-console.log(`Workstation UI: ${host.url}`);
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => void host.close().then(() => process.exit(0)));
+console.log(`Giao diện máy trạm: ${host.url}`);
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  bridge.closeStreams();
+  await host.close().catch(() => undefined);
+  await ws.close().catch(() => undefined);
+  await proxy?.close().catch(() => undefined);
+  await service?.close().catch(() => undefined);
+  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  process.exit(0);
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop());

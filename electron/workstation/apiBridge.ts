@@ -1,0 +1,85 @@
+// The typed workstation API over the local HTTP host (development, browser tests, the browser fallback
+// of `npm start`): `POST /api/call/<method>` with the JSON input answers the `{ok, value | error}`
+// result; `GET /api/events` streams events as server-sent events. The host has already checked the
+// per-run secret, Host and Origin before any of this runs.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiHandler } from './httpHost.js';
+import type { Workstation } from './workstation.js';
+
+const MAX_BODY = 64 * 1024;
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new Error('too large');
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text ? (JSON.parse(text) as unknown) : {};
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, {
+    'content-type': JSON_TYPE,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(JSON.stringify(body));
+}
+
+export function createApiBridge(ws: Workstation): ApiHandler & { closeStreams(): void } {
+  const streams = new Set<ServerResponse>();
+  const handler = async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> => {
+    if (pathname === '/api/events' && req.method === 'GET') {
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
+      res.write(': ok\n\n');
+      streams.add(res);
+      const off = ws.on((e) => res.write(`data: ${JSON.stringify(e)}\n\n`));
+      const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+      ping.unref();
+      req.on('close', () => {
+        off();
+        clearInterval(ping);
+        streams.delete(res);
+      });
+      return true;
+    }
+    const m = /^\/api\/call\/([a-zA-Z]+\.[a-zA-Z]+)$/u.exec(pathname);
+    if (!m || !m[1]) return false;
+    if (req.method !== 'POST') {
+      sendJson(res, 405, { ok: false, error: { code: 'method_not_allowed', message: 'Chỉ nhận POST.' } });
+      return true;
+    }
+    // A JSON content type forces a CORS preflight on any cross-site caller, which the Origin check refuses.
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      sendJson(res, 415, { ok: false, error: { code: 'unsupported_media_type', message: 'Cần JSON.' } });
+      return true;
+    }
+    let input: unknown;
+    try {
+      input = await readJson(req);
+    } catch {
+      sendJson(res, 400, {
+        ok: false,
+        error: { code: 'bad_request', message: 'Dữ liệu gửi lên không hợp lệ.' },
+      });
+      return true;
+    }
+    sendJson(res, 200, await ws.dispatch(m[1], input));
+    return true;
+  };
+  return Object.assign(handler, {
+    closeStreams() {
+      for (const s of streams) s.end();
+      streams.clear();
+    },
+  });
+}

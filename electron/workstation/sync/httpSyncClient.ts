@@ -1,0 +1,144 @@
+// HttpSyncClient: the workstation's client of the central service (../shared/API.md) over axios.
+// Every answer is classified once here: a ServiceError carries the service's `{error}` body and
+// status; a NetworkError means the service could not be reached (offline, refused, reset, timeout).
+
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type {
+  AgenciesResponse,
+  ApiError,
+  CaptchaResponse,
+  ChangesResponse,
+  ClaimResponse,
+  DecisionRequest,
+  DecisionResponse,
+  Dossier,
+  LoginRequest,
+  LoginResponse,
+  ReasonsResponse,
+} from '../../../contract/index.js';
+
+export class ServiceError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly fields: Record<string, string> | undefined;
+  readonly body: unknown;
+  constructor(status: number, body: unknown) {
+    const err = (body as Partial<ApiError> | null)?.error;
+    super(err?.message ?? `Máy chủ trả lời mã ${status}.`);
+    this.name = 'ServiceError';
+    this.status = status;
+    this.code = err?.code ?? (status >= 500 ? 'internal' : 'bad_request');
+    this.fields = err?.fields;
+    this.body = body;
+  }
+}
+
+export class NetworkError extends Error {
+  constructor(cause: string) {
+    super(`Không kết nối được máy chủ (${cause}).`);
+    this.name = 'NetworkError';
+  }
+}
+
+export type HttpSyncClientOptions = { baseUrl: string; timeoutMs?: number };
+
+export class HttpSyncClient {
+  private readonly http: AxiosInstance;
+  private token: string | null = null;
+
+  constructor(options: HttpSyncClientOptions) {
+    this.http = axios.create({
+      baseURL: `${options.baseUrl.replace(/\/$/u, '')}/api/v1`,
+      timeout: options.timeoutMs ?? 15_000,
+      validateStatus: () => true,
+      // Only the configured service: never follow a redirect elsewhere, never use an environment proxy.
+      maxRedirects: 0,
+      proxy: false,
+    });
+  }
+
+  setToken(token: string | null): void {
+    this.token = token;
+  }
+
+  hasToken(): boolean {
+    return this.token !== null;
+  }
+
+  private async send<T>(
+    method: 'get' | 'post' | 'put' | 'delete',
+    url: string,
+    data?: unknown,
+    binary = false,
+  ): Promise<T> {
+    let res: AxiosResponse;
+    try {
+      res = await this.http.request({
+        method,
+        url,
+        data,
+        headers: this.token ? { authorization: `Bearer ${this.token}` } : {},
+        responseType: binary ? 'arraybuffer' : 'json',
+      });
+    } catch (err) {
+      const e = err as { code?: string; message?: string };
+      throw new NetworkError(e.code ?? e.message ?? 'lỗi mạng');
+    }
+    if (res.status >= 200 && res.status < 300) return (binary ? res : res.data) as T;
+    let body: unknown = res.data;
+    if (binary && body instanceof ArrayBuffer) {
+      try {
+        body = JSON.parse(Buffer.from(body).toString('utf8'));
+      } catch {
+        body = null;
+      }
+    }
+    throw new ServiceError(res.status, body);
+  }
+
+  health(): Promise<{ ok: true }> {
+    return this.send('get', '/health');
+  }
+  agencies(): Promise<AgenciesResponse> {
+    return this.send('get', '/agencies');
+  }
+  captcha(): Promise<CaptchaResponse> {
+    return this.send('get', '/auth/captcha');
+  }
+  login(req: LoginRequest): Promise<LoginResponse> {
+    return this.send('post', '/auth/login', req);
+  }
+  logout(): Promise<unknown> {
+    return this.send('post', '/auth/logout', {});
+  }
+  changes(after: number, limit: number): Promise<ChangesResponse> {
+    return this.send('get', `/dossiers/changes?after=${after}&limit=${limit}`);
+  }
+  dossier(id: string): Promise<Dossier> {
+    return this.send('get', `/dossiers/${encodeURIComponent(id)}`);
+  }
+  reasons(): Promise<ReasonsResponse> {
+    return this.send('get', '/reasons');
+  }
+  decide(dossierId: string, req: DecisionRequest): Promise<DecisionResponse> {
+    return this.send('post', `/dossiers/${encodeURIComponent(dossierId)}/decision`, req);
+  }
+  claim(dossierId: string): Promise<ClaimResponse> {
+    return this.send('post', `/dossiers/${encodeURIComponent(dossierId)}/claim`, {});
+  }
+  release(dossierId: string): Promise<unknown> {
+    return this.send('delete', `/dossiers/${encodeURIComponent(dossierId)}/claim`);
+  }
+  async attachment(id: string): Promise<{ mediaType: string; content: Buffer }> {
+    const res = await this.send<AxiosResponse<ArrayBuffer>>(
+      'get',
+      `/attachments/${encodeURIComponent(id)}`,
+      undefined,
+      true,
+    );
+    return {
+      mediaType: String(res.headers['content-type'] ?? 'application/octet-stream').split(';')[0] ?? '',
+      content: Buffer.from(res.data),
+    };
+  }
+}

@@ -1,0 +1,324 @@
+// The sync engine (DESIGN.md §4): pushes the outbox with each entry's uuid as the idempotency key, pulls
+// the change feed page by page, backs off with jitter, and notices when the service goes away and comes
+// back. It never drops a queued decision on its own: entries leave `queued` only on an answer of the
+// service (synced / conflict / expired / failed), and only the officer dismisses those.
+
+import type { DecisionRequest, Dossier } from '../../../contract/index.js';
+import type { OutboxItem, SyncStatus } from '../../../contract/workstation.js';
+import type { SessionService } from '../session.js';
+import type { LocalStore } from '../store/localStore.js';
+import { type HttpSyncClient, NetworkError, ServiceError } from './httpSyncClient.js';
+
+export type SyncEngineOptions = {
+  /** Pull the change feed this often while online (ms). */
+  pullIntervalMs?: number;
+  /** First retry delay after a failure (ms); doubles per attempt up to maxBackoffMs. */
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** Decisions sent at once while draining the outbox. */
+  concurrency?: number;
+  pageSize?: number;
+  random?: () => number;
+  now?: () => Date;
+};
+
+export type SyncListener = {
+  status(s: SyncStatus): void;
+  dossiersChanged(count: number): void;
+  decisionUpdated(item: OutboxItem): void;
+};
+
+/** Exponential backoff with jitter: a random delay in [d/2, d], d = base·2^attempt capped at max. */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
+  const d = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 20));
+  return Math.round(d / 2 + random() * (d / 2));
+}
+
+export class SyncEngine {
+  private online = true;
+  private syncing = false;
+  private lastSyncAt: string | null = null;
+  private lastError: string | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  private probeAttempt = 0;
+  private stopped = false;
+  private readonly opts: Required<Omit<SyncEngineOptions, 'now' | 'random'>> & {
+    now: () => Date;
+    random: () => number;
+  };
+
+  constructor(
+    private readonly store: LocalStore,
+    private readonly client: HttpSyncClient,
+    private readonly session: SessionService,
+    private readonly listener: SyncListener,
+    options: SyncEngineOptions = {},
+  ) {
+    this.opts = {
+      pullIntervalMs: options.pullIntervalMs ?? 30_000,
+      baseBackoffMs: options.baseBackoffMs ?? 1_000,
+      maxBackoffMs: options.maxBackoffMs ?? 60_000,
+      concurrency: options.concurrency ?? 6,
+      pageSize: options.pageSize ?? 1000,
+      random: options.random ?? Math.random,
+      now: options.now ?? (() => new Date()),
+    };
+  }
+
+  status(): SyncStatus {
+    const user = this.session.user();
+    const c = this.store.outboxCounts(user?.username ?? null);
+    return {
+      online: this.online,
+      queued: c.queued,
+      failed: c.failed,
+      conflicts: c.conflicts,
+      waitingForOthers: c.others,
+      lastSyncAt: this.lastSyncAt,
+      lastError: this.lastError,
+      syncing: this.syncing,
+      dossiers: this.store.countDossiers(),
+      needsSignIn: this.session.needsSignIn(),
+    };
+  }
+
+  isOnline(): boolean {
+    return this.online;
+  }
+
+  private emitStatus(): void {
+    this.listener.status(this.status());
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Run a sync pass now (or right after the current one). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.pass().finally(() => {
+      this.running = null;
+      if (this.again && !this.stopped) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  /** Wait for the current pass (and one more, so the caller's change is included). */
+  async syncNow(): Promise<SyncStatus> {
+    this.kick();
+    this.again = true;
+    while (this.running) await this.running;
+    return this.status();
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.kick();
+    }, ms);
+    this.timer.unref?.();
+  }
+
+  private wentOffline(err: NetworkError): void {
+    if (this.online) this.probeAttempt = 0;
+    this.online = false;
+    this.lastError = err.message;
+  }
+
+  private async pass(): Promise<void> {
+    if (!this.session.user()) {
+      this.emitStatus();
+      return;
+    }
+    this.syncing = true;
+    this.emitStatus();
+    try {
+      if (!this.online) {
+        await this.client.health();
+        this.online = true;
+        this.probeAttempt = 0;
+      }
+      if (!this.session.hasServiceSession() && !this.session.needsSignIn()) {
+        if (!(await this.session.renew()))
+          throw new Error(this.session.needsSignIn() ? 'needs sign-in' : 'renew');
+      }
+      if (!this.session.hasServiceSession()) return;
+      await this.pushDue();
+      await this.pull();
+      this.lastSyncAt = this.opts.now().toISOString();
+      this.lastError = null;
+    } catch (err) {
+      if (err instanceof NetworkError) this.wentOffline(err);
+      else if (err instanceof ServiceError && err.status === 401) {
+        this.session.tokenRejected();
+        this.lastError = 'Phiên trên máy chủ đã hết hạn: đang đăng nhập lại.';
+        this.again = true;
+      } else if (err instanceof ServiceError) this.lastError = err.message;
+      else if (this.session.needsSignIn()) this.lastError = 'Máy chủ yêu cầu đăng nhập lại để đồng bộ.';
+      else this.lastError = 'Đồng bộ chưa thành công, sẽ thử lại.';
+    } finally {
+      this.syncing = false;
+      this.emitStatus();
+      this.scheduleNext();
+    }
+  }
+
+  private scheduleNext(): void {
+    if (this.stopped) return;
+    const user = this.session.user();
+    if (!user) return;
+    if (!this.online) {
+      this.schedule(
+        backoffDelay(this.probeAttempt++, this.opts.baseBackoffMs, this.opts.maxBackoffMs, this.opts.random),
+      );
+      return;
+    }
+    const due = this.store.nextDueAt(user.username);
+    const untilDue = due === null ? Infinity : Math.max(0, due - this.opts.now().getTime());
+    this.schedule(Math.min(this.opts.pullIntervalMs, untilDue));
+  }
+
+  /** Send every due entry of the signed-in officer, a few at a time, oldest first. */
+  private async pushDue(): Promise<void> {
+    const user = this.session.user();
+    if (!user) return;
+    for (;;) {
+      const due = this.store.dueEntries(user.username, this.opts.now().getTime(), this.opts.concurrency * 20);
+      if (due.length === 0) return;
+      // Entries of one dossier go in order; different dossiers in parallel.
+      const queue = [...due];
+      let networkFailure: NetworkError | null = null;
+      let unauthorized: ServiceError | null = null;
+      const worker = async (): Promise<void> => {
+        while (queue.length > 0 && !networkFailure && !unauthorized) {
+          const entry = queue.shift()!;
+          try {
+            await this.pushOne(entry.id, entry.dossierId, entry.payload);
+          } catch (err) {
+            if (err instanceof NetworkError) networkFailure = err;
+            else if (err instanceof ServiceError && err.status === 401) unauthorized = err;
+            else throw err;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: this.opts.concurrency }, worker));
+      this.emitStatus();
+      if (networkFailure) throw networkFailure;
+      if (unauthorized) throw unauthorized;
+    }
+  }
+
+  /**
+   * One decision to the service. Answers are recorded; a network failure or a transient answer
+   * (5xx, 429) reschedules the entry with backoff and rethrows network failures to the caller.
+   */
+  private async pushOne(id: string, dossierId: string, payload: DecisionRequest): Promise<void> {
+    try {
+      const res = await this.client.decide(dossierId, payload);
+      this.store.markSynced(id, res.result, res.dossier);
+    } catch (err) {
+      if (
+        err instanceof NetworkError ||
+        (err instanceof ServiceError && (err.status >= 500 || err.status === 429))
+      ) {
+        const attempts = this.store.attemptsOf(id) + 1;
+        const delay = backoffDelay(
+          attempts - 1,
+          this.opts.baseBackoffMs,
+          this.opts.maxBackoffMs,
+          this.opts.random,
+        );
+        this.store.reschedule(id, attempts, this.opts.now().getTime() + delay, err.message);
+        if (err instanceof NetworkError) throw err;
+        return;
+      }
+      if (!(err instanceof ServiceError)) throw err;
+      if (err.status === 401) throw err;
+      if (err.status === 409) {
+        const current = (err.body as { dossier?: Dossier } | null)?.dossier;
+        this.store.markRefused(
+          id,
+          'conflict',
+          `${err.message} Hồ sơ đã thay đổi trên máy chủ: xem lại và đánh giá lại.`,
+          current,
+        );
+      } else if (err.status === 410) {
+        this.store.markRefused(id, 'expired', err.message || 'Hồ sơ đã quá hạn, tự động xoá.');
+      } else {
+        this.store.markRefused(id, 'failed', err.message);
+      }
+    }
+    const item = this.store.outboxItem(id);
+    if (item) this.listener.decisionUpdated(item);
+  }
+
+  /**
+   * Send one just-recorded decision right away when the service is reachable, so the officer sees
+   * "Cập nhật thành công" at once. Whatever happens, the entry stays in the outbox until answered.
+   */
+  async pushNow(id: string): Promise<OutboxItem | null> {
+    const entry = this.store.outboxItem(id);
+    const user = this.session.user();
+    if (!entry || !user || entry.username !== user.username) return entry;
+    if (!this.online || !this.session.hasServiceSession()) {
+      this.kick();
+      return entry;
+    }
+    const payload = JSON.parse(
+      (this.store.db.prepare('SELECT payload FROM outbox WHERE id = ?').get(id) as { payload: string })
+        .payload,
+    ) as DecisionRequest;
+    try {
+      await this.pushOne(id, entry.dossierId, payload);
+    } catch (err) {
+      if (err instanceof NetworkError) this.wentOffline(err);
+      else if (err instanceof ServiceError && err.status === 401) this.session.tokenRejected();
+      this.kick();
+    }
+    this.emitStatus();
+    return this.store.outboxItem(id);
+  }
+
+  /** Pull the change feed after the last applied sequence, page by page. */
+  private async pull(): Promise<void> {
+    const user = this.session.user();
+    if (!user) return;
+    const key = `lastSeq:${user.agencyCode}`;
+    let after = Number(this.store.getState(key) ?? '0');
+    let total = 0;
+    for (;;) {
+      const page = await this.client.changes(after, this.opts.pageSize);
+      const dossiers: Dossier[] = [];
+      const deleted: string[] = [];
+      for (const c of page.changes) {
+        if ('deleted' in c.dossier) deleted.push(c.dossier.id);
+        else dossiers.push(c.dossier);
+      }
+      const lastSeq = Math.max(after, page.lastSeq, ...page.changes.map((c) => c.seq));
+      this.store.applyChangePage(dossiers, deleted, key, lastSeq);
+      total += page.changes.length;
+      if (!page.hasMore || page.changes.length === 0) break;
+      after = lastSeq;
+    }
+    if (total > 0) this.listener.dossiersChanged(total);
+  }
+}
