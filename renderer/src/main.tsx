@@ -5,7 +5,8 @@ import dayjs from 'dayjs';
 import 'dayjs/locale/vi';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { SignIn } from './SignIn';
+import { App } from './App';
+import './app.css';
 
 dayjs.locale('vi');
 
@@ -15,7 +16,7 @@ if (root) {
     <StrictMode>
       <ConfigProvider locale={viVN} theme={{ token: { colorPrimary: '#1565c0' } }}>
         <AntApp>
-          <SignIn />
+          <App />
         </AntApp>
       </ConfigProvider>
     </StrictMode>,

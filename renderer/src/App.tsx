@@ -1,0 +1,84 @@
+// The app shell: sign-in, then the menu "Hồ sơ ĐK GDĐT → Cá nhân" with the list, the detail of the
+// open dossier, and the sync status bar at the bottom of every screen.
+import { Button, Layout, Menu, Space, Tag, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import type { SessionInfo } from '../../contract/workstation';
+import { api, call } from './api';
+import { DossierDetail } from './DossierDetail';
+import { DossierList } from './DossierList';
+import { SignIn } from './SignIn';
+import { SyncStatusBar } from './SyncStatus';
+
+export function App() {
+  const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
+  const [openId, setOpenId] = useState<string | null>(null);
+
+  useEffect(() => {
+    call('session.current', {})
+      .then(setSession)
+      .catch(() => setSession(null));
+    return api.on((e) => {
+      if (e.type === 'session.changed') setSession(e.session);
+    });
+  }, []);
+
+  if (session === undefined) return null;
+  if (session === null) return <SignIn onSignedIn={setSession} />;
+
+  const signOut = async (): Promise<void> => {
+    setOpenId(null);
+    await call('session.signOut', {}).catch(() => undefined);
+    setSession(null);
+  };
+
+  return (
+    <Layout style={{ height: '100vh' }}>
+      <Layout.Header
+        style={{ display: 'flex', alignItems: 'center', gap: 16, background: '#1565c0', paddingInline: 16 }}
+      >
+        <Typography.Text strong style={{ color: '#fff', fontSize: 16 }}>
+          BHXH VIỆT NAM — TIẾP NHẬN VÀ QUẢN LÝ HỒ SƠ
+        </Typography.Text>
+        <span style={{ flex: 1 }} />
+        <Space>
+          {session.offline && <Tag color="orange">Đăng nhập ngoại tuyến</Tag>}
+          <Typography.Text style={{ color: '#fff' }}>
+            {session.user.displayName} ({session.user.username}) — {session.user.agencyName}
+          </Typography.Text>
+          <Button size="small" onClick={() => void signOut()}>
+            Đăng xuất
+          </Button>
+        </Space>
+      </Layout.Header>
+      <Layout>
+        <Layout.Sider width={200} theme="light" style={{ borderRight: '1px solid #eee' }}>
+          <Menu
+            mode="inline"
+            defaultOpenKeys={['gddt']}
+            selectedKeys={['individual']}
+            items={[
+              {
+                key: 'gddt',
+                label: 'Hồ sơ ĐK GDĐT',
+                children: [{ key: 'individual', label: 'Cá nhân', onClick: () => setOpenId(null) }],
+              },
+            ]}
+          />
+        </Layout.Sider>
+        <Layout.Content style={{ padding: 12, overflow: 'auto' }}>
+          {session.offline && (
+            <Typography.Paragraph type="warning" role="alert">
+              Đang làm việc ngoại tuyến: tra cứu trên dữ liệu của máy trạm; đánh giá được ghi nhận và đồng bộ
+              khi có kết nối.
+            </Typography.Paragraph>
+          )}
+          <div style={{ display: openId ? 'none' : 'block' }}>
+            <DossierList me={session.user.username} onOpen={setOpenId} />
+          </div>
+          {openId && <DossierDetail key={openId} id={openId} onClose={() => setOpenId(null)} />}
+        </Layout.Content>
+      </Layout>
+      <SyncStatusBar onOpenDossier={setOpenId} />
+    </Layout>
+  );
+}

@@ -1,0 +1,379 @@
+// Hồ sơ ĐK GDĐT → Cá nhân (Hình 3, Hình 4): the seed's eleven columns in order, a virtualised antd Table
+// that loads only the pages scrolled into view (so 200,000 rows scroll smoothly), sortable columns,
+// keyboard navigation (↑/↓, Enter), double-click or the context menu to open a dossier, and the Mở rộng
+// search panel whose Tra cứu runs on the local store (works offline; diacritics ignored, đ = d).
+import { Button, Card, Col, DatePicker, Form, Input, Row, Select, Space, Table, Tag, Typography } from 'antd';
+import type { TableProps } from 'antd';
+import type { Dayjs } from 'dayjs';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { OUTCOME_LABEL, STATUS_LABEL } from '../../contract/domain';
+import type { DossierFilter, DossierRow, SortField } from '../../contract/workstation';
+import { api, call } from './api';
+import { formatDateTime } from './format';
+
+const PAGE = 200;
+
+type Placeholder = { id: string; placeholder: true };
+type Item = DossierRow | Placeholder;
+const isRow = (r: Item): r is DossierRow => !('placeholder' in r);
+
+type SearchValues = {
+  dossierNumber?: string;
+  bhxhCode?: string;
+  name?: string;
+  from?: Dayjs | null;
+  to?: Dayjs | null;
+  status?: DossierFilter['status'];
+  outcome?: DossierFilter['outcome'];
+};
+
+/** A row not loaded yet: asks for its page once the virtual list renders it. */
+function RowPlaceholder({ index, request }: { index: number; request: (index: number) => void }) {
+  useEffect(() => request(index), [index, request]);
+  return <span style={{ color: '#bbb' }}>…</span>;
+}
+
+function statusText(r: DossierRow): string {
+  if (r.outcome) return OUTCOME_LABEL[r.outcome];
+  return STATUS_LABEL[r.status];
+}
+
+export function DossierList({ me, onOpen }: { me: string; onOpen: (id: string) => void }) {
+  const [filter, setFilter] = useState<DossierFilter>({});
+  const [sort, setSort] = useState<{ field: SortField; order: 'asc' | 'desc' }>({
+    field: 'receivedAt',
+    order: 'desc',
+  });
+  const [total, setTotal] = useState<number | null>(null);
+  const [rows, setRows] = useState<Map<number, DossierRow>>(new Map());
+  const [expanded, setExpanded] = useState(false);
+  const [selected, setSelected] = useState(0);
+  const [menu, setMenu] = useState<{ x: number; y: number; id: string } | null>(null);
+  const [height, setHeight] = useState(() => Math.max(300, window.innerHeight - 260));
+  const loading = useRef(new Set<number>());
+  const generation = useRef(0);
+  const tableRef = useRef<{ scrollTo: (c: { index: number }) => void; nativeElement: HTMLDivElement } | null>(
+    null,
+  );
+  const [form] = Form.useForm<SearchValues>();
+  // Claims expire: the clock the list compares them with, refreshed every half minute.
+  const [nowMs, setNowMs] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNowMs(Date.now()), 30_000);
+    return () => clearInterval(t);
+  }, []);
+
+  const loadPage = useCallback(
+    async (page: number, gen: number, reset = false) => {
+      if (loading.current.has(page)) return;
+      loading.current.add(page);
+      try {
+        const res = await call('dossiers.list', { filter, sort, offset: page * PAGE, limit: PAGE });
+        if (gen !== generation.current) return;
+        setTotal(res.total);
+        setRows((prev) => {
+          // A new filter, sort or refresh starts from an empty map: stale rows never mix in.
+          const next = reset ? new Map<number, DossierRow>() : new Map(prev);
+          res.rows.forEach((r, i) => next.set(res.offset + i, r));
+          return next;
+        });
+      } catch {
+        loading.current.delete(page);
+      }
+    },
+    [filter, sort],
+  );
+
+  // New filter or sort: start again from the first page.
+  useEffect(() => {
+    generation.current += 1;
+    loading.current = new Set();
+    // The state changes after the fetch resolves, not synchronously in the effect.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    void loadPage(0, generation.current, true);
+  }, [loadPage]);
+
+  /** Called by a placeholder row the virtual list rendered: fetch its page. */
+  const requestRow = useCallback(
+    (index: number) => {
+      const page = Math.floor(index / PAGE);
+      if (!loading.current.has(page)) void loadPage(page, generation.current);
+    },
+    [loadPage],
+  );
+
+  // Decisions and pulled changes: refresh what is loaded.
+  useEffect(() => {
+    return api.on((e) => {
+      if (e.type === 'dossiers.changed' || e.type === 'decision.updated') {
+        const pages = [...loading.current];
+        generation.current += 1;
+        loading.current = new Set();
+        const gen = generation.current;
+        const list = pages.length ? pages.sort((a, b) => a - b) : [0];
+        list.forEach((p, i) => void loadPage(p, gen, i === 0));
+      }
+    });
+  }, [loadPage]);
+
+  useEffect(() => {
+    const onResize = (): void => setHeight(Math.max(300, window.innerHeight - (expanded ? 430 : 260)));
+    onResize();
+    window.addEventListener('resize', onResize);
+    return () => window.removeEventListener('resize', onResize);
+  }, [expanded]);
+
+  useEffect(() => {
+    if (!menu) return;
+    const close = (): void => setMenu(null);
+    window.addEventListener('click', close);
+    return () => window.removeEventListener('click', close);
+  }, [menu]);
+
+  const data = useMemo<Item[]>(() => {
+    const out: Item[] = new Array(total ?? 0);
+    for (let i = 0; i < out.length; i++) out[i] = rows.get(i) ?? { id: `__${i}`, placeholder: true };
+    return out;
+  }, [rows, total]);
+
+  const sortOrder = (field: SortField) =>
+    sort.field === field ? (sort.order === 'asc' ? ('ascend' as const) : ('descend' as const)) : null;
+  const text = (index: number, r: Item, value: (r: DossierRow) => React.ReactNode) => {
+    if (!isRow(r)) return <RowPlaceholder index={index} request={requestRow} />;
+    return value(r);
+  };
+  const col = (
+    title: string,
+    field: SortField | null,
+    width: number,
+    value: (r: DossierRow) => React.ReactNode,
+  ): NonNullable<TableProps<Item>['columns']>[number] => ({
+    title,
+    key: title,
+    width,
+    ellipsis: true,
+    sorter: field !== null,
+    sortOrder: field ? sortOrder(field) : null,
+    sortDirections: ['ascend', 'descend', 'ascend'],
+    render: (_: unknown, r: Item, index: number) => text(index, r, value),
+    ...(field ? { dataIndex: field } : {}),
+  });
+
+  const columns: TableProps<Item>['columns'] = [
+    col('STT', null, 70, () => ''),
+    col('Số hồ sơ', 'dossierNumber', 170, (r) => r.dossierNumber),
+    col('Ngày tiếp nhận', 'receivedAt', 140, (r) => formatDateTime(r.receivedAt ?? r.declaredAt)),
+    col('Mã số BHXH', 'bhxhCode', 120, (r) => r.bhxhCode),
+    col('Họ và tên', 'fullName', 180, (r) => r.fullName),
+    col('Địa chỉ', 'address', 300, (r) => r.address),
+    col('Người liên hệ', 'contactPerson', 170, (r) => r.contactPerson),
+    col('Điện thoại', 'mobile', 120, (r) => r.mobile),
+    col('Người duyệt', 'reviewer', 200, (r) => r.reviewer ?? ''),
+    col('Ngày duyệt', 'decidedAt', 140, (r) => formatDateTime(r.decidedAt)),
+    col('Trạng thái', 'outcome', 230, (r) => (
+      <Space size={4} wrap>
+        <span>{r.status === 'decided' || r.outcome ? statusText(r) : ''}</span>
+        {r.localState === 'queued' && <Tag color="orange">Chờ đồng bộ</Tag>}
+        {r.localState === 'conflict' && <Tag color="red">Xung đột</Tag>}
+        {r.localState === 'failed' && <Tag color="red">Lỗi đồng bộ</Tag>}
+        {r.localState === 'expired' && <Tag color="default">Quá hạn</Tag>}
+        {r.claim && r.claim.claimedBy !== me && Date.parse(r.claim.claimedUntil) > nowMs && (
+          <Tag color="blue">Đang xử lý bởi {r.claim.claimedBy}</Tag>
+        )}
+      </Space>
+    )),
+  ];
+  // STT is the position: computed from the index the table passes, not by searching the array.
+  columns[0] = {
+    ...columns[0],
+    render: (_: unknown, r: Item, index: number) => text(index, r, () => index + 1),
+  };
+
+  const search = (v: SearchValues): void => {
+    setFilter({
+      ...(v.dossierNumber?.trim() ? { dossierNumber: v.dossierNumber.trim() } : {}),
+      ...(v.bhxhCode?.trim() ? { bhxhCode: v.bhxhCode.trim() } : {}),
+      ...(v.name?.trim() ? { name: v.name.trim() } : {}),
+      ...(v.from ? { from: v.from.format('YYYY-MM-DD') } : {}),
+      ...(v.to ? { to: v.to.format('YYYY-MM-DD') } : {}),
+      ...(v.status ? { status: v.status } : {}),
+      ...(v.outcome ? { outcome: v.outcome } : {}),
+    });
+    setSelected(0);
+  };
+
+  const focusRow = (index: number): void => {
+    if (total === null || total === 0) return;
+    const i = Math.max(0, Math.min(total - 1, index));
+    setSelected(i);
+    tableRef.current?.scrollTo({ index: i });
+    requestAnimationFrame(() => {
+      const el = tableRef.current?.nativeElement.querySelector<HTMLElement>(`[data-row-index="${i}"]`);
+      el?.focus();
+    });
+  };
+
+  const onRowKey = (e: KeyboardEvent, index: number, r: Item): void => {
+    if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      focusRow(index + 1);
+    } else if (e.key === 'ArrowUp') {
+      e.preventDefault();
+      focusRow(index - 1);
+    } else if (e.key === 'PageDown') {
+      e.preventDefault();
+      focusRow(index + 15);
+    } else if (e.key === 'PageUp') {
+      e.preventDefault();
+      focusRow(index - 15);
+    } else if (e.key === 'Enter' && isRow(r)) {
+      e.preventDefault();
+      onOpen(r.id);
+    }
+  };
+
+  return (
+    <Card
+      size="small"
+      title={<Typography.Text strong>Hồ sơ đăng ký giao dịch điện tử cá nhân</Typography.Text>}
+      extra={
+        <Space>
+          <Typography.Text type="secondary" aria-live="polite">
+            {total === null ? 'Đang tải…' : `Tổng số: ${total.toLocaleString('vi-VN')} hồ sơ`}
+          </Typography.Text>
+          <Button onClick={() => setExpanded((x) => !x)} aria-expanded={expanded}>
+            Mở rộng
+          </Button>
+        </Space>
+      }
+    >
+      {expanded && (
+        <Form form={form} layout="vertical" onFinish={search} style={{ marginBottom: 8 }} role="search">
+          <Row gutter={12}>
+            <Col span={5}>
+              <Form.Item label="Số hồ sơ" name="dossierNumber">
+                <Input aria-label="Số hồ sơ" allowClear />
+              </Form.Item>
+            </Col>
+            <Col span={4}>
+              <Form.Item label="Mã số BHXH" name="bhxhCode">
+                <Input aria-label="Mã số BHXH" allowClear inputMode="numeric" />
+              </Form.Item>
+            </Col>
+            <Col span={5}>
+              <Form.Item label="Họ và tên" name="name">
+                <Input aria-label="Họ và tên" allowClear />
+              </Form.Item>
+            </Col>
+            <Col span={5}>
+              <Form.Item label="Từ ngày" name="from">
+                <DatePicker aria-label="Từ ngày" format="DD/MM/YYYY" style={{ width: '100%' }} />
+              </Form.Item>
+            </Col>
+            <Col span={5}>
+              <Form.Item label="Đến ngày" name="to">
+                <DatePicker aria-label="Đến ngày" format="DD/MM/YYYY" style={{ width: '100%' }} />
+              </Form.Item>
+            </Col>
+          </Row>
+          <Row gutter={12} align="bottom">
+            <Col span={5}>
+              <Form.Item label="Tình trạng" name="status">
+                <Select
+                  aria-label="Tình trạng"
+                  allowClear
+                  options={(['pending', 'decided', 'expired'] as const).map((s) => ({
+                    value: s,
+                    label: STATUS_LABEL[s],
+                  }))}
+                />
+              </Form.Item>
+            </Col>
+            <Col span={5}>
+              <Form.Item label="Trạng thái" name="outcome">
+                <Select
+                  aria-label="Trạng thái"
+                  allowClear
+                  options={(['valid', 'invalid'] as const).map((s) => ({
+                    value: s,
+                    label: OUTCOME_LABEL[s],
+                  }))}
+                />
+              </Form.Item>
+            </Col>
+            <Col span={14}>
+              <Form.Item>
+                <Space>
+                  <Button type="primary" htmlType="submit">
+                    Tra cứu
+                  </Button>
+                  <Button
+                    onClick={() => {
+                      form.resetFields();
+                      search({});
+                    }}
+                  >
+                    Xoá điều kiện
+                  </Button>
+                </Space>
+              </Form.Item>
+            </Col>
+          </Row>
+        </Form>
+      )}
+      <Table<Item>
+        ref={tableRef as never}
+        virtual
+        size="small"
+        bordered
+        rowKey="id"
+        columns={columns}
+        dataSource={data}
+        pagination={false}
+        scroll={{ x: 1840, y: height }}
+        locale={{ emptyText: total === null ? 'Đang tải…' : 'Không có hồ sơ phù hợp.' }}
+        showSorterTooltip={false}
+        onChange={(_p, _f, sorter) => {
+          const s = Array.isArray(sorter) ? sorter[0] : sorter;
+          const field = (s?.field ?? s?.columnKey) as SortField | undefined;
+          if (s?.order && field) setSort({ field, order: s.order === 'ascend' ? 'asc' : 'desc' });
+          else setSort({ field: 'receivedAt', order: 'desc' });
+        }}
+        rowClassName={(_r, index) => (index === selected ? 'ws-row-selected' : '')}
+        onRow={(r, index = 0) => ({
+          tabIndex: index === selected ? 0 : -1,
+          'data-row-index': index,
+          'aria-selected': index === selected,
+          onClick: () => setSelected(index),
+          onDoubleClick: () => isRow(r) && onOpen(r.id),
+          onKeyDown: (e: KeyboardEvent) => onRowKey(e, index, r),
+          onContextMenu: (e: React.MouseEvent) => {
+            if (!isRow(r)) return;
+            e.preventDefault();
+            setSelected(index);
+            setMenu({ x: e.clientX, y: e.clientY, id: r.id });
+          },
+        })}
+      />
+      {menu && (
+        <div
+          role="menu"
+          style={{
+            position: 'fixed',
+            left: menu.x,
+            top: menu.y,
+            zIndex: 1000,
+            background: '#fff',
+            boxShadow: '0 3px 12px rgba(0,0,0,.2)',
+            borderRadius: 6,
+            padding: 4,
+          }}
+        >
+          <Button type="text" role="menuitem" autoFocus onClick={() => onOpen(menu.id)}>
+            Xem chi tiết hồ sơ
+          </Button>
+        </div>
+      )}
+    </Card>
+  );
+}
