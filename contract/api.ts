@@ -28,6 +28,8 @@ export type ErrorCode =
   | 'version_conflict'
   | 'duplicate'
   | 'expired'
+  /** a change-of-details dossier needs confirmUpdate: true (the Xác nhận of Hình 11) */
+  | 'confirmation_required'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'media_type_mismatch'

@@ -1,28 +1,383 @@
-// The central dossier service's HTTP application (Fastify). Routes of ../shared/API.md are registered
-// here; createApp takes its dependencies so tests run it against either database target.
+// The central dossier service's HTTP application (Fastify): every route of ../shared/API.md, the error
+// shape, role and agency checks, and request logging that never carries personal data (routes are
+// logged by their pattern, never with their query string or body).
 
-import Fastify, { type FastifyInstance } from 'fastify';
-import { randomUUID } from 'node:crypto';
-import type { Database } from './db/database.js';
+import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import { createHash, randomUUID } from 'node:crypto';
+import type pino from 'pino';
+import { z } from 'zod';
+import {
+  ChangesQuery,
+  DecisionRequest,
+  DeclarationRequest,
+  DossierQuery,
+  LoginRequest,
+  ReasonsUpdate,
+  ReceiveRequest,
+  type AttachmentMediaType,
+  type DailyReport,
+  type Role,
+} from '../contract/index.js';
+import { writeAudit } from './audit.js';
+import {
+  authenticate,
+  bearerToken,
+  createCaptcha,
+  createRateLimiter,
+  login,
+  logout,
+  type AuthOptions,
+} from './auth.js';
+import type { Ctx, Staff } from './context.js';
+import { decide } from './decisions.js';
+import {
+  claimDossier,
+  intakeDossier,
+  listDossiers,
+  loadDossier,
+  readChanges,
+  readDossier,
+  receiveDossier,
+  recordChange,
+  releaseClaim,
+} from './dossiers.js';
+import { ApiError, forbidden, notFound } from './errors.js';
+import type { LocalSmsSink } from './notify.js';
+import { reasonsFor, replaceReasons } from './reasons.js';
+import { dailyReport } from './reports.js';
+import { parseInput, validateDeclaration } from './validation.js';
+import { dateVn } from './time.js';
 
 export type AppDeps = {
-  db: Database;
-  logger?: boolean;
+  ctx: Ctx;
+  log: pino.Logger;
+  auth?: AuthOptions;
+  /** the local SMS sink, when it is the configured gateway (the demo shows its messages) */
+  smsSink?: LocalSmsSink;
 };
 
-export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
+const ALL_STAFF: readonly Role[] = ['officer', 'supervisor', 'admin'];
+const SUPERVISORS: readonly Role[] = ['supervisor', 'admin'];
+const MEDIA_TYPES: readonly AttachmentMediaType[] = ['image/jpeg', 'image/png', 'application/pdf'];
+const ATTACHMENT_ROLE = /^(photo|idFront|idBack|formPage([1-9]|[1-4]\d|50))$/u;
+
+/** What the bytes really are, from their first bytes. */
+export function sniffMediaType(bytes: Buffer): AttachmentMediaType | null {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  if (
+    bytes.length >= 8 &&
+    bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+  )
+    return 'image/png';
+  if (bytes.length >= 5 && bytes.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
+  return null;
+}
+
+export async function createApp(deps: AppDeps) {
+  const { ctx } = deps;
   const app = Fastify({
-    logger: deps.logger ?? false,
+    loggerInstance: deps.log,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
+    bodyLimit: 1024 * 1024,
+    // Fastify's own request lines carry the URL (query strings hold codes and names): off; ours below.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: false,
   });
+  const limitLogin = createRateLimiter(ctx.config.loginRatePerMinute);
+
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    reply.header('cache-control', 'no-store');
+  });
+  // Logged by route pattern, status and time only: no query strings, bodies or headers.
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.info(
+      {
+        method: req.method,
+        route: req.routeOptions.url ?? 'unknown',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
   });
 
+  for (const type of MEDIA_TYPES) {
+    app.addContentTypeParser(
+      type,
+      { parseAs: 'buffer', bodyLimit: ctx.config.attachmentMaxBytes },
+      (_req, body, done) => done(null, body),
+    );
+  }
+
+  app.setNotFoundHandler(async (_req, reply) => {
+    await reply.code(404).send(notFound('Không có địa chỉ này trong dịch vụ.').body());
+  });
+
+  app.setErrorHandler(async (err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    if (err instanceof ApiError) return await reply.code(err.status).send(err.body());
+    const code = err.code ?? '';
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
+      return await reply
+        .code(413)
+        .send(
+          new ApiError(413, 'payload_too_large', 'Nội dung gửi lên vượt quá dung lượng cho phép.').body(),
+        );
+    }
+    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.statusCode === 415) {
+      return await reply
+        .code(415)
+        .send(
+          new ApiError(
+            415,
+            'unsupported_media_type',
+            'Kiểu nội dung không được hỗ trợ (chỉ nhận JSON, JPEG, PNG hoặc PDF).',
+          ).body(),
+        );
+    }
+    if (
+      code.startsWith('FST_ERR_CTP') ||
+      (err.statusCode === 400 && err instanceof SyntaxError) ||
+      err.statusCode === 400
+    ) {
+      return await reply
+        .code(400)
+        .send(new ApiError(400, 'invalid_json', 'Nội dung yêu cầu không đúng định dạng JSON.').body());
+    }
+    req.log.error(
+      { err: { type: err.name, code, message: err.message.slice(0, 200) }, route: req.routeOptions.url },
+      'request failed',
+    );
+    return await reply
+      .code(500)
+      .send(new ApiError(500, 'internal', 'Hệ thống gặp lỗi. Vui lòng thử lại sau.').body());
+  });
+
+  const staffOf = async (req: FastifyRequest, roles: readonly Role[] = ALL_STAFF): Promise<Staff> => {
+    const staff = await authenticate(ctx, req.headers.authorization);
+    if (!roles.includes(staff.role)) throw forbidden('Vai trò của bạn không được thực hiện thao tác này.');
+    return staff;
+  };
+  const idParam = (req: FastifyRequest): string => (req.params as { id: string }).id;
+
+  // ------------------------------------------------------------ public
   app.get('/api/v1/health', async () => {
-    await deps.db.query('SELECT 1');
+    await ctx.db.query('SELECT 1');
     return { ok: true } as const;
+  });
+  app.get('/api/v1/agencies', async () => ctx.agencies.all());
+
+  // ------------------------------------------------------------ staff sessions
+  app.post('/api/v1/auth/login', async (req) => {
+    limitLogin(req.ip);
+    return await login(ctx, deps.auth ?? {}, parseInput(LoginRequest, req.body));
+  });
+  app.get('/api/v1/auth/captcha', async (req) => {
+    limitLogin(req.ip);
+    return await createCaptcha(ctx, deps.auth ?? {});
+  });
+  app.post('/api/v1/auth/logout', async (req, reply) => {
+    await staffOf(req);
+    await logout(ctx, bearerToken(req.headers.authorization) ?? '');
+    return await reply.code(204).send();
+  });
+
+  // ------------------------------------------------------------ dossiers
+  app.get('/api/v1/dossiers', async (req) =>
+    listDossiers(ctx, await staffOf(req), parseInput(DossierQuery, req.query ?? {})),
+  );
+  app.get('/api/v1/dossiers/changes', async (req) => {
+    const staff = await staffOf(req);
+    const q = parseInput(ChangesQuery, req.query ?? {});
+    return await readChanges(ctx, staff, q.after, q.limit);
+  });
+  app.get('/api/v1/dossiers/:id', async (req) => readDossier(ctx, await staffOf(req), idParam(req)));
+  app.post('/api/v1/dossiers', async (req, reply) => {
+    const staff = await staffOf(req);
+    const body = parseInput(DeclarationRequest, req.body);
+    const clean = validateDeclaration(body, dateVn(ctx.now()));
+    const out = await intakeDossier(ctx, staff, body.clientId, clean);
+    return await reply.code(out.status).send(out.dossier);
+  });
+  app.post('/api/v1/dossiers/:id/receive', async (req) => {
+    const staff = await staffOf(req);
+    parseInput(ReceiveRequest, req.body);
+    return await receiveDossier(ctx, staff, idParam(req));
+  });
+  app.post('/api/v1/dossiers/:id/claim', async (req) => claimDossier(ctx, await staffOf(req), idParam(req)));
+  app.delete('/api/v1/dossiers/:id/claim', async (req, reply) => {
+    await releaseClaim(ctx, await staffOf(req), idParam(req));
+    return await reply.code(204).send();
+  });
+  app.post('/api/v1/dossiers/:id/decision', async (req, reply) => {
+    const staff = await staffOf(req);
+    const body = parseInput(DecisionRequest, req.body);
+    const answer = await decide(ctx, staff, idParam(req), body);
+    return await reply
+      .code(answer.status)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(answer.body);
+  });
+
+  // ------------------------------------------------------------ attachments
+  app.put(
+    '/api/v1/dossiers/:id/attachments/:role',
+    { bodyLimit: ctx.config.attachmentMaxBytes },
+    async (req) => {
+      const staff = await staffOf(req);
+      const { id, role } = req.params as { id: string; role: string };
+      if (!ATTACHMENT_ROLE.test(role))
+        throw new ApiError(422, 'validation_failed', 'Loại tệp đính kèm không hợp lệ.', {
+          role: 'Chỉ nhận photo, idFront, idBack hoặc formPage1…50.',
+        });
+      const declared = String(req.headers['content-type'] ?? '')
+        .split(';')[0]!
+        .trim()
+        .toLowerCase() as AttachmentMediaType;
+      const bytes = req.body;
+      if (!Buffer.isBuffer(bytes) || !MEDIA_TYPES.includes(declared)) {
+        throw new ApiError(415, 'unsupported_media_type', 'Chỉ nhận ảnh JPEG, PNG hoặc tệp PDF.');
+      }
+      if (bytes.length === 0)
+        throw new ApiError(422, 'validation_failed', 'Tệp đính kèm rỗng.', {
+          body: 'Tệp không có nội dung.',
+        });
+      const actual = sniffMediaType(bytes);
+      if (actual !== declared) {
+        throw new ApiError(
+          415,
+          'media_type_mismatch',
+          `Nội dung tệp không phải ${declared === 'application/pdf' ? 'PDF' : declared === 'image/png' ? 'ảnh PNG' : 'ảnh JPEG'} như đã khai.`,
+        );
+      }
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const attachmentId = randomUUID();
+      const now = ctx.now();
+      await ctx.db.transaction(async (tx) => {
+        const d = await loadDossier(tx, ctx, staff, id, { forUpdate: true });
+        if (
+          d.status === 'pending' &&
+          !d.receivedAt &&
+          d.expiresAt &&
+          Date.parse(d.expiresAt) <= now.getTime()
+        ) {
+          throw new ApiError(410, 'expired', 'Hồ sơ đã quá hạn 10 ngày không nộp bản giấy.');
+        }
+        await tx.query(
+          `INSERT INTO attachments (id, dossier_id, role, media_type, bytes, sha256, content, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (dossier_id, role) DO UPDATE SET id = EXCLUDED.id, media_type = EXCLUDED.media_type, bytes = EXCLUDED.bytes,
+           sha256 = EXCLUDED.sha256, content = EXCLUDED.content, created_at = EXCLUDED.created_at`,
+          [attachmentId, d.id, role, declared, bytes.length, sha256, bytes, now.toISOString()],
+        );
+        await tx.query('UPDATE dossiers SET version = version + 1 WHERE id = $1', [d.id]);
+        await recordChange(tx, d.id, d.agencyCode);
+        await writeAudit(tx, now, {
+          actor: `${staff.agencyCode}/${staff.username}`,
+          action: 'attachment.put',
+          dossierId: d.id,
+          details: { role, bytes: bytes.length, sha256 },
+        });
+      });
+      return { id: attachmentId, sha256 };
+    },
+  );
+  app.get('/api/v1/attachments/:id', async (req, reply) => {
+    const staff = await staffOf(req);
+    const id = idParam(req);
+    if (!/^[0-9a-f-]{36}$/iu.test(id)) throw notFound('Không tìm thấy tệp đính kèm.');
+    const res = await ctx.db.query<{
+      content: Uint8Array;
+      media_type: string;
+      dossier_id: string;
+      role: string;
+      sha256: string;
+    }>(
+      `SELECT a.content, a.media_type, a.dossier_id, a.role, a.sha256 FROM attachments a JOIN dossiers d ON d.id = a.dossier_id
+        WHERE a.id = $1 AND d.agency_code = ANY($2::text[])`,
+      [id, staff.scope],
+    );
+    const row = res.rows[0];
+    if (!row) throw notFound('Không tìm thấy tệp đính kèm.');
+    await writeAudit(ctx.db, ctx.now(), {
+      actor: `${staff.agencyCode}/${staff.username}`,
+      action: 'attachment.read',
+      dossierId: row.dossier_id,
+      details: { role: row.role },
+    });
+    return await reply
+      .header('content-type', row.media_type)
+      .header('etag', `"${row.sha256}"`)
+      .send(Buffer.from(row.content));
+  });
+
+  // ------------------------------------------------------------ reasons, registry, reports
+  app.get('/api/v1/reasons', async (req) => {
+    const staff = await staffOf(req);
+    return await reasonsFor(ctx.db, ctx, staff.agencyCode);
+  });
+  app.put('/api/v1/reasons', async (req) => {
+    const staff = await staffOf(req, SUPERVISORS);
+    const reasons = parseInput(ReasonsUpdate, req.body);
+    const codes = new Set(reasons.map((r) => r.code));
+    if (codes.size !== reasons.length)
+      throw new ApiError(422, 'validation_failed', 'Mã lý do bị trùng.', {
+        codes: 'Mỗi mã lý do chỉ xuất hiện một lần.',
+      });
+    await replaceReasons(
+      ctx,
+      staff.agencyCode,
+      reasons.map((r) => ({
+        code: r.code.trim(),
+        text: r.text.normalize('NFC').trim(),
+        smsText: r.smsText.normalize('NFC').trim(),
+      })),
+    );
+    await writeAudit(ctx.db, ctx.now(), {
+      actor: `${staff.agencyCode}/${staff.username}`,
+      action: 'reasons.replace',
+      details: { count: reasons.length },
+    });
+    return await reasonsFor(ctx.db, ctx, staff.agencyCode);
+  });
+  app.get('/api/v1/registry/persons/:bhxhCode', async (req) => {
+    const staff = await staffOf(req);
+    const code = (req.params as { bhxhCode: string }).bhxhCode;
+    if (!/^\d{10}$/u.test(code))
+      throw new ApiError(422, 'validation_failed', 'Mã số BHXH phải gồm đúng 10 chữ số.', {
+        bhxhCode: 'Mã số BHXH phải gồm đúng 10 chữ số.',
+      });
+    const res = await ctx.db.query<{
+      bhxh_code: string;
+      full_name: string;
+      date_of_birth: string | null;
+      gender: 'Nam' | 'Nữ';
+    }>('SELECT bhxh_code, full_name, date_of_birth, gender FROM registry_persons WHERE bhxh_code = $1', [
+      code,
+    ]);
+    await writeAudit(ctx.db, ctx.now(), {
+      actor: `${staff.agencyCode}/${staff.username}`,
+      action: 'registry.read',
+      details: { found: res.rowCount > 0, bhxhCode: `*******${code.slice(-3)}` },
+    });
+    const p = res.rows[0];
+    if (!p) throw notFound('Mã số BHXH không có trên hệ thống cấp mã số BHXH (HGD).');
+    return { bhxhCode: p.bhxh_code, fullName: p.full_name, dateOfBirth: p.date_of_birth, gender: p.gender };
+  });
+  app.get('/api/v1/reports/daily', async (req): Promise<DailyReport> => {
+    const staff = await staffOf(req, SUPERVISORS);
+    const { date } = parseInput(
+      z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/u) }),
+      req.query ?? {},
+    );
+    return await dailyReport(ctx, staff, date);
+  });
+
+  // ------------------------------------------------------------ the demo's SMS sink
+  app.get('/api/v1/dev/sms', async (req, reply: FastifyReply) => {
+    await staffOf(req, SUPERVISORS);
+    if (!deps.smsSink) throw notFound('Dịch vụ đang gửi tin nhắn qua cổng SMS thật.');
+    return await reply.send(deps.smsSink.messages().slice(-100).reverse());
   });
 
   return app;

@@ -1,25 +1,29 @@
-// `npm run server`: the central service. PORT (default 8480), DATABASE_URL (real PostgreSQL) or, when
-// unset, the embedded PostgreSQL in DATA_DIR/server/pg (default DATA_DIR: ./.data).
+// `npm run server`: the central service alone. PORT (default 8480), HOST (default 127.0.0.1),
+// DATABASE_URL (real PostgreSQL) or, when unset, the embedded PostgreSQL in DATA_DIR/server/pg
+// (default DATA_DIR: ./.data), which gets the demo data on its first start. SEED_DEMO=1 loads the
+// demo into an empty real PostgreSQL too. Other variables: README "Configuration".
 
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { createApp } from './app.js';
-import { openDatabase } from './db/database.js';
+import { startService } from './service.js';
 
-const port = Number(process.env.PORT ?? 8480);
 const dataDir = path.resolve(process.env.DATA_DIR ?? '.data');
 const databaseUrl = process.env.DATABASE_URL || undefined;
 
-if (!databaseUrl) mkdirSync(path.join(dataDir, 'server'), { recursive: true });
-const db = await openDatabase({
+const service = await startService({
   databaseUrl,
-  dataDir: databaseUrl ? undefined : path.join(dataDir, 'server', 'pg'),
+  dataDir: path.join(dataDir, 'server', 'pg'),
+  port: Number(process.env.PORT ?? 8480),
+  host: process.env.HOST ?? '127.0.0.1',
+  seedDemo: !databaseUrl || process.env.SEED_DEMO === '1',
+  logger: true,
+  env: process.env,
 });
-const app = await createApp({ db, logger: true });
-await app.listen({ port, host: process.env.HOST ?? '127.0.0.1' });
+console.warn(
+  `Dịch vụ hồ sơ trung tâm: ${service.url} (${databaseUrl ? 'PostgreSQL' : `PostgreSQL nhúng tại ${path.join(dataDir, 'server', 'pg')}`})`,
+);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void app.close().then(() => db.close());
+    void service.close().then(() => process.exit(0));
   });
 }

@@ -1,8 +1,11 @@
 // One small SQL interface over both database targets: real PostgreSQL (node-postgres pool, through
 // DATABASE_URL) and embedded PostgreSQL (PGlite, in DATA_DIR) when DATABASE_URL is unset. Same SQL,
 // same schema, same migrations: PGlite is PostgreSQL compiled to WASM, so no dialect layer is needed.
+// Both targets return dates and timestamps as PostgreSQL's text (session time zone Asia/Ho_Chi_Minh)
+// and int8 as numbers, so the rest of the service sees one shape.
 
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
 
 export type Row = Record<string, unknown>;
@@ -10,6 +13,8 @@ export type QueryResult<R extends Row = Row> = { rows: R[]; rowCount: number };
 
 export type Queryable = {
   query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /** Several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
 };
 
 export type Database = Queryable & {
@@ -22,18 +27,33 @@ export type Database = Queryable & {
   close(): Promise<void>;
 };
 
+export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
+
+const asText = (v: string): string => v;
+const asNumber = (v: string): number => Number(v);
+
 export async function openPostgres(url: string, poolSize = 20): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  // Dates come back as ISO strings, never as JS Dates in the server's local zone.
-  const asText = (v: string): string => v;
-  pg.types.setTypeParser(1082, asText); // date
-  pg.types.setTypeParser(1114, asText); // timestamp
-  pg.types.setTypeParser(1184, asText); // timestamptz
-  pg.types.setTypeParser(20, (v: string) => Number(v)); // int8 (sequences stay far below 2^53)
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    options: `-c TimeZone=${TIME_ZONE}`,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+        if (oid === 1082 || oid === 1114 || oid === 1184) return asText;
+        if (oid === 20) return asNumber; // int8: sequences stay far below 2^53
+        return pg.types.getTypeParser(oid, format ?? 'text');
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client's error (server restarted) must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
   const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({
     async query<R extends Row>(sql: string, params: readonly unknown[] = []) {
       const res = await c.query(sql, params as unknown[]);
       return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
+    },
+    async exec(sql: string) {
+      await c.query(sql);
     },
   });
   return {
@@ -63,12 +83,21 @@ export async function openPostgres(url: string, poolSize = 20): Promise<Database
 
 /** Embedded PostgreSQL; `dataDir` undefined keeps it in memory (tests). */
 export async function openPglite(dataDir?: string): Promise<Database> {
-  const db = dataDir ? new PGlite(dataDir) : new PGlite();
+  const options = {
+    extensions: { pg_trgm },
+    parsers: { 1082: asText, 1114: asText, 1184: asText, 20: asNumber },
+  };
+  const db = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
   await db.waitReady;
-  const wrap = (c: Pick<PGlite, 'query'>): Queryable => ({
+  await db.exec(`SET TimeZone = '${TIME_ZONE}'`);
+  const wrap = (c: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
     async query<R extends Row>(sql: string, params: readonly unknown[] = []) {
       const res = await c.query<R>(sql, params as unknown[]);
-      return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
+      // PGlite reports affectedRows 0 for SELECT: count the rows it returned then.
+      return { rows: res.rows, rowCount: res.rows.length > 0 ? res.rows.length : (res.affectedRows ?? 0) };
+    },
+    async exec(sql: string) {
+      await c.exec(sql);
     },
   });
   return {
@@ -76,7 +105,9 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     ...wrap(db),
     async transaction(fn) {
       // PGlite has one connection: transactions run one after another, which is always serialisable.
-      return await db.transaction(async (tx) => await fn(wrap(tx as unknown as Pick<PGlite, 'query'>)));
+      return await db.transaction(
+        async (tx) => await fn(wrap(tx as unknown as Pick<PGlite, 'query' | 'exec'>)),
+      );
     },
     async close() {
       await db.close();

@@ -1,0 +1,79 @@
+// The service's configuration: defaults, overridable by ServiceOptions (tests) and by environment
+// variables (npm run server). README's configuration table lists the variables.
+
+export type SmsConfig = {
+  /** HTTP gateway URL; unset → the local sink (a JSON-lines file the demo can show). */
+  gatewayUrl?: string;
+  apiKey?: string;
+  brandName: string;
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  timeoutMs: number;
+};
+
+export type EmailConfig = {
+  /** smtp://user:pass@host:port; unset → the local sink. */
+  smtpUrl?: string;
+  from: string;
+};
+
+export type ServiceConfig = {
+  sessionTtlMs: number;
+  claimTtlMs: number;
+  expiryDays: number;
+  attachmentMaxBytes: number;
+  captchaAfterFailures: number;
+  lockAfterFailures: number;
+  lockMs: number;
+  /** Login attempts per client address per minute before 429. */
+  loginRatePerMinute: number;
+  sms: SmsConfig;
+  email: EmailConfig;
+};
+
+export const DEFAULT_CONFIG: ServiceConfig = {
+  sessionTtlMs: 8 * 3600_000,
+  claimTtlMs: 15 * 60_000,
+  expiryDays: 10,
+  attachmentMaxBytes: 10 * 1024 * 1024,
+  captchaAfterFailures: 3,
+  lockAfterFailures: 5,
+  lockMs: 15 * 60_000,
+  loginRatePerMinute: 30,
+  sms: {
+    brandName: 'BHXH VN',
+    maxAttempts: 6,
+    baseDelayMs: 30_000,
+    maxDelayMs: 30 * 60_000,
+    timeoutMs: 10_000,
+  },
+  email: { from: 'BHXH Việt Nam <no-reply@baohiemxahoi.local>' },
+};
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? Partial<T[K]> : T[K] };
+export type ConfigOverrides = DeepPartial<ServiceConfig>;
+
+export function resolveConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = {}): ServiceConfig {
+  const num = (v: string | undefined): number | undefined => (v && /^\d+$/u.test(v) ? Number(v) : undefined);
+  const fromEnv: ConfigOverrides = {
+    sessionTtlMs:
+      num(env.SESSION_TTL_MINUTES) !== undefined ? num(env.SESSION_TTL_MINUTES)! * 60_000 : undefined,
+    attachmentMaxBytes: num(env.ATTACHMENT_MAX_BYTES),
+    sms: {
+      gatewayUrl: env.SMS_GATEWAY_URL || undefined,
+      apiKey: env.SMS_API_KEY || undefined,
+      brandName: env.SMS_BRAND_NAME || undefined,
+    },
+    email: { smtpUrl: env.SMTP_URL || undefined, from: env.MAIL_FROM || undefined },
+  };
+  const clean = <T extends object>(o: T | undefined): Partial<T> =>
+    Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+  return {
+    ...DEFAULT_CONFIG,
+    ...clean(fromEnv),
+    ...clean(overrides),
+    sms: { ...DEFAULT_CONFIG.sms, ...clean(fromEnv.sms), ...clean(overrides.sms) },
+    email: { ...DEFAULT_CONFIG.email, ...clean(fromEnv.email), ...clean(overrides.email) },
+  } as ServiceConfig;
+}

@@ -1,0 +1,254 @@
+// Numbered migrations, one schema for both database targets. Each runs in its own transaction with its
+// row in schema_migrations; an advisory lock keeps two service instances from migrating at once.
+
+import type { Database } from './database.js';
+
+export type Migration = { version: number; name: string; sql: string };
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+CREATE TABLE agencies (
+  code text PRIMARY KEY,
+  name text NOT NULL,
+  parent_code text REFERENCES agencies(code),
+  address text NOT NULL DEFAULT '',
+  phone text NOT NULL DEFAULT ''
+);
+
+CREATE TABLE staff_users (
+  id bigserial PRIMARY KEY,
+  agency_code text NOT NULL REFERENCES agencies(code),
+  username text NOT NULL,
+  display_name text NOT NULL,
+  role text NOT NULL CHECK (role IN ('officer', 'supervisor', 'admin')),
+  password_hash text NOT NULL,
+  failed_logins int NOT NULL DEFAULT 0,
+  locked_until timestamptz,
+  UNIQUE (agency_code, username)
+);
+
+CREATE TABLE staff_sessions (
+  token_hash text PRIMARY KEY,
+  staff_id bigint NOT NULL REFERENCES staff_users(id) ON DELETE CASCADE,
+  created_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+
+CREATE TABLE captchas (
+  id uuid PRIMARY KEY,
+  answer_hash text NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+
+CREATE TABLE dossiers (
+  id uuid PRIMARY KEY,
+  client_id uuid UNIQUE,
+  dossier_number text NOT NULL UNIQUE,
+  agency_code text NOT NULL REFERENCES agencies(code),
+  kind text NOT NULL CHECK (kind IN ('register', 'update', 'stop')),
+  full_name text NOT NULL,
+  name_folded text NOT NULL,
+  bhxh_code text NOT NULL,
+  id_kind text,
+  id_number text,
+  date_of_birth date,
+  gender text,
+  address text NOT NULL,
+  contact_person text NOT NULL,
+  email text,
+  mobile text NOT NULL,
+  certificate jsonb,
+  channel text NOT NULL,
+  ivan_name text,
+  effective_date date,
+  update_details jsonb,
+  stop_details jsonb,
+  submission_method text NOT NULL,
+  declared_at timestamptz NOT NULL,
+  received_at timestamptz,
+  listed_at timestamptz NOT NULL,
+  expires_at timestamptz,
+  status text NOT NULL CHECK (status IN ('pending', 'decided', 'expired')),
+  outcome text CHECK (outcome IN ('valid', 'invalid')),
+  reason text,
+  reason_codes text[] NOT NULL DEFAULT '{}',
+  reviewer text,
+  reviewer_id bigint,
+  decided_at timestamptz,
+  account_result text,
+  result text,
+  legacy boolean NOT NULL DEFAULT false,
+  version int NOT NULL DEFAULT 1
+);
+CREATE INDEX dossiers_list ON dossiers (agency_code, listed_at DESC, id DESC);
+CREATE INDEX dossiers_bhxh ON dossiers (bhxh_code);
+CREATE INDEX dossiers_name ON dossiers USING gin (name_folded gin_trgm_ops);
+CREATE INDEX dossiers_expiry ON dossiers (expires_at) WHERE status = 'pending' AND received_at IS NULL;
+
+CREATE TABLE dossier_counters (
+  agency_code text NOT NULL,
+  year int NOT NULL,
+  last int NOT NULL,
+  PRIMARY KEY (agency_code, year)
+);
+
+CREATE TABLE expired_dossiers (
+  id uuid PRIMARY KEY,
+  agency_code text NOT NULL,
+  dossier_number text NOT NULL,
+  expired_at timestamptz NOT NULL
+);
+
+CREATE TABLE dossier_steps (
+  dossier_id uuid NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,
+  step text NOT NULL,
+  state text NOT NULL,
+  detail text,
+  at timestamptz NOT NULL,
+  PRIMARY KEY (dossier_id, step)
+);
+
+CREATE TABLE attachments (
+  id uuid PRIMARY KEY,
+  dossier_id uuid NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,
+  role text NOT NULL,
+  media_type text NOT NULL,
+  bytes int NOT NULL,
+  sha256 text NOT NULL,
+  content bytea NOT NULL,
+  created_at timestamptz NOT NULL,
+  UNIQUE (dossier_id, role)
+);
+
+CREATE TABLE claims (
+  dossier_id uuid PRIMARY KEY REFERENCES dossiers(id) ON DELETE CASCADE,
+  staff_id bigint NOT NULL,
+  claimed_by text NOT NULL,
+  claimed_until timestamptz NOT NULL
+);
+
+-- The change feed. Writers insert rows with seq NULL inside their own transaction; one publisher at a
+-- time (advisory lock) numbers the committed rows, so a number is only ever given to a row that is
+-- already visible, and every later number is greater: readers of seq > N never skip a change.
+CREATE TABLE dossier_changes (
+  id bigserial PRIMARY KEY,
+  dossier_id uuid NOT NULL,
+  agency_code text NOT NULL,
+  deleted boolean NOT NULL DEFAULT false,
+  seq bigint UNIQUE
+);
+CREATE INDEX dossier_changes_agency ON dossier_changes (agency_code, seq);
+CREATE INDEX dossier_changes_unpublished ON dossier_changes (id) WHERE seq IS NULL;
+
+CREATE TABLE decisions (
+  decision_id uuid PRIMARY KEY,
+  dossier_id uuid NOT NULL,
+  staff_id bigint NOT NULL,
+  status_code int NOT NULL,
+  response text NOT NULL,
+  created_at timestamptz NOT NULL
+);
+
+CREATE TABLE registry_persons (
+  bhxh_code text PRIMARY KEY,
+  full_name text NOT NULL,
+  date_of_birth date,
+  gender text,
+  id_number text
+);
+
+CREATE TABLE accounts (
+  bhxh_code text PRIMARY KEY,
+  password_hash text,
+  must_change boolean NOT NULL DEFAULT true,
+  status text NOT NULL CHECK (status IN ('active', 'stopped')),
+  mobile text,
+  email text,
+  certificate jsonb,
+  password_changed_at timestamptz,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL
+);
+
+-- Outbox of SMS and e-mail, written in the decision's transaction, delivered by the worker.
+CREATE TABLE notifications (
+  id uuid PRIMARY KEY,
+  channel text NOT NULL CHECK (channel IN ('sms', 'email')),
+  dossier_id uuid REFERENCES dossiers(id) ON DELETE SET NULL,
+  recipient text NOT NULL,
+  subject text,
+  body text NOT NULL,
+  status text NOT NULL CHECK (status IN ('queued', 'delivered', 'failed')),
+  attempts int NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz NOT NULL,
+  last_error text,
+  provider_id text,
+  created_at timestamptz NOT NULL,
+  delivered_at timestamptz
+);
+CREATE INDEX notifications_due ON notifications (next_attempt_at) WHERE status = 'queued';
+
+CREATE TABLE rejection_reasons (
+  agency_code text NOT NULL,
+  code text NOT NULL,
+  text text NOT NULL,
+  sms_text text NOT NULL,
+  position int NOT NULL,
+  PRIMARY KEY (agency_code, code)
+);
+
+-- Append-only audit log. Entries are inserted unchained; the chainer gives them seq, prev_hash and
+-- hash once, in order. The trigger refuses every other change and every delete.
+CREATE TABLE audit_log (
+  id bigserial PRIMARY KEY,
+  at timestamptz NOT NULL,
+  actor text NOT NULL,
+  action text NOT NULL,
+  dossier_id uuid,
+  payload text NOT NULL,
+  seq bigint UNIQUE,
+  prev_hash text,
+  hash text
+);
+CREATE INDEX audit_log_unchained ON audit_log (id) WHERE seq IS NULL;
+CREATE INDEX audit_log_dossier ON audit_log (dossier_id);
+
+CREATE FUNCTION audit_log_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND OLD.seq IS NULL AND NEW.seq IS NOT NULL
+     AND NEW.id = OLD.id AND NEW.at = OLD.at AND NEW.actor = OLD.actor AND NEW.action = OLD.action
+     AND NEW.dossier_id IS NOT DISTINCT FROM OLD.dossier_id AND NEW.payload = OLD.payload THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'audit_log is append-only';
+END $$;
+CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+  FOR EACH ROW EXECUTE FUNCTION audit_log_guard();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_log_guard();
+`,
+  },
+];
+
+export async function migrate(db: Database): Promise<number> {
+  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  let applied = 0;
+  for (const m of MIGRATIONS) {
+    const done = await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(7201)');
+      const has = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
+      if (has.rowCount > 0) return false;
+      await tx.exec(m.sql);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      return true;
+    });
+    if (done) applied += 1;
+  }
+  return applied;
+}

@@ -1,0 +1,478 @@
+// Dossiers: reading (list, search, one whole dossier), intake with dossier numbers, receipt at the
+// counter, soft claims, and the change rows every write adds to the feed. Every query is scoped to the
+// caller's agency subtree; a dossier out of scope answers 404, as if it did not exist.
+
+import { randomUUID } from 'node:crypto';
+import {
+  foldVietnamese,
+  maskId,
+  type ChangesResponse,
+  type Dossier,
+  type DossierListResponse,
+  type DossierQuery,
+  type DossierSummary,
+} from '../contract/index.js';
+import { writeAudit } from './audit.js';
+import type { Ctx, Staff } from './context.js';
+import type { Queryable, Row } from './db/database.js';
+import { ApiError, forbidden, invalid, notFound } from './errors.js';
+import { pgTimeToIso, yearVn } from './time.js';
+import type { CleanDeclaration } from './validation.js';
+
+/** The whole dossier in one round trip: the row, its attachments, steps and live claim. $1 = now. */
+export const DOSSIER_EXTRAS = `
+  COALESCE((SELECT json_agg(json_build_object('id', a.id, 'role', a.role, 'mediaType', a.media_type,
+      'bytes', a.bytes, 'sha256', a.sha256) ORDER BY a.role) FROM attachments a WHERE a.dossier_id = d.id), '[]') AS attachments_json,
+  COALESCE((SELECT json_agg(json_build_object('step', s.step, 'state', s.state, 'detail', s.detail, 'at', s.at)
+      ORDER BY s.at, array_position(ARRAY['registry_check','account','sms','email'], s.step)) FROM dossier_steps s WHERE s.dossier_id = d.id), '[]') AS steps_json,
+  (SELECT json_build_object('claimedBy', c.claimed_by, 'claimedUntil', c.claimed_until) FROM claims c
+      WHERE c.dossier_id = d.id AND c.claimed_until > $1::timestamptz) AS claim_json`;
+
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+type ClaimJson = { claimedBy: string; claimedUntil: string } | null;
+
+export function toDossier(r: Row): Dossier {
+  const steps =
+    (r.steps_json as Array<{ step: string; state: string; detail: string | null; at: string }>) ?? [];
+  const claim = r.claim_json as ClaimJson;
+  return {
+    id: String(r.id),
+    dossierNumber: String(r.dossier_number),
+    kind: r.kind as Dossier['kind'],
+    agencyCode: String(r.agency_code),
+    fullName: String(r.full_name),
+    bhxhCode: String(r.bhxh_code),
+    idKind: (r.id_kind as Dossier['idKind']) ?? null,
+    idNumber: str(r.id_number),
+    dateOfBirth: str(r.date_of_birth),
+    gender: (r.gender as Dossier['gender']) ?? null,
+    address: String(r.address),
+    contactPerson: String(r.contact_person),
+    email: str(r.email),
+    mobile: String(r.mobile),
+    certificate: (r.certificate as Dossier['certificate']) ?? null,
+    channel: r.channel as Dossier['channel'],
+    ivanName: str(r.ivan_name),
+    effectiveDate: str(r.effective_date),
+    update: (r.update_details as Dossier['update']) ?? null,
+    stop: (r.stop_details as Dossier['stop']) ?? null,
+    submissionMethod: r.submission_method as Dossier['submissionMethod'],
+    declaredAt: pgTimeToIso(r.declared_at) ?? '',
+    receivedAt: pgTimeToIso(r.received_at),
+    expiresAt: pgTimeToIso(r.expires_at),
+    status: r.status as Dossier['status'],
+    outcome: (r.outcome as Dossier['outcome']) ?? null,
+    reason: str(r.reason),
+    reasonCodes: (r.reason_codes as string[]) ?? [],
+    reviewer: str(r.reviewer),
+    decidedAt: pgTimeToIso(r.decided_at),
+    accountResult: (r.account_result as Dossier['accountResult']) ?? null,
+    result: (r.result as Dossier['result']) ?? null,
+    attachments: ((r.attachments_json as Dossier['attachments']) ?? []).map((a) => ({ ...a })),
+    steps: steps.map((s) => ({
+      step: s.step as Dossier['steps'][number]['step'],
+      state: s.state as Dossier['steps'][number]['state'],
+      detail: s.detail,
+      at: pgTimeToIso(s.at) ?? s.at,
+    })),
+    claim: claim
+      ? { claimedBy: claim.claimedBy, claimedUntil: pgTimeToIso(claim.claimedUntil) ?? claim.claimedUntil }
+      : null,
+    version: Number(r.version),
+  };
+}
+
+function toSummary(r: Row): DossierSummary {
+  const claim = r.claim_json as ClaimJson;
+  return {
+    id: String(r.id),
+    dossierNumber: String(r.dossier_number),
+    receivedAt: pgTimeToIso(r.received_at),
+    declaredAt: pgTimeToIso(r.declared_at) ?? '',
+    bhxhCode: String(r.bhxh_code),
+    fullName: String(r.full_name),
+    address: String(r.address),
+    contactPerson: String(r.contact_person),
+    mobile: String(r.mobile),
+    reviewer: str(r.reviewer),
+    decidedAt: pgTimeToIso(r.decided_at),
+    status: r.status as DossierSummary['status'],
+    outcome: (r.outcome as DossierSummary['outcome']) ?? null,
+    kind: r.kind as DossierSummary['kind'],
+    version: Number(r.version),
+    agencyCode: String(r.agency_code),
+    claim: claim
+      ? { claimedBy: claim.claimedBy, claimedUntil: pgTimeToIso(claim.claimedUntil) ?? claim.claimedUntil }
+      : null,
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu;
+
+/** The whole dossier if the caller may see it; 404 otherwise (and 410 when it expired). */
+export async function loadDossier(
+  q: Queryable,
+  ctx: Ctx,
+  staff: Staff,
+  id: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<Dossier> {
+  if (!UUID.test(id)) throw notFound('Không tìm thấy hồ sơ.');
+  const res = await q.query(
+    `SELECT d.*, ${DOSSIER_EXTRAS} FROM dossiers d WHERE d.id = $2 AND d.agency_code = ANY($3::text[])${opts.forUpdate ? ' FOR UPDATE OF d' : ''}`,
+    [ctx.now().toISOString(), id, staff.scope],
+  );
+  const row = res.rows[0];
+  if (!row) {
+    const gone = await q.query(
+      'SELECT 1 FROM expired_dossiers WHERE id = $1 AND agency_code = ANY($2::text[])',
+      [id, staff.scope],
+    );
+    if (gone.rowCount > 0)
+      throw new ApiError(410, 'expired', 'Hồ sơ đã quá hạn 10 ngày không nộp bản giấy và đã bị xoá.');
+    throw notFound('Không tìm thấy hồ sơ.');
+  }
+  return toDossier(row);
+}
+
+/** GET /dossiers/:id — audited: it returns personal data. */
+export async function readDossier(ctx: Ctx, staff: Staff, id: string): Promise<Dossier> {
+  const dossier = await loadDossier(ctx.db, ctx, staff, id);
+  await writeAudit(ctx.db, ctx.now(), {
+    actor: `${staff.agencyCode}/${staff.username}`,
+    action: 'dossier.read',
+    dossierId: dossier.id,
+    details: { dossierNumber: dossier.dossierNumber },
+  });
+  return dossier;
+}
+
+type Cursor = { t: string; id: string };
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+function decodeCursor(s: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Cursor;
+    if (
+      typeof c.t !== 'string' ||
+      typeof c.id !== 'string' ||
+      !UUID.test(c.id) ||
+      Number.isNaN(Date.parse(c.t))
+    )
+      throw new Error();
+    return c;
+  } catch {
+    throw invalid({ cursor: 'Con trỏ trang không hợp lệ.' });
+  }
+}
+
+/** GET /dossiers: filters of Appendix 02's search panel, newest first, keyset pages. */
+export async function listDossiers(
+  ctx: Ctx,
+  staff: Staff,
+  query: DossierQuery,
+): Promise<DossierListResponse> {
+  const params: unknown[] = [ctx.now().toISOString(), staff.scope];
+  const where: string[] = ['d.agency_code = ANY($2::text[])'];
+  const add = (sql: string, value: unknown): void => {
+    params.push(value);
+    where.push(sql.replaceAll('?', `$${params.length}`));
+  };
+  if (query.dossierNumber)
+    add(
+      'd.dossier_number = ?',
+      query.dossierNumber.replace(/\s+/gu, '').toUpperCase().replace('.GD/', '.GD/'),
+    );
+  if (query.bhxhCode) add('d.bhxh_code = ?', query.bhxhCode.trim());
+  if (query.q) {
+    const folded = foldVietnamese(query.q);
+    if (folded) add(`d.name_folded LIKE ? ESCAPE '\\'`, `%${folded.replace(/[\\%_]/gu, (c) => `\\${c}`)}%`);
+  }
+  const fields: Record<string, string> = {};
+  for (const key of ['from', 'to'] as const) {
+    const v = query[key];
+    if (v !== undefined && !/^\d{4}-\d{2}-\d{2}$/u.test(v))
+      fields[key] = 'Ngày phải có dạng năm-tháng-ngày (YYYY-MM-DD).';
+  }
+  if (Object.keys(fields).length) throw invalid(fields);
+  if (query.from) add(`d.listed_at >= (?::date)::timestamptz`, query.from);
+  if (query.to) add(`d.listed_at < (?::date + 1)::timestamptz`, query.to);
+  if (query.status) add('d.status = ?', query.status);
+  if (query.outcome) add('d.outcome = ?', query.outcome);
+  if (query.kind) add('d.kind = ?', query.kind);
+  if (query.cursor) {
+    const c = decodeCursor(query.cursor);
+    params.push(c.t, c.id);
+    where.push(`(d.listed_at, d.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+  }
+  const limit = query.limit ?? 50;
+  params.push(limit + 1);
+  const res = await ctx.db.query(
+    `SELECT d.id, d.dossier_number, d.received_at, d.declared_at, d.bhxh_code, d.full_name, d.address,
+            d.contact_person, d.mobile, d.reviewer, d.decided_at, d.status, d.outcome, d.kind, d.version,
+            d.agency_code, d.listed_at::text AS listed_text,
+            (SELECT json_build_object('claimedBy', c.claimed_by, 'claimedUntil', c.claimed_until) FROM claims c
+              WHERE c.dossier_id = d.id AND c.claimed_until > $1::timestamptz) AS claim_json
+       FROM dossiers d WHERE ${where.join(' AND ')}
+      ORDER BY d.listed_at DESC, d.id DESC LIMIT $${params.length}`,
+    params,
+  );
+  const rows = res.rows.slice(0, limit);
+  const last = rows[rows.length - 1];
+  const nextCursor =
+    res.rows.length > limit && last
+      ? encodeCursor({ t: String(last.listed_text), id: String(last.id) })
+      : null;
+  if (query.bhxhCode || query.q) {
+    await writeAudit(ctx.db, ctx.now(), {
+      actor: `${staff.agencyCode}/${staff.username}`,
+      action: 'dossier.search',
+      details: {
+        by: query.bhxhCode ? 'bhxhCode' : 'name',
+        bhxhCode: maskId(query.bhxhCode),
+        results: rows.length,
+      },
+    });
+  }
+  return { items: rows.map(toSummary), nextCursor };
+}
+
+/** Adds the feed row of a change to a dossier (inside the writer's transaction). */
+export async function recordChange(
+  q: Queryable,
+  dossierId: string,
+  agencyCode: string,
+  deleted = false,
+): Promise<void> {
+  await q.query('INSERT INTO dossier_changes (dossier_id, agency_code, deleted) VALUES ($1, $2, $3)', [
+    dossierId,
+    agencyCode,
+    deleted,
+  ]);
+}
+
+/**
+ * Numbers committed change rows in order. Only one publisher runs at a time and it only sees
+ * committed rows, so every number it gives is greater than every number already visible: a reader
+ * of `seq > N` can never miss a row that commits later (it will get a greater number).
+ */
+export async function publishChanges(ctx: Ctx): Promise<number> {
+  const pending = await ctx.db.query('SELECT 1 FROM dossier_changes WHERE seq IS NULL LIMIT 1');
+  if (pending.rowCount === 0) return 0;
+  return await ctx.db.transaction(async (tx) => {
+    const lock = await tx.query<{ got: boolean }>('SELECT pg_try_advisory_xact_lock(7202) AS got');
+    if (!lock.rows[0]?.got) return 0;
+    const res = await tx.query(
+      `WITH base AS (SELECT COALESCE(MAX(seq), 0) AS m FROM dossier_changes),
+            pending AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM dossier_changes WHERE seq IS NULL)
+       UPDATE dossier_changes c SET seq = (SELECT m FROM base) + p.n FROM pending p WHERE c.id = p.id`,
+    );
+    return res.rowCount;
+  });
+}
+
+/** GET /dossiers/changes: changes of the caller's agencies after `after`, in seq order. */
+export async function readChanges(
+  ctx: Ctx,
+  staff: Staff,
+  after: number,
+  limit: number,
+): Promise<ChangesResponse> {
+  await publishChanges(ctx);
+  const res = await ctx.db.query(
+    `WITH page AS (
+       SELECT c.seq, c.dossier_id, c.deleted FROM dossier_changes c
+        WHERE c.seq > $2 AND c.agency_code = ANY($3::text[]) ORDER BY c.seq LIMIT $4)
+     SELECT page.seq AS change_seq, page.dossier_id AS change_dossier_id, page.deleted AS change_deleted,
+            (SELECT MAX(seq) FROM dossier_changes) AS head, d.*, ${DOSSIER_EXTRAS}
+       FROM page LEFT JOIN dossiers d ON d.id = page.dossier_id AND NOT page.deleted
+      ORDER BY page.seq`,
+    [ctx.now().toISOString(), after, staff.scope, limit + 1],
+  );
+  const rows = res.rows.slice(0, limit);
+  const hasMore = res.rows.length > limit;
+  const changes: ChangesResponse['changes'] = rows.map((r) =>
+    r.id
+      ? { seq: Number(r.change_seq), dossier: toDossier(r) }
+      : { seq: Number(r.change_seq), dossier: { id: String(r.change_dossier_id), deleted: true as const } },
+  );
+  let lastSeq = after;
+  if (hasMore) lastSeq = changes[changes.length - 1]?.seq ?? after;
+  else {
+    // Nothing more for this desk up to the head of the feed: the head is a safe place to resume from.
+    const head =
+      res.rows[0]?.head ??
+      (await ctx.db.query<{ m: number | null }>('SELECT MAX(seq) AS m FROM dossier_changes')).rows[0]?.m;
+    lastSeq = Math.max(after, Number(head ?? 0), changes[changes.length - 1]?.seq ?? 0);
+  }
+  return { changes, lastSeq, hasMore };
+}
+
+/** The next dossier number of an agency for a year; the counter row's lock makes it unique. */
+export async function nextDossierNumber(q: Queryable, agencyCode: string, year: number): Promise<string> {
+  const res = await q.query<{ last: number }>(
+    `INSERT INTO dossier_counters (agency_code, year, last) VALUES ($1, $2, 1)
+     ON CONFLICT (agency_code, year) DO UPDATE SET last = dossier_counters.last + 1 RETURNING last`,
+    [agencyCode, year],
+  );
+  const n = res.rows[0]?.last ?? 1;
+  return `${String(n).padStart(5, '0')}.GD/${year}/${agencyCode}`;
+}
+
+export type IntakeResult = { status: 201 | 200; dossier: Dossier };
+
+async function duplicatesOf(q: Queryable, staff: Staff, dossier: Dossier): Promise<Dossier['duplicates']> {
+  const res = await q.query<{ id: string; dossier_number: string; status: Dossier['status'] }>(
+    `SELECT id, dossier_number, status FROM dossiers
+      WHERE bhxh_code = $1 AND id <> $2 AND status = 'pending' AND agency_code = ANY($3::text[]) ORDER BY listed_at DESC LIMIT 20`,
+    [dossier.bhxhCode, dossier.id, staff.scope],
+  );
+  return res.rows.map((r) => ({ id: r.id, dossierNumber: r.dossier_number, status: r.status }));
+}
+
+/** POST /dossiers: a new declaration; the same clientId again answers the same dossier. */
+export async function intakeDossier(
+  ctx: Ctx,
+  staff: Staff,
+  clientId: string,
+  d: CleanDeclaration,
+): Promise<IntakeResult> {
+  if (!ctx.agencies.get(d.agencyCode)) throw invalid({ agencyCode: 'Cơ quan BHXH không tồn tại.' });
+  if (!staff.scope.includes(d.agencyCode))
+    throw forbidden('Bạn không được tiếp nhận hồ sơ cho cơ quan BHXH này.');
+  const now = ctx.now();
+  const out = await ctx.db
+    .transaction(async (tx) => {
+      const existing = await tx.query<{ id: string }>('SELECT id FROM dossiers WHERE client_id = $1', [
+        clientId,
+      ]);
+      if (existing.rows[0]) return { status: 200 as const, id: existing.rows[0].id };
+      const id = randomUUID();
+      const number = await nextDossierNumber(tx, d.agencyCode, yearVn(now));
+      const expiresAt = new Date(now.getTime() + ctx.config.expiryDays * 86400_000);
+      const inserted = await tx.query(
+        `INSERT INTO dossiers (id, client_id, dossier_number, agency_code, kind, full_name, name_folded, bhxh_code, id_kind,
+         id_number, date_of_birth, gender, address, contact_person, email, mobile, certificate, channel, ivan_name,
+         effective_date, update_details, stop_details, submission_method, declared_at, listed_at, expires_at, status)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24::timestamptz,$24::timestamptz,$25,'pending')
+       ON CONFLICT (client_id) DO NOTHING`,
+        [
+          id,
+          clientId,
+          number,
+          d.agencyCode,
+          d.kind,
+          d.fullName,
+          foldVietnamese(d.fullName),
+          d.bhxhCode,
+          d.idKind,
+          d.idNumber,
+          d.dateOfBirth,
+          d.gender,
+          d.address,
+          d.contactPerson,
+          d.email,
+          d.mobile,
+          d.certificate ? JSON.stringify(d.certificate) : null,
+          d.channel,
+          d.ivanName,
+          d.effectiveDate,
+          d.update ? JSON.stringify(d.update) : null,
+          d.stop ? JSON.stringify(d.stop) : null,
+          d.submissionMethod,
+          now.toISOString(),
+          expiresAt.toISOString(),
+        ],
+      );
+      if (inserted.rowCount === 0) throw new RetryIntake();
+      await recordChange(tx, id, d.agencyCode);
+      await writeAudit(tx, now, {
+        actor: `${staff.agencyCode}/${staff.username}`,
+        action: 'dossier.intake',
+        dossierId: id,
+        details: { dossierNumber: number, bhxhCode: maskId(d.bhxhCode) },
+      });
+      return { status: 201 as const, id };
+    })
+    .catch(async (err: unknown) => {
+      // Two requests with one clientId at once: the loser answers what the winner created.
+      if (err instanceof RetryIntake || (err as { code?: string }).code === '23505') {
+        const again = await ctx.db.query<{ id: string }>('SELECT id FROM dossiers WHERE client_id = $1', [
+          clientId,
+        ]);
+        if (again.rows[0]) return { status: 200 as const, id: again.rows[0].id };
+      }
+      throw err;
+    });
+  const dossier = await loadDossier(ctx.db, ctx, staff, out.id);
+  const duplicates = await duplicatesOf(ctx.db, staff, dossier);
+  return { status: out.status, dossier: { ...dossier, duplicates } };
+}
+
+class RetryIntake extends Error {}
+
+/** POST /dossiers/:id/receive: the paper reached the counter; stops the 10-day expiry. Idempotent. */
+export async function receiveDossier(ctx: Ctx, staff: Staff, id: string): Promise<Dossier> {
+  const now = ctx.now();
+  await ctx.db.transaction(async (tx) => {
+    const d = await loadDossier(tx, ctx, staff, id, { forUpdate: true });
+    if (d.receivedAt) return;
+    if (d.expiresAt && Date.parse(d.expiresAt) <= now.getTime()) {
+      throw new ApiError(410, 'expired', 'Hồ sơ đã quá hạn 10 ngày không nộp bản giấy.');
+    }
+    await tx.query(
+      `UPDATE dossiers SET received_at = $2, listed_at = $2, expires_at = NULL, version = version + 1 WHERE id = $1`,
+      [id, now.toISOString()],
+    );
+    await recordChange(tx, id, d.agencyCode);
+    await writeAudit(tx, now, {
+      actor: `${staff.agencyCode}/${staff.username}`,
+      action: 'dossier.receive',
+      dossierId: id,
+    });
+  });
+  return await loadDossier(ctx.db, ctx, staff, id);
+}
+
+/** POST /dossiers/:id/claim: a soft, renewable claim; another desk's live claim is answered as it is. */
+export async function claimDossier(
+  ctx: Ctx,
+  staff: Staff,
+  id: string,
+): Promise<{ claimedBy: string; claimedUntil: string }> {
+  const now = ctx.now();
+  const until = new Date(now.getTime() + ctx.config.claimTtlMs);
+  return await ctx.db.transaction(async (tx) => {
+    const d = await loadDossier(tx, ctx, staff, id, { forUpdate: true });
+    const res = await tx.query<{ claimed_by: string; claimed_until: string }>(
+      `INSERT INTO claims (dossier_id, staff_id, claimed_by, claimed_until) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (dossier_id) DO UPDATE SET staff_id = EXCLUDED.staff_id, claimed_by = EXCLUDED.claimed_by,
+         claimed_until = EXCLUDED.claimed_until
+       WHERE claims.staff_id = EXCLUDED.staff_id OR claims.claimed_until <= $5
+       RETURNING claimed_by, claimed_until`,
+      [id, staff.id, staff.displayName, until.toISOString(), now.toISOString()],
+    );
+    const row =
+      res.rows[0] ??
+      (
+        await tx.query<{ claimed_by: string; claimed_until: string }>(
+          'SELECT claimed_by, claimed_until FROM claims WHERE dossier_id = $1',
+          [id],
+        )
+      ).rows[0];
+    if (res.rowCount > 0) await recordChange(tx, id, d.agencyCode);
+    return { claimedBy: String(row?.claimed_by), claimedUntil: pgTimeToIso(row?.claimed_until) ?? '' };
+  });
+}
+
+/** DELETE /dossiers/:id/claim: releases the caller's own claim. */
+export async function releaseClaim(ctx: Ctx, staff: Staff, id: string): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const d = await loadDossier(tx, ctx, staff, id);
+    const res = await tx.query('DELETE FROM claims WHERE dossier_id = $1 AND staff_id = $2', [id, staff.id]);
+    if (res.rowCount > 0) await recordChange(tx, id, d.agencyCode);
+  });
+}

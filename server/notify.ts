@@ -1,0 +1,272 @@
+// The SMS and e-mail outbox. Decisions queue messages in their own transaction; the delivery worker
+// sends what is due through the configured adapter, retries with exponential backoff and jitter,
+// and records each outcome as a downstream step of the dossier (queued / delivered / failed), which
+// reaches the desks through the change feed. SMS text goes out without diacritics, so it is GSM-7
+// and one message holds 160 characters.
+
+import axios from 'axios';
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import { maskId, stripDiacritics } from '../contract/index.js';
+import type { SmsConfig } from './config.js';
+import type { Ctx } from './context.js';
+import type { Queryable } from './db/database.js';
+import { recordChange } from './dossiers.js';
+
+// ------------------------------------------------------------------ GSM-7 text
+
+const GSM7_BASIC =
+  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+const GSM7 = new Set(GSM7_BASIC);
+export const SMS_MAX = 160;
+
+export function isGsm7(text: string): boolean {
+  return [...text].every((c) => GSM7.has(c));
+}
+
+/** Vietnamese text → one GSM-7 SMS: diacritics removed, other characters replaced, at most 160. */
+export function smsText(text: string): string {
+  const plain = [...stripDiacritics(text).replace(/\s+/gu, ' ').trim()]
+    .map((c) => (GSM7.has(c) && c !== '\n' && c !== '\r' ? c : c === '–' || c === '—' ? '-' : ' '))
+    .join('')
+    .replace(/ {2,}/gu, ' ');
+  return plain.length <= SMS_MAX ? plain : `${plain.slice(0, SMS_MAX - 3).trimEnd()}...`;
+}
+
+// ------------------------------------------------------------------ adapters
+
+export type OutgoingSms = { id: string; to: string; text: string };
+export type SendResult = { ok: true; providerId?: string } | { ok: false; retryable: boolean; error: string };
+export type SmsGateway = { readonly name: string; send(message: OutgoingSms): Promise<SendResult> };
+
+/**
+ * An HTTP SMS gateway: POST JSON {apiKey, brandName, phone, content, requestId}. The request id is
+ * the outbox entry's id, so a gateway that deduplicates never sends twice. 401/403 (credentials) and
+ * 400/422 (template, content) are final; 409 (duplicate) means it was already accepted; 429, 5xx and
+ * network errors are retried.
+ */
+export function createHttpSmsGateway(config: SmsConfig): SmsGateway {
+  const client = axios.create({ timeout: config.timeoutMs, validateStatus: () => true });
+  return {
+    name: 'http',
+    async send(m) {
+      try {
+        const res = await client.post(
+          config.gatewayUrl ?? '',
+          {
+            apiKey: config.apiKey,
+            brandName: config.brandName,
+            phone: m.to,
+            content: m.text,
+            requestId: m.id,
+          },
+          { headers: { authorization: `Bearer ${config.apiKey ?? ''}`, 'content-type': 'application/json' } },
+        );
+        const body = res.data as { messageId?: string; id?: string } | undefined;
+        if (res.status >= 200 && res.status < 300)
+          return { ok: true, providerId: String(body?.messageId ?? body?.id ?? '') || undefined };
+        if (res.status === 409) return { ok: true, providerId: 'duplicate' };
+        if (res.status === 401 || res.status === 403)
+          return { ok: false, retryable: false, error: `gateway refused credentials (${res.status})` };
+        if (res.status === 400 || res.status === 422)
+          return { ok: false, retryable: false, error: `gateway refused the message (${res.status})` };
+        return { ok: false, retryable: true, error: `gateway answered ${res.status}` };
+      } catch (err) {
+        return { ok: false, retryable: true, error: `gateway unreachable: ${(err as Error).message}` };
+      }
+    },
+  };
+}
+
+/** The default: messages go to a JSON-lines file (DATA_DIR/server/sms-sink.jsonl) and memory. */
+export type LocalSmsSink = SmsGateway & { messages(): Array<OutgoingSms & { at: string }> };
+
+export function createLocalSmsSink(dataDir?: string): LocalSmsSink {
+  const kept: Array<OutgoingSms & { at: string }> = [];
+  const file = dataDir ? path.join(dataDir, 'sms-sink.jsonl') : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  return {
+    name: 'local-sink',
+    async send(m) {
+      const entry = { ...m, at: new Date().toISOString() };
+      kept.push(entry);
+      if (kept.length > 500) kept.shift();
+      if (file) appendFileSync(file, `${JSON.stringify(entry)}\n`);
+      return { ok: true, providerId: `local-${kept.length}` };
+    },
+    messages: () => [...kept],
+  };
+}
+
+export type OutgoingEmail = { id: string; to: string; subject: string; text: string };
+export type Mailer = { readonly name: string; send(message: OutgoingEmail): Promise<SendResult> };
+
+/** SMTP through nodemailer when SMTP_URL is set; else a JSON-lines sink beside the SMS sink. */
+export function createMailer(
+  smtpUrl: string | undefined,
+  from: string,
+  dataDir?: string,
+): Mailer & { sent(): OutgoingEmail[] } {
+  const kept: OutgoingEmail[] = [];
+  const transport = smtpUrl ? nodemailer.createTransport(smtpUrl) : undefined;
+  const file = dataDir ? path.join(dataDir, 'email-sink.jsonl') : undefined;
+  return {
+    name: smtpUrl ? 'smtp' : 'local-sink',
+    async send(m) {
+      if (!transport) {
+        kept.push(m);
+        if (kept.length > 500) kept.shift();
+        if (file) {
+          mkdirSync(path.dirname(file), { recursive: true });
+          appendFileSync(file, `${JSON.stringify({ ...m, at: new Date().toISOString() })}\n`);
+        }
+        return { ok: true };
+      }
+      try {
+        const info = await transport.sendMail({
+          from,
+          to: m.to,
+          subject: m.subject,
+          text: m.text,
+          messageId: `<${m.id}@bhxh.local>`,
+        });
+        return { ok: true, providerId: String(info.messageId ?? '') };
+      } catch (err) {
+        const code = (err as { responseCode?: number }).responseCode ?? 0;
+        return {
+          ok: false,
+          retryable: !(code >= 500 && code < 600),
+          error: `smtp: ${(err as Error).message}`,
+        };
+      }
+    },
+    sent: () => [...kept],
+  };
+}
+
+// ------------------------------------------------------------------ outbox
+
+export type QueuedMessage = { channel: 'sms' | 'email'; recipient: string; subject?: string; body: string };
+
+/** Queues a message and marks the dossier's step as queued (inside the decision's transaction). */
+export async function queueMessage(
+  q: Queryable,
+  dossierId: string,
+  now: Date,
+  m: QueuedMessage,
+): Promise<string> {
+  const id = randomUUID();
+  const body = m.channel === 'sms' ? smsText(m.body) : m.body;
+  await q.query(
+    `INSERT INTO notifications (id, channel, dossier_id, recipient, subject, body, status, next_attempt_at, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $7)`,
+    [id, m.channel, dossierId, m.recipient, m.subject ?? null, body, now.toISOString()],
+  );
+  return id;
+}
+
+export async function setStep(
+  q: Queryable,
+  dossierId: string,
+  step: 'registry_check' | 'account' | 'sms' | 'email',
+  state: 'done' | 'failed' | 'queued' | 'delivered' | 'skipped',
+  detail: string | null,
+  at: Date,
+): Promise<void> {
+  await q.query(
+    `INSERT INTO dossier_steps (dossier_id, step, state, detail, at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (dossier_id, step) DO UPDATE SET state = EXCLUDED.state, detail = EXCLUDED.detail, at = EXCLUDED.at`,
+    [dossierId, step, state, detail, at.toISOString()],
+  );
+}
+
+export function backoffMs(
+  attempt: number,
+  config: Pick<SmsConfig, 'baseDelayMs' | 'maxDelayMs'>,
+  random = Math.random,
+): number {
+  const exp = Math.min(config.maxDelayMs, config.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(exp / 2 + random() * (exp / 2)); // "equal jitter": never less than half the step
+}
+
+export type Delivery = { sms: SmsGateway; mailer: Mailer };
+
+/** One delivery pass: sends every due message once; returns how many were attempted. */
+export async function deliverDue(ctx: Ctx, delivery: Delivery, batch = 100): Promise<number> {
+  const now = ctx.now();
+  const lease = new Date(now.getTime() + 5 * 60_000);
+  const due = await ctx.db.transaction(async (tx) => {
+    const res = await tx.query<{
+      id: string;
+      channel: 'sms' | 'email';
+      dossier_id: string | null;
+      recipient: string;
+      subject: string | null;
+      body: string;
+      attempts: number;
+    }>(
+      `SELECT id, channel, dossier_id, recipient, subject, body, attempts FROM notifications
+        WHERE status = 'queued' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [now.toISOString(), batch],
+    );
+    if (res.rows.length > 0) {
+      // A lease: another worker skips these while this one sends them.
+      await tx.query('UPDATE notifications SET next_attempt_at = $2 WHERE id = ANY($1::uuid[])', [
+        res.rows.map((r) => r.id),
+        lease.toISOString(),
+      ]);
+    }
+    return res.rows;
+  });
+  for (const m of due) {
+    const result =
+      m.channel === 'sms'
+        ? await delivery.sms.send({ id: m.id, to: m.recipient, text: m.body })
+        : await delivery.mailer.send({ id: m.id, to: m.recipient, subject: m.subject ?? '', text: m.body });
+    const attempts = m.attempts + 1;
+    const at = ctx.now();
+    await ctx.db.transaction(async (tx) => {
+      let state: 'delivered' | 'failed' | 'queued';
+      let detail: string;
+      if (result.ok) {
+        state = 'delivered';
+        detail = `Đã gửi tới ${maskId(m.recipient)}`;
+        await tx.query(
+          `UPDATE notifications SET status = 'delivered', attempts = $2, delivered_at = $3, provider_id = $4, last_error = NULL WHERE id = $1`,
+          [m.id, attempts, at.toISOString(), result.providerId ?? null],
+        );
+      } else if (!result.retryable || attempts >= ctx.config.sms.maxAttempts) {
+        state = 'failed';
+        detail = `Gửi không thành công sau ${attempts} lần: ${result.error}`;
+        await tx.query(
+          `UPDATE notifications SET status = 'failed', attempts = $2, last_error = $3 WHERE id = $1`,
+          [m.id, attempts, result.error],
+        );
+      } else {
+        state = 'queued';
+        const next = new Date(at.getTime() + backoffMs(attempts, ctx.config.sms));
+        detail = `Lần gửi ${attempts} lỗi (${result.error}); thử lại lúc ${next.toISOString()}`;
+        await tx.query(
+          `UPDATE notifications SET attempts = $2, last_error = $3, next_attempt_at = $4 WHERE id = $1`,
+          [m.id, attempts, result.error, next.toISOString()],
+        );
+      }
+      if (m.dossier_id) {
+        const d = await tx.query<{ agency_code: string }>('SELECT agency_code FROM dossiers WHERE id = $1', [
+          m.dossier_id,
+        ]);
+        if (d.rows[0]) {
+          await setStep(tx, m.dossier_id, m.channel, state, detail, at);
+          await recordChange(tx, m.dossier_id, d.rows[0].agency_code);
+        }
+      }
+    });
+    ctx.log.info(
+      { notification: m.id, channel: m.channel, to: maskId(m.recipient), ok: result.ok },
+      'delivery attempt',
+    );
+  }
+  return due.length;
+}

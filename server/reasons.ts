@@ -1,0 +1,56 @@
+// The agency's standard rejection reasons (API.md GET/PUT /reasons), each with the short text its SMS
+// carries. An agency without its own list uses its parent's, then the national default below.
+
+import type { RejectionReason } from '../contract/index.js';
+import type { Ctx } from './context.js';
+import type { Queryable } from './db/database.js';
+
+export const DEFAULT_REASONS: readonly RejectionReason[] = [
+  {
+    code: 'R01',
+    text: 'Thông tin trên tờ khai không khớp với giấy tờ tuỳ thân',
+    smsText: 'Thong tin to khai khong khop giay to tuy than',
+  },
+  {
+    code: 'R02',
+    text: 'Ảnh chân dung hoặc ảnh giấy tờ không rõ, không đúng quy định',
+    smsText: 'Anh chan dung/giay to khong ro',
+  },
+  {
+    code: 'R03',
+    text: 'Số điện thoại di động không thuộc người đăng ký',
+    smsText: 'So dien thoai khong chinh chu',
+  },
+  { code: 'R04', text: 'Quá hạn nộp tờ khai bản giấy (10 ngày)', smsText: 'Qua han nop to khai ban giay' },
+  { code: 'R05', text: 'Tờ khai chưa có chữ ký của người đăng ký', smsText: 'To khai chua co chu ky' },
+  { code: 'R06', text: 'Mã số BHXH không đúng với người đăng ký', smsText: 'Ma so BHXH khong dung' },
+];
+
+export async function reasonsFor(q: Queryable, ctx: Ctx, agencyCode: string): Promise<RejectionReason[]> {
+  for (const code of ctx.agencies.ancestry(agencyCode)) {
+    const res = await q.query<{ code: string; text: string; sms_text: string }>(
+      'SELECT code, text, sms_text FROM rejection_reasons WHERE agency_code = $1 ORDER BY position',
+      [code],
+    );
+    if (res.rows.length > 0)
+      return res.rows.map((r) => ({ code: r.code, text: r.text, smsText: r.sms_text }));
+  }
+  return DEFAULT_REASONS.map((r) => ({ ...r }));
+}
+
+export async function replaceReasons(
+  ctx: Ctx,
+  agencyCode: string,
+  reasons: readonly RejectionReason[],
+): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    await tx.query('DELETE FROM rejection_reasons WHERE agency_code = $1', [agencyCode]);
+    let position = 0;
+    for (const r of reasons) {
+      await tx.query(
+        'INSERT INTO rejection_reasons (agency_code, code, text, sms_text, position) VALUES ($1, $2, $3, $4, $5)',
+        [agencyCode, r.code, r.text, r.smsText, position++],
+      );
+    }
+  });
+}

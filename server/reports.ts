@@ -1,0 +1,86 @@
+// The supervisors' daily report (API.md GET /reports/daily): what the agency subtree received,
+// decided and lost to expiry on one day (Asia/Ho_Chi_Minh), per officer and per outcome.
+
+import type { DailyReport, DossierSummary } from '../contract/index.js';
+import { writeAudit } from './audit.js';
+import type { Ctx, Staff } from './context.js';
+import { pgTimeToIso } from './time.js';
+
+export async function dailyReport(ctx: Ctx, staff: Staff, date: string): Promise<DailyReport> {
+  const p = [staff.scope, date];
+  const day = `d.agency_code = ANY($1::text[])`;
+  const inDay = (col: string): string =>
+    `${col} >= ($2::date)::timestamptz AND ${col} < ($2::date + 1)::timestamptz`;
+  const counts = await ctx.db.query<{
+    received: number;
+    valid: number;
+    invalid: number;
+    pending: number;
+    expired: number;
+  }>(
+    `SELECT
+       (SELECT count(*)::int FROM dossiers d WHERE ${day} AND ${inDay('d.received_at')}) AS received,
+       (SELECT count(*)::int FROM dossiers d WHERE ${day} AND ${inDay('d.decided_at')} AND d.outcome = 'valid') AS valid,
+       (SELECT count(*)::int FROM dossiers d WHERE ${day} AND ${inDay('d.decided_at')} AND d.outcome = 'invalid') AS invalid,
+       (SELECT count(*)::int FROM dossiers d WHERE ${day} AND d.listed_at < ($2::date + 1)::timestamptz
+          AND (d.status = 'pending' OR d.decided_at >= ($2::date + 1)::timestamptz)) AS pending,
+       (SELECT count(*)::int FROM expired_dossiers d WHERE ${day} AND ${inDay('d.expired_at')}) AS expired`,
+    p,
+  );
+  const officers = await ctx.db.query<{ reviewer: string; valid: number; invalid: number }>(
+    `SELECT d.reviewer, count(*) FILTER (WHERE d.outcome = 'valid')::int AS valid, count(*) FILTER (WHERE d.outcome = 'invalid')::int AS invalid
+       FROM dossiers d WHERE ${day} AND ${inDay('d.decided_at')} GROUP BY d.reviewer ORDER BY d.reviewer`,
+    p,
+  );
+  const results = await ctx.db.query<{ result: string; n: number }>(
+    `SELECT COALESCE(d.result, d.outcome) AS result, count(*)::int AS n FROM dossiers d WHERE ${day} AND ${inDay('d.decided_at')} GROUP BY 1`,
+    p,
+  );
+  const list = await ctx.db.query(
+    `SELECT d.id, d.dossier_number, d.received_at, d.declared_at, d.bhxh_code, d.full_name, d.address, d.contact_person,
+            d.mobile, d.reviewer, d.decided_at, d.status, d.outcome, d.kind, d.version, d.agency_code
+       FROM dossiers d WHERE ${day} AND ${inDay('d.decided_at')} ORDER BY d.decided_at LIMIT 2000`,
+    p,
+  );
+  await writeAudit(ctx.db, ctx.now(), {
+    actor: `${staff.agencyCode}/${staff.username}`,
+    action: 'report.daily',
+    details: { date, rows: list.rowCount },
+  });
+  const c = counts.rows[0]!;
+  const dossiers: DossierSummary[] = list.rows.map((r) => ({
+    id: String(r.id),
+    dossierNumber: String(r.dossier_number),
+    receivedAt: pgTimeToIso(r.received_at),
+    declaredAt: pgTimeToIso(r.declared_at) ?? '',
+    bhxhCode: String(r.bhxh_code),
+    fullName: String(r.full_name),
+    address: String(r.address),
+    contactPerson: String(r.contact_person),
+    mobile: String(r.mobile),
+    reviewer: (r.reviewer as string | null) ?? null,
+    decidedAt: pgTimeToIso(r.decided_at),
+    status: r.status as DossierSummary['status'],
+    outcome: (r.outcome as DossierSummary['outcome']) ?? null,
+    kind: r.kind as DossierSummary['kind'],
+    version: Number(r.version),
+    agencyCode: String(r.agency_code),
+  }));
+  return {
+    agencyCode: staff.agencyCode,
+    date,
+    received: c.received,
+    decidedValid: c.valid,
+    decidedInvalid: c.invalid,
+    expired: c.expired,
+    pendingAtDayEnd: c.pending,
+    perOfficer: officers.rows.map((o) => ({
+      reviewer: o.reviewer ?? '',
+      valid: o.valid,
+      invalid: o.invalid,
+      total: o.valid + o.invalid,
+    })),
+    perOutcome: Object.fromEntries(results.rows.map((r) => [r.result, r.n])),
+    dossiers,
+  };
+}
