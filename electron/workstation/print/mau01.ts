@@ -4,7 +4,7 @@
 
 import type { Agency, Dossier } from '../../../contract/domain.js';
 import { displayMobile, longDate } from './format.js';
-import { createDocument, drawQr, finish, setFont, type Doc } from './pdf.js';
+import { createDocument, drawQr, finish, PrintError, setFont, type Doc } from './pdf.js';
 import type { FontName } from './resources.js';
 import type { FormTemplate, TemplateBlock } from './template.js';
 
@@ -281,16 +281,16 @@ function drawPhotoBox(
   }
 }
 
-function renderForm(
+/** Draws one form from the current page on (which must be fresh). */
+function drawForm(
+  doc: Doc,
   template: FormTemplate,
   values: Values,
   mode: Mode,
-  title: string,
   dossierNumber: string | null,
   photo?: Uint8Array | null,
-): Promise<Buffer> {
+): void {
   const page = template.page;
-  const doc = createDocument({ margins: page.margins, title });
   firstPage.set(doc, doc.page);
   const frame: Frame = {
     left: page.margins.left,
@@ -304,7 +304,6 @@ function renderForm(
   doc.x = frame.left;
   doc.y = page.margins.top;
   template.blocks.forEach((block, i) => renderBlock(doc, block, template.blocks[i + 1], values, mode, frame));
-  return finish(doc);
 }
 
 /** The filled Mẫu 01 of a dossier, ready for the declarant's signature (Bước 5 of Appendix 01). */
@@ -314,19 +313,91 @@ export function renderMau01(
   template: FormTemplate,
   options: Mau01Options = {},
 ): Promise<Buffer> {
-  const values = mau01Values(dossier, agency, template);
-  return renderForm(
+  const doc = createDocument({
+    margins: template.page.margins,
+    title: `Mẫu số 01 - ${dossier.dossierNumber}`,
+  });
+  drawForm(
+    doc,
     template,
-    values,
+    mau01Values(dossier, agency, template),
     'filled',
-    `Mẫu số 01 - ${dossier.dossierNumber}`,
     dossier.dossierNumber,
     options.photo,
   );
+  return finish(doc);
 }
 
 /** A blank Mẫu 01 with dotted lines, for people who cannot declare online. */
 export function renderBlankMau01(template: FormTemplate): Promise<Buffer> {
+  const doc = createDocument({ margins: template.page.margins, title: 'Mẫu số 01 (để trống)' });
   const values = new Map<string, string | null>([['legalBasis', template.legalBasis]]);
-  return renderForm(template, values, 'blank', 'Mẫu số 01 (để trống)', null);
+  drawForm(doc, template, values, 'blank', null);
+  return finish(doc);
+}
+
+export type BatchItem = {
+  dossier: Dossier;
+  agency: Agency | null;
+  photo?: Uint8Array | null;
+  /** This dossier's edition; else BatchOptions.template. */
+  template?: FormTemplate;
+};
+
+export type BatchOptions = {
+  template?: FormTemplate;
+  /** For the progress bar when items is a lazy iterable. */
+  total?: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number | null) => void;
+};
+
+/**
+ * Many filled forms as ONE print job (each form from a new page), streamed to `out` page by page:
+ * items may be an async iterable fetched lazily, memory stays flat however many forms, fonts are
+ * embedded once. Aborting through `signal` stops between forms and rejects with PrintError
+ * 'cancelled' (the output is then incomplete: discard it).
+ */
+export async function renderMau01Batch(
+  items: Iterable<BatchItem> | AsyncIterable<BatchItem>,
+  out: NodeJS.WritableStream,
+  options: BatchOptions = {},
+): Promise<{ forms: number }> {
+  let doc: Doc | null = null;
+  let done = 0;
+  const ended = new Promise<void>((resolve, reject) => {
+    out.once('finish', resolve);
+    out.once('error', reject);
+  });
+  for await (const item of items) {
+    if (options.signal?.aborted) {
+      doc?.unpipe();
+      throw new PrintError('cancelled', 'Đã huỷ in.');
+    }
+    const template = item.template ?? options.template;
+    if (!template) throw new PrintError('bad_input', 'Thiếu mẫu biểu để in.');
+    if (!doc) {
+      doc = createDocument({ margins: template.page.margins, title: 'Mẫu số 01' });
+      doc.pipe(out);
+    } else {
+      doc.addPage({ size: 'A4', margins: template.page.margins });
+    }
+    drawForm(
+      doc,
+      template,
+      mau01Values(item.dossier, item.agency, template),
+      'filled',
+      item.dossier.dossierNumber,
+      item.photo,
+    );
+    done++;
+    options.onProgress?.(done, options.total ?? null);
+    // Let the output drain (and a cancel arrive) between forms.
+    if (doc.readableLength > 1 << 20) await new Promise((resolve) => out.once('drain', resolve));
+    else await new Promise((resolve) => setImmediate(resolve));
+  }
+  if (!doc) throw new PrintError('bad_input', 'Không có hồ sơ nào để in.');
+  doc.end();
+  await ended;
+  return { forms: done };
 }

@@ -17,7 +17,7 @@ export type DocumentOptions = {
 export class PrintError extends Error {
   override name = 'PrintError';
   constructor(
-    readonly code: 'not_decided' | 'bad_input',
+    readonly code: 'not_decided' | 'bad_input' | 'cancelled',
     message: string,
   ) {
     super(message);
@@ -164,16 +164,16 @@ export function drawTable(
     doc.y = y + h;
   };
   const header = columns.map((c) => c.header);
-  const headerHeight = cellHeight(header, 'sansBold');
+  const headerHeight = cellHeight(header, 'condensedBold');
   // Keep the header with at least one row.
   const firstRow = rows[0];
-  if (doc.y + headerHeight + (firstRow ? cellHeight(firstRow, 'sans') : 0) > bottom()) doc.addPage();
-  drawRow(header, 'sansBold', '#e6e6e6');
+  if (doc.y + headerHeight + (firstRow ? cellHeight(firstRow, 'condensed') : 0) > bottom()) doc.addPage();
+  drawRow(header, 'condensedBold', '#e6e6e6');
   rows.forEach((row, index) => {
-    const font: FontName = options.boldRows?.has(index) ? 'sansBold' : 'sans';
+    const font: FontName = options.boldRows?.has(index) ? 'condensedBold' : 'condensed';
     if (doc.y + cellHeight(row, font) > bottom()) {
       doc.addPage();
-      drawRow(header, 'sansBold', '#e6e6e6');
+      drawRow(header, 'condensedBold', '#e6e6e6');
     }
     drawRow(row, font, null);
   });

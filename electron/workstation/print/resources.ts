@@ -7,7 +7,8 @@ import * as fontkit from 'fontkit';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type FontName = 'serif' | 'serifBold' | 'serifItalic' | 'sans' | 'sansBold';
+export type FontName =
+  'serif' | 'serifBold' | 'serifItalic' | 'sans' | 'sansBold' | 'condensed' | 'condensedBold';
 
 const FONT_FILES: Readonly<Record<FontName, string>> = {
   serif: 'DejaVuSerif.ttf',
@@ -15,6 +16,8 @@ const FONT_FILES: Readonly<Record<FontName, string>> = {
   serifItalic: 'DejaVuSerif-Italic.ttf',
   sans: 'DejaVuSans.ttf',
   sansBold: 'DejaVuSans-Bold.ttf',
+  condensed: 'DejaVuSansCondensed.ttf',
+  condensedBold: 'DejaVuSansCondensed-Bold.ttf',
 };
 
 export const FONT_NAMES = Object.keys(FONT_FILES) as FontName[];
