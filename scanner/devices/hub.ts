@@ -1,0 +1,49 @@
+// All document-scanner backends behind one object: list devices from each (a backend that fails to
+// answer is skipped, never fatal), and route capabilities/scan calls by the device id's prefix.
+
+import { platform } from 'node:os';
+import type { ScanRequest, ScannedPage, ScannerCapabilities, ScannerDevice } from '../../contract/scan.js';
+import { ScanError } from '../errors.js';
+import { SaneDriver, type SaneOptions } from './sane.js';
+import { splitDeviceId, type ScanRun, type ScannerDriver } from './types.js';
+
+export type HubOptions = {
+  sane?: SaneOptions | false;
+  /** extra drivers (eSCL, WIA) — see createScannerHub in scanner/index.ts for the defaults */
+  drivers?: ScannerDriver[];
+};
+
+export class ScannerHub {
+  readonly drivers: ScannerDriver[];
+
+  constructor(drivers: ScannerDriver[]) {
+    this.drivers = drivers;
+  }
+
+  async list(): Promise<ScannerDevice[]> {
+    const lists = await Promise.all(this.drivers.map((d) => d.list().catch(() => [] as ScannerDevice[])));
+    return lists.flat();
+  }
+
+  private driverFor(deviceId: string): ScannerDriver {
+    const [backend] = splitDeviceId(deviceId);
+    const driver = this.drivers.find((d) => d.backend === backend);
+    if (!driver) throw new ScanError('no_device', `Không có trình điều khiển cho thiết bị "${deviceId}".`);
+    return driver;
+  }
+
+  capabilities(deviceId: string): Promise<ScannerCapabilities> {
+    return this.driverFor(deviceId).capabilities(deviceId);
+  }
+
+  scan(deviceId: string, request: ScanRequest, run: ScanRun): Promise<ScannedPage[]> {
+    return this.driverFor(deviceId).scan(deviceId, request, run);
+  }
+}
+
+export function defaultDrivers(options: HubOptions = {}): ScannerDriver[] {
+  const drivers: ScannerDriver[] = [];
+  if (options.sane !== false && platform() !== 'win32') drivers.push(new SaneDriver(options.sane || {}));
+  drivers.push(...(options.drivers ?? []));
+  return drivers;
+}

@@ -1,0 +1,144 @@
+// Pixel measurements shared by the quality gate and the OCR clean-up: a greyscale working copy,
+// skew by projection profiles, sharpness by the variance of the Laplacian, Otsu's threshold.
+
+import sharp from 'sharp';
+
+export type Grey = { data: Uint8Array; width: number; height: number };
+
+/** Greyscale copy whose long side is at most `maxSide` px (measurements do not need more). */
+export async function greyWorkingCopy(bytes: Buffer, maxSide: number): Promise<Grey & { scale: number }> {
+  const meta = await sharp(bytes).metadata();
+  const w0 = meta.width ?? 1;
+  const h0 = meta.height ?? 1;
+  const scale = Math.min(1, maxSide / Math.max(w0, h0));
+  const { data, info } = await sharp(bytes)
+    .flatten({ background: '#ffffff' })
+    .greyscale()
+    .toColourspace('b-w')
+    .resize(Math.max(1, Math.round(w0 * scale)), Math.max(1, Math.round(h0 * scale)), { kernel: 'linear' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return {
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+    width: info.width,
+    height: info.height,
+    scale,
+  };
+}
+
+export function otsuThreshold(data: Uint8Array): number {
+  const hist = new Array<number>(256).fill(0);
+  for (const v of data) hist[v] = (hist[v] ?? 0) + 1;
+  const total = data.length;
+  let sum = 0;
+  for (let i = 0; i < 256; i++) sum += i * (hist[i] ?? 0);
+  let sumB = 0;
+  let wB = 0;
+  let best = 0;
+  let threshold = 128;
+  for (let t = 0; t < 256; t++) {
+    wB += hist[t] ?? 0;
+    if (wB === 0) continue;
+    const wF = total - wB;
+    if (wF === 0) break;
+    sumB += t * (hist[t] ?? 0);
+    const mB = sumB / wB;
+    const mF = (sum - sumB) / wF;
+    const between = wB * wF * (mB - mF) ** 2;
+    if (between > best) {
+      best = between;
+      threshold = t;
+    }
+  }
+  return threshold;
+}
+
+/**
+ * Skew in degrees (positive = text lines rise to the right) from the projection profile of dark
+ * pixels sheared by candidate angles: text lines give the sharpest profile when level.
+ */
+export function estimateSkew(grey: Grey, maxDegrees = 10): number {
+  const { data, width, height } = grey;
+  const threshold = Math.min(otsuThreshold(data), 160);
+  const xs: number[] = [];
+  const ys: number[] = [];
+  // Sample dark pixels (every other column keeps it fast on big pages).
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x += 2) {
+      if ((data[y * width + x] ?? 255) < threshold) {
+        xs.push(x);
+        ys.push(y);
+      }
+    }
+  }
+  if (xs.length < 50) return 0;
+  const score = (degrees: number): number => {
+    const t = Math.tan((degrees * Math.PI) / 180);
+    const bins = new Float64Array(height + Math.ceil(width * Math.abs(t)) + 2);
+    const offset = t < 0 ? Math.ceil(width * -t) : 0;
+    for (let i = 0; i < xs.length; i++) {
+      const yy = Math.round((ys[i] as number) - (xs[i] as number) * t) + offset;
+      if (yy >= 0 && yy < bins.length) bins[yy] = (bins[yy] as number) + 1;
+    }
+    let s = 0;
+    for (const b of bins) s += b * b;
+    return s;
+  };
+  let best = 0;
+  let bestScore = -1;
+  for (let a = -maxDegrees; a <= maxDegrees + 1e-9; a += 0.5) {
+    const sc = score(a);
+    if (sc > bestScore) {
+      bestScore = sc;
+      best = a;
+    }
+  }
+  const coarse = best;
+  for (let a = coarse - 0.5; a <= coarse + 0.5 + 1e-9; a += 0.1) {
+    const sc = score(a);
+    if (sc > bestScore) {
+      bestScore = sc;
+      best = a;
+    }
+  }
+  // Image y grows downwards: a line rising to the right has negative slope in pixel space.
+  return -Math.round(best * 10) / 10;
+}
+
+/** Variance of the 4-neighbour Laplacian: low on blurred images. */
+export function laplacianVariance(grey: Grey): number {
+  const { data, width, height } = grey;
+  let sum = 0;
+  let sumSq = 0;
+  let n = 0;
+  for (let y = 1; y < height - 1; y++) {
+    for (let x = 1; x < width - 1; x++) {
+      const i = y * width + x;
+      const v =
+        4 * (data[i] as number) -
+        (data[i - 1] as number) -
+        (data[i + 1] as number) -
+        (data[i - width] as number) -
+        (data[i + width] as number);
+      sum += v;
+      sumSq += v * v;
+      n++;
+    }
+  }
+  if (n === 0) return 0;
+  const mean = sum / n;
+  return sumSq / n - mean * mean;
+}
+
+export function meanOf(data: Uint8Array): number {
+  let s = 0;
+  for (const v of data) s += v;
+  return data.length ? s / data.length : 0;
+}
+
+/** Fraction of pixels darker than the threshold (ink coverage). */
+export function inkRatio(data: Uint8Array, threshold: number): number {
+  let n = 0;
+  for (const v of data) if (v < threshold) n++;
+  return data.length ? n / data.length : 0;
+}

@@ -1,0 +1,177 @@
+// Turns what the officer brings (a scanned page, a photo, a PDF) into page images the recogniser can
+// read, refusing bad input with a clear ScanError before any heavy work: zero bytes, unknown or corrupt
+// formats, pictures larger than MAX_PIXELS, PDFs with more than MAX_PDF_PAGES pages.
+
+import { readFile, stat } from 'node:fs/promises';
+import sharp, { type Metadata } from 'sharp';
+import type * as Mupdf from 'mupdf';
+import { ScanError } from '../errors.js';
+
+export type InputFormat = 'png' | 'jpeg' | 'tiff' | 'pdf' | 'webp';
+
+/** 600 dpi A4 is 35 Mpx; anything beyond 50 Mpx is not a page or a card photo. */
+export const MAX_PIXELS = 50_000_000;
+export const MAX_PDF_PAGES = 50;
+export const MAX_FILE_BYTES = 200 * 1024 * 1024;
+
+export type PageImage = {
+  /** 0-based page of the input */
+  index: number;
+  /** encoded PNG or JPEG bytes that sharp and zxing both read */
+  bytes: Buffer;
+  width: number;
+  height: number;
+  /** dots per inch from the file (or the PDF rasterisation); null when the file does not say */
+  dpi: number | null;
+};
+
+export function sniffFormat(bytes: Uint8Array): InputFormat | null {
+  const b = bytes;
+  if (b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return 'png';
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
+  if (
+    b.length >= 4 &&
+    ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 0x2a) || (b[0] === 0x4d && b[1] === 0x4d && b[3] === 0x2a))
+  )
+    return 'tiff';
+  if (b.length >= 12 && b[0] === 0x52 && b[1] === 0x49 && b[8] === 0x57 && b[9] === 0x45) return 'webp';
+  // %PDF may follow a little junk (allowed by readers within the first 1024 bytes).
+  const head = Buffer.from(b.subarray(0, 1024)).toString('latin1');
+  if (head.includes('%PDF-')) return 'pdf';
+  return null;
+}
+
+export type LoadOptions = {
+  /** PDF rasterisation resolution (default 300 dpi) */
+  pdfDpi?: number;
+  maxPixels?: number;
+  maxPdfPages?: number;
+  /** read at most this many pages (default: all, within the limits) */
+  maxPages?: number;
+};
+
+async function readInput(input: string | Uint8Array): Promise<Buffer> {
+  if (typeof input !== 'string') return Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  let size: number;
+  try {
+    size = (await stat(input)).size;
+  } catch (error) {
+    throw new ScanError(
+      'bad_input',
+      `Không mở được tệp: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+  if (size > MAX_FILE_BYTES) throw new ScanError('too_large', `Tệp nặng ${Math.round(size / 1048576)} MB.`);
+  return readFile(input);
+}
+
+/** Loads every page of an image or PDF (within the limits) as PNG/JPEG bytes. */
+export async function loadPages(input: string | Uint8Array, options: LoadOptions = {}): Promise<PageImage[]> {
+  const bytes = await readInput(input);
+  if (bytes.length === 0) throw new ScanError('bad_input', 'Tệp rỗng (0 byte).');
+  const format = sniffFormat(bytes);
+  if (format === null) throw new ScanError('bad_input', 'Không nhận ra định dạng tệp.');
+  if (format === 'pdf') return loadPdf(bytes, options);
+  return loadRaster(bytes, format, options);
+}
+
+async function loadRaster(bytes: Buffer, format: InputFormat, options: LoadOptions): Promise<PageImage[]> {
+  const maxPixels = options.maxPixels ?? MAX_PIXELS;
+  let meta: Metadata;
+  try {
+    // metadata() reads the header only: a 20,000 × 20,000 declaration is refused before decoding.
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (error) {
+    throw new ScanError('bad_input', `Ảnh ${format.toUpperCase()} bị hỏng: ${(error as Error).message}`);
+  }
+  const width = meta.width ?? 0;
+  const height = meta.pageHeight ?? meta.height ?? 0;
+  if (width <= 0 || height <= 0) throw new ScanError('bad_input', 'Ảnh không có kích thước.');
+  if (width * height > maxPixels) {
+    throw new ScanError(
+      'too_large',
+      `Ảnh ${width} × ${height} điểm ảnh vượt giới hạn ${maxPixels / 1e6} triệu điểm ảnh.`,
+    );
+  }
+  const dpi = meta.density && meta.density > 1 ? Math.round(meta.density) : null;
+  const pageCount = Math.min(
+    meta.pages ?? 1,
+    options.maxPages ?? Number.POSITIVE_INFINITY,
+    options.maxPdfPages ?? MAX_PDF_PAGES,
+  );
+  const pages: PageImage[] = [];
+  for (let index = 0; index < pageCount; index++) {
+    try {
+      // rotate() applies EXIF orientation (phone photos); decode fully so corrupt data fails here.
+      const image = sharp(bytes, { page: index, limitInputPixels: maxPixels, failOn: 'error' }).rotate();
+      const keepAsIs =
+        pageCount === 1 && (format === 'png' || format === 'jpeg') && (meta.orientation ?? 1) === 1;
+      const out = keepAsIs ? bytes : await image.png({ compressionLevel: 1 }).toBuffer();
+      if (keepAsIs) await image.stats(); // forces a full decode: a truncated PNG fails now, not later
+      const info = keepAsIs ? { width, height } : await sharp(out).metadata();
+      pages.push({ index, bytes: out, width: info.width ?? width, height: info.height ?? height, dpi });
+    } catch (error) {
+      if (error instanceof ScanError) throw error;
+      throw new ScanError('bad_input', `Ảnh ${format.toUpperCase()} bị hỏng: ${(error as Error).message}`);
+    }
+  }
+  return pages;
+}
+
+type MupdfModule = typeof Mupdf;
+let mupdfPromise: Promise<MupdfModule> | null = null;
+function loadMupdf(): Promise<MupdfModule> {
+  mupdfPromise ??= import('mupdf');
+  return mupdfPromise;
+}
+
+async function loadPdf(bytes: Buffer, options: LoadOptions): Promise<PageImage[]> {
+  const mupdf = await loadMupdf();
+  const maxPdfPages = options.maxPdfPages ?? MAX_PDF_PAGES;
+  const dpi = options.pdfDpi ?? 300;
+  let doc: InstanceType<MupdfModule['Document']>;
+  let count: number;
+  try {
+    doc = mupdf.Document.openDocument(bytes, 'application/pdf');
+    count = doc.countPages();
+  } catch (error) {
+    throw new ScanError('bad_input', `Tệp PDF bị hỏng: ${(error as Error).message}`);
+  }
+  try {
+    if (count === 0) throw new ScanError('bad_input', 'Tệp PDF không có trang nào.');
+    if (count > maxPdfPages) {
+      throw new ScanError(
+        'too_large',
+        `Tệp PDF có ${count} trang; chỉ nhận tối đa ${maxPdfPages} trang mỗi lần.`,
+      );
+    }
+    const wanted = Math.min(count, options.maxPages ?? count);
+    const pages: PageImage[] = [];
+    for (let index = 0; index < wanted; index++) {
+      try {
+        const page = doc.loadPage(index);
+        const bounds = page.getBounds();
+        const scale = dpi / 72;
+        const w = (bounds[2] - bounds[0]) * scale;
+        const h = (bounds[3] - bounds[1]) * scale;
+        if (w * h > (options.maxPixels ?? MAX_PIXELS)) {
+          throw new ScanError('too_large', `Trang ${index + 1} của PDF quá lớn ở ${dpi} dpi.`);
+        }
+        const pixmap = page.toPixmap(mupdf.Matrix.scale(scale, scale), mupdf.ColorSpace.DeviceRGB, false);
+        const png = Buffer.from(pixmap.asPNG());
+        pages.push({ index, bytes: png, width: pixmap.getWidth(), height: pixmap.getHeight(), dpi });
+        pixmap.destroy();
+        page.destroy();
+      } catch (error) {
+        if (error instanceof ScanError) throw error;
+        throw new ScanError(
+          'bad_input',
+          `Không vẽ được trang ${index + 1} của PDF: ${(error as Error).message}`,
+        );
+      }
+    }
+    return pages;
+  } finally {
+    doc.destroy();
+  }
+}

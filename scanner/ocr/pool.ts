@@ -1,0 +1,188 @@
+// A pool of tesseract.js workers with the Vietnamese data shipped in node_modules (never downloaded):
+// sized to the machine, started once, reused for every page. Without langPath tesseract.js fetches
+// from a CDN and, offline, never resolves — so the path is always set and creation has a timeout.
+
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { createWorker, PSM, type Worker } from 'tesseract.js';
+import { ScanError } from '../errors.js';
+
+const require = createRequire(import.meta.url);
+
+export type OcrLine = {
+  text: string;
+  /** 0..100, tesseract's own confidence */
+  confidence: number;
+  bbox: { x0: number; y0: number; x1: number; y1: number };
+};
+
+export type OcrPage = { text: string; confidence: number; lines: OcrLine[] };
+
+export type OcrRequest = {
+  image: Buffer;
+  /** read only this region (tesseract.js `rectangle`) */
+  rectangle?: { left: number; top: number; width: number; height: number };
+  /** the page's resolution, so tesseract does not guess */
+  dpi?: number;
+};
+
+/** Anything that turns an image into lines of text: the pool here, or native tesseract in the bench. */
+export type OcrEngine = { recognize(request: OcrRequest): Promise<OcrPage> };
+
+/** The folder holding vie.traineddata.gz, from @tesseract.js-data/vie (override with SCANNER_LANG_PATH). */
+export function defaultLangPath(): string {
+  const fromEnv = process.env.SCANNER_LANG_PATH;
+  if (fromEnv) return fromEnv;
+  const pkg = path.dirname(require.resolve('@tesseract.js-data/vie/package.json'));
+  return path.join(pkg, '4.0.0_best_int');
+}
+
+export type OcrPoolOptions = {
+  size?: number;
+  langPath?: string;
+  /** worker start-up limit (default 30 s) */
+  startTimeoutMs?: number;
+};
+
+/** One worker per core, at most 4 (each holds ~100 MB of model), at least 1. */
+export function defaultPoolSize(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ScanError('ocr_unavailable', `${what}: quá ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A 64 × 24 white PGM with a black bar: enough for tesseract to initialise its recogniser. */
+const WARM_UP_PGM = (() => {
+  const w = 64;
+  const h = 24;
+  const pixels = Buffer.alloc(w * h, 255);
+  for (let y = 10; y < 14; y++) pixels.fill(0, y * w + 8, y * w + 56);
+  return Buffer.concat([Buffer.from(`P5\n${w} ${h}\n255\n`, 'ascii'), pixels]);
+})();
+
+export class OcrPool implements OcrEngine {
+  readonly size: number;
+  private readonly workers: Worker[] = [];
+  private readonly idle: Worker[] = [];
+  private readonly waiting: Array<(worker: Worker) => void> = [];
+  private closed = false;
+
+  private constructor(size: number) {
+    this.size = size;
+  }
+
+  static async start(options: OcrPoolOptions = {}): Promise<OcrPool> {
+    const langPath = options.langPath ?? defaultLangPath();
+    if (
+      !existsSync(path.join(langPath, 'vie.traineddata.gz')) &&
+      !existsSync(path.join(langPath, 'vie.traineddata'))
+    ) {
+      throw new ScanError('ocr_unavailable', `Thiếu tệp vie.traineddata trong ${langPath}`);
+    }
+    const gzip = existsSync(path.join(langPath, 'vie.traineddata.gz'));
+    const pool = new OcrPool(options.size ?? defaultPoolSize());
+    const start = async (): Promise<Worker> => {
+      const worker = await withTimeout(
+        createWorker('vie', 1, { langPath, gzip, cacheMethod: 'none' }),
+        options.startTimeoutMs ?? 30_000,
+        'Khởi động OCR',
+      );
+      await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO, preserve_interword_spaces: '1' });
+      // The first recognition in a worker pays for model set-up (seconds): do it now on a tiny
+      // image, so the first officer's page is as fast as the rest.
+      await worker.recognize(WARM_UP_PGM);
+      return worker;
+    };
+    try {
+      const workers = await Promise.all(Array.from({ length: pool.size }, start));
+      pool.workers.push(...workers);
+      pool.idle.push(...workers);
+    } catch (error) {
+      await pool.close();
+      throw error;
+    }
+    return pool;
+  }
+
+  private acquire(): Promise<Worker> {
+    if (this.closed) return Promise.reject(new ScanError('ocr_unavailable', 'Bộ OCR đã đóng.'));
+    const worker = this.idle.pop();
+    if (worker) return Promise.resolve(worker);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(worker: Worker): void {
+    const next = this.waiting.shift();
+    if (next) next(worker);
+    else this.idle.push(worker);
+  }
+
+  async recognize(request: OcrRequest): Promise<OcrPage> {
+    const worker = await this.acquire();
+    try {
+      if (request.dpi) await worker.setParameters({ user_defined_dpi: String(request.dpi) });
+      const result = await worker.recognize(
+        request.image,
+        request.rectangle ? { rectangle: request.rectangle } : {},
+        { text: true, blocks: true },
+      );
+      const lines: OcrLine[] = [];
+      for (const block of result.data.blocks ?? []) {
+        for (const paragraph of block.paragraphs) {
+          for (const line of paragraph.lines) {
+            lines.push({
+              text: line.text.normalize('NFC').trim(),
+              confidence: line.confidence,
+              bbox: line.bbox,
+            });
+          }
+        }
+      }
+      return { text: result.data.text.normalize('NFC'), confidence: result.data.confidence, lines };
+    } finally {
+      this.release(worker);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const all = this.workers.splice(0);
+    this.idle.splice(0);
+    await Promise.all(all.map((w) => w.terminate().catch(() => undefined)));
+  }
+}
+
+/**
+ * An OcrEngine that starts its pool on first use: QR-only documents (an ID card's QR) never pay for
+ * the workers. close() is safe whether or not the pool started.
+ */
+export class LazyOcr implements OcrEngine {
+  private pool: Promise<OcrPool> | null = null;
+  private readonly options: OcrPoolOptions;
+
+  constructor(options: OcrPoolOptions = {}) {
+    this.options = options;
+  }
+
+  get started(): boolean {
+    return this.pool !== null;
+  }
+
+  async recognize(request: OcrRequest): Promise<OcrPage> {
+    this.pool ??= OcrPool.start(this.options);
+    return (await this.pool).recognize(request);
+  }
+
+  async close(): Promise<void> {
+    if (this.pool) await (await this.pool.catch(() => null))?.close();
+    this.pool = null;
+  }
+}

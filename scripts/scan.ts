@@ -1,0 +1,140 @@
+// `npm run scan -- <command>`: the scanner's command line for operators and tests.
+//   recognize <image-or-pdf> [--no-ocr] [--all-pages]  → JSON {kind, fields, confidence, …}
+//   devices [--sane-config <dir>] [--escl <url>]…      → scanners and barcode readers
+//   scan --device <id> --out <dir> [--resolution 300] [--mode color|gray|bw]
+//        [--source flatbed|feeder] [--size A4|A5|letter|id_card] [--pages N]
+//   quality <image>                                     → the quality gate's verdict
+// Exit code 0 on success, 2 on a ScanError (printed as JSON {error: {code, message, detail}}), 1 otherwise.
+
+import { parseArgs } from 'node:util';
+import {
+  DEFAULT_SCAN_REQUEST,
+  type ColorMode,
+  type PageSize,
+  type ScanRequest,
+  type ScanSource,
+} from '../contract/scan.js';
+import { ScannerHub, defaultDrivers } from '../scanner/devices/hub.js';
+import { isScanError } from '../scanner/errors.js';
+import { loadPages } from '../scanner/image/load.js';
+import { LazyOcr } from '../scanner/ocr/pool.js';
+import { assessQuality } from '../scanner/quality.js';
+import { recognizeDocument } from '../scanner/recognize.js';
+
+const USAGE = `Cách dùng:
+  npm run scan -- recognize <ảnh-hoặc-pdf> [--no-ocr] [--all-pages]
+  npm run scan -- devices [--sane-config <thư mục>] [--escl <url>]
+  npm run scan -- scan --device <id> --out <thư mục> [--resolution 300] [--mode color|gray|bw]
+                       [--source flatbed|feeder] [--size A4|A5|letter|id_card] [--pages N]
+  npm run scan -- quality <ảnh>`;
+
+function print(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'no-ocr': { type: 'boolean', default: false },
+      'all-pages': { type: 'boolean', default: false },
+      'sane-config': { type: 'string' },
+      escl: { type: 'string', multiple: true },
+      device: { type: 'string' },
+      out: { type: 'string' },
+      resolution: { type: 'string' },
+      mode: { type: 'string' },
+      source: { type: 'string' },
+      size: { type: 'string' },
+      pages: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    process.stderr.write(`${USAGE}\n`);
+    return command ? 0 : 1;
+  }
+  const createHub = (): ScannerHub =>
+    new ScannerHub(
+      defaultDrivers(values['sane-config'] ? { sane: { configDir: values['sane-config'] } } : {}),
+    );
+  switch (command) {
+    case 'recognize': {
+      const file = rest[0];
+      if (!file) throw new Error('Thiếu đường dẫn tệp ảnh hoặc PDF.');
+      const ocr = values['no-ocr'] ? null : new LazyOcr();
+      try {
+        const result = await recognizeDocument(file, {
+          ocr,
+          ...(values['all-pages'] ? {} : { maxPages: 1 }),
+        });
+        const { recognition } = result;
+        const out: Record<string, unknown> = {
+          kind: recognition.kind,
+          fields: recognition.fields,
+          confidence: recognition.confidence,
+          source: recognition.source,
+          warnings: recognition.warnings,
+        };
+        if (recognition.quality) out.quality = recognition.quality;
+        if (values['all-pages']) out.pages = result.pages.map(({ raw: _raw, ...p }) => p);
+        print(out);
+      } finally {
+        await ocr?.close();
+      }
+      return 0;
+    }
+    case 'devices': {
+      const scanners = await createHub().list();
+      print({ scanners });
+      return 0;
+    }
+    case 'scan': {
+      if (!values.device || !values.out) throw new Error('Cần --device <id> và --out <thư mục>.');
+      const request: ScanRequest = {
+        ...DEFAULT_SCAN_REQUEST,
+        ...(values.resolution ? { resolution: Number(values.resolution) } : {}),
+        ...(values.mode ? { colorMode: values.mode as ColorMode } : {}),
+        ...(values.source ? { source: values.source as ScanSource } : {}),
+        ...(values.size ? { pageSize: values.size as PageSize } : {}),
+        ...(values.pages ? { maxPages: Number(values.pages) } : {}),
+      };
+      const hub = createHub();
+      const controller = new AbortController();
+      process.once('SIGINT', () => controller.abort());
+      const pages = await hub.scan(values.device, request, {
+        outDir: values.out,
+        signal: controller.signal,
+        onProgress: (p) => process.stderr.write(`\rTrang ${p.page}: ${p.percent.toFixed(0)}%   `),
+      });
+      process.stderr.write('\n');
+      print({ pages });
+      return 0;
+    }
+    case 'quality': {
+      const file = rest[0];
+      if (!file) throw new Error('Thiếu đường dẫn tệp ảnh.');
+      const [page] = await loadPages(file, { maxPages: 1 });
+      if (!page) throw new Error('Tệp không có trang nào.');
+      print(await assessQuality(page.bytes, { dpi: page.dpi }));
+      return 0;
+    }
+    default:
+      process.stderr.write(`Lệnh không biết: ${command}\n${USAGE}\n`);
+      return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (isScanError(error)) {
+      print({ error: error.toInfo() });
+      process.exit(2);
+    }
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);
