@@ -1,5 +1,8 @@
 // OCR of one page: clean the image, recognise it with the pool (or any OcrEngine), extract fields.
+// A page-shaped image (A4 portrait) is read from its top part only: every field of Mẫu 01 — the
+// dossier number, name, codes, address, phone, e-mail — stands there, and OCR time grows with area.
 
+import sharp from 'sharp';
 import type { Recognition } from '../../contract/scan.js';
 import { ScanError } from '../errors.js';
 import type { PageImage } from '../image/load.js';
@@ -9,8 +12,21 @@ import { prepareForOcr } from './preprocess.js';
 
 export type TextRecognizer = OcrEngine;
 
+/** Fraction of an A4 page's height that holds the form's fields. */
+export const FORM_FIELDS_HEIGHT = 0.55;
+
+/** The part of the page worth reading: the top of a portrait page, the whole of a card. */
+export async function regionForOcr(page: PageImage): Promise<Buffer> {
+  const portraitPage = page.height / page.width > 1.25;
+  if (!portraitPage) return page.bytes;
+  return sharp(page.bytes)
+    .extract({ left: 0, top: 0, width: page.width, height: Math.round(page.height * FORM_FIELDS_HEIGHT) })
+    .png({ compressionLevel: 1 })
+    .toBuffer();
+}
+
 export async function recognizeTextPage(engine: OcrEngine, page: PageImage): Promise<Recognition> {
-  const prepared = await prepareForOcr(page.bytes, { dpi: page.dpi });
+  const prepared = await prepareForOcr(await regionForOcr(page), { dpi: page.dpi });
   const ocr = await engine.recognize({ image: prepared.bytes, dpi: prepared.dpi });
   const recognition = extractFields(ocr);
   if (!recognition) {
