@@ -10,6 +10,7 @@
 //   WS_TEST_CONTROLS=1 (implied by a fixed WS_SECRET): the workstation reaches the service through a
 //                loopback TCP proxy that `POST /api/test/network {"up": false}` cuts, so tests can drop
 //                the network; `GET /api/test/info` gives the service's own URL. Behind the secret too.
+//                The in-process service then draws the captcha text WS_TEST_CAPTCHA (default TEST2).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +27,7 @@ type StartService = (o: {
   port?: number;
   seedDemo?: boolean;
   logger?: boolean;
+  auth?: { captchaText?: () => string };
 }) => Promise<RunningService>;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,6 +47,8 @@ if (!serviceUrl) {
     port: Number(process.env.PORT ?? (testMode ? 0 : 8480)),
     seedDemo: true,
     logger: false,
+    // Test mode only: a known captcha text, so browser tests can answer Mã kiểm tra.
+    ...(testMode ? { auth: { captchaText: () => process.env.WS_TEST_CAPTCHA ?? 'TEST2' } } : {}),
   });
   serviceUrl = service.url;
   console.log(`Dịch vụ trung tâm: ${serviceUrl} (dữ liệu mẫu)`);

@@ -73,9 +73,16 @@ export function App() {
             </Typography.Paragraph>
           )}
           <div style={{ display: openId ? 'none' : 'block' }}>
-            <DossierList me={session.user.username} onOpen={setOpenId} />
+            <DossierList me={[session.user.username, session.user.displayName]} onOpen={setOpenId} />
           </div>
-          {openId && <DossierDetail key={openId} id={openId} onClose={() => setOpenId(null)} />}
+          {openId && (
+            <DossierDetail
+              key={openId}
+              id={openId}
+              me={[session.user.username, session.user.displayName]}
+              onClose={() => setOpenId(null)}
+            />
+          )}
         </Layout.Content>
       </Layout>
       <SyncStatusBar onOpenDossier={setOpenId} />

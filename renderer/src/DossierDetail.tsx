@@ -78,7 +78,16 @@ function resultText(result: DecisionResult | null): string | null {
   return result ? RESULT_LABEL[result] : null;
 }
 
-export function DossierDetail({ id, onClose }: { id: string; onClose: () => void }) {
+export function DossierDetail({
+  id,
+  me,
+  onClose,
+}: {
+  id: string;
+  /** The signed-in officer's user name and display name: their own claim is not a warning. */
+  me: readonly string[];
+  onClose: () => void;
+}) {
   const [view, setView] = useState<DossierView | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [reasons, setReasons] = useState<RejectionReason[]>([]);
@@ -223,7 +232,7 @@ export function DossierDetail({ id, onClose }: { id: string; onClose: () => void
             .join('; ')}. Kiểm tra trước khi duyệt.`}
         />
       )}
-      {view.claim && (
+      {view.claim && !me.includes(view.claim.claimedBy) && (
         <Alert
           type="info"
           showIcon

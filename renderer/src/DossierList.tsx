@@ -38,7 +38,7 @@ function statusText(r: DossierRow): string {
   return STATUS_LABEL[r.status];
 }
 
-export function DossierList({ me, onOpen }: { me: string; onOpen: (id: string) => void }) {
+export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id: string) => void }) {
   const [filter, setFilter] = useState<DossierFilter>({});
   const [sort, setSort] = useState<{ field: SortField; order: 'asc' | 'desc' }>({
     field: 'receivedAt',
@@ -177,7 +177,7 @@ export function DossierList({ me, onOpen }: { me: string; onOpen: (id: string) =
         {r.localState === 'conflict' && <Tag color="red">Xung đột</Tag>}
         {r.localState === 'failed' && <Tag color="red">Lỗi đồng bộ</Tag>}
         {r.localState === 'expired' && <Tag color="default">Quá hạn</Tag>}
-        {r.claim && r.claim.claimedBy !== me && Date.parse(r.claim.claimedUntil) > nowMs && (
+        {r.claim && !me.includes(r.claim.claimedBy) && Date.parse(r.claim.claimedUntil) > nowMs && (
           <Tag color="blue">Đang xử lý bởi {r.claim.claimedBy}</Tag>
         )}
       </Space>

@@ -1,0 +1,255 @@
+// End-to-end in Debian's Chromium against the real central service: scripts/dev-host.ts (Playwright's
+// webServer) starts the service in-process on PGlite with the demo data and the workstation services
+// behind the local HTTP host, reaching the service through a loopback TCP proxy the tests can cut.
+// One signed-in browser page walks the officer's day; every screen is saved under artifacts/screens/.
+import { expect, test, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { E2E_PORT, E2E_SECRET } from '../../playwright.config.js';
+
+const base = `http://127.0.0.1:${E2E_PORT}`;
+const PASSWORD = 'Bhxh@2020';
+const CAPTCHA = process.env.WS_TEST_CAPTCHA ?? 'TEST2';
+mkdirSync('artifacts/screens', { recursive: true });
+
+test.describe.configure({ mode: 'serial' });
+
+let page: Page;
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: `artifacts/screens/${name}.png` });
+}
+
+async function network(up: boolean): Promise<void> {
+  const res = await page.request.post(`${base}/api/test/network`, { data: { up } });
+  expect(res.ok()).toBe(true);
+}
+
+async function serviceDossier(dossierNumber: string, username = 'ttcntt', agencyCode = '903') {
+  const info = (await (await page.request.get(`${base}/api/test/info`)).json()) as { serviceUrl: string };
+  const login = await page.request.post(`${info.serviceUrl}/api/v1/auth/login`, {
+    data: { agencyCode, username, password: PASSWORD },
+  });
+  const { token } = (await login.json()) as { token: string };
+  const list = await page.request.get(
+    `${info.serviceUrl}/api/v1/dossiers?dossierNumber=${encodeURIComponent(dossierNumber)}`,
+    { headers: { authorization: `Bearer ${token}` } },
+  );
+  const { items } = (await list.json()) as { items: Array<{ id: string }> };
+  const res = await page.request.get(`${info.serviceUrl}/api/v1/dossiers/${items[0]!.id}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return (await res.json()) as {
+    outcome: string | null;
+    reason: string | null;
+    reasonCodes: string[];
+    result: string;
+  };
+}
+
+async function fillSignIn(agency: string, username: string, password: string): Promise<void> {
+  await page.getByLabel('Cơ quan BHXH').click();
+  await page.keyboard.type(agency);
+  await page.keyboard.press('Enter');
+  await page.getByLabel('Tên đăng nhập').fill(username);
+  await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
+}
+
+async function signIn(agency: string, username: string): Promise<void> {
+  await fillSignIn(agency, username, PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page.getByText('Hồ sơ đăng ký giao dịch điện tử cá nhân')).toBeVisible();
+}
+
+async function signOut(): Promise<void> {
+  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+  await expect(page.getByRole('button', { name: 'Đăng nhập' })).toBeVisible();
+}
+
+function row(text: string) {
+  return page.locator('.ant-table-row', { hasText: text });
+}
+
+async function openDossier(text: string): Promise<void> {
+  await row(text).first().dblclick();
+  await expect(page.getByText('Xử lý hồ sơ')).toBeVisible();
+}
+
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+});
+test.afterAll(async () => {
+  await page.close();
+});
+
+test('the local host refuses a request without the per-run secret', async ({ request }) => {
+  const res = await request.get(`${base}/index.html`, { headers: { cookie: '' } });
+  expect(res.status()).toBe(403);
+  const api = await request.post(`${base}/api/call/session.current`, { data: {}, headers: { cookie: '' } });
+  expect(api.status()).toBe(403);
+});
+
+test('sign-in (Hình 1): agencies from the service, required fields, a wrong password', async () => {
+  await page.goto(`${base}/?k=${E2E_SECRET}`);
+  await expect(page.getByText('TIẾP NHẬN VÀ QUẢN LÝ HỒ SƠ')).toBeVisible();
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page.getByText('Nhập tên đăng nhập.')).toBeVisible();
+  await page.getByLabel('Cơ quan BHXH').click();
+  await expect(page.getByText('903 - BHXH Tỉnh Test')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await fillSignIn('903', 'ttcntt', 'sai-mat-khau');
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page.getByRole('alert')).toContainText(/không đúng/u);
+  await shot('workstation-sign-in');
+});
+
+test('the list (Hình 3) has the seed columns in order, dd/MM/yyyy dates', async () => {
+  await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page.getByText('Hồ sơ đăng ký giao dịch điện tử cá nhân')).toBeVisible();
+  await expect(row('Nguyễn Thị Các')).toBeVisible();
+  const headers = (await page.locator('.ant-table-thead th').allInnerTexts())
+    .map((t) => t.trim())
+    .filter(Boolean);
+  expect(headers).toEqual([
+    'STT',
+    'Số hồ sơ',
+    'Ngày tiếp nhận',
+    'Mã số BHXH',
+    'Họ và tên',
+    'Địa chỉ',
+    'Người liên hệ',
+    'Điện thoại',
+    'Người duyệt',
+    'Ngày duyệt',
+    'Trạng thái',
+  ]);
+  await expect(row('00074.GD/2020/00115')).toContainText('11/08/2020 17:21');
+  await expect(row('00077.GD/2020/00115')).toContainText('Hồ sơ hợp lệ');
+  await expect(page.getByRole('status', { name: 'Trạng thái đồng bộ' })).toContainText('Trực tuyến');
+  await shot('workstation-list');
+});
+
+test('Mở rộng → Tra cứu finds "Nguyễn Thị Các" from "nguyen thi cac"', async () => {
+  await page.getByRole('button', { name: 'Mở rộng' }).click();
+  await page.getByRole('textbox', { name: 'Họ và tên' }).fill('nguyen thi cac');
+  await page.getByRole('button', { name: 'Tra cứu' }).click();
+  await expect(page.locator('.ant-table-row')).toHaveCount(1);
+  await expect(row('Nguyễn Thị Các')).toBeVisible();
+  await shot('workstation-search');
+  await page.getByRole('textbox', { name: 'Họ và tên' }).fill('do van toi');
+  await page.getByRole('button', { name: 'Tra cứu' }).click();
+  await expect(row('Đỗ Văn Tỏi')).toBeVisible();
+  await page.getByRole('button', { name: 'Xoá điều kiện' }).click();
+  await expect(row('Lê Kim Cương')).toBeVisible();
+});
+
+test('keyboard: arrows move through the list and Enter opens the dossier', async () => {
+  await row('00086.GD/2020/00115').click();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.locator('[data-row-index][aria-selected="true"]')).toBeFocused();
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Enter');
+  await expect(page.getByText('Xử lý hồ sơ')).toBeVisible();
+  await page.getByRole('button', { name: 'Thoát' }).click();
+  await expect(page.getByText('Hồ sơ đăng ký giao dịch điện tử cá nhân')).toBeVisible();
+});
+
+test('Chi tiết hồ sơ (Hình 10) warns about another dossier of the same Mã số BHXH', async () => {
+  await openDossier('00078.GD/2020/00115');
+  await expect(page.getByText('Thông tin cơ bản')).toBeVisible();
+  await expect(page.getByText(/còn hồ sơ khác: 00077\.GD\/2020\/00115/u)).toBeVisible();
+  await expect(page.getByText('Mặt trước:')).toBeVisible();
+  await shot('workstation-detail');
+  await page.getByRole('button', { name: 'Thoát' }).click();
+});
+
+test('Không hợp lệ without a reason is refused; with a reason it is recorded and the service shows it', async () => {
+  await openDossier('Nguyễn Thị Các');
+  await page.getByLabel('Hồ sơ không hợp lệ').check();
+  await page.getByRole('button', { name: 'Ghi nhận' }).click();
+  await expect(page.getByText(/cần có lý do/u).first()).toBeVisible();
+  await shot('workstation-review-reason-required');
+  const firstReason = page.locator('.ant-checkbox-group label').first();
+  await firstReason.click();
+  await page.getByLabel('Nội dung đánh giá').fill('Ảnh CCCD mờ, đề nghị chụp lại');
+  await page.getByRole('button', { name: 'Ghi nhận' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Cập nhật thành công' })).toBeVisible();
+  await shot('workstation-review-success');
+  const d = await serviceDossier('00074.GD/2020/00115');
+  expect(d.outcome).toBe('invalid');
+  expect(d.reason).toContain('Ảnh CCCD mờ, đề nghị chụp lại');
+  expect(d.reasonCodes.length).toBe(1);
+  await page.getByRole('button', { name: 'Thoát' }).click();
+});
+
+test('offline: decide, see "chờ đồng bộ", come back, see it synced', async () => {
+  await network(false);
+  await openDossier('00006.GD/2020/903');
+  await page.getByLabel('Hồ sơ hợp lệ', { exact: true }).check();
+  await page.getByRole('button', { name: 'Ghi nhận' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Đã ghi nhận, chờ đồng bộ' })).toBeVisible();
+  await expect(page.getByRole('status', { name: 'Trạng thái đồng bộ' })).toContainText('Ngoại tuyến');
+  await expect(page.getByTestId('queued-count')).toHaveText('1');
+  await shot('workstation-offline-queued');
+  await page.getByRole('button', { name: 'Chi tiết đồng bộ' }).click();
+  await expect(page.locator('.ant-drawer').getByText('Chờ đồng bộ').first()).toBeVisible();
+  await shot('workstation-sync-panel');
+  await page.keyboard.press('Escape');
+  await network(true);
+  await expect(page.getByRole('status').filter({ hasText: 'Cập nhật thành công' })).toBeVisible({
+    timeout: 20_000,
+  });
+  await expect(page.getByTestId('queued-count')).toHaveText('0');
+  await expect(page.getByText(/Đã cấp tài khoản/u).first()).toBeVisible();
+  const d = await serviceDossier('00006.GD/2020/903');
+  expect(d.outcome).toBe('valid');
+  expect(d.result).toBe('account_issued');
+  await page.getByRole('button', { name: 'Thoát' }).click();
+});
+
+test('offline sign-in for an officer who signed in online here', async () => {
+  await signOut();
+  await network(false);
+  await signIn('903', 'ttcntt');
+  await expect(page.getByText('Đăng nhập ngoại tuyến')).toBeVisible();
+  await expect(row('Nguyễn Thị Các')).toBeVisible();
+  await shot('workstation-offline-sign-in');
+  await network(true);
+  await signOut();
+});
+
+test('change of details: Ghi nhận → Hình 11 → Xác nhận → Hình 12', async () => {
+  await signIn('001', 'cbhn');
+  await openDossier('00012.GD/2020/001');
+  await page.getByLabel('Hồ sơ hợp lệ', { exact: true }).check();
+  await page.getByRole('button', { name: 'Ghi nhận' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Thông báo thông tin đăng ký thay đổi thông tin' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText('0988123456');
+  await shot('workstation-update-confirm');
+  await dialog.getByRole('button', { name: 'Xác nhận' }).click();
+  await expect(
+    page.getByRole('status').filter({ hasText: 'Cập nhật thông tin đăng ký thành công' }),
+  ).toBeVisible();
+  await shot('workstation-update-success');
+  const d = await serviceDossier('00012.GD/2020/001', 'cbhn', '001');
+  expect(d.result).toBe('details_updated');
+  await page.getByRole('button', { name: 'Thoát' }).click();
+  await signOut();
+});
+
+test('the captcha (Mã kiểm tra) after repeated failures', async () => {
+  for (let i = 0; i < 3; i++) {
+    await fillSignIn('903', 'khoa903', `sai-${i}`);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await expect(page.getByRole('alert')).toBeVisible();
+  }
+  await expect(page.getByLabel('Mã kiểm tra')).toBeVisible();
+  await expect(page.getByAltText('Ảnh mã kiểm tra')).toBeVisible();
+  await shot('workstation-captcha');
+  await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Mã kiểm tra').fill(CAPTCHA);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page.getByText('Hồ sơ đăng ký giao dịch điện tử cá nhân')).toBeVisible();
+  await signOut();
+});
