@@ -1,0 +1,209 @@
+// Concurrency on both targets: 20 desks deciding one dossier at once, concurrent intake numbering,
+// and the change feed read by a polling desk while writers commit out of order. The deterministic
+// interleaving (a transaction that commits after a later one) needs a real PostgreSQL server, where
+// it also shows that a plain `id > N` reader skips the late change while the feed does not.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordChange } from '../../../server/dossiers.js';
+import {
+  call,
+  decision,
+  declaration,
+  dossierId,
+  signIn,
+  startTarget,
+  TARGETS,
+  type TestService,
+} from './helpers.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.each(TARGETS)('concurrency on %s', (target) => {
+  let s: TestService;
+  let officer: string;
+  let district: string;
+
+  beforeAll(async () => {
+    s = await startTarget(target);
+    officer = await signIn(s.url, '903', 'ttcntt');
+    district = await signIn(s.url, '00115', 'cb00115');
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it('20 concurrent decisions on one dossier: exactly one 200, nineteen 409, one account, one SMS', async () => {
+    const id = await dossierId(s.url, officer, '00086.GD/2020/00115');
+    const tokens = [officer, district];
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        call(s.url, 'POST', `/api/v1/dossiers/${id}/decision`, {
+          token: tokens[i % 2],
+          json: decision(1, { deviceId: `desk-${i}` }),
+        }),
+      ),
+    );
+    const codes = answers.map((a) => a.status).sort();
+    expect(codes.filter((c) => c === 200)).toHaveLength(1);
+    expect(codes.filter((c) => c === 409)).toHaveLength(19);
+    for (const a of answers.filter((x) => x.status === 409)) expect(a.body.dossier.version).toBe(2);
+    const accounts = await s.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM accounts WHERE bhxh_code = $1',
+      ['0104003400'],
+    );
+    expect(accounts.rows[0]?.n).toBe(1);
+    const sms = await s.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM notifications WHERE dossier_id = $1 AND channel = 'sms'`,
+      [id],
+    );
+    expect(sms.rows[0]?.n).toBe(1);
+  });
+
+  it('the same decisionId sent 10 times at once is applied once and answered identically', async () => {
+    const id = await dossierId(s.url, officer, '00089.GD/2020/00115');
+    const cur = await call(s.url, 'GET', `/api/v1/dossiers/${id}`, { token: officer });
+    // 00089 is already decided (legacy): every copy answers the same 409, and only one decision row exists
+    const body = decision(cur.body.version);
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        call(s.url, 'POST', `/api/v1/dossiers/${id}/decision`, { token: officer, json: body }),
+      ),
+    );
+    expect(new Set(answers.map((a) => a.text)).size).toBe(1);
+    const rows = await s.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM decisions WHERE decision_id = $1',
+      [body.decisionId],
+    );
+    expect(rows.rows[0]?.n).toBe(1);
+  });
+
+  it('concurrent intake gives unique, consecutive dossier numbers', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        call(s.url, 'POST', '/api/v1/dossiers', {
+          token: i % 2 ? officer : district,
+          json: declaration({ bhxhCode: `03${String(i).padStart(8, '0')}` }),
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(40).fill(201));
+    const numbers = answers.map((a) => a.body.dossierNumber as string);
+    expect(new Set(numbers).size).toBe(40);
+    const seqs = numbers.map((n) => Number(n.slice(0, 5))).sort((a, b) => a - b);
+    expect(seqs[seqs.length - 1]! - seqs[0]!).toBe(39);
+  });
+
+  it('a desk polling the feed while writers commit concurrently sees every change exactly once, in order', async () => {
+    const ids = (
+      await s.db.query<{ id: string; agency_code: string }>(
+        `SELECT id, agency_code FROM dossiers WHERE agency_code IN ('903', '00115')`,
+      )
+    ).rows; // the desk's scope
+    const { rows: start } = await s.db.query<{ m: number | null }>(
+      'SELECT MAX(seq) AS m FROM dossier_changes',
+    );
+    await s.publishChanges();
+    const head =
+      (await s.db.query<{ m: number | null }>('SELECT MAX(seq) AS m FROM dossier_changes')).rows[0]?.m ?? 0;
+    expect(head).toBeGreaterThanOrEqual(start[0]?.m ?? 0);
+    const written: string[] = [];
+    let writing = true;
+    const writers = Array.from({ length: 6 }, async (_, w) => {
+      for (let i = 0; i < 15; i++) {
+        const d = ids[(w * 7 + i * 3) % ids.length]!;
+        await s.db.transaction(async (tx) => {
+          await recordChange(tx, d.id, d.agency_code);
+          // Hold some transactions open so later ones commit first (real PostgreSQL only interleaves).
+          if (target === 'postgres') await sleep(Math.floor(Math.random() * 15));
+        });
+        written.push(d.id);
+        if (target === 'pglite') await sleep(1);
+      }
+    });
+    const seen: Array<{ seq: number; id: string }> = [];
+    let after = head;
+    const poll = async () => {
+      for (;;) {
+        const page = await call(s.url, 'GET', `/api/v1/dossiers/changes?after=${after}&limit=7`, {
+          token: officer,
+        });
+        expect(page.status).toBe(200);
+        for (const c of page.body.changes) seen.push({ seq: c.seq, id: c.dossier.id });
+        after = page.body.lastSeq;
+        if (!page.body.hasMore) return;
+      }
+    };
+    const poller = (async () => {
+      while (writing) {
+        await poll();
+        await sleep(3);
+      }
+      await poll();
+    })();
+    await Promise.all(writers);
+    writing = false;
+    await poller;
+    const seqs = seen.map((c) => c.seq);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(seen.map((c) => c.id).sort()).toEqual([...written].sort());
+  });
+});
+
+describe('change feed against out-of-order commits (real PostgreSQL)', () => {
+  let s: TestService;
+  let officer: string;
+  beforeAll(async () => {
+    s = await startTarget('postgres');
+    officer = await signIn(s.url, '903', 'ttcntt');
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it('a change committed after a later one is still delivered; a plain `id > N` reader skips it', async () => {
+    const [x, y] = (
+      await s.db.query<{ id: string; agency_code: string }>(
+        `SELECT id, agency_code FROM dossiers WHERE agency_code = '00115' LIMIT 2`,
+      )
+    ).rows;
+    const feed = async (after: number) =>
+      (await call(s.url, 'GET', `/api/v1/dossiers/changes?after=${after}&limit=500`, { token: officer }))
+        .body;
+    const start = await feed(0);
+    let after = start.lastSeq as number;
+    let naiveAfter = (await s.db.query<{ m: number }>('SELECT MAX(id) AS m FROM dossier_changes')).rows[0]!.m;
+
+    let releaseA!: () => void;
+    const aMayCommit = new Promise<void>((r) => (releaseA = r));
+    let aInserted!: () => void;
+    const aHasInserted = new Promise<void>((r) => (aInserted = r));
+    const txA = s.db.transaction(async (tx) => {
+      await recordChange(tx, x!.id, x!.agency_code); // gets the lower id
+      aInserted();
+      await aMayCommit;
+    });
+    await aHasInserted;
+    await s.db.transaction(async (tx) => recordChange(tx, y!.id, y!.agency_code)); // higher id, commits first
+
+    const first = await feed(after);
+    expect(first.changes.map((c: { dossier: { id: string } }) => c.dossier.id)).toEqual([y!.id]);
+    after = first.lastSeq;
+    const naiveFirst = (
+      await s.db.query<{ id: number; dossier_id: string }>(
+        'SELECT id, dossier_id FROM dossier_changes WHERE id > $1 ORDER BY id',
+        [naiveAfter],
+      )
+    ).rows;
+    expect(naiveFirst.map((r) => r.dossier_id)).toEqual([y!.id]);
+    naiveAfter = naiveFirst[naiveFirst.length - 1]!.id;
+
+    releaseA();
+    await txA;
+    const second = await feed(after);
+    expect(second.changes.map((c: { dossier: { id: string } }) => c.dossier.id)).toEqual([x!.id]);
+    expect(second.changes[0].seq).toBeGreaterThan(after);
+    const naiveSecond = (await s.db.query('SELECT id FROM dossier_changes WHERE id > $1', [naiveAfter])).rows;
+    expect(naiveSecond).toEqual([]); // the plain reader has lost x's change for good
+  });
+});
