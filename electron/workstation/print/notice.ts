@@ -69,7 +69,7 @@ function reasonText(dossier: Dossier, reasons: readonly RejectionReason[]): stri
 }
 
 /** The notice of the decision on a dossier (PDF, A4 portrait). Throws PrintError when undecided. */
-export function renderDecisionNotice(
+export async function renderDecisionNotice(
   dossier: Dossier,
   agency: Agency,
   result: DecisionResult = noticeResult(dossier),

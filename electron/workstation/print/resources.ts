@@ -49,6 +49,17 @@ export function formDirectory(): string {
  * fontkit font as well as bytes; each document still embeds only the subset of glyphs it used).
  * Parsing 2 MB of TTF per document cost ~50 ms a form; shared, a form takes ~10 ms.
  */
+/**
+ * fontkit caches one glyph object per glyph id with the code points it was first met with. Subsetting
+ * meets the components of composed letters (the E inside Ệ, the U inside Ự) without code points, and
+ * once a font is shared between documents a later document would lay out "E" with that cached,
+ * code-point-less glyph: its ToUnicode entry goes missing and pdftotext loses the letter. Creating
+ * every mapped glyph from its code point first keeps the text extractable.
+ */
+function warmGlyphs(font: fontkit.Font): void {
+  for (const codePoint of font.characterSet) font.glyphForCodePoint(codePoint);
+}
+
 export function loadedFonts(): ReadonlyMap<FontName, fontkit.Font> {
   if (!fontCache) {
     const cache = new Map<FontName, fontkit.Font>();
@@ -56,6 +67,7 @@ export function loadedFonts(): ReadonlyMap<FontName, fontkit.Font> {
       const font = fontkit.create(readFileSync(path.join(fontDir, FONT_FILES[name])));
       // A .ttc collection would give a FontCollection; we ship single TTFs.
       if (!('layout' in font)) throw new Error(`${FONT_FILES[name]} is not a single font`);
+      warmGlyphs(font);
       cache.set(name, font);
     }
     fontCache = cache;
