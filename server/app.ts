@@ -8,6 +8,7 @@ import type pino from 'pino';
 import { z } from 'zod';
 import {
   ChangesQuery,
+  checkIsoDate,
   DecisionRequest,
   DeclarationRequest,
   DossierQuery,
@@ -103,6 +104,8 @@ export async function createApp(deps: AppDeps) {
     );
   });
 
+  // JSON in, JSON out: plain text is not a way to send a declaration.
+  app.removeContentTypeParser('text/plain');
   for (const type of MEDIA_TYPES) {
     app.addContentTypeParser(
       type,
@@ -370,7 +373,9 @@ export async function createApp(deps: AppDeps) {
       z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/u) }),
       req.query ?? {},
     );
-    return await dailyReport(ctx, staff, date);
+    const checked = checkIsoDate(date, 'Ngày báo cáo');
+    if (!checked.ok) throw new ApiError(422, 'validation_failed', checked.message, { date: checked.message });
+    return await dailyReport(ctx, staff, checked.value);
   });
 
   // ------------------------------------------------------------ the demo's SMS sink

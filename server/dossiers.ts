@@ -4,6 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import {
+  checkIsoDate,
   foldVietnamese,
   maskId,
   type ChangesResponse,
@@ -194,8 +195,9 @@ export async function listDossiers(
   const fields: Record<string, string> = {};
   for (const key of ['from', 'to'] as const) {
     const v = query[key];
-    if (v !== undefined && !/^\d{4}-\d{2}-\d{2}$/u.test(v))
-      fields[key] = 'Ngày phải có dạng năm-tháng-ngày (YYYY-MM-DD).';
+    if (v === undefined) continue;
+    const checked = checkIsoDate(v, key === 'from' ? 'Từ ngày' : 'Đến ngày');
+    if (!checked.ok) fields[key] = checked.message;
   }
   if (Object.keys(fields).length) throw invalid(fields);
   if (query.from) add(`d.listed_at >= (?::date)::timestamptz`, query.from);

@@ -47,8 +47,10 @@ export async function startTarget(target: Target, options: ServiceOptions = {}):
   });
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers are checked field by field
 export type Answer<T = any> = { status: number; body: T; text: string; headers: Headers };
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
 export async function call<T = any>(
   base: string,
   method: string,
