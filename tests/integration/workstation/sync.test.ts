@@ -1,0 +1,245 @@
+// The workstation against the real central service on real PostgreSQL: first sync in pages, a
+// decision end to end, and the fault tests of issue 3 — 200 decisions offline, kill -9 right after
+// Ghi nhận, the service restarting mid-push, the network cut mid-request, and two workstations
+// deciding the same dossier. Nothing may be lost and nothing applied twice.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OutboxItem } from '../../../contract/workstation.js';
+import type { Workstation } from '../../../electron/workstation/workstation.js';
+import { postgresAvailable } from '../../harness/postgres.js';
+import { titleWithSkipReason } from '../../harness/skip.js';
+import {
+  appliedCounts,
+  intake,
+  newWorkstation,
+  ok,
+  PASSWORD,
+  startCentral,
+  waitFor,
+  type Central,
+} from './harness.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const pg = postgresAvailable();
+const title = (t: string): string => titleWithSkipReason(t, pg, 'PostgreSQL 15 binaries absent');
+
+async function signIn(ws: Workstation, agencyCode = '903', username = 'ttcntt'): Promise<void> {
+  await ok(ws.dispatch('session.signIn', { agencyCode, username, password: PASSWORD }) as never);
+  await ws.engine.syncNow();
+}
+
+async function decideAll(ws: Workstation, ids: readonly string[]): Promise<OutboxItem[]> {
+  const out: OutboxItem[] = [];
+  for (const id of ids) {
+    const r = await ok<{ item: OutboxItem }>(
+      ws.dispatch('decisions.record', {
+        dossierId: id,
+        outcome: 'invalid',
+        reasonCodes: ['R01'],
+        reason: 'Thiếu ảnh',
+      }) as never,
+    );
+    out.push(r.item);
+  }
+  return out;
+}
+
+async function expectExactlyOnce(c: Central, ws: Workstation, ids: readonly string[]): Promise<void> {
+  await waitFor(() => ws.engine.status().queued === 0, 60_000, 'outbox drained');
+  const counts = await appliedCounts(c.service, ids);
+  const wrong = ids.filter((id) => counts.get(id) !== 1);
+  expect(wrong, 'dossiers not decided exactly once').toEqual([]);
+  const states = ws.store.db
+    .prepare(
+      `SELECT state, count(*) AS n FROM outbox WHERE dossier_id IN (${ids.map(() => '?').join(',')}) GROUP BY state`,
+    )
+    .all(...ids);
+  expect(states).toEqual([{ state: 'synced', n: ids.length }]);
+}
+
+describe.skipIf(!pg)('workstation ⇄ central service (real PostgreSQL)', () => {
+  let c: Central;
+  const open: Workstation[] = [];
+  const ws = (dir?: string, pullIntervalMs?: number): Workstation => {
+    const w = newWorkstation(c.proxy.url, dir, { pullIntervalMs });
+    open.push(w);
+    return w;
+  };
+
+  beforeAll(async () => {
+    c = await startCentral();
+  });
+  afterAll(async () => {
+    for (const w of open) await w.close().catch(() => undefined);
+    await c?.stop();
+  });
+
+  it(title('first sync pulls the agency subtree page by page; a decision goes end to end'), async () => {
+    const a = ws();
+    await signIn(a);
+    // ttcntt (903) sees 903 and 00115: 9 demo dossiers; the page size is 50, the feed may be longer
+    const list = await ok<{ total: number }>(a.dispatch('dossiers.list', { filter: {} }) as never);
+    expect(list.total).toBe(9);
+    const cac = a.store.listDossiers(
+      { name: 'nguyen thi cac' },
+      { field: 'receivedAt', order: 'desc' },
+      0,
+      5,
+      null,
+    );
+    expect(cac.rows.map((r) => r.dossierNumber)).toEqual(['00074.GD/2020/00115']);
+    const r = await ok<{ item: OutboxItem; synced: boolean }>(
+      a.dispatch('decisions.record', { dossierId: cac.rows[0]!.id, outcome: 'valid' }) as never,
+    );
+    expect(r.synced).toBe(true);
+    expect(r.item.result).toBe('code_not_found');
+    // the list now shows the service's answer; sign-out leaves no usable session
+    expect(a.store.getDossier(cac.rows[0]!.id)).toMatchObject({ status: 'decided', outcome: 'valid' });
+    await ok(a.dispatch('session.signOut', {}) as never);
+    const after = await a.dispatch('dossiers.list', { filter: {} });
+    expect(after.ok).toBe(false);
+  });
+
+  it(title('offline sign-in: within 7 days of an online sign-in, with the right password only'), async () => {
+    let now = Date.now();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ws-offline-'));
+    const a = newWorkstation(c.proxy.url, dir, { now: () => new Date(now) });
+    open.push(a);
+    const creds = { agencyCode: '903', username: 'ttcntt', password: PASSWORD };
+    // never signed in online here: refused while the service is unreachable
+    c.proxy.cut();
+    const first = await a.dispatch('session.signIn', creds);
+    expect(first.ok).toBe(false);
+    expect(!first.ok && first.error.code).toBe('offline_unavailable');
+    c.proxy.restore();
+    expect((await ok<{ offline: boolean }>(a.dispatch('session.signIn', creds) as never)).offline).toBe(
+      false,
+    );
+    await ok(a.dispatch('session.signOut', {}) as never);
+    c.proxy.cut();
+    const wrong = await a.dispatch('session.signIn', { ...creds, password: 'sai' });
+    expect(!wrong.ok && wrong.error.code).toBe('invalid_credentials');
+    expect((await ok<{ offline: boolean }>(a.dispatch('session.signIn', creds) as never)).offline).toBe(true);
+    await ok(a.dispatch('session.signOut', {}) as never);
+    now += 8 * 86_400_000;
+    const stale = await a.dispatch('session.signIn', creds);
+    expect(!stale.ok && stale.error.code).toBe('offline_unavailable');
+    c.proxy.restore();
+  });
+
+  it(title('200 decisions made offline all sync exactly once after reconnecting'), async () => {
+    const ids = await intake(c.service.url, 200, 11);
+    const a = ws();
+    await signIn(a);
+    await waitFor(() => ids.every((id) => a.store.getDossier(id) !== null), 30_000, 'intake pulled');
+    c.proxy.cut();
+    const items = await decideAll(a, ids);
+    expect(items.every((i) => i.state === 'queued')).toBe(true);
+    expect(a.engine.status()).toMatchObject({ online: false, queued: 200 });
+    c.proxy.restore();
+    await expectExactlyOnce(c, a, ids);
+  });
+
+  it(title('kill -9 right after Ghi nhận: after a restart the decision syncs exactly once'), async () => {
+    const [id] = await intake(c.service.url, 1, 12);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ws-kill-'));
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(here, 'recordThenHang.ts'), c.proxy.url, dir, id!],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const line = await new Promise<string>((resolve, reject) => {
+      let buf = '';
+      child.stdout.on('data', (d: Buffer) => {
+        buf += String(d);
+        if (buf.includes('\n')) {
+          child.kill('SIGKILL'); // at once: the push may be in flight
+          resolve(buf.split('\n')[0]!);
+        }
+      });
+      child.on('exit', (code) =>
+        buf.includes('\n') ? undefined : reject(new Error(`child exited ${code}`)),
+      );
+    });
+    await new Promise((r) => child.once('exit', r));
+    const { decisionId } = JSON.parse(line) as { decisionId: string };
+    const b = ws(dir);
+    // the entry survived the kill (queued, or already applied by the service without the answer stored)
+    expect(b.store.outboxItem(decisionId)?.state).toMatch(/queued|synced/u);
+    await signIn(b);
+    await expectExactlyOnce(c, b, [id!]);
+    expect(b.store.outboxItem(decisionId)?.result).toBe('rejected');
+  });
+
+  it(title('the service restarts in the middle of a push: nothing lost, nothing applied twice'), async () => {
+    const ids = await intake(c.service.url, 60, 13);
+    const a = ws();
+    await signIn(a);
+    await waitFor(() => ids.every((id) => a.store.getDossier(id) !== null), 30_000, 'intake pulled');
+    c.proxy.cut();
+    await decideAll(a, ids);
+    c.proxy.restore();
+    a.engine.kick();
+    await waitFor(() => a.engine.status().queued < 55, 30_000, 'push started');
+    await c.stopService();
+    const mid = a.engine.status().queued;
+    expect(mid).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 300));
+    await c.startServiceAgain();
+    await expectExactlyOnce(c, a, ids);
+  });
+
+  it(title('the network drops mid-request (TCP proxy cut): every decision applied once'), async () => {
+    const ids = await intake(c.service.url, 80, 14);
+    const a = ws();
+    await signIn(a);
+    await waitFor(() => ids.every((id) => a.store.getDossier(id) !== null), 30_000, 'intake pulled');
+    c.proxy.cut();
+    await decideAll(a, ids);
+    c.proxy.restore();
+    a.engine.kick();
+    await waitFor(() => a.engine.status().queued < 75, 30_000, 'push started');
+    c.proxy.cut(); // destroys the requests in flight: some were applied, their answers lost
+    const attemptsBefore = a.store.db.prepare('SELECT sum(attempts) AS n FROM outbox').get() as { n: number };
+    await new Promise((r) => setTimeout(r, 400));
+    expect(a.engine.status().online).toBe(false);
+    c.proxy.restore();
+    await expectExactlyOnce(c, a, ids);
+    expect(attemptsBefore.n).toBeGreaterThan(0);
+  });
+
+  it(title('two workstations decide the same dossier: one wins, the other shows the conflict'), async () => {
+    const [id] = await intake(c.service.url, 1, 15);
+    const a = ws(undefined, 60_000);
+    const b = ws(undefined, 60_000);
+    await signIn(a);
+    await signIn(b, '903', 'ld903');
+    await waitFor(
+      () => a.store.getDossier(id!) !== null && b.store.getDossier(id!) !== null,
+      30_000,
+      'both pulled',
+    );
+    const won = await ok<{ item: OutboxItem; synced: boolean }>(
+      a.dispatch('decisions.record', { dossierId: id, outcome: 'valid' }) as never,
+    );
+    expect(won.synced).toBe(true);
+    const lost = await ok<{ item: OutboxItem; synced: boolean }>(
+      b.dispatch('decisions.record', { dossierId: id, outcome: 'invalid', reason: 'Ảnh mờ' }) as never,
+    );
+    expect(lost.synced).toBe(false);
+    expect(lost.item.state).toBe('conflict');
+    expect(lost.item.lastError).toMatch(/đánh giá lại/u);
+    // b now shows the winner's decision, keeps its own in the panel until the officer acts
+    expect(b.store.getDossier(id!)).toMatchObject({ outcome: 'valid', status: 'decided' });
+    expect(b.engine.status().conflicts).toBe(1);
+    const items = await ok<OutboxItem[]>(b.dispatch('sync.items', {}) as never);
+    expect(items.find((i) => i.id === lost.item.id)?.state).toBe('conflict');
+    expect((await appliedCounts(c.service, [id!])).get(id!)).toBe(1);
+  });
+});
