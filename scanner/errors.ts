@@ -1,11 +1,18 @@
 // The scanner's one error type: a code from contract/scan.ts plus its Vietnamese message, so every
 // failure (a device fault, a corrupt file, an invalid QR) reaches the officer in words they understand.
 
-import { SCAN_ERROR_MESSAGE, type ScanErrorCode, type ScanErrorInfo } from '../contract/scan.js';
+import {
+  SCAN_ERROR_MESSAGE,
+  type ScanErrorCode,
+  type ScanErrorInfo,
+  type ScannedPage,
+} from '../contract/scan.js';
 
 export class ScanError extends Error {
   readonly code: ScanErrorCode;
   readonly detail: string | undefined;
+  /** pages a feeder scan delivered before it failed (kept on disk: the officer may use them) */
+  partialPages: ScannedPage[] = [];
 
   constructor(code: ScanErrorCode, detail?: string, message?: string) {
     super(message ?? SCAN_ERROR_MESSAGE[code]);

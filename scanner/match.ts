@@ -79,7 +79,7 @@ function e164(v: string): string {
 function addressWords(v: string): Set<string> {
   return new Set(
     foldVietnamese(v)
-      .replace(/[.,;:/\-]/gu, ' ')
+      .replace(/[.,;:/-]/gu, ' ')
       .split(' ')
       .filter(
         (w) =>
