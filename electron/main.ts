@@ -1,0 +1,78 @@
+// Electron main process, kept thin: security settings, the app:// protocol, the OS keychain for the
+// store key (safeStorage), one IPC channel to the workstation services' dispatcher, events back.
+// The services themselves come from the composition root (electron/workstation/workstation.ts).
+
+import { app, BrowserWindow, ipcMain, safeStorage } from 'electron';
+import path from 'node:path';
+import { sealedKeyProvider } from './workstation/store/keys.js';
+import { createWorkstation, type Workstation } from './workstation/workstation.js';
+import {
+  APP_ORIGIN,
+  applySecurity,
+  isAppSender,
+  registerAppScheme,
+  serveRenderer,
+} from './shell/security.js';
+
+// Bundled to CommonJS by scripts/build-electron.mjs: __dirname is dist/electron.
+const distDir = path.resolve(__dirname, '..');
+let ws: Workstation | null = null;
+
+registerAppScheme();
+if (!app.requestSingleInstanceLock()) app.quit();
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    title: 'Tiếp nhận và quản lý hồ sơ ĐK GDĐT',
+    show: false,
+    webPreferences: {
+      preload: path.join(__dirname, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  win.removeMenu();
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(`${APP_ORIGIN}/index.html`);
+  return win;
+}
+
+void app.whenReady().then(() => {
+  applySecurity();
+  serveRenderer(path.join(distDir, 'renderer'));
+  if (!safeStorage.isEncryptionAvailable()) {
+    // Without a keychain the store key cannot be sealed; refuse rather than store it in the clear.
+    throw new Error('OS keychain unavailable: cannot protect the local store key.');
+  }
+  const dataDir = process.env.DATA_DIR ?? path.join(app.getPath('userData'), 'workstation');
+  ws = createWorkstation({
+    dataDir,
+    serviceUrl: process.env.SERVICE_URL ?? 'http://127.0.0.1:8480',
+    keyProvider: sealedKeyProvider(path.join(dataDir, 'store.key.sealed'), {
+      seal: (plain) => safeStorage.encryptString(plain.toString('base64')),
+      unseal: (sealed) => Buffer.from(safeStorage.decryptString(sealed), 'base64'),
+    }),
+    transport: 'electron',
+    version: app.getVersion(),
+  });
+  const win = createWindow();
+  ws.on((event) => {
+    if (!win.isDestroyed()) win.webContents.send('ws:event', event);
+  });
+  ipcMain.handle('ws:call', async (event, method: unknown, input: unknown) => {
+    if (!isAppSender(event.senderFrame?.url) || typeof method !== 'string') {
+      return { ok: false, error: { code: 'forbidden', message: 'Không được phép.' } };
+    }
+    return ws!.dispatch(method, input);
+  });
+});
+
+app.on('window-all-closed', () => app.quit());
+app.on('will-quit', () => {
+  void ws?.close();
+});
