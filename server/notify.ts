@@ -31,7 +31,8 @@ export function smsText(text: string): string {
   const plain = [...stripDiacritics(text).replace(/\s+/gu, ' ').trim()]
     .map((c) => (GSM7.has(c) && c !== '\n' && c !== '\r' ? c : c === '–' || c === '—' ? '-' : ' '))
     .join('')
-    .replace(/ {2,}/gu, ' ');
+    .replace(/ {2,}/gu, ' ')
+    .trim();
   return plain.length <= SMS_MAX ? plain : `${plain.slice(0, SMS_MAX - 3).trimEnd()}...`;
 }
 
