@@ -119,3 +119,13 @@ export async function recognizeDocument(
   if (!best) throw lastError ?? new ScanError('qr_not_found');
   return { recognition: best, pages: results };
 }
+
+/**
+ * Text from a barcode/QR reader (HID-POS or keyboard wedge) → a recognition: the ID card's QR, or the
+ * dossier number of a printed form. Throws a ScanError (qr_invalid, legacy_encoding) otherwise.
+ */
+export function recognizeReaderText(text: string): Recognition {
+  const r = recognizeFromQrs([{ text: text.normalize('NFC'), position: [] }]);
+  if (!r) throw new ScanError('qr_invalid', 'Mã đọc được không phải mã QR của thẻ CCCD hay số hồ sơ.');
+  return { ...r, source: 'qr_reader' };
+}

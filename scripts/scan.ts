@@ -20,6 +20,7 @@ import { loadPages } from '../scanner/image/load.js';
 import { LazyOcr } from '../scanner/ocr/pool.js';
 import { assessQuality } from '../scanner/quality.js';
 import { recognizeDocument } from '../scanner/recognize.js';
+import { listReaders } from '../scanner/hid/hidPos.js';
 
 const USAGE = `Cách dùng:
   npm run scan -- recognize <ảnh-hoặc-pdf> [--no-ocr] [--all-pages]
@@ -88,7 +89,9 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'devices': {
       const scanners = await createHub().list();
-      print({ scanners });
+      // Keyboard-wedge readers look like keyboards to the OS: the workstation's window detects them.
+      const readers = await listReaders().catch(() => []);
+      print({ scanners, readers });
       return 0;
     }
     case 'scan': {

@@ -4,12 +4,19 @@
 import { platform } from 'node:os';
 import type { ScanRequest, ScannedPage, ScannerCapabilities, ScannerDevice } from '../../contract/scan.js';
 import { ScanError } from '../errors.js';
+import { EsclDriver, type EsclOptions } from './escl.js';
 import { SaneDriver, type SaneOptions } from './sane.js';
+import { WiaDriver, type WiaOptions } from './wia.js';
 import { splitDeviceId, type ScanRun, type ScannerDriver } from './types.js';
 
 export type HubOptions = {
+  /** SANE (Linux, macOS); false to leave it out */
   sane?: SaneOptions | false;
-  /** extra drivers (eSCL, WIA) — see createScannerHub in scanner/index.ts for the defaults */
+  /** configured eSCL scanners (network) */
+  escl?: EsclOptions;
+  /** WIA (Windows only) */
+  wia?: WiaOptions | false;
+  /** further drivers */
   drivers?: ScannerDriver[];
 };
 
@@ -44,6 +51,8 @@ export class ScannerHub {
 export function defaultDrivers(options: HubOptions = {}): ScannerDriver[] {
   const drivers: ScannerDriver[] = [];
   if (options.sane !== false && platform() !== 'win32') drivers.push(new SaneDriver(options.sane || {}));
+  if (options.escl && options.escl.urls.length > 0) drivers.push(new EsclDriver(options.escl));
+  if (options.wia !== false && platform() === 'win32') drivers.push(new WiaDriver(options.wia || {}));
   drivers.push(...(options.drivers ?? []));
   return drivers;
 }
