@@ -1,16 +1,16 @@
 // The quality gate: before a scan or photo is accepted for OCR, measure its resolution, sharpness,
 // skew and exposure, and ask for a rescan with a reason the officer understands when it is too poor.
 
-import sharp from 'sharp';
 import { QUALITY_PROBLEM_MESSAGE, type QualityProblem, type QualityReport } from '../contract/scan.js';
 import {
   estimateSkew,
-  greyWorkingCopy,
   inkRatio,
   laplacianVariance,
   meanOf,
   otsuThreshold,
+  type Grey,
 } from './image/analyse.js';
+import { decodeGreyBytes, resizeGrey } from './image/grey.js';
 
 export type QualityThresholds = {
   /** below this effective resolution text is unreadable (the 150-dpi degraded set must pass) */
@@ -45,17 +45,24 @@ export function effectiveDpi(width: number, height: number, metadataDpi: number 
 }
 
 export async function assessQuality(
-  bytes: Buffer,
+  input: Buffer | Grey,
   options: { dpi?: number | null; thresholds?: Partial<QualityThresholds> } = {},
 ): Promise<QualityReport> {
   const t = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
-  const meta = await sharp(bytes).metadata();
-  const width = meta.width ?? 0;
-  const height = meta.height ?? 0;
-  const dpi = effectiveDpi(width, height, options.dpi ?? meta.density ?? null);
+  let metaDpi: number | null = null;
+  if (Buffer.isBuffer(input)) {
+    const sharp = (await import('sharp')).default;
+    metaDpi = (await sharp(input).metadata()).density ?? null;
+  }
+  const full = Buffer.isBuffer(input) ? await decodeGreyBytes(input) : input;
+  const width = full.width;
+  const height = full.height;
+  const dpi = effectiveDpi(width, height, options.dpi ?? metaDpi);
   // Sharpness is measured at a fixed ~100 dpi so a 150-dpi and a 300-dpi scan of the same page score alike.
   const targetSide = dpi ? Math.round((Math.max(width, height) * 100) / dpi) : 1200;
-  const grey = await greyWorkingCopy(bytes, Math.min(Math.max(width, height), Math.max(400, targetSide)));
+  const side = Math.min(Math.max(width, height), Math.max(400, targetSide));
+  const s = side / Math.max(width, height);
+  const grey = await resizeGrey(full, width * s, height * s);
   const problems: QualityProblem[] = [];
   if (Math.max(width, height) < t.minLongSidePx) problems.push('too_small');
   if (dpi !== null && dpi < t.minDpi) problems.push('low_resolution');

@@ -6,7 +6,8 @@ import type { Recognition, RecognizedFields, QualityReport } from '../contract/s
 import { ScanError } from './errors.js';
 import { loadPages, type LoadOptions, type PageImage } from './image/load.js';
 import { parseCccdQr } from './qr/cccdQr.js';
-import { decodeQrCodes, type DecodedQr } from './qr/decode.js';
+import { greyOf } from './image/grey.js';
+import { decodeQrFromGrey, type DecodedQr } from './qr/decode.js';
 import { dossierNumberFromQr } from './qr/formQr.js';
 import { assessQuality } from './quality.js';
 import { recognizeTextPage, type TextRecognizer } from './ocr/recognizeText.js';
@@ -66,7 +67,8 @@ export async function recognizePage(
   page: PageImage,
   options: RecognizeOptions = {},
 ): Promise<PageRecognition> {
-  const codes = await decodeQrCodes(page.bytes, { width: page.width, height: page.height });
+  const grey = await greyOf(page);
+  const codes = await decodeQrFromGrey(grey);
   let qrError: ScanError | null = null;
   let fromQr: Recognition | null = null;
   try {
@@ -84,7 +86,7 @@ export async function recognizePage(
   }
   let quality: QualityReport | undefined;
   if (options.qualityGate !== false) {
-    quality = await assessQuality(page.bytes, { dpi: page.dpi });
+    quality = await assessQuality(grey, { dpi: page.dpi });
     if (!quality.ok && !fromQr) {
       throw new ScanError(
         'bad_input',

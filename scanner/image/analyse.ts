@@ -1,30 +1,7 @@
 // Pixel measurements shared by the quality gate and the OCR clean-up: a greyscale working copy,
 // skew by projection profiles, sharpness by the variance of the Laplacian, Otsu's threshold.
 
-import sharp from 'sharp';
-
 export type Grey = { data: Uint8Array; width: number; height: number };
-
-/** Greyscale copy whose long side is at most `maxSide` px (measurements do not need more). */
-export async function greyWorkingCopy(bytes: Buffer, maxSide: number): Promise<Grey & { scale: number }> {
-  const meta = await sharp(bytes).metadata();
-  const w0 = meta.width ?? 1;
-  const h0 = meta.height ?? 1;
-  const scale = Math.min(1, maxSide / Math.max(w0, h0));
-  const { data, info } = await sharp(bytes)
-    .flatten({ background: '#ffffff' })
-    .greyscale()
-    .toColourspace('b-w')
-    .resize(Math.max(1, Math.round(w0 * scale)), Math.max(1, Math.round(h0 * scale)), { kernel: 'linear' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return {
-    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
-    width: info.width,
-    height: info.height,
-    scale,
-  };
-}
 
 export function otsuThreshold(data: Uint8Array): number {
   const hist = new Array<number>(256).fill(0);

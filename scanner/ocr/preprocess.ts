@@ -88,10 +88,10 @@ function inkBox(
 }
 
 export async function prepareForOcr(
-  bytes: Buffer,
-  options: { dpi?: number | null; binarise?: boolean; grey?: Grey } = {},
+  input: Buffer | Grey,
+  options: { dpi?: number | null; binarise?: boolean } = {},
 ): Promise<Prepared> {
-  const source = options.grey ?? (await decodeGrey(bytes));
+  const source = Buffer.isBuffer(input) ? await decodeGrey(input) : input;
   const dpi = options.dpi ?? 300;
   const skew = estimateSkew(await shrinkGrey(source, 1200), 6);
   const scale = dpi < 250 ? 300 / dpi : 1;

@@ -2,9 +2,10 @@
 // A page-shaped image (A4 portrait) is read from its top part only: every field of Mẫu 01 — the
 // dossier number, name, codes, address, phone, e-mail — stands there, and OCR time grows with area.
 
-import sharp from 'sharp';
 import type { Recognition } from '../../contract/scan.js';
 import { ScanError } from '../errors.js';
+import type { Grey } from '../image/analyse.js';
+import { greyOf, topRows } from '../image/grey.js';
 import type { PageImage } from '../image/load.js';
 import { extractFields } from './extract.js';
 import type { OcrEngine } from './pool.js';
@@ -16,13 +17,10 @@ export type TextRecognizer = OcrEngine;
 export const FORM_FIELDS_HEIGHT = 0.55;
 
 /** The part of the page worth reading: the top of a portrait page, the whole of a card. */
-export async function regionForOcr(page: PageImage): Promise<Buffer> {
-  const portraitPage = page.height / page.width > 1.25;
-  if (!portraitPage) return page.bytes;
-  return sharp(page.bytes)
-    .extract({ left: 0, top: 0, width: page.width, height: Math.round(page.height * FORM_FIELDS_HEIGHT) })
-    .png({ compressionLevel: 1 })
-    .toBuffer();
+export async function regionForOcr(page: PageImage): Promise<Grey> {
+  const grey = await greyOf(page);
+  const portraitPage = grey.height / grey.width > 1.25;
+  return portraitPage ? topRows(grey, FORM_FIELDS_HEIGHT) : grey;
 }
 
 export async function recognizeTextPage(engine: OcrEngine, page: PageImage): Promise<Recognition> {

@@ -1,10 +1,13 @@
 // QR decoding from page images with zxing-wasm. The .wasm is read from node_modules and handed over as
 // bytes: by default zxing-wasm fetches it from a CDN and, offline, never resolves (MACHINE-NOTES.md).
+// Pages are read from their shared greyscale pixels: first downscaled (fast; a 300-dpi page's QR
+// keeps ≥ 3 px per module at 1600 px), then at full size, then — for small codes in photos — enlarged.
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import sharp from 'sharp';
 import { prepareZXingModule, readBarcodes, type ReadResult } from 'zxing-wasm/reader';
+import type { Grey } from '../image/analyse.js';
+import { decodeGreyBytes, greyToImageData, resizeGrey } from '../image/grey.js';
 
 const require = createRequire(import.meta.url);
 let ready: Promise<unknown> | null = null;
@@ -39,44 +42,41 @@ function toDecoded(results: ReadResult[], scale: number): DecodedQr[] {
     }));
 }
 
-/**
- * Every QR in an encoded image (PNG/JPEG). Tries the image as it is, then — for small codes in
- * photos and low-resolution scans — an enlarged, sharpened copy.
- */
-export async function decodeQrCodes(
-  bytes: Buffer,
-  options: { width?: number; height?: number } = {},
-): Promise<DecodedQr[]> {
+async function read(
+  grey: Grey,
+  tryHarder: boolean,
+  binarizer: 'LocalAverage' | 'GlobalHistogram' = 'LocalAverage',
+): Promise<ReadResult[]> {
+  return readBarcodes(greyToImageData(grey) as unknown as Parameters<typeof readBarcodes>[0], {
+    formats: ['QRCode'],
+    tryHarder,
+    binarizer,
+    maxNumberOfSymbols: 4,
+  });
+}
+
+/** Every QR in a page's greyscale pixels. */
+export async function decodeQrFromGrey(grey: Grey): Promise<DecodedQr[]> {
   await initQrDecoder();
-  const first = await readBarcodes(new Uint8Array(bytes), {
-    formats: ['QRCode'],
-    tryHarder: true,
-    maxNumberOfSymbols: 4,
-  });
-  const found = toDecoded(first, 1);
-  if (found.length > 0) return found;
-  let width = options.width;
-  let height = options.height;
-  if (width === undefined || height === undefined) {
-    const meta = await sharp(bytes).metadata();
-    width = meta.width ?? 0;
-    height = meta.height ?? 0;
+  const longSide = Math.max(grey.width, grey.height);
+  if (longSide > 1800) {
+    const s = 1600 / longSide;
+    const small = await resizeGrey(grey, grey.width * s, grey.height * s);
+    const found = toDecoded(await read(small, false), s);
+    if (found.length > 0) return found;
   }
-  // Enlarge small images (a card photo's QR spans a few hundred pixels) up to ~3000 px on the long side.
-  const longSide = Math.max(width, height);
-  const scale = longSide > 0 && longSide < 1600 ? Math.min(3, 3000 / longSide) : 1;
-  const retry = await sharp(bytes)
-    .resize(Math.round(width * scale), Math.round(height * scale), { kernel: 'lanczos3' })
-    .greyscale()
-    .normalise()
-    .sharpen()
-    .png({ compressionLevel: 1 })
-    .toBuffer();
-  const second = await readBarcodes(new Uint8Array(retry), {
-    formats: ['QRCode'],
-    tryHarder: true,
-    binarizer: 'LocalAverage',
-    maxNumberOfSymbols: 4,
-  });
-  return toDecoded(second, scale);
+  const full = toDecoded(await read(grey, true), 1);
+  if (full.length > 0) return full;
+  // Small codes (a card photo's QR spans a few hundred pixels): enlarge up to ~3000 px.
+  if (longSide < 1600) {
+    const s = Math.min(3, 3000 / longSide);
+    const big = await resizeGrey(grey, grey.width * s, grey.height * s);
+    return toDecoded(await read(big, true), s);
+  }
+  return toDecoded(await read(grey, true, 'GlobalHistogram'), 1);
+}
+
+/** Every QR in an encoded image (PNG/JPEG/TIFF/WebP bytes). */
+export async function decodeQrCodes(bytes: Buffer): Promise<DecodedQr[]> {
+  return decodeQrFromGrey(await decodeGreyBytes(bytes));
 }

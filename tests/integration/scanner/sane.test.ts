@@ -54,8 +54,11 @@ describe.skipIf(!HAVE_SANE)('SANE test device', () => {
     const meta = await sharp(page.path).metadata();
     expect(meta.format).toBe('png');
     expect(meta.channels).toBe(1);
-    expect(progress.length).toBeGreaterThan(3);
+    // scanimage prints "Progress: n%" as the page comes in; how many lines arrive depends on pipe timing
+    expect(progress.length).toBeGreaterThanOrEqual(1);
     expect(progress.at(-1)!.percent).toBe(100);
+    const percents = progress.map((p) => p.percent);
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
   });
 
   it(

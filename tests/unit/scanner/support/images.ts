@@ -133,7 +133,13 @@ export async function mau01Page(data: FormData, style: 'ours' | 'portal', dpi = 
     const qr = await qrPng(`BHXH-GDDT|${data.dossierNumber}`, Math.max(2, Math.round(6 * k)));
     page = sharp(await page.png().toBuffer()).composite([{ input: qr, left: s(1950), top: s(300) }]);
   }
-  return page.withMetadata({ density: dpi }).png({ compressionLevel: 1 }).toBuffer();
+  // A greyscale PNG, as a document scanner in Gray mode delivers it.
+  return sharp(await page.png().toBuffer())
+    .greyscale()
+    .toColourspace('b-w')
+    .withMetadata({ density: dpi })
+    .png()
+    .toBuffer();
 }
 
 /** A chip CCCD front, 85.6 × 54 mm at `dpi`, with its QR top right (as the 2021 card has it). */
