@@ -281,6 +281,7 @@ export class SaneDriver implements ScannerDriver {
           pending = pending.then(async () => {
             const p = await pageOf(line, index);
             pages.push(p);
+            run.onProgress?.({ page: index + 1, percent: 100, pagesDone: pages.length });
             run.onPage?.(p);
           });
           page += 1;
@@ -343,6 +344,8 @@ export class SaneDriver implements ScannerDriver {
     for (const [index, file] of files.entries()) {
       const p = await pageOf(path.join(dir, file), index);
       pages.push(p);
+      // scanimage's last "Progress" line may be lost with the pipe closing: a finished page is 100%.
+      run.onProgress?.({ page: index + 1, percent: 100, pagesDone: pages.length });
       run.onPage?.(p);
     }
     if (pages.length === 0) throw new ScanError('io', 'Máy quét không trả về trang nào.');
