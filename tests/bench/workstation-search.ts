@@ -1,0 +1,91 @@
+// Local search over 200,000 cached dossiers (target p95 ≤ 10 ms): the Tra cứu of the list, i.e.
+// `dossiers.list` with a folded name (FTS5 over folded words) plus its total, on the encrypted store.
+// Baseline in the same run: the same query as a LIKE scan of the folded-name column.
+// Run: npx tsx tests/bench/workstation-search.ts [count]
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRandom, foldVietnamese, syntheticPerson } from '../../contract/index.js';
+import { LocalStore } from '../../electron/workstation/store/localStore.js';
+import { makeDossier } from '../unit/workstation/dossierFactory.js';
+
+const count = Number(process.argv[2] ?? 200_000);
+const dir = mkdtempSync(path.join(os.tmpdir(), 'ws-bench-search-'));
+const store = new LocalStore({ file: path.join(dir, 'ws.db'), key: randomBytes(32) });
+store.saveAgencies([
+  { code: '903', name: 'BHXH Tỉnh Test', parentCode: null, address: '', phone: '' },
+  { code: '00115', name: 'BHXH huyện Test', parentCode: '903', address: '', phone: '' },
+]);
+
+let t = performance.now();
+const batch = 5000;
+for (let i = 0; i < count; i += batch) {
+  const ds = Array.from({ length: Math.min(batch, count - i) }, (_, k) =>
+    makeDossier(i + k, { agencyCode: (i + k) % 3 === 0 ? '00115' : '903' }),
+  );
+  store.db.transaction(() => store.applyDossiers(ds))();
+}
+console.log(
+  `filled ${count.toLocaleString('en')} dossiers in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+);
+
+// Queries an officer types: full names, family + given, a prefix, without diacritics.
+const rnd = createRandom(99);
+const queries: string[] = [];
+for (let i = 0; i < 200; i++) {
+  const p = syntheticPerson(rnd, i);
+  const words = foldVietnamese(p.fullName).split(' ');
+  const kind = i % 4;
+  queries.push(
+    kind === 0
+      ? words.join(' ')
+      : kind === 1
+        ? `${words[0]} ${words[2]}`
+        : kind === 2
+          ? words[2]!.slice(0, 3)
+          : words.slice(1).join(' '),
+  );
+}
+const scope = store.agencyScope('903');
+const sort = { field: 'receivedAt' as const, order: 'desc' as const };
+
+function measure(fn: (q: string) => void): { p50: number; p95: number; max: number } {
+  for (const q of queries.slice(0, 20)) fn(q); // warm
+  const times: number[] = [];
+  for (const q of queries) {
+    const s = performance.now();
+    fn(q);
+    times.push(performance.now() - s);
+  }
+  times.sort((a, b) => a - b);
+  const at = (p: number): number => times[Math.min(times.length - 1, Math.floor(p * times.length))]!;
+  return { p50: at(0.5), p95: at(0.95), max: times[times.length - 1]! };
+}
+
+const fts = measure((q) => store.listDossiers({ name: q }, sort, 0, 200, scope));
+const like = measure((q) => {
+  const where = `d.agency_code IN (${scope.map(() => '?').join(',')}) AND d.name_folded LIKE ?`;
+  const args = [...scope, `%${q}%`];
+  store.db.prepare(`SELECT count(*) FROM dossiers d WHERE ${where}`).get(...args);
+  store.db.prepare(`SELECT * FROM dossiers d WHERE ${where} ORDER BY list_at DESC LIMIT 200`).all(...args);
+});
+const code = measure((q) =>
+  store.listDossiers({ bhxhCode: String(q.length).padStart(2, '0') }, sort, 0, 200, scope),
+);
+t = performance.now();
+const first = store.listDossiers({}, sort, 0, 200, scope);
+const unfiltered = performance.now() - t;
+
+const f = (x: number): string => `${x.toFixed(2)} ms`;
+console.log(
+  `local search over ${count.toLocaleString('en')} dossiers, ${queries.length} name queries (list page of 200 + total):`,
+);
+console.log(
+  `  FTS5 folded name (shipped):   p50 ${f(fts.p50)}  p95 ${f(fts.p95)}  max ${f(fts.max)}   target p95 ≤ 10 ms`,
+);
+console.log(`  baseline LIKE scan:           p50 ${f(like.p50)}  p95 ${f(like.p95)}  max ${f(like.max)}`);
+console.log(`  Mã số BHXH prefix:            p50 ${f(code.p50)}  p95 ${f(code.p95)}`);
+console.log(`  first page, no filter (total ${first.total.toLocaleString('en')}): ${f(unfiltered)}`);
+store.close();
+rmSync(dir, { recursive: true, force: true });

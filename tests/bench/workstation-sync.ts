@@ -1,0 +1,103 @@
+// Sync figures against the real central service on a real PostgreSQL cluster:
+//   first sync of 100,000 dossiers from the service into a fresh workstation (target ≤ 15 s), and
+//   draining 10,000 decisions queued offline once the connection returns (target ≤ 20 s).
+// Baseline in the same run: the whole change feed fetched page by page with plain fetch() and not
+// stored (the service's share of the first-sync time).
+// Run: npx tsx tests/bench/workstation-sync.ts [dossiers] [decisions]
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateSynthetic } from '../../server/seed.js';
+import { newWorkstation, PASSWORD, startCentral, waitFor } from '../integration/workstation/harness.js';
+
+const total = Number(process.argv[2] ?? 100_000);
+const decisions = Number(process.argv[3] ?? 10_000);
+const c = await startCentral();
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'ws-bench-sync-'));
+try {
+  let t = performance.now();
+  await generateSynthetic(c.service.db, {
+    count: total,
+    agencies: ['903', '00115'],
+    decidedShare: 0,
+    seed: 7,
+  });
+  await c.service.publishChanges();
+  console.log(
+    `service: ${total.toLocaleString('en')} synthetic dossiers in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
+
+  const creds = { agencyCode: '903', username: 'ttcntt', password: PASSWORD };
+  // Baseline: the raw feed, page by page, without storing anything.
+  const login = await fetch(`${c.service.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(creds),
+  });
+  const { token } = (await login.json()) as { token: string };
+  t = performance.now();
+  let after = 0;
+  let raw = 0;
+  for (;;) {
+    const res = await fetch(`${c.service.url}/api/v1/dossiers/changes?after=${after}&limit=1000`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const page = (await res.json()) as { changes: unknown[]; lastSeq: number; hasMore: boolean };
+    raw += page.changes.length;
+    after = page.lastSeq;
+    if (!page.hasMore || page.changes.length === 0) break;
+  }
+  const rawMs = performance.now() - t;
+
+  const ws = newWorkstation(c.proxy.url, path.join(tmp, 'a'));
+  (ws.engine as unknown as { opts: { pageSize: number } }).opts.pageSize = 1000;
+  t = performance.now();
+  const r = await ws.dispatch('session.signIn', creds);
+  if (!r.ok) throw new Error(r.error.message);
+  await ws.engine.syncNow();
+  await waitFor(() => ws.store.countDossiers() >= raw, 120_000, 'first sync');
+  const firstSyncMs = performance.now() - t;
+  console.log(
+    `first sync of ${ws.store.countDossiers().toLocaleString('en')} dossiers: ${(firstSyncMs / 1000).toFixed(2)} s (target ≤ 15 s); ` +
+      `baseline raw feed download without storing: ${(rawMs / 1000).toFixed(2)} s`,
+  );
+
+  // Drain: decide N pending dossiers offline, then reconnect.
+  const ids = (
+    ws.store.db
+      .prepare("SELECT id FROM dossiers WHERE status = 'pending' ORDER BY rid LIMIT ?")
+      .all(decisions) as Array<{ id: string }>
+  ).map((x) => x.id);
+  c.proxy.cut();
+  t = performance.now();
+  for (const id of ids) {
+    const d = await ws.dispatch('decisions.record', {
+      dossierId: id,
+      outcome: 'invalid',
+      reasonCodes: ['R01'],
+      reason: '',
+    });
+    if (!d.ok) throw new Error(d.error.message);
+  }
+  const recordMs = performance.now() - t;
+  console.log(
+    `recorded ${ids.length.toLocaleString('en')} decisions offline in ${(recordMs / 1000).toFixed(1)} s`,
+  );
+  (ws.engine as unknown as { opts: { concurrency: number } }).opts.concurrency = 6;
+  c.proxy.restore();
+  t = performance.now();
+  ws.engine.kick();
+  await waitFor(() => ws.engine.status().queued === 0, 600_000, 'drain');
+  const drainMs = performance.now() - t;
+  const synced = (
+    ws.store.db.prepare("SELECT count(*) AS n FROM outbox WHERE state = 'synced'").get() as { n: number }
+  ).n;
+  console.log(
+    `drained ${synced.toLocaleString('en')} queued decisions after reconnecting: ${(drainMs / 1000).toFixed(2)} s (target ≤ 20 s), ` +
+      `${((synced / drainMs) * 1000).toFixed(0)} decisions/s with 6 in flight`,
+  );
+  await ws.close();
+} finally {
+  await c.stop();
+  rmSync(tmp, { recursive: true, force: true });
+}
