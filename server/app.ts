@@ -190,10 +190,11 @@ export async function createApp(deps: AppDeps) {
   app.get('/api/v1/dossiers', async (req) =>
     listDossiers(ctx, await staffOf(req), parseInput(DossierQuery, req.query ?? {})),
   );
-  app.get('/api/v1/dossiers/changes', async (req) => {
+  app.get('/api/v1/dossiers/changes', async (req, reply) => {
     const staff = await staffOf(req);
     const q = parseInput(ChangesQuery, req.query ?? {});
-    return await readChanges(ctx, staff, q.after, q.limit);
+    const json = await readChanges(ctx, staff, q.after, q.limit);
+    return await reply.header('content-type', 'application/json; charset=utf-8').send(json);
   });
   app.get('/api/v1/dossiers/:id', async (req) => readDossier(ctx, await staffOf(req), idParam(req)));
   app.post('/api/v1/dossiers', async (req, reply) => {

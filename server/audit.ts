@@ -17,18 +17,29 @@ export type AuditEntry = {
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export async function writeAudit(q: Queryable, at: Date, entry: AuditEntry): Promise<void> {
-  const payload = JSON.stringify({
+/** The entry's canonical text: what its hash covers. */
+export function auditPayload(at: Date, entry: AuditEntry): string {
+  return JSON.stringify({
     at: at.toISOString(),
     actor: entry.actor,
     action: entry.action,
     dossierId: entry.dossierId ?? null,
     details: entry.details ?? {},
   });
-  await q.query(
-    'INSERT INTO audit_log (at, actor, action, dossier_id, payload) VALUES ($1, $2, $3, $4, $5)',
-    [at.toISOString(), entry.actor, entry.action, entry.dossierId ?? null, payload],
-  );
+}
+
+/** The INSERT of an entry, as SQL with its parameters numbered from `first` (to share a statement). */
+export function auditInsert(at: Date, entry: AuditEntry, first = 1): { sql: string; params: unknown[] } {
+  const n = (i: number): string => `$${first + i}`;
+  return {
+    sql: `INSERT INTO audit_log (at, actor, action, dossier_id, payload) VALUES (${n(0)}, ${n(1)}, ${n(2)}, ${n(3)}, ${n(4)})`,
+    params: [at.toISOString(), entry.actor, entry.action, entry.dossierId ?? null, auditPayload(at, entry)],
+  };
+}
+
+export async function writeAudit(q: Queryable, at: Date, entry: AuditEntry): Promise<void> {
+  const { sql, params } = auditInsert(at, entry);
+  await q.query(sql, params);
 }
 
 export function entryHash(prevHash: string, seq: number, payload: string): string {

@@ -141,7 +141,20 @@ export async function login(ctx: Ctx, opts: AuthOptions, body: LoginRequest): Pr
   };
 }
 
+// Signed-in sessions looked up in the last few seconds, so a busy desk's requests do not each cost a
+// query. Logout on this instance drops the entry at once; on another instance it takes effect within
+// SESSION_CACHE_MS. Expiry is always checked against the cached expiry time.
+const SESSION_CACHE_MS = 5000;
+type CachedSession = { staff: Staff; expiresAt: number; cachedAt: number };
+const sessionCaches = new WeakMap<Ctx, Map<string, CachedSession>>();
+const cacheOf = (ctx: Ctx): Map<string, CachedSession> => {
+  let c = sessionCaches.get(ctx);
+  if (!c) sessionCaches.set(ctx, (c = new Map()));
+  return c;
+};
+
 export async function logout(ctx: Ctx, token: string): Promise<void> {
+  cacheOf(ctx).delete(sha256(token));
   await ctx.db.query('DELETE FROM staff_sessions WHERE token_hash = $1', [sha256(token)]);
 }
 
@@ -153,31 +166,47 @@ export function bearerToken(header: string | undefined): string | null {
 export async function authenticate(ctx: Ctx, header: string | undefined): Promise<Staff> {
   const token = bearerToken(header);
   if (!token) throw new ApiError(401, 'unauthorized', 'Bạn chưa đăng nhập hoặc phiên làm việc không hợp lệ.');
-  const res = await ctx.db.query<{
-    id: number;
-    username: string;
-    display_name: string;
-    role: Role;
-    agency_code: string;
-    expired: boolean;
-  }>(
-    `SELECT u.id, u.username, u.display_name, u.role, u.agency_code, s.expires_at <= $2 AS expired
-       FROM staff_sessions s JOIN staff_users u ON u.id = s.staff_id WHERE s.token_hash = $1`,
-    [sha256(token), ctx.now().toISOString()],
-  );
-  const row = res.rows[0];
-  if (!row) throw new ApiError(401, 'unauthorized', 'Bạn chưa đăng nhập hoặc phiên làm việc không hợp lệ.');
-  if (row.expired)
+  const key = sha256(token);
+  const now = ctx.now().getTime();
+  const sessionCache = cacheOf(ctx);
+  let entry = sessionCache.get(key);
+  if (!entry || Math.abs(now - entry.cachedAt) > SESSION_CACHE_MS) {
+    const res = await ctx.db.query<{
+      id: number;
+      username: string;
+      display_name: string;
+      role: Role;
+      agency_code: string;
+      expires_at: string;
+    }>(
+      `SELECT u.id, u.username, u.display_name, u.role, u.agency_code, s.expires_at
+         FROM staff_sessions s JOIN staff_users u ON u.id = s.staff_id WHERE s.token_hash = $1`,
+      [key],
+    );
+    const row = res.rows[0];
+    if (!row) {
+      sessionCache.delete(key);
+      throw new ApiError(401, 'unauthorized', 'Bạn chưa đăng nhập hoặc phiên làm việc không hợp lệ.');
+    }
+    entry = {
+      staff: {
+        id: Number(row.id),
+        username: row.username,
+        displayName: row.display_name,
+        role: row.role,
+        agencyCode: row.agency_code,
+        agencyName: ctx.agencies.get(row.agency_code)?.name ?? row.agency_code,
+        scope: ctx.agencies.subtree(row.agency_code),
+      },
+      expiresAt: Date.parse(pgTimeToIso(row.expires_at) ?? ''),
+      cachedAt: now,
+    };
+    if (sessionCache.size > 10_000) sessionCache.clear();
+    sessionCache.set(key, entry);
+  }
+  if (entry.expiresAt <= now)
     throw new ApiError(401, 'session_expired', 'Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.');
-  return {
-    id: Number(row.id),
-    username: row.username,
-    displayName: row.display_name,
-    role: row.role,
-    agencyCode: row.agency_code,
-    agencyName: ctx.agencies.get(row.agency_code)?.name ?? row.agency_code,
-    scope: ctx.agencies.subtree(row.agency_code),
-  };
+  return entry.staff;
 }
 
 /** Fixed-window counter per key (client address): 429 past the limit. In memory, per instance. */

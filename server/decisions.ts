@@ -13,12 +13,12 @@ import {
   type DecisionResult,
   type Dossier,
 } from '../contract/index.js';
-import { writeAudit } from './audit.js';
+import { auditInsert } from './audit.js';
 import type { Ctx, Staff } from './context.js';
 import type { Queryable } from './db/database.js';
-import { loadDossier, recordChange } from './dossiers.js';
+import { DOSSIER_JSON, loadDossier } from './dossiers.js';
 import { ApiError, invalid } from './errors.js';
-import { queueMessage, setStep } from './notify.js';
+import { queueMessages, setSteps, type QueuedMessage, type Step } from './notify.js';
 import { hashPassword, oneTimePassword, OTP_COST } from './passwords.js';
 import { reasonsFor } from './reasons.js';
 import { parseInstant } from './time.js';
@@ -101,18 +101,27 @@ export async function decide(
         if (unknown.length)
           throw invalid({ reasonCodes: `Lý do không có trong danh mục: ${unknown.join(', ')}.` });
         const chosen = reasonCodes.map((c) => reasons.find((r) => r.code === c)!);
-        const result = await applyOutcome(tx, ctx, dossier, req.outcome, {
+        const applied = await applyOutcome(tx, ctx, dossier, req.outcome, {
           chosen,
           reason,
           otp,
           otpHash,
           now,
         });
+        const { result } = applied;
+        await setSteps(tx, dossier.id, now, applied.steps);
+        await queueMessages(tx, dossier.id, now, applied.messages);
         const fullReason = [...chosen.map((r) => r.text), ...(reason ? [reason] : [])].join('; ') || null;
-        await tx.query(
-          `UPDATE dossiers SET status = 'decided', outcome = $2, reason = $3, reason_codes = $4, reviewer = $5,
-             reviewer_id = $6, decided_at = $7, result = $8, account_result = $9, version = version + 1 WHERE id = $1`,
+        // The update, its change-feed row and the dossier as it now is, in one statement.
+        const updated = await tx.query<{ dossier: Dossier }>(
+          `WITH d AS (
+             UPDATE dossiers SET status = 'decided', outcome = $3, reason = $4, reason_codes = $5, reviewer = $6,
+               reviewer_id = $7, decided_at = $8, result = $9, account_result = $10, version = version + 1
+              WHERE id = $2 RETURNING *),
+           ch AS (INSERT INTO dossier_changes (dossier_id, agency_code) SELECT id, agency_code FROM d)
+           SELECT ${DOSSIER_JSON} AS dossier FROM d`,
           [
+            now.toISOString(),
             dossier.id,
             req.outcome,
             fullReason,
@@ -124,26 +133,30 @@ export async function decide(
             result === 'account_issued' ? 'issued' : result === 'code_not_found' ? 'code_not_found' : null,
           ],
         );
-        await recordChange(tx, dossier.id, dossier.agencyCode);
-        const updated = await loadDossier(tx, ctx, staff, dossier.id);
-        out = answer(200, { dossier: updated, result });
+        out = answer(200, { dossier: updated.rows[0]!.dossier, result });
       }
-      await writeAudit(tx, now, {
-        actor: `${staff.agencyCode}/${staff.username}`,
-        action: 'dossier.decision',
-        dossierId: dossier.id,
-        details: {
-          decisionId: req.decisionId,
-          outcome: req.outcome,
-          status: out.status,
-          deviceId: req.deviceId,
-          baseVersion: req.baseVersion,
+      // The audit entry and the stored answer, in one statement.
+      const audit = auditInsert(
+        now,
+        {
+          actor: `${staff.agencyCode}/${staff.username}`,
+          action: 'dossier.decision',
+          dossierId: dossier.id,
+          details: {
+            decisionId: req.decisionId,
+            outcome: req.outcome,
+            status: out.status,
+            deviceId: req.deviceId,
+            baseVersion: req.baseVersion,
+          },
         },
-      });
+        7,
+      );
       const saved = await tx.query(
-        `INSERT INTO decisions (decision_id, dossier_id, staff_id, status_code, response, created_at)
+        `WITH audit AS (${audit.sql})
+         INSERT INTO decisions (decision_id, dossier_id, staff_id, status_code, response, created_at)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (decision_id) DO NOTHING`,
-        [req.decisionId, dossier.id, staff.id, out.status, out.body, now.toISOString()],
+        [req.decisionId, dossier.id, staff.id, out.status, out.body, now.toISOString(), ...audit.params],
       );
       if (saved.rowCount === 0) throw new ReplayInstead();
       return out;
@@ -185,38 +198,38 @@ type ApplyInput = {
   now: Date;
 };
 
+type Applied = { result: DecisionResult; steps: Step[]; messages: QueuedMessage[] };
+
+/** What the outcome does to the account, and the steps and messages it leaves (written by the caller). */
 async function applyOutcome(
   tx: Queryable,
   ctx: Ctx,
   d: Dossier,
   outcome: 'valid' | 'invalid',
   input: ApplyInput,
-): Promise<DecisionResult> {
+): Promise<Applied> {
   const { now } = input;
-  const notify = async (
-    sms: string,
-    subject: string,
-    mail: string,
-    mobile = d.mobile,
-    email = d.email,
-  ): Promise<void> => {
-    await queueMessage(tx, d.id, now, { channel: 'sms', recipient: mobile, body: sms });
-    await setStep(tx, d.id, 'sms', 'queued', `Tin nhắn chờ gửi tới ${maskId(mobile)}`, now);
+  const steps: Step[] = [];
+  const messages: QueuedMessage[] = [];
+  const done = (result: DecisionResult): Applied => ({ result, steps, messages });
+  const notify = (sms: string, subject: string, mail: string, mobile = d.mobile, email = d.email): void => {
+    messages.push({ channel: 'sms', recipient: mobile, body: sms });
+    steps.push({ step: 'sms', state: 'queued', detail: `Tin nhắn chờ gửi tới ${maskId(mobile)}` });
     if (email) {
-      await queueMessage(tx, d.id, now, { channel: 'email', recipient: email, subject, body: mail });
-      await setStep(tx, d.id, 'email', 'queued', `Thư chờ gửi tới ${maskId(email)}`, now);
+      messages.push({ channel: 'email', recipient: email, subject, body: mail });
+      steps.push({ step: 'email', state: 'queued', detail: `Thư chờ gửi tới ${maskId(email)}` });
     }
   };
 
   if (outcome === 'invalid') {
     const why = [...input.chosen.map((r) => r.smsText), ...(input.reason ? [input.reason] : [])].join('; ');
     const whyFull = [...input.chosen.map((r) => r.text), ...(input.reason ? [input.reason] : [])].join('; ');
-    await notify(
+    notify(
       `BHXH VN: Ho so dang ky GDDT so ${d.dossierNumber} khong hop le. Ly do: ${why}`,
       `Hồ sơ đăng ký giao dịch điện tử số ${d.dossierNumber} không hợp lệ`,
       `Kính gửi ${d.fullName},\n\nHồ sơ đăng ký giao dịch điện tử số ${d.dossierNumber} không hợp lệ.\nLý do: ${whyFull}\n\nBảo hiểm xã hội Việt Nam`,
     );
-    return 'rejected';
+    return done('rejected');
   }
 
   if (d.kind === 'register') {
@@ -226,28 +239,26 @@ async function applyOutcome(
     );
     const person = reg.rows[0];
     if (!person) {
-      await setStep(
-        tx,
-        d.id,
-        'registry_check',
-        'failed',
-        'Mã số BHXH không có trên hệ thống HGD: hướng dẫn kê khai tờ khai TK1-TS',
-        now,
-      );
-      return 'code_not_found';
+      steps.push({
+        step: 'registry_check',
+        state: 'failed',
+        detail: 'Mã số BHXH không có trên hệ thống HGD: hướng dẫn kê khai tờ khai TK1-TS',
+      });
+      return done('code_not_found');
     }
     if (nameKey(person.full_name) !== nameKey(d.fullName)) {
-      await setStep(
-        tx,
-        d.id,
-        'registry_check',
-        'failed',
-        'Họ tên không khớp với hệ thống HGD: hướng dẫn kê khai tờ khai TK1-TS',
-        now,
-      );
-      return 'code_not_found';
+      steps.push({
+        step: 'registry_check',
+        state: 'failed',
+        detail: 'Họ tên không khớp với hệ thống HGD: hướng dẫn kê khai tờ khai TK1-TS',
+      });
+      return done('code_not_found');
     }
-    await setStep(tx, d.id, 'registry_check', 'done', 'Mã số BHXH và họ tên khớp với hệ thống HGD', now);
+    steps.push({
+      step: 'registry_check',
+      state: 'done',
+      detail: 'Mã số BHXH và họ tên khớp với hệ thống HGD',
+    });
     await tx.query(
       `INSERT INTO accounts (bhxh_code, password_hash, must_change, status, mobile, email, certificate, password_changed_at, created_at, updated_at)
        VALUES ($1, $2, true, 'active', $3, $4, $5, NULL, $6, $6)
@@ -262,20 +273,17 @@ async function applyOutcome(
         now.toISOString(),
       ],
     );
-    await setStep(
-      tx,
-      d.id,
-      'account',
-      'done',
-      `Đã cấp tài khoản ${d.bhxhCode}; phải đổi mật khẩu khi đăng nhập lần đầu`,
-      now,
-    );
-    await notify(
+    steps.push({
+      step: 'account',
+      state: 'done',
+      detail: `Đã cấp tài khoản ${d.bhxhCode}; phải đổi mật khẩu khi đăng nhập lần đầu`,
+    });
+    notify(
       `BHXH VN: Tai khoan GDDT cua ban da duoc cap. Ten dang nhap: ${d.bhxhCode}. Mat khau: ${input.otp}. Vui long doi mat khau khi dang nhap lan dau.`,
       'Tài khoản giao dịch điện tử đã được cấp',
       `Kính gửi ${d.fullName},\n\nHồ sơ số ${d.dossierNumber} đã được duyệt. Tài khoản giao dịch điện tử của bạn là ${d.bhxhCode}; mật khẩu được gửi bằng tin nhắn tới số điện thoại đã đăng ký.\n\nBảo hiểm xã hội Việt Nam`,
     );
-    return 'account_issued';
+    return done('account_issued');
   }
 
   const acc = await tx.query<{ status: string; mobile: string | null; email: string | null }>(
@@ -284,15 +292,12 @@ async function applyOutcome(
   );
   const account = acc.rows[0];
   if (!account || account.status !== 'active') {
-    await setStep(
-      tx,
-      d.id,
-      'account',
-      'failed',
-      'Mã số BHXH chưa có tài khoản giao dịch điện tử đang hoạt động',
-      now,
-    );
-    return 'code_not_found';
+    steps.push({
+      step: 'account',
+      state: 'failed',
+      detail: 'Mã số BHXH chưa có tài khoản giao dịch điện tử đang hoạt động',
+    });
+    return done('code_not_found');
   }
   if (d.kind === 'update') {
     const u = d.update ?? {};
@@ -307,29 +312,29 @@ async function applyOutcome(
         now.toISOString(),
       ],
     );
-    await setStep(tx, d.id, 'account', 'done', 'Đã cập nhật thông tin đăng ký', now);
-    await notify(
+    steps.push({ step: 'account', state: 'done', detail: 'Đã cập nhật thông tin đăng ký' });
+    notify(
       `BHXH VN: Thong tin dang ky GDDT cua ma so ${d.bhxhCode} da duoc cap nhat theo ho so ${d.dossierNumber}.`,
       'Thông tin đăng ký giao dịch điện tử đã được cập nhật',
       `Kính gửi ${d.fullName},\n\nThông tin đăng ký giao dịch điện tử theo hồ sơ số ${d.dossierNumber} đã được cập nhật.\n\nBảo hiểm xã hội Việt Nam`,
       u.mobile ?? account.mobile ?? d.mobile,
       u.email ?? account.email ?? d.email,
     );
-    return 'details_updated';
+    return done('details_updated');
   }
   // stop
   await tx.query(`UPDATE accounts SET status = 'stopped', updated_at = $2 WHERE bhxh_code = $1`, [
     d.bhxhCode,
     now.toISOString(),
   ]);
-  await setStep(tx, d.id, 'account', 'done', 'Đã ngừng tài khoản giao dịch điện tử', now);
+  steps.push({ step: 'account', state: 'done', detail: 'Đã ngừng tài khoản giao dịch điện tử' });
   const from = d.stop?.stopDate ? fmtDate(d.stop.stopDate) : fmtDate(isoVn(now));
-  await notify(
+  notify(
     `BHXH VN: Tai khoan GDDT ${d.bhxhCode} da ngung su dung tu ngay ${from} theo ho so ${d.dossierNumber}.`,
     'Tài khoản giao dịch điện tử đã ngừng sử dụng',
     `Kính gửi ${d.fullName},\n\nTài khoản giao dịch điện tử ${d.bhxhCode} đã ngừng sử dụng từ ngày ${from}.\n\nBảo hiểm xã hội Việt Nam`,
     account.mobile ?? d.mobile,
     account.email ?? d.email,
   );
-  return 'account_stopped';
+  return done('account_stopped');
 }

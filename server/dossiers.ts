@@ -7,7 +7,6 @@ import {
   checkIsoDate,
   foldVietnamese,
   maskId,
-  type ChangesResponse,
   type Dossier,
   type DossierListResponse,
   type DossierQuery,
@@ -20,69 +19,33 @@ import { ApiError, forbidden, invalid, notFound } from './errors.js';
 import { pgTimeToIso, yearVn } from './time.js';
 import type { CleanDeclaration } from './validation.js';
 
-/** The whole dossier in one round trip: the row, its attachments, steps and live claim. $1 = now. */
-export const DOSSIER_EXTRAS = `
-  COALESCE((SELECT json_agg(json_build_object('id', a.id, 'role', a.role, 'mediaType', a.media_type,
-      'bytes', a.bytes, 'sha256', a.sha256) ORDER BY a.role) FROM attachments a WHERE a.dossier_id = d.id), '[]') AS attachments_json,
-  COALESCE((SELECT json_agg(json_build_object('step', s.step, 'state', s.state, 'detail', s.detail, 'at', s.at)
-      ORDER BY s.at, array_position(ARRAY['registry_check','account','sms','email'], s.step)) FROM dossier_steps s WHERE s.dossier_id = d.id), '[]') AS steps_json,
-  (SELECT json_build_object('claimedBy', c.claimed_by, 'claimedUntil', c.claimed_until) FROM claims c
-      WHERE c.dossier_id = d.id AND c.claimed_until > $1::timestamptz) AS claim_json`;
+/**
+ * The whole dossier (API.md, DESIGN.md §3) as one JSON object built by PostgreSQL: the row, its
+ * attachments, downstream steps and live claim. Times come out as ISO 8601 in the session's time zone
+ * (+07:00), dates as YYYY-MM-DD. $1 = now (for the claim). The feed sends these as text, untouched.
+ */
+export const DOSSIER_JSON = `json_build_object(
+  'id', d.id, 'dossierNumber', d.dossier_number, 'kind', d.kind, 'agencyCode', d.agency_code,
+  'fullName', d.full_name, 'bhxhCode', d.bhxh_code, 'idKind', d.id_kind, 'idNumber', d.id_number,
+  'dateOfBirth', d.date_of_birth, 'gender', d.gender, 'address', d.address, 'contactPerson', d.contact_person,
+  'email', d.email, 'mobile', d.mobile, 'certificate', d.certificate, 'channel', d.channel, 'ivanName', d.ivan_name,
+  'effectiveDate', d.effective_date, 'update', d.update_details, 'stop', d.stop_details,
+  'submissionMethod', d.submission_method, 'declaredAt', d.declared_at, 'receivedAt', d.received_at,
+  'expiresAt', d.expires_at, 'status', d.status, 'outcome', d.outcome, 'reason', d.reason,
+  'reasonCodes', d.reason_codes, 'reviewer', d.reviewer, 'decidedAt', d.decided_at,
+  'accountResult', d.account_result, 'result', d.result,
+  'attachments', COALESCE((SELECT json_agg(json_build_object('id', a.id, 'role', a.role, 'mediaType', a.media_type,
+      'bytes', a.bytes, 'sha256', a.sha256) ORDER BY a.role) FROM attachments a WHERE a.dossier_id = d.id), '[]'),
+  'steps', COALESCE((SELECT json_agg(json_build_object('step', s.step, 'state', s.state, 'detail', s.detail, 'at', s.at)
+      ORDER BY s.at, array_position(ARRAY['registry_check', 'account', 'sms', 'email'], s.step))
+      FROM dossier_steps s WHERE s.dossier_id = d.id), '[]'),
+  'claim', (SELECT json_build_object('claimedBy', c.claimed_by, 'claimedUntil', c.claimed_until) FROM claims c
+      WHERE c.dossier_id = d.id AND c.claimed_until > $1::timestamptz),
+  'version', d.version)`;
 
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
 type ClaimJson = { claimedBy: string; claimedUntil: string } | null;
-
-export function toDossier(r: Row): Dossier {
-  const steps =
-    (r.steps_json as Array<{ step: string; state: string; detail: string | null; at: string }>) ?? [];
-  const claim = r.claim_json as ClaimJson;
-  return {
-    id: String(r.id),
-    dossierNumber: String(r.dossier_number),
-    kind: r.kind as Dossier['kind'],
-    agencyCode: String(r.agency_code),
-    fullName: String(r.full_name),
-    bhxhCode: String(r.bhxh_code),
-    idKind: (r.id_kind as Dossier['idKind']) ?? null,
-    idNumber: str(r.id_number),
-    dateOfBirth: str(r.date_of_birth),
-    gender: (r.gender as Dossier['gender']) ?? null,
-    address: String(r.address),
-    contactPerson: String(r.contact_person),
-    email: str(r.email),
-    mobile: String(r.mobile),
-    certificate: (r.certificate as Dossier['certificate']) ?? null,
-    channel: r.channel as Dossier['channel'],
-    ivanName: str(r.ivan_name),
-    effectiveDate: str(r.effective_date),
-    update: (r.update_details as Dossier['update']) ?? null,
-    stop: (r.stop_details as Dossier['stop']) ?? null,
-    submissionMethod: r.submission_method as Dossier['submissionMethod'],
-    declaredAt: pgTimeToIso(r.declared_at) ?? '',
-    receivedAt: pgTimeToIso(r.received_at),
-    expiresAt: pgTimeToIso(r.expires_at),
-    status: r.status as Dossier['status'],
-    outcome: (r.outcome as Dossier['outcome']) ?? null,
-    reason: str(r.reason),
-    reasonCodes: (r.reason_codes as string[]) ?? [],
-    reviewer: str(r.reviewer),
-    decidedAt: pgTimeToIso(r.decided_at),
-    accountResult: (r.account_result as Dossier['accountResult']) ?? null,
-    result: (r.result as Dossier['result']) ?? null,
-    attachments: ((r.attachments_json as Dossier['attachments']) ?? []).map((a) => ({ ...a })),
-    steps: steps.map((s) => ({
-      step: s.step as Dossier['steps'][number]['step'],
-      state: s.state as Dossier['steps'][number]['state'],
-      detail: s.detail,
-      at: pgTimeToIso(s.at) ?? s.at,
-    })),
-    claim: claim
-      ? { claimedBy: claim.claimedBy, claimedUntil: pgTimeToIso(claim.claimedUntil) ?? claim.claimedUntil }
-      : null,
-    version: Number(r.version),
-  };
-}
 
 function toSummary(r: Row): DossierSummary {
   const claim = r.claim_json as ClaimJson;
@@ -120,8 +83,8 @@ export async function loadDossier(
   opts: { forUpdate?: boolean } = {},
 ): Promise<Dossier> {
   if (!UUID.test(id)) throw notFound('Không tìm thấy hồ sơ.');
-  const res = await q.query(
-    `SELECT d.*, ${DOSSIER_EXTRAS} FROM dossiers d WHERE d.id = $2 AND d.agency_code = ANY($3::text[])${opts.forUpdate ? ' FOR UPDATE OF d' : ''}`,
+  const res = await q.query<{ dossier: Dossier }>(
+    `SELECT ${DOSSIER_JSON} AS dossier FROM dossiers d WHERE d.id = $2 AND d.agency_code = ANY($3::text[])${opts.forUpdate ? ' FOR UPDATE OF d' : ''}`,
     [ctx.now().toISOString(), id, staff.scope],
   );
   const row = res.rows[0];
@@ -134,7 +97,7 @@ export async function loadDossier(
       throw new ApiError(410, 'expired', 'Hồ sơ đã quá hạn 10 ngày không nộp bản giấy và đã bị xoá.');
     throw notFound('Không tìm thấy hồ sơ.');
   }
-  return toDossier(row);
+  return row.dossier;
 }
 
 /** GET /dossiers/:id — audited: it returns personal data. */
@@ -276,41 +239,40 @@ export async function publishChanges(ctx: Ctx): Promise<number> {
   });
 }
 
-/** GET /dossiers/changes: changes of the caller's agencies after `after`, in seq order. */
-export async function readChanges(
-  ctx: Ctx,
-  staff: Staff,
-  after: number,
-  limit: number,
-): Promise<ChangesResponse> {
+/**
+ * GET /dossiers/changes: changes of the caller's agencies after `after`, in seq order, as the JSON
+ * text of ChangesResponse (PostgreSQL builds it; the service passes it through untouched). A change
+ * whose dossier is gone (expired and deleted) reads as a tombstone `{id, deleted: true}`.
+ */
+export async function readChanges(ctx: Ctx, staff: Staff, after: number, limit: number): Promise<string> {
   await publishChanges(ctx);
-  const res = await ctx.db.query(
+  const res = await ctx.db.query<{
+    n: number;
+    last_in_page: number | null;
+    head: number | null;
+    changes: string;
+  }>(
     `WITH page AS (
        SELECT c.seq, c.dossier_id, c.deleted FROM dossier_changes c
-        WHERE c.seq > $2 AND c.agency_code = ANY($3::text[]) ORDER BY c.seq LIMIT $4)
-     SELECT page.seq AS change_seq, page.dossier_id AS change_dossier_id, page.deleted AS change_deleted,
-            (SELECT MAX(seq) FROM dossier_changes) AS head, d.*, ${DOSSIER_EXTRAS}
-       FROM page LEFT JOIN dossiers d ON d.id = page.dossier_id AND NOT page.deleted
-      ORDER BY page.seq`,
-    [ctx.now().toISOString(), after, staff.scope, limit + 1],
+        WHERE c.seq > $2 AND c.agency_code = ANY($3::text[]) ORDER BY c.seq LIMIT $4),
+     limited AS (SELECT * FROM page ORDER BY seq LIMIT $5)
+     SELECT (SELECT count(*) FROM page)::int AS n,
+            (SELECT max(seq) FROM limited) AS last_in_page,
+            (SELECT MAX(seq) FROM dossier_changes) AS head,
+            (SELECT COALESCE(json_agg(json_build_object('seq', l.seq, 'dossier',
+                      CASE WHEN d.id IS NULL THEN json_build_object('id', l.dossier_id, 'deleted', true) ELSE ${DOSSIER_JSON} END)
+                    ORDER BY l.seq), '[]')::text
+               FROM limited l LEFT JOIN dossiers d ON d.id = l.dossier_id AND NOT l.deleted) AS changes`,
+    [ctx.now().toISOString(), after, staff.scope, limit + 1, limit],
   );
-  const rows = res.rows.slice(0, limit);
-  const hasMore = res.rows.length > limit;
-  const changes: ChangesResponse['changes'] = rows.map((r) =>
-    r.id
-      ? { seq: Number(r.change_seq), dossier: toDossier(r) }
-      : { seq: Number(r.change_seq), dossier: { id: String(r.change_dossier_id), deleted: true as const } },
-  );
-  let lastSeq = after;
-  if (hasMore) lastSeq = changes[changes.length - 1]?.seq ?? after;
-  else {
-    // Nothing more for this desk up to the head of the feed: the head is a safe place to resume from.
-    const head =
-      res.rows[0]?.head ??
-      (await ctx.db.query<{ m: number | null }>('SELECT MAX(seq) AS m FROM dossier_changes')).rows[0]?.m;
-    lastSeq = Math.max(after, Number(head ?? 0), changes[changes.length - 1]?.seq ?? 0);
-  }
-  return { changes, lastSeq, hasMore };
+  const row = res.rows[0]!;
+  const hasMore = row.n > limit;
+  // With nothing more for this desk, the head of the whole feed is a safe place to resume from: every
+  // number up to it is given, and later changes get greater ones.
+  const lastSeq = hasMore
+    ? Number(row.last_in_page)
+    : Math.max(after, Number(row.head ?? 0), Number(row.last_in_page ?? 0));
+  return `{"changes":${row.changes},"lastSeq":${lastSeq},"hasMore":${hasMore}}`;
 }
 
 /** The next dossier number of an agency for a year; the counter row's lock makes it unique. */

@@ -32,7 +32,10 @@ export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
 const asText = (v: string): string => v;
 const asNumber = (v: string): number => Number(v);
 
-export async function openPostgres(url: string, poolSize = 20): Promise<Database> {
+export async function openPostgres(
+  url: string,
+  poolSize = Number(process.env.DB_POOL_SIZE ?? 20),
+): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,

@@ -1,0 +1,224 @@
+// Benchmark of the central service on a real PostgreSQL 15 cluster (npm run bench:server):
+// loads BENCH_DOSSIERS (default 1,000,000) synthetic dossiers, starts the service as its own process,
+// and measures over real HTTP the p50/p95 latency of search by bhxhCode, by dossierNumber and by name
+// (diacritic-insensitive), of a change-feed page of 500, and the sustained decisions per second with
+// 32 concurrent clients; beside them, pgbench TPS measured in the same run on the same cluster.
+// Targets (issue 2): searches p95 ≤ 20 ms, feed page p95 ≤ 30 ms, ≥ 1,000 decisions/s.
+
+import { execFile as execFileCb, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { foldVietnamese } from '../../contract/index.js';
+import { openPostgres } from '../../server/db/database.js';
+import { migrate } from '../../server/db/migrations.js';
+import { generateSynthetic, seedDemo } from '../../server/seed.js';
+import { freePort, PG_BIN, startPostgres } from '../harness/postgres.js';
+import { REPO_ROOT } from '../fixtures/demo.js';
+
+const execFile = promisify(execFileCb);
+const COUNT = Number(process.env.BENCH_DOSSIERS ?? 1_000_000);
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 400);
+const DECISION_SECONDS = Number(process.env.BENCH_DECISION_SECONDS ?? 20);
+const CLIENTS = 32;
+
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+const ms = (x: number): string => `${x.toFixed(1)} ms`;
+
+async function timed(fn: () => Promise<void>): Promise<number> {
+  const t = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+const cluster = await startPostgres({
+  settings: { shared_buffers: '1GB', max_connections: 300, work_mem: '16MB', maintenance_work_mem: '512MB' },
+});
+const report: Record<string, unknown> = { dossiers: COUNT, clients: CLIENTS };
+let service: ReturnType<typeof spawn> | undefined;
+try {
+  const url = await cluster.createDatabase('bench');
+  const db = await openPostgres(url, 4);
+  await migrate(db);
+  await seedDemo(db);
+  const agencies = ['903', '00115', '001'];
+  let t0 = Date.now();
+  await generateSynthetic(db, {
+    count: COUNT,
+    agencies,
+    registry: true,
+    decidedShare: 0.5,
+    startIndex: 100,
+    chunk: 10_000,
+    onProgress: (done) => {
+      if (done % 100_000 === 0)
+        console.log(`  loaded ${done}/${COUNT} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    },
+  });
+  report.loadSeconds = (Date.now() - t0) / 1000;
+  t0 = Date.now();
+  await db.exec('VACUUM ANALYZE');
+  console.log(
+    `loaded ${COUNT} dossiers in ${report.loadSeconds} s, vacuum analyze ${(Date.now() - t0) / 1000} s`,
+  );
+
+  // Probes, chosen at random across the table.
+  const sample = (
+    await db.query<{
+      id: string;
+      bhxh_code: string;
+      dossier_number: string;
+      full_name: string;
+      agency_code: string;
+    }>(
+      `SELECT id, bhxh_code, dossier_number, full_name, agency_code FROM dossiers TABLESAMPLE SYSTEM (1) WHERE NOT legacy LIMIT $1`,
+      [SAMPLES],
+    )
+  ).rows;
+  const pending = (
+    await db.query<{ id: string; version: number }>(
+      `SELECT id, version FROM dossiers WHERE status = 'pending' AND agency_code IN ('903', '00115') AND NOT legacy ORDER BY random() LIMIT 60000`,
+    )
+  ).rows;
+  const maxSeq = (await db.query<{ m: number }>('SELECT count(*)::int AS m FROM dossier_changes')).rows[0]!.m;
+  await db.close();
+
+  // The service as its own process, as in production.
+  const port = await freePort();
+  service = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server', 'main.ts')], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DATABASE_URL: url, PORT: String(port), DB_POOL_SIZE: '32' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    const ok = await fetch(`${base}/api/v1/health`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) break;
+    if (i > 300) throw new Error('service did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ agencyCode: '903', username: 'ttcntt', password: 'Bhxh@2020' }),
+  });
+  const token = ((await login.json()) as { token: string }).token;
+  const auth = { authorization: `Bearer ${token}` };
+  const get = async (p: string): Promise<void> => {
+    const r = await fetch(`${base}${p}`, { headers: auth });
+    if (!r.ok) throw new Error(`${p}: ${r.status}`);
+    await r.arrayBuffer();
+  };
+  // warm-up
+  for (const s of sample.slice(0, 50)) await get(`/api/v1/dossiers?bhxhCode=${s.bhxh_code}`);
+
+  const measure = async (name: string, paths: string[]): Promise<void> => {
+    const times: number[] = [];
+    for (const p of paths) times.push(await timed(() => get(p)));
+    report[name] = { p50: pct(times, 50), p95: pct(times, 95), n: times.length };
+    console.log(
+      `${name.padEnd(28)} p50 ${ms(pct(times, 50))}  p95 ${ms(pct(times, 95))}  (${times.length} requests)`,
+    );
+  };
+  const visible = sample.filter((s) => s.agency_code !== '001');
+  await measure(
+    'search by bhxhCode',
+    visible.map((s) => `/api/v1/dossiers?bhxhCode=${s.bhxh_code}`),
+  );
+  await measure(
+    'search by dossierNumber',
+    visible.map((s) => `/api/v1/dossiers?dossierNumber=${encodeURIComponent(s.dossier_number)}`),
+  );
+  await measure(
+    'search by name (folded)',
+    visible.map((s) => `/api/v1/dossiers?q=${encodeURIComponent(foldVietnamese(s.full_name))}`),
+  );
+  await measure(
+    'change feed page of 500',
+    Array.from(
+      { length: Math.min(200, SAMPLES) },
+      () => `/api/v1/dossiers/changes?after=${Math.floor(Math.random() * (maxSeq - 1000))}&limit=500`,
+    ),
+  );
+
+  // Sustained decisions: 32 clients, each deciding distinct pending dossiers (70% valid, 30% invalid).
+  let next = 0;
+  let done = 0;
+  const statuses: Record<number, number> = {};
+  const latencies: number[] = [];
+  const until = Date.now() + DECISION_SECONDS * 1000;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (Date.now() < until && next < pending.length) {
+        const d = pending[next++]!;
+        const valid = Math.random() < 0.7;
+        const body = JSON.stringify({
+          decisionId: randomUUID(),
+          outcome: valid ? 'valid' : 'invalid',
+          reasonCodes: valid ? undefined : ['R01'],
+          baseVersion: d.version,
+          decidedAt: new Date().toISOString(),
+          deviceId: 'bench',
+        });
+        const t = await timed(async () => {
+          const r = await fetch(`${base}/api/v1/dossiers/${d.id}/decision`, {
+            method: 'POST',
+            headers: { ...auth, 'content-type': 'application/json' },
+            body,
+          });
+          statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+          await r.arrayBuffer();
+        });
+        latencies.push(t);
+        done += 1;
+      }
+    }),
+  );
+  const seconds = (Date.now() - started) / 1000;
+  report.decisions = {
+    perSecond: done / seconds,
+    statuses,
+    p50: pct(latencies, 50),
+    p95: pct(latencies, 95),
+    seconds,
+  };
+  console.log(
+    `decisions, ${CLIENTS} clients          ${(done / seconds).toFixed(0)} /s  p50 ${ms(pct(latencies, 50))}  p95 ${ms(pct(latencies, 95))}  statuses ${JSON.stringify(statuses)}`,
+  );
+
+  service.kill('SIGTERM');
+  service = undefined;
+
+  // pgbench on the same cluster, same run: TPC-B-like read/write and select-only, 32 clients.
+  const pgbenchUrl = await cluster.createDatabase('pgbench');
+  await execFile(path.join(PG_BIN, 'pgbench'), ['-i', '-s', '10', '-q', pgbenchUrl]);
+  const tps = async (args: string[]): Promise<number> => {
+    const { stdout } = await execFile(path.join(PG_BIN, 'pgbench'), [
+      '-c',
+      String(CLIENTS),
+      '-j',
+      '2',
+      '-T',
+      '15',
+      ...args,
+      pgbenchUrl,
+    ]);
+    return Number(/tps = ([\d.]+)/u.exec(stdout)?.[1] ?? NaN);
+  };
+  report.pgbenchTpcbTps = await tps([]);
+  report.pgbenchSelectTps = await tps(['-S']);
+  console.log(`pgbench TPC-B (32 clients)       ${(report.pgbenchTpcbTps as number).toFixed(0)} tps`);
+  console.log(`pgbench select-only (32 clients) ${(report.pgbenchSelectTps as number).toFixed(0)} tps`);
+  mkdirSync(path.join(REPO_ROOT, '.tmp'), { recursive: true });
+  writeFileSync(path.join(REPO_ROOT, '.tmp', 'bench-server.json'), `${JSON.stringify(report, null, 2)}\n`);
+} finally {
+  service?.kill('SIGTERM');
+  await cluster.stop();
+}
