@@ -95,7 +95,15 @@ export async function recognizePage(
       );
     }
   }
-  const fromText = await recognizeTextPage(options.ocr, page);
+  let fromText: Recognition;
+  try {
+    fromText = await recognizeTextPage(options.ocr, page);
+  } catch (error) {
+    // The form's QR already names the dossier: OCR failing on the rest is a warning, not a failure.
+    if (!fromQr || !(error instanceof ScanError)) throw error;
+    const warning = `Không đọc được chữ trên trang: ${error.detail ?? error.message}`;
+    return { ...fromQr, warnings: [...fromQr.warnings, warning], page: page.index, ...(quality ? { quality } : {}) };
+  }
   const merged = fromQr ? mergeFields(fromText, fromQr) : fromText;
   if (qrError) merged.warnings.push(`Mã QR trong ảnh không dùng được: ${qrError.detail ?? qrError.message}`);
   return { ...merged, page: page.index, ...(quality ? { quality } : {}) };

@@ -45,6 +45,14 @@ describe('QR recognition (no OCR)', () => {
     expect(recognition.fields).toEqual(expectedQrFields(p));
   });
 
+  it('imports TIFF and JPEG files as well as PNG', async () => {
+    const card = await cccdFront(person);
+    for (const bytes of [await sharp(card).tiff().toBuffer(), await sharp(card).jpeg({ quality: 80 }).toBuffer()]) {
+      const { recognition } = await recognizeDocument(new Uint8Array(bytes));
+      expect(recognition.fields.idNumber).toBe(person.idNumber);
+    }
+  });
+
   it('reads a small QR in a large photo, turned 90° and 3°', async () => {
     const p = people[2] as SyntheticPerson;
     const qr = await qrPng(cccdQrText(p), 2, 2); // ~170 px square
