@@ -270,14 +270,16 @@ export class SaneDriver implements ScannerDriver {
         setTimeout(() => child.kill('SIGKILL'), 3000).unref();
       };
       run.signal?.addEventListener('abort', onAbort, { once: true });
+      let partial = '';
+      let seen = 0;
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
         touch();
-        // --batch-print names each page file as it completes.
-        for (const line of chunk
-          .split('\n')
-          .map((l) => l.trim())
-          .filter(Boolean)) {
-          const index = pages.length;
+        // --batch-print names each page file as it completes; a chunk may hold several names or end
+        // mid-name, and pages are numbered as they are named (not when their size has been read).
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines.map((l) => l.trim()).filter(Boolean)) {
+          const index = seen++;
           pending = pending.then(async () => {
             const p = await pageOf(line, index);
             pages.push(p);
@@ -308,6 +310,15 @@ export class SaneDriver implements ScannerDriver {
       child.on('close', (code) => {
         clearTimeout(stallTimer);
         run.signal?.removeEventListener('abort', onAbort);
+        const last = partial.trim();
+        if (last !== '' && code === 0) {
+          const index = seen++;
+          pending = pending.then(async () => {
+            const p = await pageOf(last, index);
+            pages.push(p);
+            run.onPage?.(p);
+          });
+        }
         pending.then(() => resolve({ code, stderr, cancelled, stalled }), reject);
       });
     });
