@@ -8,6 +8,7 @@
 import { execFile as execFileCb, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { foldVietnamese } from '../../contract/index.js';
@@ -182,6 +183,10 @@ try {
     }),
   );
   const seconds = (Date.now() - started) / 1000;
+  report.loadAverageDuringRun = os.loadavg()[0];
+  console.log(
+    `machine load average (1 min) at the end of the decision run: ${os.loadavg()[0].toFixed(2)} on ${os.cpus().length} cores`,
+  );
   report.decisions = {
     perSecond: done / seconds,
     statuses,
