@@ -103,6 +103,8 @@ type MemoryRun = {
   baseRss: number;
   peakRss: number;
   peakHeap: number;
+  /** heap still in use after a full GC at the end, minus the same at the start: what the batch kept */
+  retained: number;
 };
 
 async function child(mode: 'separate' | 'stream', count: number): Promise<MemoryRun> {
@@ -113,6 +115,7 @@ async function child(mode: 'separate' | 'stream', count: number): Promise<Memory
   for (const d of list.slice(0, 5)) await renderMau01(d, agency, template);
   global.gc?.();
   const baseRss = process.memoryUsage().rss;
+  const baseHeap = process.memoryUsage().heapUsed;
   let peakRss = baseRss;
   let peakHeap = 0;
   const sample = (): void => {
@@ -141,7 +144,8 @@ async function child(mode: 'separate' | 'stream', count: number): Promise<Memory
   }
   const ms = performance.now() - t;
   clearInterval(timer);
-  return { mode, count, ms, baseRss, peakRss, peakHeap };
+  global.gc?.();
+  return { mode, count, ms, baseRss, peakRss, peakHeap, retained: process.memoryUsage().heapUsed - baseHeap };
 }
 
 function runChild(mode: string, count: number): MemoryRun {
@@ -224,8 +228,8 @@ async function main(): Promise<void> {
     const growth = (r: MemoryRun): number => r.peakRss - r.baseRss;
     console.log(
       `  ${mode === 'separate' ? 'separate PDFs ' : 'streamed job  '}` +
-        `${SMALL}: +${mb(growth(small))} RSS (peak ${mb(small.peakRss)}, heap ${mb(small.peakHeap)}, ${(small.ms / SMALL).toFixed(1)} ms/form)   ` +
-        `${BATCH}: +${mb(growth(large))} RSS (peak ${mb(large.peakRss)}, heap ${mb(large.peakHeap)}, ${(large.ms / BATCH).toFixed(1)} ms/form)`,
+        `${SMALL}: peak +${mb(growth(small))} RSS, kept ${mb(small.retained)} heap after GC (${(small.ms / SMALL).toFixed(1)} ms/form)   ` +
+        `${BATCH}: peak +${mb(growth(large))} RSS, kept ${mb(large.retained)} heap after GC (${(large.ms / BATCH).toFixed(1)} ms/form)`,
     );
   }
 }
