@@ -4,6 +4,7 @@
 // One signed-in browser page walks the officer's day; every screen is saved under artifacts/screens/.
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
+import sharp from 'sharp';
 import { E2E_PORT, E2E_SECRET } from '../../playwright.config.js';
 
 const base = `http://127.0.0.1:${E2E_PORT}`;
@@ -12,6 +13,8 @@ const CAPTCHA = process.env.WS_TEST_CAPTCHA ?? 'TEST2';
 mkdirSync('artifacts/screens', { recursive: true });
 
 test.describe.configure({ mode: 'serial' });
+// Sign-in and Ghi nhận wait for the service (scrypt, PostgreSQL in WASM): generous on a loaded 2-core box.
+const SLOW = { timeout: 20_000 };
 
 let page: Page;
 
@@ -46,6 +49,36 @@ async function serviceDossier(dossierNumber: string, username = 'ttcntt', agency
   };
 }
 
+/** Put an ID-card image on a dossier through the service's API, as the counter's scanner would. */
+async function putAttachment(
+  dossierNumber: string,
+  role: string,
+  color: string,
+  label: string,
+): Promise<void> {
+  const info = (await (await page.request.get(`${base}/api/test/info`)).json()) as { serviceUrl: string };
+  const login = await page.request.post(`${info.serviceUrl}/api/v1/auth/login`, {
+    data: { agencyCode: '903', username: 'ttcntt', password: PASSWORD },
+  });
+  const { token } = (await login.json()) as { token: string };
+  const auth = { authorization: `Bearer ${token}` };
+  const list = await page.request.get(
+    `${info.serviceUrl}/api/v1/dossiers?dossierNumber=${encodeURIComponent(dossierNumber)}`,
+    { headers: auth },
+  );
+  const { items } = (await list.json()) as { items: Array<{ id: string }> };
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="300"><rect width="480" height="300" rx="18" fill="${color}"/><text x="24" y="60" font-size="30" font-family="DejaVu Sans">${label}</text><text x="24" y="120" font-size="22" font-family="DejaVu Sans">CĂN CƯỚC CÔNG DÂN (mẫu thử)</text></svg>`;
+  const png = await sharp(Buffer.from(svg)).png().toBuffer();
+  const res = await page.request.put(
+    `${info.serviceUrl}/api/v1/dossiers/${items[0]!.id}/attachments/${role}`,
+    {
+      headers: { ...auth, 'content-type': 'image/png' },
+      data: png,
+    },
+  );
+  expect(res.ok()).toBe(true);
+}
+
 async function fillSignIn(agency: string, username: string, password: string): Promise<void> {
   await page.getByLabel('Cơ quan BHXH').click();
   await page.keyboard.type(agency);
@@ -57,12 +90,12 @@ async function fillSignIn(agency: string, username: string, password: string): P
 async function signIn(agency: string, username: string): Promise<void> {
   await fillSignIn(agency, username, PASSWORD);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await expect(page.getByText('Hồ sơ đăng ký giao dịch điện tử cá nhân')).toBeVisible();
+  await expect(page.getByText('Hồ sơ đăng ký giao dịch điện tử cá nhân')).toBeVisible(SLOW);
 }
 
 async function signOut(): Promise<void> {
   await page.getByRole('button', { name: 'Đăng xuất' }).click();
-  await expect(page.getByRole('button', { name: 'Đăng nhập' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Đăng nhập' })).toBeVisible(SLOW);
 }
 
 function row(text: string) {
@@ -71,7 +104,7 @@ function row(text: string) {
 
 async function openDossier(text: string): Promise<void> {
   await row(text).first().dblclick();
-  await expect(page.getByText('Xử lý hồ sơ')).toBeVisible();
+  await expect(page.getByText('Xử lý hồ sơ')).toBeVisible(SLOW);
 }
 
 test.beforeAll(async ({ browser }) => {
@@ -98,14 +131,14 @@ test('sign-in (Hình 1): agencies from the service, required fields, a wrong pas
   await page.keyboard.press('Escape');
   await fillSignIn('903', 'ttcntt', 'sai-mat-khau');
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await expect(page.getByRole('alert')).toContainText(/không đúng/u);
+  await expect(page.getByRole('alert')).toContainText(/không đúng/u, SLOW);
   await shot('workstation-sign-in');
 });
 
 test('the list (Hình 3) has the seed columns in order, dd/MM/yyyy dates', async () => {
   await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await expect(page.getByText('Hồ sơ đăng ký giao dịch điện tử cá nhân')).toBeVisible();
+  await expect(page.getByText('Hồ sơ đăng ký giao dịch điện tử cá nhân')).toBeVisible(SLOW);
   await expect(row('Nguyễn Thị Các')).toBeVisible();
   const headers = (await page.locator('.ant-table-thead th').allInnerTexts())
     .map((t) => t.trim())
@@ -149,17 +182,28 @@ test('keyboard: arrows move through the list and Enter opens the dossier', async
   await expect(page.locator('[data-row-index][aria-selected="true"]')).toBeFocused();
   await page.keyboard.press('ArrowUp');
   await page.keyboard.press('Enter');
-  await expect(page.getByText('Xử lý hồ sơ')).toBeVisible();
+  await expect(page.getByText('Xử lý hồ sơ')).toBeVisible(SLOW);
   await page.getByRole('button', { name: 'Thoát' }).click();
-  await expect(page.getByText('Hồ sơ đăng ký giao dịch điện tử cá nhân')).toBeVisible();
+  await expect(page.getByText('Hồ sơ đăng ký giao dịch điện tử cá nhân')).toBeVisible(SLOW);
 });
 
-test('Chi tiết hồ sơ (Hình 10) warns about another dossier of the same Mã số BHXH', async () => {
+test('Chi tiết hồ sơ (Hình 10): the same-code warning, ID images with zoom and rotate', async () => {
+  await putAttachment('00078.GD/2020/00115', 'idFront', '#cfe3f7', 'Mặt trước');
+  await putAttachment('00078.GD/2020/00115', 'idBack', '#f3e3c8', 'Mặt sau');
   await openDossier('00078.GD/2020/00115');
   await expect(page.getByText('Thông tin cơ bản')).toBeVisible();
   await expect(page.getByText(/còn hồ sơ khác: 00077\.GD\/2020\/00115/u)).toBeVisible();
   await expect(page.getByText('Mặt trước:')).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Mặt trước' })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Mặt sau' })).toBeVisible();
   await shot('workstation-detail');
+  await page.getByRole('img', { name: 'Mặt trước' }).click();
+  const preview = page.locator('.ant-image-preview');
+  await expect(preview).toBeVisible();
+  await preview.locator('.anticon-rotate-right').click();
+  await preview.locator('.anticon-zoom-in').click();
+  await shot('workstation-id-preview');
+  await page.keyboard.press('Escape');
   await page.getByRole('button', { name: 'Thoát' }).click();
 });
 
@@ -173,7 +217,7 @@ test('Không hợp lệ without a reason is refused; with a reason it is recorde
   await firstReason.click();
   await page.getByLabel('Nội dung đánh giá').fill('Ảnh CCCD mờ, đề nghị chụp lại');
   await page.getByRole('button', { name: 'Ghi nhận' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Cập nhật thành công' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Cập nhật thành công' })).toBeVisible(SLOW);
   await shot('workstation-review-success');
   const d = await serviceDossier('00074.GD/2020/00115');
   expect(d.outcome).toBe('invalid');
@@ -187,7 +231,7 @@ test('offline: decide, see "chờ đồng bộ", come back, see it synced', asyn
   await openDossier('00006.GD/2020/903');
   await page.getByLabel('Hồ sơ hợp lệ', { exact: true }).check();
   await page.getByRole('button', { name: 'Ghi nhận' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Đã ghi nhận, chờ đồng bộ' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Đã ghi nhận, chờ đồng bộ' })).toBeVisible(SLOW);
   await expect(page.getByRole('status', { name: 'Trạng thái đồng bộ' })).toContainText('Ngoại tuyến');
   await expect(page.getByTestId('queued-count')).toHaveText('1');
   await shot('workstation-offline-queued');
@@ -242,14 +286,14 @@ test('the captcha (Mã kiểm tra) after repeated failures', async () => {
   for (let i = 0; i < 3; i++) {
     await fillSignIn('903', 'khoa903', `sai-${i}`);
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await expect(page.getByRole('alert')).toBeVisible();
+    await expect(page.getByRole('alert')).toBeVisible(SLOW);
   }
-  await expect(page.getByLabel('Mã kiểm tra')).toBeVisible();
+  await expect(page.getByLabel('Mã kiểm tra')).toBeVisible(SLOW);
   await expect(page.getByAltText('Ảnh mã kiểm tra')).toBeVisible();
   await shot('workstation-captcha');
   await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
   await page.getByLabel('Mã kiểm tra').fill(CAPTCHA);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
-  await expect(page.getByText('Hồ sơ đăng ký giao dịch điện tử cá nhân')).toBeVisible();
+  await expect(page.getByText('Hồ sơ đăng ký giao dịch điện tử cá nhân')).toBeVisible(SLOW);
   await signOut();
 });

@@ -232,6 +232,20 @@ export class LocalStore {
     return s;
   }
 
+  private present: Set<string> | null = null;
+
+  /** The agencies that have dossiers in this store (kept up to date as dossiers arrive). */
+  agenciesPresent(): string[] {
+    if (!this.present) {
+      this.present = new Set(
+        (this.db.prepare('SELECT DISTINCT agency_code AS a FROM dossiers').all() as Array<{ a: string }>).map(
+          (r) => r.a,
+        ),
+      );
+    }
+    return [...this.present];
+  }
+
   /** Apply dossiers from the service (change feed, decision answers), newest version wins. */
   applyDossiers(dossiers: readonly Dossier[], deletedIds: readonly string[] = []): void {
     const upsert = this.stmt('upsert', this.upsertStmt);
@@ -245,6 +259,7 @@ export class LocalStore {
     const del = this.stmt('del', () => this.db.prepare('DELETE FROM dossiers WHERE rid = ?'));
     const updatedAt = this.iso();
     for (const d of dossiers) {
+      this.present?.add(d.agencyCode);
       const nameFolded = foldVietnamese(d.fullName);
       const row = upsert.get({
         id: d.id,
@@ -324,7 +339,9 @@ export class LocalStore {
   ): DossierList {
     const where: string[] = [];
     const params: Record<string, unknown> = {};
-    if (agencyScope) {
+    // Usually the store holds only the officer's own subtree (the feed is scoped): then the agency
+    // condition filters nothing and only costs a lookup per match, so it is left out.
+    if (agencyScope && !this.agenciesPresent().every((a) => agencyScope.includes(a))) {
       where.push(`d.agency_code IN (${agencyScope.map((_, i) => `@a${i}`).join(',') || "''"})`);
       agencyScope.forEach((a, i) => (params[`a${i}`] = a));
     }
@@ -366,14 +383,24 @@ export class LocalStore {
     const total = (
       this.db.prepare(`SELECT count(*) AS n FROM dossiers d ${whereSql}`).get(params) as { n: number }
     ).n;
-    const rows = this.db
-      .prepare(
+    // Sort and page narrow tuples first, then read the page's rows: sorting whole rows (with their
+    // JSON) of thousands of matches is what makes a search slow.
+    const rids = (
+      this.db
+        .prepare(
+          `SELECT d.rid FROM dossiers d ${whereSql}
+           ORDER BY d.${column} ${dir} NULLS LAST, d.dossier_number ${dir} LIMIT @limit OFFSET @offset`,
+        )
+        .all({ ...params, limit, offset }) as Array<{ rid: number }>
+    ).map((r) => r.rid);
+    const byRid = this.stmt('pageRow', () =>
+      this.db.prepare(
         `SELECT d.*, (SELECT o.state FROM outbox o WHERE o.dossier_id = d.id AND o.state NOT IN ('synced','dismissed')
            ORDER BY o.seq DESC LIMIT 1) AS local_state
-         FROM dossiers d ${whereSql}
-         ORDER BY d.${column} ${dir} NULLS LAST, d.dossier_number ${dir} LIMIT @limit OFFSET @offset`,
-      )
-      .all({ ...params, limit, offset }) as DossierDbRow[];
+         FROM dossiers d WHERE d.rid = ?`,
+      ),
+    );
+    const rows = rids.map((rid) => byRid.get(rid) as DossierDbRow);
     return {
       total,
       offset,
