@@ -102,7 +102,12 @@ export async function recognizePage(
     // The form's QR already names the dossier: OCR failing on the rest is a warning, not a failure.
     if (!fromQr || !(error instanceof ScanError)) throw error;
     const warning = `Không đọc được chữ trên trang: ${error.detail ?? error.message}`;
-    return { ...fromQr, warnings: [...fromQr.warnings, warning], page: page.index, ...(quality ? { quality } : {}) };
+    return {
+      ...fromQr,
+      warnings: [...fromQr.warnings, warning],
+      page: page.index,
+      ...(quality ? { quality } : {}),
+    };
   }
   const merged = fromQr ? mergeFields(fromText, fromQr) : fromText;
   if (qrError) merged.warnings.push(`Mã QR trong ảnh không dùng được: ${qrError.detail ?? qrError.message}`);

@@ -62,7 +62,8 @@ export async function decodeQrFromGrey(grey: Grey): Promise<DecodedQr[]> {
   if (longSide > 1800) {
     const s = 1600 / longSide;
     const small = await resizeGrey(grey, grey.width * s, grey.height * s);
-    const found = toDecoded(await read(small, false), s);
+    // tryHarder here: a page placed 1–3° askew defeats the fast pass, and the full-size retry costs ~5×.
+    const found = toDecoded(await read(small, true), s);
     if (found.length > 0) return found;
   }
   const full = toDecoded(await read(grey, true), 1);

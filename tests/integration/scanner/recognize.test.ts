@@ -5,7 +5,9 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticPeople, type SyntheticPerson } from '../../../contract/synthetic.js';
+import { checkMobile } from '../../../contract/identity.js';
 import { ScanError } from '../../../scanner/errors.js';
+import { compareWithDossier } from '../../../scanner/match.js';
 import { OcrPool } from '../../../scanner/ocr/pool.js';
 import { assessQuality } from '../../../scanner/quality.js';
 import { recognizeDocument } from '../../../scanner/recognize.js';
@@ -47,7 +49,10 @@ describe('QR recognition (no OCR)', () => {
 
   it('imports TIFF and JPEG files as well as PNG', async () => {
     const card = await cccdFront(person);
-    for (const bytes of [await sharp(card).tiff().toBuffer(), await sharp(card).jpeg({ quality: 80 }).toBuffer()]) {
+    for (const bytes of [
+      await sharp(card).tiff().toBuffer(),
+      await sharp(card).jpeg({ quality: 80 }).toBuffer(),
+    ]) {
       const { recognition } = await recognizeDocument(new Uint8Array(bytes));
       expect(recognition.fields.idNumber).toBe(person.idNumber);
     }
@@ -107,6 +112,14 @@ describe('OCR recognition (warm pool, one worker)', () => {
     expect(recognition.fields.bhxhCode).toBe(dossier.bhxhCode);
     expect(recognition.fields.fullName).toBe(dossier.fullName);
     if (dossier.idNumber) expect(recognition.fields.idNumber).toBe(dossier.idNumber);
+    expect(recognition.fields.address).toBe(dossier.address);
+    expect(recognition.fields.mobile).toBe(
+      checkMobile(dossier.mobile).ok ? `+84${dossier.mobile.slice(1)}` : dossier.mobile,
+    );
+    if (dossier.email) expect(recognition.fields.email).toBe(dossier.email);
+    // and the comparison with the dossier agrees on every field read
+    const report = compareWithDossier(dossier, [recognition]);
+    expect(report.mismatches).toEqual([]);
   });
 
   it('reads the portal\'s serif Mẫu 01 (no QR; number under "Mẫu số 01"), degraded', async () => {
