@@ -1,0 +1,141 @@
+// The 10-day expiry with a controllable clock (personal data and attachments deleted, a tombstone in
+// the feed), the migrations (numbered, applied once), and a 500 that leaks no internals.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPglite } from '../../../server/db/database.js';
+import { migrate, MIGRATIONS } from '../../../server/db/migrations.js';
+import { call, createClock, declaration, signIn, startTarget, TARGETS, type TestService } from './helpers.js';
+
+const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 3)]);
+
+describe.each(TARGETS)('10-day expiry on %s', (target) => {
+  let s: TestService;
+  const clock = createClock(new Date('2026-03-01T08:00:00+07:00'));
+  beforeAll(async () => {
+    s = await startTarget(target, { now: clock.now });
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
+
+  it('keeps a declaration for 10 days, then deletes it with its attachments and leaves a tombstone', async () => {
+    let token = await signIn(s.url, '00115', 'cb00115');
+    const kept = await call(s.url, 'POST', '/api/v1/dossiers', {
+      token,
+      json: declaration({ bhxhCode: '0155555555' }),
+    });
+    const gone = await call(s.url, 'POST', '/api/v1/dossiers', {
+      token,
+      json: declaration({
+        bhxhCode: '0166666666',
+        fullName: 'Lý Thị Hoà',
+        contactPerson: 'Lý Thị Hoà',
+        idNumber: '001190123456',
+        gender: 'Nữ',
+      }),
+    });
+    expect(gone.status).toBe(201);
+    const put = await call(s.url, 'PUT', `/api/v1/dossiers/${gone.body.id}/attachments/idFront`, {
+      token,
+      raw: JPEG,
+      contentType: 'image/jpeg',
+    });
+    expect(put.status).toBe(200);
+    // the kept one is received on day 9
+    clock.advance(9 * 86400_000);
+    token = await signIn(s.url, '00115', 'cb00115');
+    expect(
+      (
+        await call(s.url, 'POST', `/api/v1/dossiers/${kept.body.id}/receive`, {
+          token,
+          json: { clientId: crypto.randomUUID() },
+        })
+      ).status,
+    ).toBe(200);
+    expect(await s.runExpiry()).toBe(0);
+    const feedBefore = await call(s.url, 'GET', '/api/v1/dossiers/changes?after=0&limit=1000', { token });
+    const head = feedBefore.body.lastSeq as number;
+
+    clock.advance(1 * 86400_000 + 1);
+    token = await signIn(s.url, '00115', 'cb00115');
+    expect(await s.runExpiry()).toBe(1);
+    expect(await s.runExpiry()).toBe(0);
+    const rows = await s.db.query('SELECT 1 FROM dossiers WHERE id = $1', [gone.body.id]);
+    expect(rows.rowCount).toBe(0);
+    const att = await s.db.query('SELECT 1 FROM attachments WHERE dossier_id = $1', [gone.body.id]);
+    expect(att.rowCount).toBe(0);
+    const byName = await s.db.query(
+      `SELECT 1 FROM dossiers WHERE bhxh_code = '0166666666' OR full_name = 'Lý Thị Hoà'`,
+    );
+    expect(byName.rowCount).toBe(0);
+    expect((await call(s.url, 'GET', `/api/v1/attachments/${put.body.id}`, { token })).status).toBe(404);
+    expect((await call(s.url, 'GET', `/api/v1/dossiers/${gone.body.id}`, { token })).status).toBe(410);
+    expect((await call(s.url, 'GET', `/api/v1/dossiers/${kept.body.id}`, { token })).status).toBe(200);
+
+    const feed = await call(s.url, 'GET', `/api/v1/dossiers/changes?after=${head}&limit=100`, { token });
+    expect(feed.body.changes).toEqual([
+      { seq: expect.any(Number), dossier: { id: gone.body.id, deleted: true } },
+    ]);
+    const expired = await s.db.query<Record<string, unknown>>(
+      'SELECT * FROM expired_dossiers WHERE id = $1',
+      [gone.body.id],
+    );
+    expect(Object.keys(expired.rows[0]!).sort()).toEqual([
+      'agency_code',
+      'dossier_number',
+      'expired_at',
+      'id',
+    ]);
+    const audit = await s.db.query(
+      `SELECT 1 FROM audit_log WHERE action = 'dossier.expired' AND dossier_id = $1`,
+      [gone.body.id],
+    );
+    expect(audit.rowCount).toBe(1);
+  });
+});
+
+describe('migrations', () => {
+  it('are numbered, applied once each, and leave the schema the service expects', async () => {
+    const db = await openPglite();
+    try {
+      expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+      expect(await migrate(db)).toBe(MIGRATIONS.length);
+      expect(await migrate(db)).toBe(0);
+      const applied = await db.query<{ version: number }>(
+        'SELECT version FROM schema_migrations ORDER BY version',
+      );
+      expect(applied.rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+      const ff = await db.query<{ reloptions: string[] }>(
+        `SELECT reloptions FROM pg_class WHERE relname = 'dossiers'`,
+      );
+      expect(ff.rows[0]?.reloptions).toContain('fillfactor=80');
+      const idx = await db.query<{ indexdef: string }>(
+        `SELECT indexdef FROM pg_indexes WHERE indexname = 'dossiers_expiry'`,
+      );
+      expect(idx.rows[0]?.indexdef).not.toMatch(/status/u);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('a failure inside the service', () => {
+  let s: TestService;
+  beforeAll(async () => {
+    s = await startTarget('postgres');
+  });
+  afterAll(async () => {
+    await s?.close().catch(() => undefined);
+  });
+
+  it('answers 500 with a Vietnamese message and no internals when the database is gone', async () => {
+    const token = await signIn(s.url, '903', 'ttcntt');
+    await s.cluster!.stop();
+    const res = await call(s.url, 'GET', '/api/v1/dossiers?q=nguyen', { token });
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({
+      error: { code: 'internal', message: 'Hệ thống gặp lỗi. Vui lòng thử lại sau.' },
+    });
+    expect(res.text).not.toMatch(/ECONNREFUSED|postgres|select|stack|at /iu);
+  });
+});
