@@ -71,7 +71,7 @@ export function parseCccdQr(input: string): CccdQrResult {
 
   const gender = normaliseGender(genderRaw ?? '');
   if (gender === null) {
-    const legacyGender = detectLegacyText(genderRaw ?? '');
+    const legacyGender = detectLegacyText(genderRaw ?? '', { strict: true });
     if (legacyGender.legacy)
       return fail(`Giới tính "${genderRaw ?? ''}": ${legacyGender.reason}.`, 'legacy_encoding');
     return fail(`Giới tính "${genderRaw ?? ''}" không phải "Nam" hoặc "Nữ".`);

@@ -70,3 +70,39 @@ describe('WedgeDetector', () => {
     expect(results.at(-1)?.text).toBe(text.normalize('NFC'));
   });
 });
+
+describe('reader text → recognition', () => {
+  it('routes a wedge scan of an ID card QR, a form number, and refuses text a Telex input method mangled', async () => {
+    const { recognizeReaderText } = await import('../../../scanner/recognize.js');
+    const { ScanError } = await import('../../../scanner/errors.js');
+    const d = new WedgeDetector();
+    const typed = (text: string): string =>
+      keys(text, 0, 3, 'Enter')
+        .map((k) => d.push(k))
+        .at(-1)!.text;
+    // Without an input method the reader's keystrokes arrive without diacritics: accepted, and the
+    // comparison will flag the name as "cần xác minh".
+    const plain = recognizeReaderText(
+      typed('001199012345||Nguyen Thi A|15031999|Nu|Ha Noi|01072021'.replace('|Nu|', '|Nữ|')),
+    );
+    expect(plain).toMatchObject({
+      kind: 'cccd_qr',
+      source: 'qr_reader',
+      fields: { idNumber: '001199012345', fullName: 'Nguyen Thi A' },
+    });
+    expect(recognizeReaderText(typed('00006.GD/2020/903'))).toMatchObject({
+      kind: 'mau01',
+      fields: { dossierNumber: '00006.GD/2020/903' },
+    });
+    // With Telex on, "Nguyễn" typed as keys becomes "Nguyeenx"-like garbage
+    let error: unknown = null;
+    try {
+      recognizeReaderText(typed('001199012345||Nguyeenx Thij A|15031999|Nuwx|Ha Noi|01072021'));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ScanError);
+    expect((error as InstanceType<typeof ScanError>).code).toBe('legacy_encoding');
+    expect((error as InstanceType<typeof ScanError>).message).toMatch(/HID-POS/u);
+  });
+});
