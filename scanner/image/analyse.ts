@@ -4,8 +4,11 @@
 export type Grey = { data: Uint8Array; width: number; height: number };
 
 export function otsuThreshold(data: Uint8Array): number {
-  const hist = new Array<number>(256).fill(0);
-  for (const v of data) hist[v] = (hist[v] ?? 0) + 1;
+  const hist = new Uint32Array(256);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i] as number;
+    hist[v] = (hist[v] as number) + 1;
+  }
   const total = data.length;
   let sum = 0;
   for (let i = 0; i < 256; i++) sum += i * (hist[i] ?? 0);
@@ -109,13 +112,13 @@ export function laplacianVariance(grey: Grey): number {
 
 export function meanOf(data: Uint8Array): number {
   let s = 0;
-  for (const v of data) s += v;
+  for (let i = 0; i < data.length; i++) s += data[i] as number;
   return data.length ? s / data.length : 0;
 }
 
 /** Fraction of pixels darker than the threshold (ink coverage). */
 export function inkRatio(data: Uint8Array, threshold: number): number {
   let n = 0;
-  for (const v of data) if (v < threshold) n++;
+  for (let i = 0; i < data.length; i++) if ((data[i] as number) < threshold) n++;
   return data.length ? n / data.length : 0;
 }
