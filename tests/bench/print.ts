@@ -89,6 +89,12 @@ async function timeEach(count: number, fn: (i: number) => Promise<unknown>): Pro
   return times;
 }
 
+/** CPU time of this process (user + system, ms): less disturbed than wall time on a shared machine. */
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const p95 = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)] ?? NaN;
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -100,6 +106,7 @@ type MemoryRun = {
   mode: string;
   count: number;
   ms: number;
+  cpu: number;
   baseRss: number;
   peakRss: number;
   peakHeap: number;
@@ -125,6 +132,7 @@ async function child(mode: 'separate' | 'stream', count: number): Promise<Memory
   };
   const timer = setInterval(sample, 5);
   const t = performance.now();
+  const cpu0 = cpuMs();
   if (mode === 'separate') {
     for (const d of list) {
       await renderMau01(d, agency, template);
@@ -143,9 +151,19 @@ async function child(mode: 'separate' | 'stream', count: number): Promise<Memory
     }
   }
   const ms = performance.now() - t;
+  const cpu = cpuMs() - cpu0;
   clearInterval(timer);
   global.gc?.();
-  return { mode, count, ms, baseRss, peakRss, peakHeap, retained: process.memoryUsage().heapUsed - baseHeap };
+  return {
+    mode,
+    count,
+    ms,
+    cpu,
+    baseRss,
+    peakRss,
+    peakHeap,
+    retained: process.memoryUsage().heapUsed - baseHeap,
+  };
 }
 
 function runChild(mode: string, count: number): MemoryRun {
@@ -188,13 +206,20 @@ async function main(): Promise<void> {
   await emptyPdf();
   const floor = await timeEach(50, () => emptyPdf());
   const naive = await timeEach(30, (i) => naiveForm(list[i] as Dossier));
+  const cpuForms0 = cpuMs();
   const forms = await timeEach(60, (i) => renderMau01(list[i] as Dossier, agency, template));
+  const cpuForm = (cpuMs() - cpuForms0) / 60;
+  const cpuNaive0 = cpuMs();
+  await timeEach(30, (i) => naiveForm(list[i] as Dossier));
+  const cpuNaive = (cpuMs() - cpuNaive0) / 30;
   console.log('\nOne document');
   console.log(`  baseline: empty one-line PDF (built-in font)   median ${median(floor).toFixed(1)} ms`);
-  console.log(`  baseline: fonts from bytes per document        median ${median(naive).toFixed(1)} ms`);
+  console.log(
+    `  baseline: fonts from bytes per document        median ${median(naive).toFixed(1)} ms (CPU ${cpuNaive.toFixed(1)} ms)`,
+  );
   console.log(`  filled Mẫu 01, first of the process (cold)     ${cold.toFixed(0)} ms (fonts parsed once)`);
   console.log(
-    `  filled Mẫu 01, warm                            median ${median(forms).toFixed(1)} ms, p95 ${p95(forms).toFixed(1)} ms`,
+    `  filled Mẫu 01, warm                            median ${median(forms).toFixed(1)} ms, p95 ${p95(forms).toFixed(1)} ms (CPU ${cpuForm.toFixed(1)} ms)`,
   );
 
   const separate = await timeEach(BATCH, (i) =>
@@ -208,14 +233,16 @@ async function main(): Promise<void> {
   try {
     const file = path.join(dir, 'batch.pdf');
     const t = performance.now();
+    const cpu0 = cpuMs();
     await renderMau01Batch(
       list.slice(0, BATCH).map((dossier) => ({ dossier, agency })),
       createWriteStream(file),
       { template },
     );
     const ms = performance.now() - t;
+    const cpu = (cpuMs() - cpu0) / BATCH;
     console.log(
-      `  one streamed print job: ${(ms / 1000).toFixed(1)} s, ${(ms / BATCH).toFixed(1)} ms/form, ${mb(readFileSync(file).length)} file`,
+      `  one streamed print job: ${(ms / 1000).toFixed(1)} s, ${(ms / BATCH).toFixed(1)} ms/form (CPU ${cpu.toFixed(1)} ms/form), ${mb(readFileSync(file).length)} file`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -228,8 +255,8 @@ async function main(): Promise<void> {
     const growth = (r: MemoryRun): number => r.peakRss - r.baseRss;
     console.log(
       `  ${mode === 'separate' ? 'separate PDFs ' : 'streamed job  '}` +
-        `${SMALL}: peak +${mb(growth(small))} RSS, kept ${mb(small.retained)} heap after GC (${(small.ms / SMALL).toFixed(1)} ms/form)   ` +
-        `${BATCH}: peak +${mb(growth(large))} RSS, kept ${mb(large.retained)} heap after GC (${(large.ms / BATCH).toFixed(1)} ms/form)`,
+        `${SMALL}: peak +${mb(growth(small))} RSS, kept ${mb(small.retained)} heap after GC (${(small.ms / SMALL).toFixed(1)} ms/form, CPU ${(small.cpu / SMALL).toFixed(1)})   ` +
+        `${BATCH}: peak +${mb(growth(large))} RSS, kept ${mb(large.retained)} heap after GC (${(large.ms / BATCH).toFixed(1)} ms/form, CPU ${(large.cpu / BATCH).toFixed(1)})`,
     );
   }
 }
