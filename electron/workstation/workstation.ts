@@ -34,6 +34,8 @@ export type WorkstationOptions = {
   /** How long `decisions.record` waits for the service before answering "chờ đồng bộ" (ms). */
   recordWaitMs?: number;
   requestTimeoutMs?: number;
+  /** How often claims of open dossiers are renewed (ms); the service holds them 15 minutes. */
+  claimRenewMs?: number;
 };
 
 export type Workstation = {
@@ -312,6 +314,16 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     }
   }
 
+  // Claims last 15 minutes on the service: renew those of dossiers still open here.
+  const claimRenewal = setInterval(
+    () => {
+      if (!session.hasServiceSession()) return;
+      for (const id of opened) void client.claim(id).catch(() => undefined);
+    },
+    options.claimRenewMs ?? 10 * 60_000,
+  );
+  claimRenewal.unref();
+
   engine.start();
   void refreshCaches();
 
@@ -326,6 +338,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     engine,
     session,
     async close() {
+      clearInterval(claimRenewal);
       await engine.stop();
       store.close();
     },

@@ -242,4 +242,22 @@ describe.skipIf(!pg)('workstation ⇄ central service (real PostgreSQL)', () => 
     expect(items.find((i) => i.id === lost.item.id)?.state).toBe('conflict');
     expect((await appliedCounts(c.service, [id!])).get(id!)).toBe(1);
   });
+
+  it(title('opening a dossier claims it: the other desk sees who has it; closing releases it'), async () => {
+    const [id] = await intake(c.service.url, 1, 16);
+    const a = ws(undefined, 60_000);
+    const b = ws(undefined, 60_000);
+    await signIn(a);
+    await signIn(b, '903', 'ld903');
+    const claimOf = (): unknown =>
+      b.store
+        .listDossiers({}, { field: 'receivedAt', order: 'desc' }, 0, 500, null)
+        .rows.find((r) => r.id === id)?.claim ?? null;
+    await ok(a.dispatch('dossiers.open', { id }) as never);
+    await b.engine.syncNow();
+    expect(claimOf()).toMatchObject({ claimedBy: 'Trung tâm Công nghệ thông tin' });
+    await ok(a.dispatch('dossiers.close', { id }) as never);
+    await b.engine.syncNow();
+    expect(claimOf()).toBeNull();
+  });
 });
