@@ -15,6 +15,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DailyReport, LoginResponse } from '../../../contract/api.js';
 import { EXIT, runPrint } from '../../../scripts/print.js';
@@ -128,6 +129,46 @@ describe('npm run print against the central service', () => {
         expect(text).toContain(d.fullName);
       }
       expect(text).toContain('Lãnh đạo BHXH Tỉnh Test'); // prepared by the signed-in supervisor
+    },
+  );
+
+  it.skipIf(!POPPLER)(
+    t('form: the photo attached to the dossier on the service is printed in its box'),
+    async () => {
+      const login = (await (
+        await fetch(`${service.url}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ agencyCode: '903', username: 'ttcntt', password: DEMO_PASSWORD }),
+        })
+      ).json()) as LoginResponse;
+      const auth = { authorization: `Bearer ${login.token}` };
+      const list = (await (
+        await fetch(
+          `${service.url}/api/v1/dossiers?dossierNumber=${encodeURIComponent('00086.GD/2020/00115')}`,
+          {
+            headers: auth,
+          },
+        )
+      ).json()) as { items: Array<{ id: string }> };
+      const id = list.items[0]?.id;
+      if (!id) throw new Error('seed dossier 00086 not found on the service');
+      const photo = await sharp({ create: { width: 240, height: 320, channels: 3, background: '#2a5599' } })
+        .jpeg()
+        .toBuffer();
+      const put = await fetch(`${service.url}/api/v1/dossiers/${id}/attachments/photo`, {
+        method: 'PUT',
+        headers: { ...auth, 'content-type': 'image/jpeg' },
+        body: photo,
+      });
+      expect(put.status).toBe(200);
+      const file = path.join(dir, 'form-photo.pdf');
+      const run = await print(['form', '--dossier', '00086.GD/2020/00115', '--out', file], OFFICER);
+      expect(run.err).toBe('');
+      expect(run.code).toBe(EXIT.ok);
+      const images = await promisify(execFile)('pdfimages', ['-list', file]);
+      expect(images.stdout).toMatch(/\bimage\s+240\s+320\b/u);
+      expect(flat(pdfText(readFileSync(file)))).toContain('Tên cơ quan/tổ chức/cá nhân: Lê Kim Cương');
     },
   );
 
