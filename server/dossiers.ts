@@ -152,8 +152,15 @@ export async function listDossiers(
     );
   if (query.bhxhCode) add('d.bhxh_code = ?', query.bhxhCode.trim());
   if (query.q) {
-    const folded = foldVietnamese(query.q);
-    if (folded) add(`d.name_folded LIKE ? ESCAPE '\\'`, `%${folded.replace(/[\\%_]/gu, (c) => `\\${c}`)}%`);
+    // Every word of the name, diacritics and case folded (đ = d), the last one also as a prefix
+    // ("nguyen van b" finds Nguyễn Văn Biên). Words are letters and digits only: no query syntax.
+    const words = foldVietnamese(query.q)
+      .split(/[^a-z0-9]+/u)
+      .filter(Boolean)
+      .slice(0, 8);
+    if (words.length)
+      add(`to_tsvector('simple', d.name_folded) @@ to_tsquery('simple', ?)`, `${words.join(' & ')}:*`);
+    else where.push('false');
   }
   const fields: Record<string, string> = {};
   for (const key of ['from', 'to'] as const) {

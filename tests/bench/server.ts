@@ -183,9 +183,10 @@ try {
     }),
   );
   const seconds = (Date.now() - started) / 1000;
-  report.loadAverageDuringRun = os.loadavg()[0];
+  const load = os.loadavg()[0] ?? 0;
+  report.loadAverageDuringRun = load;
   console.log(
-    `machine load average (1 min) at the end of the decision run: ${os.loadavg()[0].toFixed(2)} on ${os.cpus().length} cores`,
+    `machine load average (1 min) at the end of the decision run: ${load.toFixed(2)} on ${os.cpus().length} cores`,
   );
   report.decisions = {
     perSecond: done / seconds,
