@@ -50,10 +50,10 @@ for (let i = 0; i < 200; i++) {
 const scope = store.agencyScope('903');
 const sort = { field: 'receivedAt' as const, order: 'desc' as const };
 
-function measure(fn: (q: string) => void): { p50: number; p95: number; max: number } {
-  for (const q of queries.slice(0, 20)) fn(q); // warm
+function measure(fn: (q: string) => void, n = queries.length): { p50: number; p95: number; max: number } {
+  for (const q of queries.slice(0, 10)) fn(q); // warm
   const times: number[] = [];
-  for (const q of queries) {
+  for (const q of queries.slice(0, n)) {
     const s = performance.now();
     fn(q);
     times.push(performance.now() - s);
@@ -85,7 +85,7 @@ const like = measure((q) => {
   const args = [...scope, `%${q}%`];
   store.db.prepare(`SELECT count(*) FROM dossiers d WHERE ${where}`).get(...args);
   store.db.prepare(`SELECT * FROM dossiers d WHERE ${where} ORDER BY list_at DESC LIMIT 200`).all(...args);
-});
+}, 20); // a full scan of the encrypted table per query: 20 queries are enough to see it
 const code = measure((q) =>
   store.listDossiers({ bhxhCode: String(q.length).padStart(2, '0') }, sort, 0, 200, scope),
 );
@@ -101,7 +101,7 @@ console.log(
   `  FTS5 folded name (shipped):   p50 ${f(fts.p50)}  p95 ${f(fts.p95)}  max ${f(fts.max)}   target p95 ≤ 10 ms`,
 );
 for (const k of perKind) console.log(`    ${k.label.padEnd(16)} p50 ${f(k.p50)}  p95 ${f(k.p95)}`);
-console.log(`  baseline LIKE scan:           p50 ${f(like.p50)}  p95 ${f(like.p95)}  max ${f(like.max)}`);
+console.log(`  baseline LIKE scan (20 q):    p50 ${f(like.p50)}  p95 ${f(like.p95)}  max ${f(like.max)}`);
 console.log(`  Mã số BHXH prefix:            p50 ${f(code.p50)}  p95 ${f(code.p95)}`);
 console.log(`  first page, no filter (total ${first.total.toLocaleString('en')}): ${f(unfiltered)}`);
 store.close();

@@ -350,8 +350,9 @@ export class LocalStore {
       params.num = `%${filter.dossierNumber.trim().replace(/[\\%_]/gu, (c) => `\\${c}`)}%`;
     }
     if (filter.bhxhCode?.trim()) {
-      where.push('d.bhxh_code LIKE @code');
-      params.code = `${filter.bhxhCode.trim().replace(/[^0-9]/gu, '')}%`;
+      // GLOB (case-sensitive) with a literal prefix uses the index; LIKE would scan every row.
+      where.push('d.bhxh_code GLOB @code');
+      params.code = `${filter.bhxhCode.trim().replace(/[^0-9]/gu, '')}*`;
     }
     if (filter.name?.trim()) {
       const match = nameMatchQuery(filter.name);
