@@ -111,7 +111,7 @@ export function SyncStatusBar({ onOpenDossier }: { onOpenDossier: (id: string) =
           </>
         )}
       </div>
-      <Drawer title="Chi tiết đồng bộ" open={open} onClose={() => setOpen(false)} size="large" width={980}>
+      <Drawer title="Chi tiết đồng bộ" open={open} onClose={() => setOpen(false)} size={1120}>
         {status && (
           <Typography.Paragraph>
             {status.online ? 'Trực tuyến' : 'Ngoại tuyến'} · {status.dossiers.toLocaleString('vi-VN')} hồ sơ
@@ -124,6 +124,7 @@ export function SyncStatusBar({ onOpenDossier }: { onOpenDossier: (id: string) =
           rowKey="id"
           dataSource={items}
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
+          scroll={{ x: 1040 }}
           columns={[
             { title: 'Số hồ sơ', dataIndex: 'dossierNumber', width: 170 },
             { title: 'Họ và tên', dataIndex: 'fullName', width: 160 },
@@ -136,6 +137,7 @@ export function SyncStatusBar({ onOpenDossier }: { onOpenDossier: (id: string) =
             { title: 'Ghi nhận lúc', render: (_, i) => formatDateTime(i.createdAt), width: 130 },
             {
               title: 'Kết quả / lý do',
+              width: 300,
               render: (_, i) => (
                 <Space direction="vertical" size={0}>
                   {i.lastError && i.state !== 'synced' && <span>{i.lastError}</span>}
