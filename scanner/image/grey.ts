@@ -21,6 +21,11 @@ export async function decodeGreyBytes(bytes: Buffer): Promise<Grey> {
   };
 }
 
+/** Remember pixels already decoded for a page (the loader decodes once to validate the file). */
+export function primeGrey(page: PageImage, grey: Grey): void {
+  cache.set(page, Promise.resolve(grey));
+}
+
 export function greyOf(page: PageImage): Promise<Grey> {
   let g = cache.get(page);
   if (!g) {

@@ -6,6 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import type * as Mupdf from 'mupdf';
 import { ScanError } from '../errors.js';
+import { decodeGreyBytes, primeGrey } from './grey.js';
 
 export type InputFormat = 'png' | 'jpeg' | 'tiff' | 'pdf' | 'webp';
 
@@ -107,9 +108,12 @@ async function loadRaster(bytes: Buffer, format: InputFormat, options: LoadOptio
       const keepAsIs =
         pageCount === 1 && (format === 'png' || format === 'jpeg') && (meta.orientation ?? 1) === 1;
       const out = keepAsIs ? bytes : await image.png({ compressionLevel: 1 }).toBuffer();
-      if (keepAsIs) await image.stats(); // forces a full decode: a truncated PNG fails now, not later
-      const info = keepAsIs ? { width, height } : await sharp(out).metadata();
-      pages.push({ index, bytes: out, width: info.width ?? width, height: info.height ?? height, dpi });
+      // Decoding to greyscale now makes a truncated or corrupt file fail here (as bad_input), and the
+      // pixels are kept for QR, the quality gate and OCR, which would decode the page anyway.
+      const grey = await decodeGreyBytes(out);
+      const page: PageImage = { index, bytes: out, width: grey.width, height: grey.height, dpi };
+      primeGrey(page, grey);
+      pages.push(page);
     } catch (error) {
       if (error instanceof ScanError) throw error;
       throw new ScanError('bad_input', `Ảnh ${format.toUpperCase()} bị hỏng: ${(error as Error).message}`);
