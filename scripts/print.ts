@@ -4,7 +4,15 @@
 // on stderr and a non-zero exit code (see EXIT below and docs/print.md).
 
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  createWriteStream,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -21,6 +29,8 @@ import { checkIsoDate } from '../contract/identity.js';
 import {
   PrintError,
   renderBlankMau01,
+  renderMau01Batch,
+  type BatchItem,
   renderDailyReport,
   renderDecisionNotice,
   renderMau01,
@@ -40,12 +50,15 @@ export const EXIT = {
   refused: 4,
   /** the output file cannot be written */
   output: 5,
+  /** interrupted (Ctrl+C) while printing many forms */
+  cancelled: 130,
 } as const;
 
 export const DEFAULT_SERVICE_URL = 'http://127.0.0.1:8480';
 
 const USAGE = `Cách dùng: npm run print -- <lệnh> [tuỳ chọn]
   form   --dossier <số hồ sơ> --out <tệp.pdf> [--template <mã mẫu>]   Tờ khai Mẫu 01 của hồ sơ
+  forms  --dossier <số> --dossier <số> … --out <tệp.pdf>              Nhiều tờ khai trong một tệp (in hàng loạt)
   blank  --out <tệp.pdf> [--template <mã mẫu> | --date YYYY-MM-DD]   Mẫu 01 để trống
   notice --dossier <số hồ sơ> --out <tệp.pdf>                        Thông báo kết quả duyệt
   report --date YYYY-MM-DD --out <tệp.pdf>                           Báo cáo ngày (lãnh đạo)
@@ -208,6 +221,19 @@ class ServiceClient {
   }
 
   async dossierByNumber(dossierNumber: string): Promise<Dossier> {
+    return await this.dossier(await this.findDossierId(dossierNumber));
+  }
+
+  async dossier(id: string): Promise<Dossier> {
+    return await this.request<Dossier>('GET', `/api/v1/dossiers/${encodeURIComponent(id)}`);
+  }
+
+  async photo(dossier: Dossier): Promise<Buffer | null> {
+    const ref = dossier.attachments.find((a) => a.role === 'photo' && a.mediaType !== 'application/pdf');
+    return ref ? await this.attachment(ref.id) : null;
+  }
+
+  async findDossierId(dossierNumber: string): Promise<string> {
     const list = await this.request<DossierListResponse>(
       'GET',
       `/api/v1/dossiers?${new URLSearchParams({ dossierNumber, limit: '5' }).toString()}`,
@@ -221,7 +247,7 @@ class ServiceClient {
         `Không tìm thấy hồ sơ số ${dossierNumber} trong phạm vi cơ quan BHXH ${this.agencyCode} (hồ sơ không có, đã quá hạn bị xoá, hoặc thuộc cơ quan khác).`,
       );
     }
-    return await this.request<Dossier>('GET', `/api/v1/dossiers/${encodeURIComponent(found.id)}`);
+    return found.id;
   }
 
   async attachment(id: string): Promise<Buffer> {
@@ -295,14 +321,24 @@ function templateArg(id: string | undefined, day: string) {
 
 // ---------------------------------------------------------------- commands
 
-export async function runPrint(argv: readonly string[], env: Env, io: CliIo): Promise<number> {
+/** Files written to a temporary name beside the target (streams), renamed on success. */
+function tempBeside(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+export async function runPrint(
+  argv: readonly string[],
+  env: Env,
+  io: CliIo,
+  signal?: AbortSignal,
+): Promise<number> {
   try {
     const { positionals, values } = parseArgs({
       args: [...argv],
       allowPositionals: true,
       strict: true,
       options: {
-        dossier: { type: 'string' },
+        dossier: { type: 'string', multiple: true },
         out: { type: 'string', short: 'o' },
         date: { type: 'string' },
         template: { type: 'string' },
@@ -329,10 +365,69 @@ export async function runPrint(argv: readonly string[], env: Env, io: CliIo): Pr
       io.out(`Đã ghi Mẫu 01 để trống (mẫu ${template.id}) vào ${target}.`);
       return EXIT.ok;
     }
-    if (command !== 'form' && command !== 'notice' && command !== 'report') {
+    if (command !== 'form' && command !== 'forms' && command !== 'notice' && command !== 'report') {
       throw new CliError(EXIT.usage, `Lệnh không rõ: "${command}".\n${USAGE}`);
     }
-    const dossierNumber = command === 'report' ? '' : dossierNumberArg(values.dossier);
+    const given = (values.dossier ?? []).flatMap((v) => v.split(',')).filter((v) => v.trim());
+    if (command !== 'forms' && given.length > 1) {
+      throw new CliError(
+        EXIT.usage,
+        `Lệnh ${command} nhận một --dossier; để in nhiều tờ khai dùng lệnh forms.`,
+      );
+    }
+    if (command === 'forms') {
+      if (given.length === 0) throw new CliError(EXIT.usage, 'Thiếu --dossier <số hồ sơ> (một hoặc nhiều).');
+      const numbers = [...new Set(given.map((v) => dossierNumberArg(v)))];
+      const target = checkOutput(values.out);
+      const client = new ServiceClient(env.SERVICE_URL?.trim() || DEFAULT_SERVICE_URL);
+      await client.login(env);
+      try {
+        const agencies = await client.agencies();
+        // Every number checked before anything is written; the dossiers themselves are fetched one
+        // by one while printing, so a long selection never sits in memory at once.
+        const ids: string[] = [];
+        for (const n of numbers) ids.push(await client.findDossierId(n));
+        async function* items(): AsyncGenerator<BatchItem> {
+          for (const id of ids) {
+            const dossier = await client.dossier(id);
+            yield {
+              dossier,
+              agency: agencyOf(agencies, dossier.agencyCode),
+              photo: await client.photo(dossier),
+              template: templateArg(values.template, vnDay(dossier.declaredAt) || today),
+            };
+          }
+        }
+        const temp = tempBeside(target);
+        const out = createWriteStream(temp);
+        try {
+          const result = await renderMau01Batch(items(), out, { total: ids.length, signal });
+          renameSync(temp, target);
+          io.out(`Đã ghi ${result.forms} tờ khai Mẫu 01 vào ${target}.`);
+          return EXIT.ok;
+        } catch (err) {
+          out.destroy();
+          rmSync(temp, { force: true });
+          if (err instanceof PrintError && err.code === 'cancelled') {
+            throw new CliError(EXIT.cancelled, 'Đã huỷ in.');
+          }
+          if (
+            !(err instanceof PrintError) &&
+            !(err instanceof CliError) &&
+            (err as NodeJS.ErrnoException).code
+          ) {
+            throw new CliError(
+              EXIT.output,
+              `Không ghi được tệp ${target}: ${(err as NodeJS.ErrnoException).code}.`,
+            );
+          }
+          throw err;
+        }
+      } finally {
+        await client.logout();
+      }
+    }
+    const dossierNumber = command === 'report' ? '' : dossierNumberArg(given[0]);
     const reportDate = command === 'report' ? dateArg(values.date, 'ngày của báo cáo') : '';
     const target = checkOutput(values.out);
     const client = new ServiceClient(env.SERVICE_URL?.trim() || DEFAULT_SERVICE_URL);
@@ -352,10 +447,7 @@ export async function runPrint(argv: readonly string[], env: Env, io: CliIo): Pr
       const dossier = await client.dossierByNumber(dossierNumber);
       const agency = agencyOf(agencies, dossier.agencyCode);
       if (command === 'form') {
-        const photoRef = dossier.attachments.find(
-          (a) => a.role === 'photo' && a.mediaType !== 'application/pdf',
-        );
-        const photo = photoRef ? await client.attachment(photoRef.id) : null;
+        const photo = await client.photo(dossier);
         const template = templateArg(values.template, vnDay(dossier.declaredAt) || today);
         writeOutput(target, await renderMau01(dossier, agency, template, { photo }));
         io.out(`Đã ghi Mẫu 01 của hồ sơ ${dossier.dossierNumber} (mẫu ${template.id}) vào ${target}.`);
@@ -390,9 +482,14 @@ export async function runPrint(argv: readonly string[], env: Env, io: CliIo): Pr
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const code = await runPrint(process.argv.slice(2), process.env, {
-    out: (line) => console.log(line),
-    err: (line) => console.error(line),
-  });
+  // Ctrl+C while printing many forms stops between two forms and removes the incomplete file.
+  const interrupt = new AbortController();
+  process.once('SIGINT', () => interrupt.abort());
+  const code = await runPrint(
+    process.argv.slice(2),
+    process.env,
+    { out: (line) => console.log(line), err: (line) => console.error(line) },
+    interrupt.signal,
+  );
   process.exitCode = code;
 }

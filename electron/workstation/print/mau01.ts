@@ -369,6 +369,8 @@ export async function renderMau01Batch(
     out.once('finish', resolve);
     out.once('error', reject);
   });
+  // A write error before the end is reported by the await below (or the caller's own handler).
+  ended.catch(() => undefined);
   for await (const item of items) {
     if (options.signal?.aborted) {
       doc?.unpipe();

@@ -22,7 +22,15 @@ import { EXIT, runPrint } from '../../../scripts/print.js';
 import { startService, type RunningService } from '../../../server/service.js';
 import { DEMO_PASSWORD, REPO_ROOT } from '../../fixtures/demo.js';
 import { titleWithSkipReason } from '../../harness/skip.js';
-import { decodeQr, flat, pageImage, pdfText, POPPLER, POPPLER_REASON } from '../../unit/print/pdfTools.js';
+import {
+  decodeQr,
+  flat,
+  pageImage,
+  pdfInfo,
+  pdfText,
+  POPPLER,
+  POPPLER_REASON,
+} from '../../unit/print/pdfTools.js';
 
 const t = (title: string): string => titleWithSkipReason(title, POPPLER, POPPLER_REASON);
 
@@ -44,6 +52,7 @@ type Run = { code: number; out: string; err: string };
 async function print(
   args: string[],
   user: { agency: string; user: string; password?: string },
+  signal?: AbortSignal,
 ): Promise<Run> {
   const out: string[] = [];
   const err: string[] = [];
@@ -56,6 +65,7 @@ async function print(
       SERVICE_PASSWORD: user.password ?? DEMO_PASSWORD,
     },
     { out: (l) => out.push(l), err: (l) => err.push(l) },
+    signal,
   );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
@@ -171,6 +181,50 @@ describe('npm run print against the central service', () => {
       expect(flat(pdfText(readFileSync(file)))).toContain('Tên cơ quan/tổ chức/cá nhân: Lê Kim Cương');
     },
   );
+
+  it.skipIf(!POPPLER)(t('forms: several dossiers in one print job, each page with its own QR'), async () => {
+    const file = path.join(dir, 'forms.pdf');
+    const numbers = ['00006.GD/2020/903', '00086.GD/2020/00115', '00077.GD/2020/00115'];
+    const run = await print(
+      ['forms', '--dossier', numbers[0] ?? '', '--dossier', `${numbers[1]},${numbers[2]}`, '--out', file],
+      OFFICER,
+    );
+    expect(run.err).toBe('');
+    expect(run.out).toContain('Đã ghi 3 tờ khai Mẫu 01 vào');
+    const pdf = readFileSync(file);
+    expect(pdfInfo(pdf).pages).toBe(3);
+    for (const [i, n] of numbers.entries()) {
+      expect(await decodeQr(pageImage(pdf, 100, i + 1))).toEqual([n]);
+    }
+    // One unknown number: nothing is written at all.
+    const bad = path.join(dir, 'forms-bad.pdf');
+    const refused = await print(
+      ['forms', '--dossier', `${numbers[0]},99998.GD/2020/903`, '--out', bad],
+      OFFICER,
+    );
+    expect(refused.code).toBe(EXIT.refused);
+    expect(refused.err).toContain('Không tìm thấy hồ sơ số 99998.GD/2020/903');
+    expect(existsSync(bad)).toBe(false);
+    // Interrupted: no file, no temporary file, exit 130.
+    const cancelled = new AbortController();
+    cancelled.abort();
+    const stopped = await print(
+      ['forms', '--dossier', numbers.join(','), '--out', bad],
+      OFFICER,
+      cancelled.signal,
+    );
+    expect(stopped).toMatchObject({ code: EXIT.cancelled, err: 'Đã huỷ in.' });
+    expect(existsSync(bad)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const twice = await print(
+      ['form', '--dossier', numbers[0] ?? '', '--dossier', numbers[1] ?? '', '--out', bad],
+      OFFICER,
+    );
+    expect(twice).toMatchObject({
+      code: EXIT.usage,
+      err: 'Lệnh form nhận một --dossier; để in nhiều tờ khai dùng lệnh forms.',
+    });
+  });
 
   it('refusals: unknown dossier, another agency, undecided notice, report without the role, bad password', async () => {
     const out = path.join(dir, 'refused.pdf');
