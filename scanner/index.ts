@@ -37,6 +37,12 @@ export {
 } from './recognize.js';
 export { compareWithDossier, type DossierFacts } from './match.js';
 export {
+  ScannerService,
+  type Result,
+  type ScannerServiceEvents,
+  type ScannerServiceOptions,
+} from './service.js';
+export {
   HidReaderWatcher,
   HidPosAssembler,
   listReaders,
