@@ -82,6 +82,15 @@ describe('bad input', () => {
     expectCode(error, 'bad_input', /ENOENT/u);
   });
 
+  it('OCR without the bundled Vietnamese data fails at once (never downloads, never hangs)', async () => {
+    const { OcrPool } = await import('../../../scanner/ocr/pool.js');
+    const started = Date.now();
+    const error = await OcrPool.start({ langPath: dir, size: 1 }).catch((e: unknown) => e);
+    expect((error as ScanError).code).toBe('ocr_unavailable');
+    expect((error as ScanError).message).toMatch(/dữ liệu tiếng Việt/u);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
   it.each([
     ['a QR with 3 fields', '001199012345|Nguyễn Thị A|15031999', 'qr_invalid', /chỉ có 3 trường/u],
     [
