@@ -74,6 +74,20 @@ function AttachmentImage({
   );
 }
 
+const STEP_LABEL: Readonly<Record<string, string>> = {
+  registry_check: 'Kiểm tra trên Hệ thống HGD',
+  account: 'Tài khoản giao dịch điện tử',
+  sms: 'Tin nhắn (SMS)',
+  email: 'Thư điện tử',
+};
+const STEP_STATE: Readonly<Record<string, string>> = {
+  done: 'hoàn tất',
+  failed: 'lỗi',
+  queued: 'chờ gửi',
+  delivered: 'đã gửi',
+  skipped: 'không áp dụng',
+};
+
 function resultText(result: DecisionResult | null): string | null {
   return result ? RESULT_LABEL[result] : null;
 }
@@ -328,7 +342,9 @@ export function DossierDetail({
         )}
         {d.steps.length > 0 && (
           <Descriptions.Item label="Các bước sau duyệt" span={3}>
-            {d.steps.map((s) => `${s.step}: ${s.state}`).join('; ')}
+            {d.steps
+              .map((s) => `${STEP_LABEL[s.step] ?? s.step}: ${STEP_STATE[s.state] ?? s.state}`)
+              .join('; ')}
           </Descriptions.Item>
         )}
       </Descriptions>
