@@ -17,7 +17,7 @@ import { auditInsert } from './audit.js';
 import type { Ctx, Staff } from './context.js';
 import type { Queryable } from './db/database.js';
 import { DOSSIER_JSON, loadDossier } from './dossiers.js';
-import { ApiError, invalid } from './errors.js';
+import { ApiError, invalid, notFound } from './errors.js';
 import { queueMessages, setSteps, type QueuedMessage, type Step } from './notify.js';
 import { hashPassword, oneTimePassword, OTP_COST } from './passwords.js';
 import { reasonsFor } from './reasons.js';
@@ -35,7 +35,7 @@ export async function decide(
   dossierId: string,
   req: DecisionRequest,
 ): Promise<StoredAnswer> {
-  const first = await storedAnswer(ctx.db, req.decisionId, dossierId);
+  const first = await storedAnswer(ctx.db, staff, req.decisionId, dossierId);
   if (first) return first;
 
   const now = ctx.now();
@@ -164,7 +164,7 @@ export async function decide(
   } catch (err) {
     // The same decisionId committed by a concurrent request: answer what it answered.
     if (err instanceof ReplayInstead || (err as { code?: string }).code === '23505') {
-      const again = await storedAnswer(ctx.db, req.decisionId, dossierId);
+      const again = await storedAnswer(ctx.db, staff, req.decisionId, dossierId);
       if (again) return again;
     }
     throw err;
@@ -175,15 +175,25 @@ class ReplayInstead extends Error {}
 
 async function storedAnswer(
   q: Queryable,
+  staff: Staff,
   decisionId: string,
   dossierId: string,
 ): Promise<StoredAnswer | null> {
-  const res = await q.query<{ status_code: number; response: string; dossier_id: string }>(
-    'SELECT status_code, response, dossier_id FROM decisions WHERE decision_id = $1',
+  const res = await q.query<{
+    status_code: number;
+    response: string;
+    dossier_id: string;
+    agency_code: string | null;
+  }>(
+    `SELECT dc.status_code, dc.response, dc.dossier_id, COALESCE(d.agency_code, x.agency_code) AS agency_code
+       FROM decisions dc LEFT JOIN dossiers d ON d.id = dc.dossier_id LEFT JOIN expired_dossiers x ON x.id = dc.dossier_id
+      WHERE dc.decision_id = $1`,
     [decisionId],
   );
   const row = res.rows[0];
   if (!row) return null;
+  // A replay is answered only to someone who may see the dossier, and only for the same dossier.
+  if (row.agency_code && !staff.scope.includes(row.agency_code)) throw notFound('Không tìm thấy hồ sơ.');
   if (row.dossier_id !== dossierId) {
     throw new ApiError(409, 'duplicate', 'Mã quyết định (decisionId) này đã được dùng cho một hồ sơ khác.');
   }

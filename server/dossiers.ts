@@ -146,10 +146,7 @@ export async function listDossiers(
     where.push(sql.replaceAll('?', `$${params.length}`));
   };
   if (query.dossierNumber)
-    add(
-      'd.dossier_number = ?',
-      query.dossierNumber.replace(/\s+/gu, '').toUpperCase().replace('.GD/', '.GD/'),
-    );
+    add('d.dossier_number = ?', query.dossierNumber.replace(/\s+/gu, '').toUpperCase());
   if (query.bhxhCode) add('d.bhxh_code = ?', query.bhxhCode.trim());
   if (query.q) {
     // Every word of the name, diacritics and case folded (đ = d), the last one also as a prefix

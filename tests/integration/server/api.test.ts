@@ -503,6 +503,12 @@ describe.each(TARGETS)('central service API on %s', (target) => {
       });
       expect(again.status).toBe(200);
       expect(again.text).toBe(first.text);
+      // nobody outside the dossier's agencies gets the stored answer
+      const outsider = await call(base, 'POST', `/api/v1/dossiers/${id}/decision`, {
+        token: hanoi,
+        json: body,
+      });
+      expect(outsider.status).toBe(404);
       expect(await countRows(s)).toEqual(rows);
     });
 
