@@ -4,6 +4,7 @@
 //   scan --device <id> --out <dir> [--resolution 300] [--mode color|gray|bw]
 //        [--source flatbed|feeder] [--size A4|A5|letter|id_card] [--pages N]
 //   quality <image>                                     → the quality gate's verdict
+//   escl-simulator [--port 0] [page images…]           → runs the eSCL simulator until Ctrl+C
 // Exit code 0 on success, 2 on a ScanError (printed as JSON {error: {code, message, detail}}), 1 otherwise.
 
 import { parseArgs } from 'node:util';
@@ -27,7 +28,8 @@ const USAGE = `Cách dùng:
   npm run scan -- devices [--sane-config <thư mục>] [--escl <url>]
   npm run scan -- scan --device <id> --out <thư mục> [--resolution 300] [--mode color|gray|bw]
                        [--source flatbed|feeder] [--size A4|A5|letter|id_card] [--pages N]
-  npm run scan -- quality <ảnh>`;
+  npm run scan -- quality <ảnh>
+  npm run scan -- escl-simulator [--port 0] [ảnh trang…]`;
 
 function print(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -49,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
       source: { type: 'string' },
       size: { type: 'string' },
       pages: { type: 'string' },
+      port: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -59,7 +62,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const createHub = (): ScannerHub =>
     new ScannerHub(
-      defaultDrivers(values['sane-config'] ? { sane: { configDir: values['sane-config'] } } : {}),
+      defaultDrivers({
+        ...(values['sane-config'] ? { sane: { configDir: values['sane-config'] } } : {}),
+        ...(values.escl ? { escl: { urls: values.escl } } : {}),
+      }),
     );
   switch (command) {
     case 'recognize': {
@@ -122,6 +128,19 @@ async function main(argv: string[]): Promise<number> {
       const [page] = await loadPages(file, { maxPages: 1 });
       if (!page) throw new Error('Tệp không có trang nào.');
       print(await assessQuality(page.bytes, { dpi: page.dpi }));
+      return 0;
+    }
+    case 'escl-simulator': {
+      const { startEsclSimulator } = await import('../scanner/escl/simulator.js');
+      const { readFile } = await import('node:fs/promises');
+      const pages = await Promise.all(rest.map((f) => readFile(f)));
+      const sim = await startEsclSimulator({
+        port: Number(values.port ?? 0),
+        ...(pages.length ? { pages } : {}),
+      });
+      print({ url: sim.url, use: `npm run scan -- devices --escl ${sim.url}` });
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+      await sim.close();
       return 0;
     }
     default:

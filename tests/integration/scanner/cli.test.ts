@@ -56,6 +56,32 @@ describe('npm run scan', () => {
     expect(json).toMatchObject({ error: { code: 'bad_input', detail: 'Tệp rỗng (0 byte).' } });
   });
 
+  it('devices --escl lists a network scanner; scan --device escl:… writes its page', async () => {
+    const { startEsclSimulator } = await import('../../../scanner/escl/simulator.js');
+    const sim = await startEsclSimulator({ feederSheets: 2 });
+    try {
+      const devices = await cli('devices', '--escl', sim.url);
+      expect((devices.json.scanners as Array<{ id: string }>).map((d) => d.id)).toContain(`escl:${sim.url}`);
+      const scan = await cli(
+        'scan',
+        '--escl',
+        sim.url,
+        '--device',
+        `escl:${sim.url}`,
+        '--out',
+        dir,
+        '--resolution',
+        '75',
+        '--source',
+        'feeder',
+      );
+      expect(scan.code).toBe(0);
+      expect((scan.json.pages as unknown[]).length).toBe(2);
+    } finally {
+      await sim.close();
+    }
+  });
+
   it.skipIf(!HAVE_SANE)('devices lists the SANE test device; scan writes feeder pages', async () => {
     const devices = await cli('devices', '--sane-config', 'resources/sane');
     expect((devices.json.scanners as Array<{ id: string }>).map((d) => d.id)).toContain('sane:test:0');
