@@ -87,7 +87,15 @@ try {
   c.proxy.restore();
   t = performance.now();
   ws.engine.kick();
-  await waitFor(() => ws.engine.status().queued === 0, 600_000, 'drain');
+  try {
+    await waitFor(() => ws.engine.status().queued === 0, 600_000, 'drain');
+  } catch (err) {
+    const left = ws.engine.status().queued;
+    console.log(
+      `drain not finished after ${((performance.now() - t) / 1000).toFixed(0)} s: ${ids.length - left} of ${ids.length} synced`,
+    );
+    throw err;
+  }
   const drainMs = performance.now() - t;
   const synced = (
     ws.store.db.prepare("SELECT count(*) AS n FROM outbox WHERE state = 'synced'").get() as { n: number }

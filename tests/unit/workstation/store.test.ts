@@ -92,6 +92,8 @@ describe('migrations', () => {
     const s = new LocalStore({ file: f, key: k });
     expect(s.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    // 1 = NORMAL between decisions; recordDecision commits with FULL and switches back
+    expect(s.db.pragma('synchronous', { simple: true })).toBe(1);
     s.close();
   });
 });
