@@ -4,7 +4,7 @@
 import { deflateSync } from 'node:zlib';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
-import { loadedFonts, type FontName } from './resources.js';
+import { fontGeneration, loadedFonts, type FontName } from './resources.js';
 
 export type Doc = PDFKit.PDFDocument;
 
@@ -25,7 +25,16 @@ export class PrintError extends Error {
   }
 }
 
+let cachesBuiltFor = 0;
+
 export function createDocument(options: DocumentOptions): Doc {
+  if (cachesBuiltFor !== fontGeneration()) {
+    // Other font files: shaped words, canonical glyphs and encoded subsets belong to the old ones.
+    sharedLayouts.clear();
+    canonical.clear();
+    fontFiles.clear();
+    cachesBuiltFor = fontGeneration();
+  }
   const fonts = loadedFonts();
   const doc = new PDFDocument({
     size: 'A4',

@@ -2,7 +2,7 @@
 // Plain Node (no Electron): the paths default to the checkout's resources/ folder and can be pointed
 // elsewhere (a packaged app keeps resources/ beside app.asar) with configurePrintResources().
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as fontkit from 'fontkit';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,26 +22,48 @@ const FONT_FILES: Readonly<Record<FontName, string>> = {
 
 export const FONT_NAMES = Object.keys(FONT_FILES) as FontName[];
 
-function checkoutResources(): string {
-  // electron/workstation/print/ → repo root → resources/
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'resources');
+/**
+ * The resources folder: beside this module in the checkout (electron/workstation/print → ../../../
+ * resources). In a CommonJS bundle (esbuild turns import.meta into {}) that is unknown, so a packaged
+ * app's resources folder (process.resourcesPath, Electron) or the working directory's is used;
+ * configurePrintResources() or BHXH_PRINT_FONT_DIR / BHXH_PRINT_FORM_DIR override all of these.
+ */
+function defaultResources(): string {
+  const url = (import.meta as { url?: string }).url;
+  if (typeof url === 'string' && url.startsWith('file:')) {
+    return path.resolve(path.dirname(fileURLToPath(url)), '..', '..', '..', 'resources');
+  }
+  const packaged = (process as { resourcesPath?: string }).resourcesPath;
+  if (packaged && existsSync(path.join(packaged, 'fonts'))) return packaged;
+  return path.resolve('resources');
 }
 
-let fontDir = process.env.BHXH_PRINT_FONT_DIR ?? path.join(checkoutResources(), 'fonts');
-let formDir = process.env.BHXH_PRINT_FORM_DIR ?? path.join(checkoutResources(), 'forms');
+let fontDir: string | null = process.env.BHXH_PRINT_FONT_DIR ?? null;
+let formDir: string | null = process.env.BHXH_PRINT_FORM_DIR ?? null;
 let fontCache: Map<FontName, fontkit.Font> | null = null;
+let generation = 0;
+
+/** Changes whenever the fonts are reloaded from elsewhere: caches built on them must be dropped. */
+export function fontGeneration(): number {
+  return generation;
+}
 
 /** Point the printer at another resources folder (a packaged app's process.resourcesPath). */
 export function configurePrintResources(options: { fontDir?: string; formDir?: string }): void {
   if (options.fontDir) {
     fontDir = options.fontDir;
     fontCache = null;
+    generation++;
   }
   if (options.formDir) formDir = options.formDir;
 }
 
 export function formDirectory(): string {
-  return formDir;
+  return formDir ?? path.join(defaultResources(), 'forms');
+}
+
+function fontDirectory(): string {
+  return fontDir ?? path.join(defaultResources(), 'fonts');
 }
 
 /**
@@ -64,7 +86,13 @@ export function loadedFonts(): ReadonlyMap<FontName, fontkit.Font> {
   if (!fontCache) {
     const cache = new Map<FontName, fontkit.Font>();
     for (const name of FONT_NAMES) {
-      const font = fontkit.create(readFileSync(path.join(fontDir, FONT_FILES[name])));
+      const file = path.join(fontDirectory(), FONT_FILES[name]);
+      if (!existsSync(file)) {
+        throw new Error(
+          `Không tìm thấy phông chữ ${file}: đặt BHXH_PRINT_FONT_DIR hoặc gọi configurePrintResources({fontDir}).`,
+        );
+      }
+      const font = fontkit.create(readFileSync(file));
       // A .ttc collection would give a FontCollection; we ship single TTFs.
       if (!('layout' in font)) throw new Error(`${FONT_FILES[name]} is not a single font`);
       warmGlyphs(font);

@@ -2,7 +2,7 @@
 // order and layout are data, so a new edition (Decree 164/2025/NĐ-CP replaced 166/2016 on
 // 1 July 2025) is a new JSON file, not a code change. Validated here so a broken file fails loudly.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { formDirectory } from './resources.js';
@@ -121,6 +121,11 @@ let cached: { dir: string; templates: FormTemplate[] } | null = null;
 /** Every edition in resources/forms, oldest first. */
 export function loadTemplates(dir = formDirectory()): FormTemplate[] {
   if (cached?.dir === dir) return cached.templates;
+  if (!existsSync(dir)) {
+    throw new TemplateError(
+      `Không tìm thấy thư mục mẫu biểu ${dir}: đặt BHXH_PRINT_FORM_DIR hoặc gọi configurePrintResources({formDir}).`,
+    );
+  }
   const templates = readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .map((f) => parseTemplate(JSON.parse(readFileSync(path.join(dir, f), 'utf8')), f))
