@@ -8,7 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticPeople } from '../../../contract/synthetic.js';
-import { binaryPresent } from '../../harness/skip.js';
+import { binaryPresent, titleWithSkipReason } from '../../harness/skip.js';
 import { cccdFront } from '../../unit/scanner/support/images.js';
 
 const exec = promisify(execFile);
@@ -82,28 +82,35 @@ describe('npm run scan', () => {
     }
   });
 
-  it.skipIf(!HAVE_SANE)('devices lists the SANE test device; scan writes feeder pages', async () => {
-    const devices = await cli('devices', '--sane-config', 'resources/sane');
-    expect((devices.json.scanners as Array<{ id: string }>).map((d) => d.id)).toContain('sane:test:0');
-    expect(Array.isArray(devices.json.readers)).toBe(true);
-    const scan = await cli(
-      'scan',
-      '--sane-config',
-      'resources/sane',
-      '--device',
-      'sane:test:0',
-      '--out',
-      dir,
-      '--resolution',
-      '50',
-      '--source',
-      'feeder',
-      '--pages',
-      '2',
-      '--mode',
-      'gray',
-    );
-    expect(scan.code).toBe(0);
-    expect((scan.json.pages as unknown[]).length).toBe(2);
-  });
+  it.skipIf(!HAVE_SANE)(
+    titleWithSkipReason(
+      'devices lists the SANE test device; scan writes feeder pages',
+      HAVE_SANE,
+      'scanimage (sane-utils) is not installed',
+    ),
+    async () => {
+      const devices = await cli('devices', '--sane-config', 'resources/sane');
+      expect((devices.json.scanners as Array<{ id: string }>).map((d) => d.id)).toContain('sane:test:0');
+      expect(Array.isArray(devices.json.readers)).toBe(true);
+      const scan = await cli(
+        'scan',
+        '--sane-config',
+        'resources/sane',
+        '--device',
+        'sane:test:0',
+        '--out',
+        dir,
+        '--resolution',
+        '50',
+        '--source',
+        'feeder',
+        '--pages',
+        '2',
+        '--mode',
+        'gray',
+      );
+      expect(scan.code).toBe(0);
+      expect((scan.json.pages as unknown[]).length).toBe(2);
+    },
+  );
 });

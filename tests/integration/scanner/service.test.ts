@@ -17,7 +17,7 @@ import {
   type HidHandle,
 } from '../../../scanner/hid/hidPos.js';
 import { ScannerService } from '../../../scanner/service.js';
-import { binaryPresent } from '../../harness/skip.js';
+import { binaryPresent, titleWithSkipReason } from '../../harness/skip.js';
 import { cccdFront, cccdQrText } from '../../unit/scanner/support/images.js';
 
 class Device extends EventEmitter implements HidHandle {
@@ -97,7 +97,11 @@ describe('ScannerService', () => {
   });
 
   it.skipIf(!binaryPresent('/usr/bin/scanimage'))(
-    'cancels a SANE scan by job id; the error comes back as a value',
+    titleWithSkipReason(
+      'cancels a SANE scan by job id; the error comes back as a value',
+      binaryPresent('/usr/bin/scanimage'),
+      'scanimage (sane-utils) is not installed',
+    ),
     async () => {
       const jobId = 'job-1';
       const slow = await ScannerService.start({

@@ -18,6 +18,7 @@ import {
   type HidHandle,
 } from '../../../scanner/hid/hidPos.js';
 import { parseCccdQr } from '../../../scanner/qr/cccdQr.js';
+import { titleWithSkipReason } from '../../harness/skip.js';
 
 // node-hid needs libusb-1.0 at run time; without it the binding cannot load (the watcher then runs without readers).
 const NODE_HID_LOADS = await import('node-hid').then(
@@ -172,7 +173,11 @@ describe('HidReaderWatcher (hot-plug)', () => {
   });
 
   it.skipIf(!NODE_HID_LOADS)(
-    'the real node-hid binding loads and enumerates (no readers on this machine is fine)',
+    titleWithSkipReason(
+      'the real node-hid binding loads and enumerates (no readers on this machine is fine)',
+      NODE_HID_LOADS,
+      'node-hid cannot load (libusb-1.0 missing)',
+    ),
     async () => {
       const backend = await nodeHidBackend();
       const readers = await listReaders(backend);
