@@ -85,6 +85,17 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('4 indexes the dossiers waiting for a decision to sync, used by the clearing update', () => {
+    const db = rawDb(file(), key());
+    migrate(db, 3);
+    expect(migrate(db, 4)).toBe(4);
+    const plan = db
+      .prepare("EXPLAIN QUERY PLAN UPDATE dossiers SET pending_decision = NULL WHERE pending_decision = 'x'")
+      .all() as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INDEX dossiers_pending/u);
+    db.close();
+  });
+
   it('running them again is a no-op', () => {
     const f = file();
     const k = key();
