@@ -14,7 +14,7 @@ export default defineConfig({
   webServer: {
     command: 'npx tsx scripts/dev-host.ts',
     url: `http://127.0.0.1:${E2E_PORT}/?k=${E2E_SECRET}`,
-    env: { WS_PORT: String(E2E_PORT), WS_SECRET: E2E_SECRET },
+    env: { WS_PORT: String(E2E_PORT), WS_SECRET: E2E_SECRET, WS_TEST_CONTROLS: '1' },
     reuseExistingServer: false,
     timeout: 60_000,
   },
