@@ -5,6 +5,7 @@
 
 import sharp from 'sharp';
 import { estimateSkew, otsuThreshold, type Grey } from '../image/analyse.js';
+import { decodeGreyBytes } from '../image/grey.js';
 
 export type Prepared = {
   bytes: Buffer;
@@ -14,20 +15,6 @@ export type Prepared = {
   skewDegrees: number;
   scale: number;
 };
-
-export async function decodeGrey(bytes: Buffer): Promise<Grey> {
-  const { data, info } = await sharp(bytes)
-    .flatten({ background: '#ffffff' })
-    .greyscale()
-    .toColourspace('b-w')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return {
-    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
-    width: info.width,
-    height: info.height,
-  };
-}
 
 export async function shrinkGrey(grey: Grey, maxSide: number): Promise<Grey> {
   const scale = Math.min(1, maxSide / Math.max(grey.width, grey.height));
@@ -91,7 +78,7 @@ export async function prepareForOcr(
   input: Buffer | Grey,
   options: { dpi?: number | null; binarise?: boolean } = {},
 ): Promise<Prepared> {
-  const source = Buffer.isBuffer(input) ? await decodeGrey(input) : input;
+  const source = Buffer.isBuffer(input) ? await decodeGreyBytes(input) : input;
   const dpi = options.dpi ?? 300;
   const skew = estimateSkew(await shrinkGrey(source, 1200), 6);
   const scale = dpi < 250 ? 300 / dpi : 1;
