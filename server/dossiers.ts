@@ -47,7 +47,8 @@ const str = (v: unknown): string | null => (v === null || v === undefined ? null
 
 type ClaimJson = { claimedBy: string; claimedUntil: string } | null;
 
-function toSummary(r: Row): DossierSummary {
+/** A list row (the columns of Hình 3) from a `dossiers` row; also used by the daily report. */
+export function toSummary(r: Row): DossierSummary {
   const claim = r.claim_json as ClaimJson;
   return {
     id: String(r.id),

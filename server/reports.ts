@@ -3,8 +3,8 @@
 
 import type { DailyReport, DossierSummary } from '../contract/index.js';
 import { writeAudit } from './audit.js';
+import { toSummary } from './dossiers.js';
 import type { Ctx, Staff } from './context.js';
-import { pgTimeToIso } from './time.js';
 
 export async function dailyReport(ctx: Ctx, staff: Staff, date: string): Promise<DailyReport> {
   const p = [staff.scope, date];
@@ -48,24 +48,7 @@ export async function dailyReport(ctx: Ctx, staff: Staff, date: string): Promise
     details: { date, rows: list.rowCount },
   });
   const c = counts.rows[0]!;
-  const dossiers: DossierSummary[] = list.rows.map((r) => ({
-    id: String(r.id),
-    dossierNumber: String(r.dossier_number),
-    receivedAt: pgTimeToIso(r.received_at),
-    declaredAt: pgTimeToIso(r.declared_at) ?? '',
-    bhxhCode: String(r.bhxh_code),
-    fullName: String(r.full_name),
-    address: String(r.address),
-    contactPerson: String(r.contact_person),
-    mobile: String(r.mobile),
-    reviewer: (r.reviewer as string | null) ?? null,
-    decidedAt: pgTimeToIso(r.decided_at),
-    status: r.status as DossierSummary['status'],
-    outcome: (r.outcome as DossierSummary['outcome']) ?? null,
-    kind: r.kind as DossierSummary['kind'],
-    version: Number(r.version),
-    agencyCode: String(r.agency_code),
-  }));
+  const dossiers: DossierSummary[] = list.rows.map(toSummary);
   return {
     agencyCode: staff.agencyCode,
     date,
