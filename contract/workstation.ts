@@ -14,6 +14,8 @@ import type {
   RejectionReason,
   StaffUser,
 } from './domain.js';
+import { IntakeInputs, type IntakeEvent, type IntakeOutputs } from './workstationIntake.js';
+import { PrintInputs, type PrintEvent, type PrintOutputs } from './workstationPrint.js';
 
 /** Errors cross the transport as values, never as thrown exceptions. */
 export type WsError = {
@@ -60,7 +62,7 @@ export const DossierFilter = z
   .strict();
 export type DossierFilter = z.infer<typeof DossierFilter>;
 
-export const Inputs = {
+const CoreInputs = {
   'app.info': empty,
   'agencies.list': empty,
   'session.current': empty,
@@ -107,6 +109,9 @@ export const Inputs = {
   'sync.retry': id,
   'sync.dismiss': id,
 } as const;
+
+/** Every method: the core ones here, printing (contract/workstationPrint.ts), intake (workstationIntake.ts). */
+export const Inputs = { ...CoreInputs, ...PrintInputs, ...IntakeInputs } as const;
 
 export type Method = keyof typeof Inputs;
 export type Input<M extends Method> = z.input<(typeof Inputs)[M]>;
@@ -204,7 +209,7 @@ export type AppInfo = {
 
 export type AttachmentData = { id: string; mediaType: string; dataUrl: string };
 
-export type Outputs = {
+type CoreOutputs = {
   'app.info': AppInfo;
   'agencies.list': Agency[];
   'session.current': SessionInfo | null;
@@ -224,6 +229,8 @@ export type Outputs = {
   'sync.dismiss': OutboxItem;
 };
 
+export type Outputs = CoreOutputs & PrintOutputs & IntakeOutputs;
+
 /** The API as the renderer sees it. */
 export type WorkstationApi = {
   call<M extends Method>(method: M, input: Input<M>): Promise<WsResult<Outputs[M]>>;
@@ -239,6 +246,8 @@ export type Handlers = {
 // ---------------------------------------------------------------- events (services → renderer)
 
 export type WsEvent =
+  | PrintEvent
+  | IntakeEvent
   | { type: 'sync.status'; status: SyncStatus }
   | { type: 'dossiers.changed'; count: number }
   | { type: 'session.changed'; session: SessionInfo | null }

@@ -14,7 +14,10 @@ import {
   type WsEvent,
   type WsResult,
 } from '../../contract/workstation.js';
+import type { WorkstationContext } from './context.js';
 import { fail, WsFailure } from './errors.js';
+import { createIntakeHandlers, type IntakeOptions } from './intakeHandlers.js';
+import { createPrintHandlers, type PrintOptions } from './printHandlers.js';
 import { SessionService } from './session.js';
 import type { KeyProvider } from './store/keys.js';
 import { LocalStore } from './store/localStore.js';
@@ -36,6 +39,10 @@ export type WorkstationOptions = {
   requestTimeoutMs?: number;
   /** How often claims of open dossiers are renewed (ms); the service holds them 15 minutes. */
   claimRenewMs?: number;
+  /** Printing: the shell's print and save dialogs (Electron); absent over HTTP. */
+  print?: PrintOptions;
+  /** Intake: scanners and ID-card readers. */
+  intake?: IntakeOptions;
 };
 
 export type Workstation = {
@@ -122,7 +129,27 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     };
   }
 
-  const handlers: Handlers = {
+  function dossierInScope(id: string): Dossier {
+    const dossier = store.getDossier(id);
+    if (!dossier || !scope().includes(dossier.agencyCode)) fail('not_found', 'Không tìm thấy hồ sơ.');
+    return dossier;
+  }
+
+  const closers: Array<() => Promise<void> | void> = [];
+  const ctx: WorkstationContext = {
+    store,
+    client,
+    session,
+    engine,
+    deviceId,
+    now,
+    emit,
+    scope,
+    dossierInScope,
+    onClose: (fn) => closers.push(fn),
+  };
+
+  const coreHandlers = {
     async 'app.info'() {
       return {
         version: options.version ?? '0.1.0',
@@ -288,6 +315,12 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       const user = session.requireUser();
       return store.dismiss(input.id, user.username) ?? fail('not_found', 'Không tìm thấy mục đồng bộ.');
     },
+  } satisfies Partial<Handlers>;
+
+  const handlers: Handlers = {
+    ...coreHandlers,
+    ...createPrintHandlers(ctx, options.print),
+    ...createIntakeHandlers(ctx, options.intake),
   };
 
   async function dispatch(method: string, input: unknown): Promise<WsResult<unknown>> {
@@ -339,6 +372,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     session,
     async close() {
       clearInterval(claimRenewal);
+      for (const fn of closers.reverse()) await fn();
       await engine.stop();
       store.close();
     },

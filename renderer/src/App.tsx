@@ -6,12 +6,20 @@ import type { SessionInfo } from '../../contract/workstation';
 import { api, call } from './api';
 import { DossierDetail } from './DossierDetail';
 import { DossierList } from './DossierList';
+import { useReaderScan } from './intake/useReaderScan';
+import { ReportsScreen } from './print/ReportsScreen';
 import { SignIn } from './SignIn';
 import { SyncStatusBar } from './SyncStatus';
 
 export function App() {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
   const [openId, setOpenId] = useState<string | null>(null);
+  const [screen, setScreen] = useState<'individual' | 'reports'>('individual');
+  // A reader scan of an ID card or a form's QR opens the matching dossier.
+  useReaderScan((id) => {
+    setScreen('individual');
+    setOpenId(id);
+  });
 
   useEffect(() => {
     call('session.current', {})
@@ -23,6 +31,7 @@ export function App() {
   }, []);
 
   if (session === undefined) return null;
+  const supervisor = session !== null && session.user.role !== 'officer';
   if (session === null) return <SignIn onSignedIn={setSession} />;
 
   const signOut = async (): Promise<void> => {
@@ -55,13 +64,26 @@ export function App() {
           <Menu
             mode="inline"
             defaultOpenKeys={['gddt']}
-            selectedKeys={['individual']}
+            selectedKeys={[screen]}
             items={[
               {
                 key: 'gddt',
                 label: 'Hồ sơ ĐK GDĐT',
-                children: [{ key: 'individual', label: 'Cá nhân', onClick: () => setOpenId(null) }],
+                children: [
+                  {
+                    key: 'individual',
+                    label: 'Cá nhân',
+                    onClick: () => {
+                      setScreen('individual');
+                      setOpenId(null);
+                    },
+                  },
+                ],
               },
+              // Only supervisors see the reports.
+              ...(supervisor
+                ? [{ key: 'reports', label: 'Báo cáo', onClick: () => setScreen('reports') }]
+                : []),
             ]}
           />
         </Layout.Sider>
@@ -72,10 +94,11 @@ export function App() {
               khi có kết nối.
             </Typography.Paragraph>
           )}
-          <div style={{ display: openId ? 'none' : 'block' }}>
+          {screen === 'reports' && supervisor && <ReportsScreen />}
+          <div style={{ display: screen !== 'individual' || openId ? 'none' : 'block' }}>
             <DossierList me={[session.user.username, session.user.displayName]} onOpen={setOpenId} />
           </div>
-          {openId && (
+          {screen === 'individual' && openId && (
             <DossierDetail
               key={openId}
               id={openId}

@@ -24,6 +24,7 @@ import { KIND_LABEL, OUTCOME_LABEL, RESULT_LABEL, STATUS_LABEL } from '../../con
 import type { DossierView, OutboxItem } from '../../contract/workstation';
 import { api, ApiFailure, call, errorMessage } from './api';
 import { formatDate, formatDateTime } from './format';
+import { DossierPrintActions } from './print/DossierPrintActions';
 
 type DecisionValues = { outcome?: Outcome; reasonCodes?: string[]; reason?: string };
 
@@ -231,7 +232,12 @@ export function DossierDetail({
           </Typography.Text>
         </Space>
       }
-      extra={<Typography.Text strong>Số hồ sơ: {d.dossierNumber}</Typography.Text>}
+      extra={
+        <Space>
+          <Typography.Text strong>Số hồ sơ: {d.dossierNumber}</Typography.Text>
+          <DossierPrintActions view={view} />
+        </Space>
+      }
     >
       <Typography.Paragraph>Kính gửi: Bảo hiểm xã hội Việt Nam.</Typography.Paragraph>
       {view.sameCode.length > 0 && (
