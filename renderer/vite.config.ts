@@ -12,7 +12,8 @@ export default defineConfig({
   base: './',
   plugins: [react()],
   build: {
-    outDir: path.resolve(here, '..', 'dist', 'renderer'),
+    // RENDERER_OUT lets two engineers' e2e runs build and serve separate copies on one machine.
+    outDir: path.resolve(here, '..', process.env.RENDERER_OUT ?? path.join('dist', 'renderer')),
     emptyOutDir: true,
     chunkSizeWarningLimit: 4000,
   },

@@ -6,6 +6,7 @@
 //                In test mode without DATA_DIR: a temp folder and an in-memory PGlite.
 //   SERVICE_URL  use this central service instead of starting one.
 //   PORT         the in-process service's port (default 8480; 0 in test mode).
+//   RENDERER_OUT the built renderer to serve (default dist/renderer; the same variable moves Vite's output).
 //   WS_PORT, WS_SECRET  fix the UI's port and per-run secret (tests).
 //   WS_TEST_CONTROLS=1 (implied by a fixed WS_SECRET): the workstation reaches the service through a
 //                loopback TCP proxy that `POST /api/test/network {"up": false}` cuts, so tests can drop
@@ -77,7 +78,7 @@ const ws = createWorkstation({
 const bridge = createApiBridge(ws);
 
 const host = await startHttpHost({
-  staticDir: path.join(root, 'dist', 'renderer'),
+  staticDir: path.resolve(root, process.env.RENDERER_OUT ?? path.join('dist', 'renderer')),
   port: process.env.WS_PORT ? Number(process.env.WS_PORT) : 0,
   secret: process.env.WS_SECRET,
   api: async (req, res, pathname) => {
