@@ -52,6 +52,27 @@ export function createApiBridge(ws: Workstation): ApiHandler & { closeStreams():
       });
       return true;
     }
+    // A print job's PDF, same origin, for the renderer's hidden print frame and its downloads
+    // (contract/workstationPrint.ts); only the signed-in officer's own jobs, from memory.
+    const printed = /^\/api\/print\/([0-9a-f-]{36})\.pdf$/u.exec(pathname);
+    if (printed?.[1] && req.method === 'GET') {
+      const r = await ws.dispatch('print.data', { jobId: printed[1] });
+      if (!r.ok) {
+        sendJson(res, 404, r);
+        return true;
+      }
+      const { fileName, dataUrl } = r.value as { fileName: string; dataUrl: string };
+      const body = Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
+      res.writeHead(200, {
+        'content-type': 'application/pdf',
+        'content-length': body.length,
+        'content-disposition': `inline; filename="${fileName}"`,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      });
+      res.end(body);
+      return true;
+    }
     const m = /^\/api\/call\/([a-zA-Z]+\.[a-zA-Z]+)$/u.exec(pathname);
     if (!m || !m[1]) return false;
     if (req.method !== 'POST') {

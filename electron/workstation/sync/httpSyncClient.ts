@@ -9,6 +9,7 @@ import type {
   CaptchaResponse,
   ChangesResponse,
   ClaimResponse,
+  DailyReport,
   DecisionRequest,
   DecisionResponse,
   Dossier,
@@ -119,6 +120,10 @@ export class HttpSyncClient {
   }
   reasons(): Promise<ReasonsResponse> {
     return this.send('get', '/reasons');
+  }
+  /** The signed-in supervisor's agency, one day (YYYY-MM-DD); 403 for an officer. */
+  dailyReport(date: string): Promise<DailyReport> {
+    return this.send('get', `/reports/daily?date=${encodeURIComponent(date)}`);
   }
   decide(dossierId: string, req: DecisionRequest): Promise<DecisionResponse> {
     return this.send('post', `/dossiers/${encodeURIComponent(dossierId)}/decision`, req);
