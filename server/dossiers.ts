@@ -14,7 +14,7 @@ import {
 } from '../contract/index.js';
 import { writeAudit } from './audit.js';
 import type { Ctx, Staff } from './context.js';
-import type { Queryable, Row } from './db/database.js';
+import type { Database, Queryable, Row } from './db/database.js';
 import { ApiError, forbidden, invalid, notFound } from './errors.js';
 import { pgTimeToIso, yearVn } from './time.js';
 import type { CleanDeclaration } from './validation.js';
@@ -229,24 +229,41 @@ export async function recordChange(
  * committed rows, so every number it gives is greater than every number already visible: a reader
  * of `seq > N` can never miss a row that commits later (it will get a greater number).
  */
-export async function publishChanges(ctx: Ctx): Promise<number> {
-  const pending = await ctx.db.query('SELECT 1 FROM dossier_changes WHERE seq IS NULL LIMIT 1');
-  if (pending.rowCount === 0) return 0;
-  return await ctx.db.transaction(async (tx) => {
-    const lock = await tx.query<{ got: boolean }>('SELECT pg_try_advisory_xact_lock(7202) AS got');
-    if (!lock.rows[0]?.got) return 0;
-    const res = await tx.query(
-      `WITH base AS (SELECT COALESCE(MAX(seq), 0) AS m FROM dossier_changes),
-            pending AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM dossier_changes WHERE seq IS NULL)
-       UPDATE dossier_changes c SET seq = (SELECT m FROM base) + p.n FROM pending p WHERE c.id = p.id`,
-    );
-    return res.rowCount;
-  });
+export async function publishChanges(ctx: Ctx, batch = 5000): Promise<number> {
+  return await publishPending(ctx.db, ctx.now(), batch);
+}
+
+/** `publishChanges` for a bare database (bulk loaders), with `now` for the claims in the documents. */
+export async function publishPending(db: Database, now: Date, batch = 5000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const pending = await db.query('SELECT 1 FROM dossier_changes WHERE seq IS NULL LIMIT 1');
+    if (pending.rowCount === 0) return total;
+    const n = await db.transaction(async (tx) => {
+      const lock = await tx.query<{ got: boolean }>('SELECT pg_try_advisory_xact_lock(7202) AS got');
+      if (!lock.rows[0]?.got) return 0;
+      // Each change gets its number and the dossier as it is now (committed, so at least as new as
+      // the change), rendered once here so that readers only pass text through.
+      const res = await tx.query(
+        `WITH base AS (SELECT COALESCE(MAX(seq), 0) AS m FROM dossier_changes),
+              pending AS (SELECT id, dossier_id, deleted, row_number() OVER (ORDER BY id) AS n
+                            FROM dossier_changes WHERE seq IS NULL ORDER BY id LIMIT $2)
+         UPDATE dossier_changes c SET seq = base.m + p.n,
+                doc = CASE WHEN p.deleted THEN NULL
+                           ELSE (SELECT (${DOSSIER_JSON})::text FROM dossiers d WHERE d.id = p.dossier_id) END
+           FROM pending p, base WHERE c.id = p.id`,
+        [now.toISOString(), batch],
+      );
+      return res.rowCount;
+    });
+    total += n;
+    if (n < batch) return total;
+  }
 }
 
 /**
  * GET /dossiers/changes: changes of the caller's agencies after `after`, in seq order, as the JSON
- * text of ChangesResponse (PostgreSQL builds it; the service passes it through untouched). A change
+ * text of ChangesResponse: the documents the publisher rendered, passed through untouched. A change
  * whose dossier is gone (expired and deleted) reads as a tombstone `{id, deleted: true}`.
  */
 export async function readChanges(ctx: Ctx, staff: Staff, after: number, limit: number): Promise<string> {
@@ -255,20 +272,20 @@ export async function readChanges(ctx: Ctx, staff: Staff, after: number, limit: 
     n: number;
     last_in_page: number | null;
     head: number | null;
-    changes: string;
+    changes: string | null;
   }>(
     `WITH page AS (
-       SELECT c.seq, c.dossier_id, c.deleted FROM dossier_changes c
-        WHERE c.seq > $2 AND c.agency_code = ANY($3::text[]) ORDER BY c.seq LIMIT $4),
-     limited AS (SELECT * FROM page ORDER BY seq LIMIT $5)
+       SELECT c.seq, c.dossier_id, c.doc FROM dossier_changes c
+        WHERE c.seq > $1 AND c.agency_code = ANY($2::text[]) ORDER BY c.seq LIMIT $3),
+     limited AS (SELECT * FROM page ORDER BY seq LIMIT $4)
      SELECT (SELECT count(*) FROM page)::int AS n,
             (SELECT max(seq) FROM limited) AS last_in_page,
             (SELECT MAX(seq) FROM dossier_changes) AS head,
-            (SELECT COALESCE(json_agg(json_build_object('seq', l.seq, 'dossier',
-                      CASE WHEN d.id IS NULL THEN json_build_object('id', l.dossier_id, 'deleted', true) ELSE ${DOSSIER_JSON} END)
-                    ORDER BY l.seq), '[]')::text
-               FROM limited l LEFT JOIN dossiers d ON d.id = l.dossier_id AND NOT l.deleted) AS changes`,
-    [ctx.now().toISOString(), after, staff.scope, limit + 1, limit],
+            (SELECT string_agg('{"seq":' || l.seq || ',"dossier":' ||
+                      COALESCE(l.doc, json_build_object('id', l.dossier_id, 'deleted', true)::text) || '}', ','
+                    ORDER BY l.seq)
+               FROM limited l) AS changes`,
+    [after, staff.scope, limit + 1, limit],
   );
   const row = res.rows[0]!;
   const hasMore = row.n > limit;
@@ -277,7 +294,7 @@ export async function readChanges(ctx: Ctx, staff: Staff, after: number, limit: 
   const lastSeq = hasMore
     ? Number(row.last_in_page)
     : Math.max(after, Number(row.head ?? 0), Number(row.last_in_page ?? 0));
-  return `{"changes":${row.changes},"lastSeq":${lastSeq},"hasMore":${hasMore}}`;
+  return `{"changes":[${row.changes ?? ''}],"lastSeq":${lastSeq},"hasMore":${hasMore}}`;
 }
 
 /** The next dossier number of an agency for a year; the counter row's lock makes it unique. */

@@ -24,6 +24,8 @@ export async function runExpiry(ctx: Ctx, batch = 500): Promise<number> {
           [d.id, d.agency_code, d.dossier_number, now.toISOString()],
         );
         await tx.query('DELETE FROM dossiers WHERE id = $1', [d.id]);
+        // Its personal data leaves the feed too: earlier changes read as tombstones from now on.
+        await tx.query('UPDATE dossier_changes SET doc = NULL WHERE dossier_id = $1', [d.id]);
         await recordChange(tx, d.id, d.agency_code, true);
         await writeAudit(tx, now, {
           actor: 'system',

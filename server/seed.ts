@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRandom, foldVietnamese, syntheticPerson } from '../contract/index.js';
 import type { Database, Queryable } from './db/database.js';
+import { publishPending } from './dossiers.js';
 import { hashPassword } from './passwords.js';
 
 export const DEFAULT_DEMO_PATH = path.resolve(
@@ -281,6 +282,9 @@ export async function generateSynthetic(db: Database, o: SyntheticOptions): Prom
         );
       }
     });
+    // Published chunk by chunk, as the service's publisher would have while they arrived: the feed's
+    // rows (and their rendered documents) then lie in the table in feed order.
+    await publishPending(db, new Date());
     done += n;
     o.onProgress?.(done);
   }

@@ -1,6 +1,7 @@
 // Numbered migrations, one schema for both database targets. Each runs in its own transaction with its
 // row in schema_migrations; an advisory lock keeps two service instances from migrating at once.
 
+import { DOSSIER_JSON } from '../dossiers.js';
 import type { Database } from './database.js';
 
 export type Migration = { version: number; name: string; sql: string };
@@ -254,6 +255,19 @@ CREATE INDEX dossiers_expiry ON dossiers (expires_at) WHERE received_at IS NULL;
     sql: `
 CREATE INDEX dossiers_name_words ON dossiers USING gin (to_tsvector('simple', name_folded));
 DROP INDEX dossiers_name;
+`,
+  },
+  {
+    version: 4,
+    name: 'feed documents rendered when published',
+    // Building 500 dossiers' JSON on every feed read cost about 40 ms in PostgreSQL. The publisher now
+    // renders each change's dossier once, when it numbers the change, and readers pass the stored text
+    // through. Rows already published get their document here; a NULL document reads as a tombstone.
+    sql: `
+ALTER TABLE dossier_changes ADD COLUMN doc text;
+UPDATE dossier_changes c SET doc = (SELECT (${DOSSIER_JSON.replaceAll('$1::timestamptz', 'now()')})::text
+  FROM dossiers d WHERE d.id = c.dossier_id)
+ WHERE c.seq IS NOT NULL AND NOT c.deleted;
 `,
   },
 ];

@@ -76,6 +76,18 @@ describe.each(TARGETS)('10-day expiry on %s', (target) => {
     expect(feed.body.changes).toEqual([
       { seq: expect.any(Number), dossier: { id: gone.body.id, deleted: true } },
     ]);
+    // The feed's rendered documents of its earlier changes are gone too: a desk reading from the start
+    // gets tombstones, and the person's data is nowhere in the feed.
+    const fromStart = await call(s.url, 'GET', '/api/v1/dossiers/changes?after=0&limit=1000', { token });
+    const ofGone = (fromStart.body.changes as Array<{ dossier: { id: string } }>).filter(
+      (c) => c.dossier.id === gone.body.id,
+    );
+    expect(ofGone.length).toBeGreaterThan(1);
+    for (const c of ofGone) expect(c.dossier).toEqual({ id: gone.body.id, deleted: true });
+    const docs = await s.db.query('SELECT 1 FROM dossier_changes WHERE dossier_id = $1 AND doc IS NOT NULL', [
+      gone.body.id,
+    ]);
+    expect(docs.rowCount).toBe(0);
     const expired = await s.db.query<Record<string, unknown>>(
       'SELECT * FROM expired_dossiers WHERE id = $1',
       [gone.body.id],
