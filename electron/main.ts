@@ -59,6 +59,11 @@ void app.whenReady().then(() => {
     }),
     transport: 'electron',
     version: app.getVersion(),
+    // Intake: default scanner drivers (SANE or WIA), eSCL scanners by URL, HID-POS readers via node-hid.
+    intake: {
+      workDir: path.join(dataDir, 'scans'),
+      esclUrls: (process.env.ESCL_URLS ?? '').split(',').filter(Boolean),
+    },
   });
   const win = createWindow();
   ws.on((event) => {

@@ -12,6 +12,10 @@
 //                loopback TCP proxy that `POST /api/test/network {"up": false}` cuts, so tests can drop
 //                the network; `GET /api/test/info` gives the service's own URL. Behind the secret too.
 //                The in-process service then draws the captcha text WS_TEST_CAPTCHA (default TEST2).
+//                Intake in test mode: scanners from resources/sane (the SANE `test` device) and a
+//                simulated HID bus instead of node-hid: `POST /api/test/hid {"action": "plug" | "unplug"}`
+//                and `{"action": "scan", "text": "…"}` feed HID-POS reports at the node-hid boundary.
+//   ESCL_URLS    comma-separated eSCL scanner URLs for intake (outside test mode too).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createApiBridge } from '../electron/workstation/apiBridge.js';
 import { startLoopbackProxy, type LoopbackProxy } from '../electron/workstation/dev/loopbackProxy.js';
 import { startHttpHost } from '../electron/workstation/httpHost.js';
+import { createFakeHidBus } from '../electron/workstation/dev/fakeHid.js';
 import { keyFileProvider } from '../electron/workstation/store/keys.js';
 import { createWorkstation } from '../electron/workstation/workstation.js';
 
@@ -62,6 +67,7 @@ if (testMode) {
 }
 
 const wsDir = path.join(dataDir, 'workstation');
+const hidBus = testMode ? createFakeHidBus() : null;
 const ws = createWorkstation({
   dataDir: wsDir,
   serviceUrl: proxy?.url ?? serviceUrl,
@@ -74,6 +80,13 @@ const ws = createWorkstation({
   },
   recordWaitMs: 5_000,
   requestTimeoutMs: testMode ? 5_000 : 15_000,
+  intake: {
+    workDir: path.join(wsDir, 'scans'),
+    esclUrls: (process.env.ESCL_URLS ?? '').split(',').filter(Boolean),
+    ...(hidBus
+      ? { saneConfigDir: path.join(root, 'resources', 'sane'), hid: hidBus.backend, hidPollMs: 200 }
+      : {}),
+  },
 });
 const bridge = createApiBridge(ws);
 
@@ -97,6 +110,18 @@ const host = await startHttpHost({
         else proxy.cut();
         if (up) ws.engine.kick();
         return reply({ up: proxy.isUp() });
+      }
+      if (pathname === '/api/test/hid' && req.method === 'POST' && hidBus) {
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(c as Buffer);
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
+          action?: string;
+          text?: string;
+        };
+        if (body.action === 'plug') hidBus.plug();
+        else if (body.action === 'unplug') hidBus.unplug();
+        else if (body.action === 'scan') return reply({ delivered: hidBus.scan(String(body.text ?? '')) });
+        return reply({ open: hidBus.isOpen() });
       }
     }
     return bridge(req, res, pathname);

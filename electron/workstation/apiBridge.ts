@@ -4,18 +4,27 @@
 // per-run secret, Host and Origin before any of this runs.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MAX_ATTACH_BYTES } from '../../contract/workstationIntake.js';
 import type { ApiHandler } from './httpHost.js';
 import type { Workstation } from './workstation.js';
 
 const MAX_BODY = 64 * 1024;
+/** "Đính kèm" carries the file as base64 (4/3 of its size) in the JSON: only that method gets more room. */
+const MAX_BODY_OF: Readonly<Record<string, number>> = {
+  'intake.attach': Math.ceil((MAX_ATTACH_BYTES * 4) / 3) + 64 * 1024,
+};
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
+class TooLarge extends Error {}
+
+async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) throw new TooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new Error('too large');
+    if (size > limit) throw new TooLarge();
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
@@ -86,8 +95,23 @@ export function createApiBridge(ws: Workstation): ApiHandler & { closeStreams():
     }
     let input: unknown;
     try {
-      input = await readJson(req);
-    } catch {
+      input = await readJson(req, MAX_BODY_OF[m[1]] ?? MAX_BODY);
+    } catch (err) {
+      if (err instanceof TooLarge) {
+        // Answer without reading the rest, and close the connection rather than drain megabytes.
+        res.setHeader('connection', 'close');
+        sendJson(res, 413, {
+          ok: false,
+          error:
+            m[1] === 'intake.attach'
+              ? {
+                  code: 'too_large',
+                  message: `Tệp quá lớn: chỉ nhận tệp tối đa ${MAX_ATTACH_BYTES / 1024 / 1024} MB.`,
+                }
+              : { code: 'too_large', message: 'Dữ liệu gửi lên quá lớn.' },
+        });
+        return true;
+      }
       sendJson(res, 400, {
         ok: false,
         error: { code: 'bad_request', message: 'Dữ liệu gửi lên không hợp lệ.' },

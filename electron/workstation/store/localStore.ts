@@ -25,6 +25,8 @@ import type {
   OutboxState,
   SortField,
 } from '../../../contract/workstation.js';
+import type { QualityReport, Recognition } from '../../../contract/scan.js';
+import type { IntakeImage } from '../../../contract/workstationIntake.js';
 import { migrate } from './migrations.js';
 
 export type StoreOptions = {
@@ -70,6 +72,44 @@ type OutboxDbRow = {
   result: string | null;
   created_at: string;
   updated_at: string;
+};
+
+/** The outbox payload of an image upload; the bytes are in intake_images under the same id. */
+export type AttachmentPayload = { role: string; mediaType: string; sha256: string; bytes: number };
+
+export type DueEntry =
+  | { id: string; dossierId: string; kind: 'decision'; payload: DecisionRequest }
+  | { id: string; dossierId: string; kind: 'attachment'; payload: AttachmentPayload };
+
+/** A scanned or attached image as the intake records it. */
+export type NewImage = {
+  id: string;
+  dossierId: string;
+  role: string;
+  mediaType: 'image/jpeg' | 'image/png' | 'application/pdf';
+  sha256: string;
+  content: Buffer;
+  source: 'scan' | 'file';
+  fileName: string | null;
+};
+
+type ImageDbRow = {
+  id: string;
+  dossier_id: string;
+  role: string;
+  media_type: string;
+  bytes: number;
+  source: 'scan' | 'file';
+  file_name: string | null;
+  recognition: string | null;
+  recognition_error: string | null;
+  quality: string | null;
+  sent: number;
+  attachment_id: string | null;
+  created_at: string;
+  state: IntakeImage['state'] | null;
+  attempts: number | null;
+  last_error: string | null;
 };
 
 export type StoredCredential = {
@@ -399,7 +439,7 @@ export class LocalStore {
     ).map((r) => r.rid);
     const byRid = this.stmt('pageRow', () =>
       this.db.prepare(
-        `SELECT d.*, (SELECT o.state FROM outbox o WHERE o.dossier_id = d.id AND o.state NOT IN ('synced','dismissed')
+        `SELECT d.*, (SELECT o.state FROM outbox o WHERE o.dossier_id = d.id AND o.kind = 'decision' AND o.state NOT IN ('synced','dismissed')
            ORDER BY o.seq DESC LIMIT 1) AS local_state
          FROM dossiers d WHERE d.rid = ?`,
       ),
@@ -449,7 +489,7 @@ export class LocalStore {
       this.db
         .prepare(
           `UPDATE outbox SET state = 'dismissed', updated_at = ?, last_error = 'Đã đánh giá lại.'
-           WHERE dossier_id = ? AND state IN ('queued','conflict','failed','expired')`,
+           WHERE dossier_id = ? AND kind = 'decision' AND state IN ('queued','conflict','failed','expired')`,
         )
         .run(now, dossierId);
       this.db
@@ -503,31 +543,56 @@ export class LocalStore {
   }
 
   outboxItem(id: string): OutboxItem | null {
-    const row = this.db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as OutboxDbRow | undefined;
+    const row = this.db.prepare("SELECT * FROM outbox WHERE id = ? AND kind = 'decision'").get(id) as
+      OutboxDbRow | undefined;
     return row ? this.toItem(row) : null;
   }
 
   latestDecision(dossierId: string): OutboxItem | null {
     const row = this.db
-      .prepare("SELECT * FROM outbox WHERE dossier_id = ? AND state <> 'dismissed' ORDER BY seq DESC LIMIT 1")
+      .prepare(
+        "SELECT * FROM outbox WHERE dossier_id = ? AND kind = 'decision' AND state <> 'dismissed' ORDER BY seq DESC LIMIT 1",
+      )
       .get(dossierId) as OutboxDbRow | undefined;
     return row ? this.toItem(row) : null;
   }
 
-  /** Queued entries of one officer due by `nowMs`, oldest first. */
-  dueEntries(
-    username: string,
-    nowMs: number,
-    limit: number,
-  ): Array<{ id: string; dossierId: string; payload: DecisionRequest }> {
+  /**
+   * Queued entries of one officer due by `nowMs`, oldest first. An image waits while a decision on the
+   * same dossier is queued: its upload raises the dossier's version, and the decision, made against the
+   * version the officer saw, would then come back as a conflict.
+   */
+  dueEntries(username: string, nowMs: number, limit: number): DueEntry[] {
     return (
       this.db
         .prepare(
-          `SELECT id, dossier_id, payload FROM outbox WHERE state = 'queued' AND username = ? AND next_attempt_at <= ?
-           ORDER BY seq LIMIT ?`,
+          `SELECT o.id, o.dossier_id, o.kind, o.payload FROM outbox o
+           WHERE o.state = 'queued' AND o.username = ? AND o.next_attempt_at <= ?
+             AND (o.kind = 'decision' OR NOT EXISTS (SELECT 1 FROM outbox d WHERE d.dossier_id = o.dossier_id
+               AND d.kind = 'decision' AND d.state = 'queued'))
+           ORDER BY o.seq LIMIT ?`,
         )
-        .all(username, nowMs, limit) as Array<{ id: string; dossier_id: string; payload: string }>
-    ).map((r) => ({ id: r.id, dossierId: r.dossier_id, payload: JSON.parse(r.payload) as DecisionRequest }));
+        .all(username, nowMs, limit) as Array<{
+        id: string;
+        dossier_id: string;
+        kind: 'decision' | 'attachment';
+        payload: string;
+      }>
+    ).map((r): DueEntry =>
+      r.kind === 'attachment'
+        ? {
+            id: r.id,
+            dossierId: r.dossier_id,
+            kind: 'attachment',
+            payload: JSON.parse(r.payload) as AttachmentPayload,
+          }
+        : {
+            id: r.id,
+            dossierId: r.dossier_id,
+            kind: 'decision',
+            payload: JSON.parse(r.payload) as DecisionRequest,
+          },
+    );
   }
 
   nextDueAt(username: string): number | null {
@@ -610,7 +675,7 @@ export class LocalStore {
   retry(id: string): OutboxItem | null {
     this.db.transaction(() => {
       const row = this.db
-        .prepare("SELECT dossier_id FROM outbox WHERE id = ? AND state = 'failed'")
+        .prepare("SELECT dossier_id FROM outbox WHERE id = ? AND kind = 'decision' AND state = 'failed'")
         .get(id) as { dossier_id: string } | undefined;
       if (!row) return;
       this.db
@@ -633,7 +698,7 @@ export class LocalStore {
     this.db.transaction(() => {
       const r = this.db
         .prepare(
-          "UPDATE outbox SET state = 'dismissed', updated_at = ? WHERE id = ? AND state IN ('failed','conflict','expired')",
+          "UPDATE outbox SET state = 'dismissed', updated_at = ? WHERE id = ? AND kind = 'decision' AND state IN ('failed','conflict','expired')",
         )
         .run(this.iso(), id);
       if (r.changes) this.audit('decision.dismissed', username, null, id);
@@ -645,7 +710,7 @@ export class LocalStore {
     return (
       this.db
         .prepare(
-          `SELECT * FROM outbox WHERE state <> 'dismissed'
+          `SELECT * FROM outbox WHERE state <> 'dismissed' AND kind = 'decision'
            ORDER BY CASE state WHEN 'synced' THEN 1 ELSE 0 END, seq DESC LIMIT ?`,
         )
         .all(limit) as OutboxDbRow[]
@@ -661,7 +726,7 @@ export class LocalStore {
     const rows = this.db
       .prepare(
         `SELECT state, username = @u AS mine, count(*) AS n FROM outbox
-         WHERE state IN ('queued','failed','conflict','expired') GROUP BY state, mine`,
+         WHERE kind = 'decision' AND state IN ('queued','failed','conflict','expired') GROUP BY state, mine`,
       )
       .all({ u: username ?? '' }) as Array<{ state: OutboxState; mine: number; n: number }>;
     const out = { queued: 0, failed: 0, conflicts: 0, others: 0 };
@@ -782,5 +847,229 @@ export class LocalStore {
       .prepare('SELECT media_type, content, dossier_id FROM attachments WHERE id = ?')
       .get(id) as { media_type: string; content: Buffer; dossier_id: string } | undefined;
     return row ? { mediaType: row.media_type, content: row.content, dossierId: row.dossier_id } : null;
+  }
+
+  // ------------------------------------------------------------ intake: scanned and attached images
+
+  /**
+   * Record an image for upload: the image row, its outbox entry (kind 'attachment') and the audit line
+   * in one transaction, committed with FULL like a decision, so it survives a crash or power cut the
+   * moment the call returns. A queued image of the same dossier and role that was never sent is
+   * superseded: only the newest one goes to the service.
+   */
+  recordImage(image: NewImage, user: StaffUser): IntakeImage {
+    const now = this.iso();
+    const payload: AttachmentPayload = {
+      role: image.role,
+      mediaType: image.mediaType,
+      sha256: image.sha256,
+      bytes: image.content.length,
+    };
+    this.db.pragma('synchronous = FULL');
+    try {
+      this.db.transaction(() => {
+        const seq =
+          ((this.db.prepare('SELECT max(seq) AS m FROM outbox').get() as { m: number | null }).m ?? 0) + 1;
+        this.db
+          .prepare(
+            `UPDATE outbox SET state = 'dismissed', updated_at = ?, last_error = 'Đã thay bằng ảnh mới.'
+             WHERE kind = 'attachment' AND dossier_id = ? AND state IN ('queued','failed')
+               AND id IN (SELECT id FROM intake_images WHERE dossier_id = ? AND role = ?)`,
+          )
+          .run(now, image.dossierId, image.dossierId, image.role);
+        this.db
+          .prepare(
+            `INSERT INTO intake_images (id, dossier_id, role, media_type, sha256, bytes, content, source, file_name, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            image.id,
+            image.dossierId,
+            image.role,
+            image.mediaType,
+            image.sha256,
+            image.content.length,
+            image.content,
+            image.source,
+            image.fileName,
+            now,
+          );
+        this.db
+          .prepare(
+            `INSERT INTO outbox (id, seq, dossier_id, username, agency_code, payload, state, kind, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, 'queued', 'attachment', ?, ?)`,
+          )
+          .run(
+            image.id,
+            seq,
+            image.dossierId,
+            user.username,
+            user.agencyCode,
+            JSON.stringify(payload),
+            now,
+            now,
+          );
+        this.audit('attachment.recorded', user.username, image.dossierId, `${image.role} ${image.id}`);
+      })();
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
+    return this.image(image.id) as IntakeImage;
+  }
+
+  /** What recognition found in a stored image (kept for the comparison panel). */
+  saveRecognition(
+    id: string,
+    r: { recognition: Recognition | null; error: string | null; quality: QualityReport | null },
+  ): void {
+    this.db
+      .prepare('UPDATE intake_images SET recognition = ?, recognition_error = ?, quality = ? WHERE id = ?')
+      .run(
+        r.recognition ? JSON.stringify(r.recognition) : null,
+        r.error,
+        r.quality ? JSON.stringify(r.quality) : null,
+        id,
+      );
+  }
+
+  private readonly imageSelect = `SELECT i.id, i.dossier_id, i.role, i.media_type, i.bytes, i.source, i.file_name,
+      i.recognition, i.recognition_error, i.quality, i.sent, i.attachment_id, i.created_at,
+      o.state, o.attempts, o.last_error
+    FROM intake_images i LEFT JOIN outbox o ON o.id = i.id`;
+
+  private toImage(r: ImageDbRow): IntakeImage {
+    return {
+      id: r.id,
+      dossierId: r.dossier_id,
+      role: r.role,
+      mediaType: r.media_type,
+      bytes: r.bytes,
+      source: r.source,
+      fileName: r.file_name,
+      state: r.state ?? 'synced',
+      attempts: r.attempts ?? 0,
+      lastError: r.last_error,
+      attachmentId: r.attachment_id,
+      createdAt: r.created_at,
+      recognizing: false,
+      recognition: r.recognition ? (JSON.parse(r.recognition) as Recognition) : null,
+      recognitionError: r.recognition_error,
+      quality: r.quality ? (JSON.parse(r.quality) as QualityReport) : null,
+    };
+  }
+
+  image(id: string): IntakeImage | null {
+    const row = this.db.prepare(`${this.imageSelect} WHERE i.id = ?`).get(id) as ImageDbRow | undefined;
+    return row ? this.toImage(row) : null;
+  }
+
+  /** The newest image of each role of a dossier that was not superseded. */
+  images(dossierId: string): IntakeImage[] {
+    const rows = this.db
+      .prepare(
+        `${this.imageSelect} WHERE i.dossier_id = ? AND coalesce(o.state, 'synced') <> 'dismissed'
+         ORDER BY i.created_at DESC, o.seq DESC`,
+      )
+      .all(dossierId) as ImageDbRow[];
+    const seen = new Set<string>();
+    const out: IntakeImage[] = [];
+    for (const r of rows) {
+      if (seen.has(r.role)) continue;
+      seen.add(r.role);
+      out.push(this.toImage(r));
+    }
+    return out.sort((a, b) => a.role.localeCompare(b.role, 'en', { numeric: true }));
+  }
+
+  imageContent(id: string): { dossierId: string; mediaType: string; content: Buffer; sha256: string } | null {
+    const row = this.db
+      .prepare('SELECT dossier_id, media_type, content, sha256 FROM intake_images WHERE id = ?')
+      .get(id) as { dossier_id: string; media_type: string; content: Buffer; sha256: string } | undefined;
+    return row
+      ? { dossierId: row.dossier_id, mediaType: row.media_type, content: row.content, sha256: row.sha256 }
+      : null;
+  }
+
+  /** Before each PUT: from now on the service may have the image (a crash cannot undo that). */
+  markImageSent(id: string): void {
+    this.db.prepare('UPDATE intake_images SET sent = 1 WHERE id = ?').run(id);
+  }
+
+  imageSent(id: string): boolean {
+    const row = this.db.prepare('SELECT sent FROM intake_images WHERE id = ?').get(id) as
+      { sent: number } | undefined;
+    return row?.sent === 1;
+  }
+
+  /** The service holds the image: record its id and keep the bytes in the attachments cache too. */
+  markImageSynced(id: string, attachmentId: string): void {
+    this.db.transaction(() => {
+      const r = this.db
+        .prepare(
+          "UPDATE outbox SET state = 'synced', last_error = NULL, updated_at = ? WHERE id = ? AND kind = 'attachment' AND state IN ('queued','dismissed')",
+        )
+        .run(this.iso(), id);
+      if (!r.changes) return;
+      this.db.prepare('UPDATE intake_images SET attachment_id = ? WHERE id = ?').run(attachmentId, id);
+      const img = this.imageContent(id);
+      if (img) {
+        const role = (
+          this.db.prepare('SELECT role FROM intake_images WHERE id = ?').get(id) as { role: string }
+        ).role;
+        this.saveAttachment({
+          id: attachmentId,
+          dossierId: img.dossierId,
+          role,
+          mediaType: img.mediaType,
+          content: img.content,
+        });
+      }
+      this.audit('attachment.synced', null, img?.dossierId ?? null, id);
+    })();
+  }
+
+  /** Refused by the service (403, 404, 410, 413, 415, 422): kept, the officer sees why and may retry. */
+  markImageFailed(id: string, message: string): void {
+    this.db
+      .prepare(
+        "UPDATE outbox SET state = 'failed', last_error = ?, updated_at = ? WHERE id = ? AND kind = 'attachment' AND state = 'queued'",
+      )
+      .run(message, this.iso(), id);
+  }
+
+  retryImage(id: string): IntakeImage | null {
+    this.db
+      .prepare(
+        "UPDATE outbox SET state = 'queued', next_attempt_at = 0, updated_at = ? WHERE id = ? AND kind = 'attachment' AND state = 'failed'",
+      )
+      .run(this.iso(), id);
+    return this.image(id);
+  }
+
+  /**
+   * Dossiers a reader scan names, within the scope: by ID number (CCCD QR; the card's old CMND number
+   * too) or by dossier number (the form's QR). Pending dossiers first, then the newest.
+   */
+  findForReader(
+    by: { idNumbers: readonly string[] } | { dossierNumber: string },
+    agencyScope: readonly string[],
+  ): DossierSummary[] {
+    const scope = agencyScope.length ? agencyScope : [''];
+    const inScope = `agency_code IN (${scope.map(() => '?').join(',')})`;
+    const order = "ORDER BY CASE status WHEN 'pending' THEN 0 ELSE 1 END, list_at DESC LIMIT 20";
+    const rows =
+      'dossierNumber' in by
+        ? this.db
+            .prepare(`SELECT * FROM dossiers WHERE dossier_number = ? AND ${inScope} ${order}`)
+            .all(by.dossierNumber, ...scope)
+        : by.idNumbers.length === 0
+          ? []
+          : this.db
+              .prepare(
+                `SELECT * FROM dossiers WHERE json_extract(data, '$.idNumber') IN (${by.idNumbers.map(() => '?').join(',')})
+                 AND ${inScope} ${order}`,
+              )
+              .all(...by.idNumbers, ...scope);
+    return (rows as DossierDbRow[]).map(summaryOf);
   }
 }

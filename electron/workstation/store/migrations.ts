@@ -130,6 +130,38 @@ export const MIGRATIONS: readonly Migration[] = [
     // whole table (27 decisions/s with 100,000 dossiers).
     up: `CREATE INDEX dossiers_pending ON dossiers (pending_decision) WHERE pending_decision IS NOT NULL;`,
   },
+  {
+    version: 5,
+    name: 'scanned and attached images in the outbox; dossiers by ID number for reader scans',
+    // The outbox carries two kinds of entries: decisions (payload = DecisionRequest) and attachments
+    // (payload = {role, mediaType, sha256, bytes}; the image itself in intake_images, same id). The
+    // image row stays after the upload so the detail shows it offline and the comparison can use
+    // what was recognised in it.
+    up: `
+      ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'decision' CHECK (kind IN ('decision','attachment'));
+      CREATE TABLE intake_images (
+        id TEXT PRIMARY KEY,            -- uuid; the outbox entry's id
+        dossier_id TEXT NOT NULL,
+        role TEXT NOT NULL,
+        media_type TEXT NOT NULL CHECK (media_type IN ('image/jpeg','image/png','application/pdf')),
+        sha256 TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        content BLOB NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('scan','file')),
+        file_name TEXT,
+        recognition TEXT,               -- JSON Recognition (personal data: only in this encrypted file)
+        recognition_error TEXT,
+        quality TEXT,                   -- JSON QualityReport
+        -- 1 once a PUT may have reached the service: a retry first asks the service whether it has it
+        sent INTEGER NOT NULL DEFAULT 0,
+        attachment_id TEXT,             -- the service's id once synced
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX intake_images_dossier ON intake_images (dossier_id, role, created_at);
+      CREATE INDEX outbox_kind ON outbox (kind, state, seq);
+      CREATE INDEX dossiers_id_number ON dossiers (json_extract(data, '$.idNumber'));
+    `,
+  },
 ];
 
 /** Apply every migration above the database's `user_version`, each in its own transaction. */

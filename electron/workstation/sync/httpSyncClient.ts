@@ -134,6 +134,34 @@ export class HttpSyncClient {
   release(dossierId: string): Promise<unknown> {
     return this.send('delete', `/dossiers/${encodeURIComponent(dossierId)}/claim`);
   }
+  /** An image or PDF for a role of the dossier (API.md attachments); the body is the bytes themselves. */
+  async putAttachment(
+    dossierId: string,
+    role: string,
+    mediaType: string,
+    content: Buffer,
+  ): Promise<{ id: string; sha256: string }> {
+    let res: AxiosResponse;
+    try {
+      res = await this.http.request({
+        method: 'put',
+        url: `/dossiers/${encodeURIComponent(dossierId)}/attachments/${encodeURIComponent(role)}`,
+        data: content,
+        headers: {
+          'content-type': mediaType,
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        },
+        // 10 MB over a slow counter line takes longer than a JSON call.
+        timeout: 120_000,
+        maxBodyLength: Infinity,
+      });
+    } catch (err) {
+      const e = err as { code?: string; message?: string };
+      throw new NetworkError(e.code ?? e.message ?? 'lỗi mạng');
+    }
+    if (res.status >= 200 && res.status < 300) return res.data as { id: string; sha256: string };
+    throw new ServiceError(res.status, res.data);
+  }
   async attachment(id: string): Promise<{ mediaType: string; content: Buffer }> {
     const res = await this.send<AxiosResponse<ArrayBuffer>>(
       'get',

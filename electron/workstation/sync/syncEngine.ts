@@ -1,12 +1,14 @@
 // The sync engine (DESIGN.md §4): pushes the outbox with each entry's uuid as the idempotency key, pulls
 // the change feed page by page, backs off with jitter, and notices when the service goes away and comes
 // back. It never drops a queued decision on its own: entries leave `queued` only on an answer of the
-// service (synced / conflict / expired / failed), and only the officer dismisses those.
+// service (synced / conflict / expired / failed), and only the officer dismisses those. Scanned and
+// attached images travel in the same outbox (kind 'attachment') with the same retries.
 
 import type { DecisionRequest, Dossier } from '../../../contract/index.js';
 import type { OutboxItem, SyncStatus } from '../../../contract/workstation.js';
+import type { IntakeImage } from '../../../contract/workstationIntake.js';
 import type { SessionService } from '../session.js';
-import type { LocalStore } from '../store/localStore.js';
+import type { AttachmentPayload, LocalStore } from '../store/localStore.js';
 import { type HttpSyncClient, NetworkError, ServiceError } from './httpSyncClient.js';
 
 export type SyncEngineOptions = {
@@ -44,6 +46,7 @@ export class SyncEngine {
   private timer: NodeJS.Timeout | null = null;
   private probeAttempt = 0;
   private stopped = false;
+  private readonly imageListeners = new Set<(image: IntakeImage) => void>();
   private readonly opts: Required<Omit<SyncEngineOptions, 'now' | 'random'>> & {
     now: () => Date;
     random: () => number;
@@ -82,6 +85,12 @@ export class SyncEngine {
       dossiers: this.store.countDossiers(),
       needsSignIn: this.session.needsSignIn(),
     };
+  }
+
+  /** Follow the uploads of scanned and attached images (their state after each answer). */
+  onImageUpdated(listener: (image: IntakeImage) => void): () => void {
+    this.imageListeners.add(listener);
+    return () => this.imageListeners.delete(listener);
   }
 
   isOnline(): boolean {
@@ -212,7 +221,8 @@ export class SyncEngine {
         while (queue.length > 0 && !networkFailure && !unauthorized) {
           const entry = queue.shift()!;
           try {
-            await this.pushOne(entry.id, entry.dossierId, entry.payload);
+            if (entry.kind === 'attachment') await this.pushImage(entry.id, entry.dossierId, entry.payload);
+            else await this.pushOne(entry.id, entry.dossierId, entry.payload);
           } catch (err) {
             if (err instanceof NetworkError) networkFailure = err;
             else if (err instanceof ServiceError && err.status === 401) unauthorized = err;
@@ -269,6 +279,85 @@ export class SyncEngine {
     }
     const item = this.store.outboxItem(id);
     if (item) this.listener.decisionUpdated(item);
+  }
+
+  /** A transient failure (network, 5xx, 429): try again later with backoff. True when it was one. */
+  private rescheduleTransient(id: string, err: unknown): boolean {
+    if (
+      !(err instanceof NetworkError) &&
+      !(err instanceof ServiceError && (err.status >= 500 || err.status === 429))
+    )
+      return false;
+    const attempts = this.store.attemptsOf(id) + 1;
+    const delay = backoffDelay(
+      attempts - 1,
+      this.opts.baseBackoffMs,
+      this.opts.maxBackoffMs,
+      this.opts.random,
+    );
+    this.store.reschedule(id, attempts, this.opts.now().getTime() + delay, err.message);
+    return true;
+  }
+
+  /**
+   * One image to the service (PUT …/attachments/:role). The service has no idempotency key for
+   * attachments, so "applied once" rests on the `sent` mark: once a PUT may have gone out (crash, cut
+   * mid-request, timeout), the next attempt first asks the service whether the dossier already holds
+   * this image (same role, same sha256) and only sends it when it does not.
+   */
+  private async pushImage(id: string, dossierId: string, payload: AttachmentPayload): Promise<void> {
+    try {
+      const img = this.store.imageContent(id);
+      if (!img) {
+        this.store.markImageFailed(id, 'Ảnh không còn trên máy trạm.');
+      } else {
+        let attachmentId: string | null = null;
+        if (this.store.imageSent(id)) {
+          const current = await this.client.dossier(dossierId);
+          attachmentId =
+            current.attachments.find((a) => a.role === payload.role && a.sha256 === payload.sha256)?.id ??
+            null;
+        }
+        if (!attachmentId) {
+          this.store.markImageSent(id);
+          attachmentId = (
+            await this.client.putAttachment(dossierId, payload.role, payload.mediaType, img.content)
+          ).id;
+        }
+        this.store.markImageSynced(id, attachmentId);
+        // The upload raised the dossier's version: take the service's copy now, so a decision recorded
+        // next is made against it (the next pull would bring it too).
+        try {
+          this.store.applyDossiers([await this.client.dossier(dossierId)]);
+        } catch {
+          // offline again: the pull after reconnecting brings it
+        }
+      }
+    } catch (err) {
+      if (this.rescheduleTransient(id, err)) {
+        if (err instanceof NetworkError) {
+          this.notifyImage(id);
+          throw err;
+        }
+      } else if (err instanceof ServiceError && err.status !== 401) {
+        this.store.markImageFailed(id, err.message);
+      } else {
+        throw err;
+      }
+    }
+    this.notifyImage(id);
+  }
+
+  private notifyImage(id: string): void {
+    const image = this.store.image(id);
+    if (!image) return;
+    for (const l of this.imageListeners) {
+      try {
+        l(image);
+      } catch {
+        // a broken subscriber must not stop the sync
+      }
+    }
   }
 
   /**
