@@ -16,9 +16,9 @@ import {
 import { auditInsert } from './audit.js';
 import type { Ctx, Staff } from './context.js';
 import type { Queryable } from './db/database.js';
-import { DOSSIER_JSON, loadDossier } from './dossiers.js';
+import { DOSSIER_JSON, loadDossier, UUID } from './dossiers.js';
 import { ApiError, invalid, notFound } from './errors.js';
-import { queueMessages, setSteps, type QueuedMessage, type Step } from './notify.js';
+import { smsText, type QueuedMessage, type Step } from './notify.js';
 import { hashPassword, oneTimePassword, OTP_COST } from './passwords.js';
 import { reasonsFor } from './reasons.js';
 import { parseInstant } from './time.js';
@@ -35,9 +35,6 @@ export async function decide(
   dossierId: string,
   req: DecisionRequest,
 ): Promise<StoredAnswer> {
-  const first = await storedAnswer(ctx.db, staff, req.decisionId, dossierId);
-  if (first) return first;
-
   const now = ctx.now();
   const decidedAt = parseInstant(req.decidedAt);
   if (!decidedAt || decidedAt.getTime() > now.getTime() + 5 * 60_000) {
@@ -59,12 +56,33 @@ export async function decide(
 
   try {
     return await ctx.db.transaction(async (tx) => {
-      const dossier = await loadDossier(tx, ctx, staff, dossierId, { forUpdate: true });
+      // One round trip: the dossier locked, the first answer to this decisionId if there is one, and
+      // the registry's name for the code (the approval's check).
+      const locked = UUID.test(dossierId)
+        ? await tx.query<{ dossier: Dossier; registry_name: string | null; stored: StoredAnswer | null }>(
+            `SELECT ${DOSSIER_JSON} AS dossier,
+                    (SELECT r.full_name FROM registry_persons r WHERE r.bhxh_code = d.bhxh_code) AS registry_name,
+                    (SELECT json_build_object('status', dc.status_code, 'body', dc.response) FROM decisions dc
+                      WHERE dc.decision_id = $4) AS stored
+               FROM dossiers d WHERE d.id = $2 AND d.agency_code = ANY($3::text[]) FOR UPDATE OF d`,
+            [now.toISOString(), dossierId, staff.scope, req.decisionId],
+          )
+        : null;
+      const row = locked?.rows[0];
+      if (!row || row.stored) {
+        // A replay, or a dossier this caller cannot see or that is gone: the first answer wins, then 404/410.
+        const first = await storedAnswer(tx, staff, req.decisionId, dossierId);
+        if (first) return first;
+        await loadDossier(tx, ctx, staff, dossierId);
+        throw notFound('Không tìm thấy hồ sơ.');
+      }
+      const dossier = row.dossier;
       const answer = (status: number, body: unknown): StoredAnswer => ({
         status,
         body: JSON.stringify(body),
       });
       let out: StoredAnswer;
+      let resultOf: DecisionResult | null = null;
       const expired =
         dossier.status === 'pending' &&
         !dossier.receivedAt &&
@@ -101,7 +119,7 @@ export async function decide(
         if (unknown.length)
           throw invalid({ reasonCodes: `Lý do không có trong danh mục: ${unknown.join(', ')}.` });
         const chosen = reasonCodes.map((c) => reasons.find((r) => r.code === c)!);
-        const applied = await applyOutcome(tx, ctx, dossier, req.outcome, {
+        const applied = await applyOutcome(tx, dossier, row.registry_name, req.outcome, {
           chosen,
           reason,
           otp,
@@ -109,31 +127,17 @@ export async function decide(
           now,
         });
         const { result } = applied;
-        await setSteps(tx, dossier.id, now, applied.steps);
-        await queueMessages(tx, dossier.id, now, applied.messages);
         const fullReason = [...chosen.map((r) => r.text), ...(reason ? [reason] : [])].join('; ') || null;
-        // The update, its change-feed row and the dossier as it now is, in one statement.
-        const updated = await tx.query<{ dossier: Dossier }>(
-          `WITH d AS (
-             UPDATE dossiers SET status = 'decided', outcome = $3, reason = $4, reason_codes = $5, reviewer = $6,
-               reviewer_id = $7, decided_at = $8, result = $9, account_result = $10, version = version + 1
-              WHERE id = $2 RETURNING *),
-           ch AS (INSERT INTO dossier_changes (dossier_id, agency_code) SELECT id, agency_code FROM d)
-           SELECT ${DOSSIER_JSON} AS dossier FROM d`,
-          [
-            now.toISOString(),
-            dossier.id,
-            req.outcome,
-            fullReason,
-            reasonCodes,
-            staff.displayName,
-            staff.id,
-            decidedAt.toISOString(),
-            result,
-            result === 'account_issued' ? 'issued' : result === 'code_not_found' ? 'code_not_found' : null,
-          ],
-        );
-        out = answer(200, { dossier: updated.rows[0]!.dossier, result });
+        await writeOutcome(tx, dossier, applied, {
+          now,
+          outcome: req.outcome,
+          fullReason,
+          reasonCodes,
+          staff,
+          decidedAt,
+        });
+        resultOf = result;
+        out = { status: 200, body: '' };
       }
       // The audit entry and the stored answer, in one statement.
       const audit = auditInsert(
@@ -152,14 +156,29 @@ export async function decide(
         },
         7,
       );
-      const saved = await tx.query(
-        `WITH audit AS (${audit.sql})
-         INSERT INTO decisions (decision_id, dossier_id, staff_id, status_code, response, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (decision_id) DO NOTHING`,
-        [req.decisionId, dossier.id, staff.id, out.status, out.body, now.toISOString(), ...audit.params],
+      // A 200's answer is the dossier as it now is, built by PostgreSQL, stored and sent as that text.
+      const saved = await tx.query<{ response: string }>(
+        out.status === 200
+          ? `WITH audit AS (${audit.sql})
+             INSERT INTO decisions (decision_id, dossier_id, staff_id, status_code, response, created_at)
+             SELECT $6, d.id, $3, $4, json_build_object('dossier', ${DOSSIER_JSON}, 'result', $5::text)::text, $1
+               FROM dossiers d WHERE d.id = $2
+             ON CONFLICT (decision_id) DO NOTHING RETURNING response`
+          : `WITH audit AS (${audit.sql})
+             INSERT INTO decisions (decision_id, dossier_id, staff_id, status_code, response, created_at)
+             VALUES ($6, $2, $3, $4, $5, $1) ON CONFLICT (decision_id) DO NOTHING RETURNING response`,
+        [
+          now.toISOString(),
+          dossier.id,
+          staff.id,
+          out.status,
+          out.status === 200 ? resultOf : out.body,
+          req.decisionId,
+          ...audit.params,
+        ],
       );
       if (saved.rowCount === 0) throw new ReplayInstead();
-      return out;
+      return { status: out.status, body: saved.rows[0]!.response };
     });
   } catch (err) {
     // The same decisionId committed by a concurrent request: answer what it answered.
@@ -169,6 +188,70 @@ export async function decide(
     }
     throw err;
   }
+}
+
+type OutcomeWrite = {
+  now: Date;
+  outcome: 'valid' | 'invalid';
+  fullReason: string | null;
+  reasonCodes: string[];
+  staff: Staff;
+  decidedAt: Date;
+};
+
+/**
+ * Every write of a decision in one statement: the account it issues, its steps, its queued
+ * messages, the dossier's new state and its change-feed row.
+ */
+async function writeOutcome(tx: Queryable, d: Dossier, applied: Applied, w: OutcomeWrite): Promise<void> {
+  const { result, steps, messages, account } = applied;
+  const at = w.now.toISOString();
+  await tx.query(
+    `WITH acc AS (
+       INSERT INTO accounts (bhxh_code, password_hash, must_change, status, mobile, email, certificate,
+                             password_changed_at, created_at, updated_at)
+       SELECT $3, $11, true, 'active', $12, $13, $14::jsonb, NULL, $1, $1 WHERE $11::text IS NOT NULL
+       ON CONFLICT (bhxh_code) DO UPDATE SET password_hash = EXCLUDED.password_hash, must_change = true,
+         status = 'active', mobile = EXCLUDED.mobile, email = EXCLUDED.email, certificate = EXCLUDED.certificate,
+         updated_at = EXCLUDED.updated_at),
+     st AS (
+       INSERT INTO dossier_steps (dossier_id, step, state, detail, at)
+       SELECT $2, s.step, s.state, s.detail, $1 FROM unnest($15::text[], $16::text[], $17::text[]) AS s(step, state, detail)
+       ON CONFLICT (dossier_id, step) DO UPDATE SET state = EXCLUDED.state, detail = EXCLUDED.detail, at = EXCLUDED.at),
+     ms AS (
+       INSERT INTO notifications (id, channel, dossier_id, recipient, subject, body, status, next_attempt_at, created_at)
+       SELECT gen_random_uuid(), m.channel, $2, m.recipient, m.subject, m.body, 'queued', $1, $1
+         FROM unnest($18::text[], $19::text[], $20::text[], $21::text[]) AS m(channel, recipient, subject, body)),
+     d AS (
+       UPDATE dossiers SET status = 'decided', outcome = $4, reason = $5, reason_codes = $6, reviewer = $7,
+         reviewer_id = $8, decided_at = $9, result = $10, account_result = $22, version = version + 1
+        WHERE id = $2 RETURNING id, agency_code)
+     INSERT INTO dossier_changes (dossier_id, agency_code) SELECT id, agency_code FROM d`,
+    [
+      at,
+      d.id,
+      d.bhxhCode,
+      w.outcome,
+      w.fullReason,
+      w.reasonCodes,
+      w.staff.displayName,
+      w.staff.id,
+      w.decidedAt.toISOString(),
+      result,
+      account?.otpHash ?? null,
+      d.mobile,
+      d.email,
+      d.certificate ? JSON.stringify(d.certificate) : null,
+      steps.map((x) => x.step),
+      steps.map((x) => x.state),
+      steps.map((x) => x.detail),
+      messages.map((m) => m.channel),
+      messages.map((m) => m.recipient),
+      messages.map((m) => m.subject ?? null),
+      messages.map((m) => (m.channel === 'sms' ? smsText(m.body) : m.body)),
+      result === 'account_issued' ? 'issued' : result === 'code_not_found' ? 'code_not_found' : null,
+    ],
+  );
 }
 
 class ReplayInstead extends Error {}
@@ -208,20 +291,32 @@ type ApplyInput = {
   now: Date;
 };
 
-type Applied = { result: DecisionResult; steps: Step[]; messages: QueuedMessage[] };
+/** A new account (approval of a register dossier), written by `writeOutcome`. */
+type NewAccount = { otpHash: string };
 
-/** What the outcome does to the account, and the steps and messages it leaves (written by the caller). */
+type Applied = {
+  result: DecisionResult;
+  steps: Step[];
+  messages: QueuedMessage[];
+  account: NewAccount | null;
+};
+
+/**
+ * What the outcome does: the steps and messages it leaves and the account it issues (written by
+ * `writeOutcome`). Update and stop dossiers change an existing account here (rare, two statements).
+ */
 async function applyOutcome(
   tx: Queryable,
-  ctx: Ctx,
   d: Dossier,
+  registryName: string | null,
   outcome: 'valid' | 'invalid',
   input: ApplyInput,
 ): Promise<Applied> {
   const { now } = input;
   const steps: Step[] = [];
   const messages: QueuedMessage[] = [];
-  const done = (result: DecisionResult): Applied => ({ result, steps, messages });
+  let issue: NewAccount | null = null;
+  const done = (result: DecisionResult): Applied => ({ result, steps, messages, account: issue });
   const notify = (sms: string, subject: string, mail: string, mobile = d.mobile, email = d.email): void => {
     messages.push({ channel: 'sms', recipient: mobile, body: sms });
     steps.push({ step: 'sms', state: 'queued', detail: `Tin nhắn chờ gửi tới ${maskId(mobile)}` });
@@ -243,12 +338,7 @@ async function applyOutcome(
   }
 
   if (d.kind === 'register') {
-    const reg = await tx.query<{ full_name: string }>(
-      'SELECT full_name FROM registry_persons WHERE bhxh_code = $1',
-      [d.bhxhCode],
-    );
-    const person = reg.rows[0];
-    if (!person) {
+    if (registryName === null) {
       steps.push({
         step: 'registry_check',
         state: 'failed',
@@ -256,7 +346,7 @@ async function applyOutcome(
       });
       return done('code_not_found');
     }
-    if (nameKey(person.full_name) !== nameKey(d.fullName)) {
+    if (nameKey(registryName) !== nameKey(d.fullName)) {
       steps.push({
         step: 'registry_check',
         state: 'failed',
@@ -269,20 +359,7 @@ async function applyOutcome(
       state: 'done',
       detail: 'Mã số BHXH và họ tên khớp với hệ thống HGD',
     });
-    await tx.query(
-      `INSERT INTO accounts (bhxh_code, password_hash, must_change, status, mobile, email, certificate, password_changed_at, created_at, updated_at)
-       VALUES ($1, $2, true, 'active', $3, $4, $5, NULL, $6, $6)
-       ON CONFLICT (bhxh_code) DO UPDATE SET password_hash = EXCLUDED.password_hash, must_change = true, status = 'active',
-         mobile = EXCLUDED.mobile, email = EXCLUDED.email, certificate = EXCLUDED.certificate, updated_at = EXCLUDED.updated_at`,
-      [
-        d.bhxhCode,
-        input.otpHash,
-        d.mobile,
-        d.email,
-        d.certificate ? JSON.stringify(d.certificate) : null,
-        now.toISOString(),
-      ],
-    );
+    issue = { otpHash: input.otpHash! };
     steps.push({
       step: 'account',
       state: 'done',

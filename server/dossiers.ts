@@ -73,7 +73,7 @@ export function toSummary(r: Row): DossierSummary {
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/iu;
 
 /** The whole dossier if the caller may see it; 404 otherwise (and 410 when it expired). */
 export async function loadDossier(
