@@ -2,7 +2,24 @@
 // that loads only the pages scrolled into view (so 200,000 rows scroll smoothly), sortable columns,
 // keyboard navigation (↑/↓, Enter), double-click or the context menu to open a dossier, and the Mở rộng
 // search panel whose Tra cứu runs on the local store (works offline; diacritics ignored, đ = d).
-import { Button, Card, Col, DatePicker, Form, Input, Row, Select, Space, Table, Tag, Typography } from 'antd';
+// Printing (issue 4 item 5): rows are marked for printing with the checkbox column, Ctrl+click,
+// Shift+click (a range) or Space; "In các hồ sơ đã chọn" prints their Mẫu 01 as one job with a progress
+// bar and Huỷ; the context menu prints one row's Mẫu 01.
+import {
+  App,
+  Button,
+  Card,
+  Col,
+  DatePicker,
+  Form,
+  Input,
+  Row,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import type { TableProps } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
@@ -10,6 +27,8 @@ import { OUTCOME_LABEL, STATUS_LABEL } from '../../contract/domain';
 import type { DossierFilter, DossierRow, SortField } from '../../contract/workstation';
 import { api, call } from './api';
 import { formatDateTime } from './format';
+import { BatchPrintModal } from './print/BatchPrintModal';
+import { failureText, printJob } from './print/deliver';
 
 const PAGE = 200;
 
@@ -49,6 +68,10 @@ export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id
   const [expanded, setExpanded] = useState(false);
   const [selected, setSelected] = useState(0);
   const [menu, setMenu] = useState<{ x: number; y: number; id: string } | null>(null);
+  /** Rows marked for printing (ids; kept across searches and sorting). */
+  const [marked, setMarked] = useState<ReadonlySet<string>>(() => new Set());
+  const [batch, setBatch] = useState<{ key: number; ids: string[] } | null>(null);
+  const { message } = App.useApp();
   const [height, setHeight] = useState(() => Math.max(300, window.innerHeight - 260));
   const loading = useRef(new Set<number>());
   const generation = useRef(0);
@@ -213,19 +236,52 @@ export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id
     });
   };
 
+  const toggleMark = (r: Item): void => {
+    if (!isRow(r)) return;
+    setMarked((prev) => {
+      const next = new Set(prev);
+      if (!next.delete(r.id)) next.add(r.id);
+      return next;
+    });
+  };
+
+  /** Shift+click: mark the loaded rows from the current row to this one. */
+  const markRange = (from: number, to: number): void => {
+    setMarked((prev) => {
+      const next = new Set(prev);
+      for (let i = Math.min(from, to); i <= Math.max(from, to); i++) {
+        const row = rows.get(i);
+        if (row) next.add(row.id);
+      }
+      return next;
+    });
+  };
+
+  const printBatch = (): void => {
+    if (marked.size === 0) return;
+    setBatch({ key: Date.now(), ids: [...marked] });
+  };
+
+  const printOne = async (id: string): Promise<void> => {
+    try {
+      const job = await call('print.document', { dossierId: id, document: 'mau01' });
+      void message.success(await printJob(job));
+    } catch (err) {
+      void message.error(failureText(err));
+    }
+  };
+
   const onRowKey = (e: KeyboardEvent, index: number, r: Item): void => {
-    if (e.key === 'ArrowDown') {
+    const steps: Readonly<Record<string, number>> = { ArrowDown: 1, ArrowUp: -1, PageDown: 15, PageUp: -15 };
+    const step = steps[e.key];
+    if (step !== undefined) {
       e.preventDefault();
-      focusRow(index + 1);
-    } else if (e.key === 'ArrowUp') {
+      // Shift with a move marks the rows passed over for printing, as Shift+click does.
+      if (e.shiftKey && total) markRange(index, Math.max(0, Math.min(total - 1, index + step)));
+      focusRow(index + step);
+    } else if (e.key === ' ') {
       e.preventDefault();
-      focusRow(index - 1);
-    } else if (e.key === 'PageDown') {
-      e.preventDefault();
-      focusRow(index + 15);
-    } else if (e.key === 'PageUp') {
-      e.preventDefault();
-      focusRow(index - 15);
+      toggleMark(r);
     } else if (e.key === 'Enter' && isRow(r)) {
       e.preventDefault();
       onOpen(r.id);
@@ -240,7 +296,16 @@ export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id
         <Space>
           <Typography.Text type="secondary" aria-live="polite">
             {total === null ? 'Đang tải…' : `Tổng số: ${total.toLocaleString('vi-VN')} hồ sơ`}
+            {marked.size > 0 && `, đã chọn ${marked.size.toLocaleString('vi-VN')}`}
           </Typography.Text>
+          {marked.size > 0 && <Button onClick={() => setMarked(new Set())}>Bỏ chọn</Button>}
+          <Button
+            disabled={marked.size === 0}
+            title="Chọn hồ sơ bằng ô đánh dấu, Ctrl+nhấp, Shift+nhấp hoặc phím cách"
+            onClick={printBatch}
+          >
+            In các hồ sơ đã chọn
+          </Button>
           <Button onClick={() => setExpanded((x) => !x)} aria-expanded={expanded}>
             Mở rộng
           </Button>
@@ -339,12 +404,30 @@ export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id
           if (s?.order && field) setSort({ field, order: s.order === 'ascend' ? 'asc' : 'desc' });
           else setSort({ field: 'receivedAt', order: 'desc' });
         }}
+        rowSelection={{
+          selectedRowKeys: [...marked],
+          preserveSelectedRowKeys: true,
+          hideSelectAll: true,
+          columnWidth: 44,
+          onChange: (keys) => setMarked(new Set(keys.map(String))),
+          getCheckboxProps: (r) => ({
+            disabled: !isRow(r),
+            'aria-label': isRow(r) ? `Chọn hồ sơ ${r.dossierNumber}` : 'Đang tải',
+          }),
+        }}
         rowClassName={(_r, index) => (index === selected ? 'ws-row-selected' : '')}
         onRow={(r, index = 0) => ({
           tabIndex: index === selected ? 0 : -1,
           'data-row-index': index,
           'aria-selected': index === selected,
-          onClick: () => setSelected(index),
+          onClick: (e: React.MouseEvent) => {
+            // The checkbox column marks on its own; Ctrl+click toggles, Shift+click marks a range.
+            if (!(e.target as HTMLElement).closest('.ant-table-selection-column')) {
+              if (e.ctrlKey || e.metaKey) toggleMark(r);
+              else if (e.shiftKey) markRange(selected, index);
+            }
+            setSelected(index);
+          },
           onDoubleClick: () => isRow(r) && onOpen(r.id),
           onKeyDown: (e: KeyboardEvent) => onRowKey(e, index, r),
           onContextMenu: (e: React.MouseEvent) => {
@@ -358,6 +441,18 @@ export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id
       {menu && (
         <div
           role="menu"
+          onKeyDown={(e) => {
+            const items = [...e.currentTarget.querySelectorAll<HTMLElement>('[role="menuitem"]')];
+            const at = items.indexOf(document.activeElement as HTMLElement);
+            if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+              e.preventDefault();
+              const step = e.key === 'ArrowDown' ? 1 : items.length - 1;
+              items[(at + step) % items.length]?.focus();
+            } else if (e.key === 'Escape') {
+              setMenu(null);
+              focusRow(selected);
+            }
+          }}
           style={{
             position: 'fixed',
             left: menu.x,
@@ -369,11 +464,22 @@ export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id
             padding: 4,
           }}
         >
-          <Button type="text" role="menuitem" autoFocus onClick={() => onOpen(menu.id)}>
-            Xem chi tiết hồ sơ
-          </Button>
+          <Space direction="vertical" size={0}>
+            <Button type="text" role="menuitem" autoFocus onClick={() => onOpen(menu.id)}>
+              Xem chi tiết hồ sơ
+            </Button>
+            <Button type="text" role="menuitem" onClick={() => void printOne(menu.id)}>
+              In Mẫu 01
+            </Button>
+            {marked.size > 0 && (
+              <Button type="text" role="menuitem" onClick={printBatch}>
+                In các hồ sơ đã chọn ({marked.size})
+              </Button>
+            )}
+          </Space>
         </div>
       )}
+      {batch && <BatchPrintModal key={batch.key} ids={batch.ids} onClose={() => setBatch(null)} />}
     </Card>
   );
 }

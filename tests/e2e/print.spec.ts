@@ -1,0 +1,274 @@
+// Printing inside the workstation (issue 4 item 5), end to end in Debian's Chromium against the real
+// central service (scripts/dev-host.ts: the service on PGlite with the demo data, the workstation behind
+// its local HTTP host). Downloads are read back with pdftotext / pdfinfo. There is no system print
+// dialog here: the page's hidden print frame gets its print() recorded at the page boundary (an init
+// script wraps HTMLIFrameElement.contentWindow), so the test sees which PDF was sent to print.
+import { expect, test, type Download, type Page } from '@playwright/test';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRandom, syntheticPerson } from '../../contract/index.js';
+import { E2E_PORT, E2E_SECRET } from '../../playwright.config.js';
+import { flat, pdfInfo, pdfText } from '../unit/print/pdfTools.js';
+
+const base = `http://127.0.0.1:${E2E_PORT}`;
+const PASSWORD = 'Bhxh@2020';
+mkdirSync('artifacts/screens', { recursive: true });
+
+test.describe.configure({ mode: 'serial' });
+const SLOW = { timeout: 20_000 };
+const JOB_URL = /\/api\/print\/[0-9a-f-]{36}\.pdf$/u;
+
+let page: Page;
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: `artifacts/screens/${name}.png` });
+}
+
+async function fillSignIn(agency: string, username: string, password: string): Promise<void> {
+  await page.getByLabel('Cơ quan BHXH').click();
+  await page.keyboard.type(agency);
+  await page.keyboard.press('Enter');
+  await page.getByLabel('Tên đăng nhập').fill(username);
+  await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
+}
+
+async function signIn(agency: string, username: string): Promise<void> {
+  await fillSignIn(agency, username, PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page.getByText('Hồ sơ đăng ký giao dịch điện tử cá nhân')).toBeVisible(SLOW);
+}
+
+async function signOut(): Promise<void> {
+  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+  await expect(page.getByRole('button', { name: 'Đăng nhập' })).toBeVisible(SLOW);
+}
+
+function row(text: string) {
+  return page.locator('.ant-table-row', { hasText: text });
+}
+
+async function openDossier(text: string): Promise<void> {
+  await row(text).first().dblclick();
+  await expect(page.getByText('Xử lý hồ sơ')).toBeVisible(SLOW);
+}
+
+/** Click, wait for the download, return its bytes. */
+async function download(click: () => Promise<void>): Promise<{ file: Download; pdf: Buffer }> {
+  const [file] = await Promise.all([page.waitForEvent('download', SLOW), click()]);
+  const path = await file.path();
+  return { file, pdf: readFileSync(path) };
+}
+
+/** The PDFs sent to print so far (the hidden frame's URL at each print() call). */
+async function printCalls(): Promise<string[]> {
+  return await page.evaluate(() => (window as unknown as { __printCalls: string[] }).__printCalls);
+}
+
+/** The bytes of a print job as the page's frame loaded them (same cookie, same origin). */
+async function printedPdf(url: string): Promise<Buffer> {
+  const res = await page.request.get(url);
+  expect(res.status()).toBe(200);
+  expect(res.headers()['content-type']).toBe('application/pdf');
+  return Buffer.from(await res.body());
+}
+
+/** N new dossiers of agency 903 through the service's intake (as a counter would take them in). */
+async function intake(n: number): Promise<void> {
+  const info = (await (await page.request.get(`${base}/api/test/info`)).json()) as { serviceUrl: string };
+  const login = await page.request.post(`${info.serviceUrl}/api/v1/auth/login`, {
+    data: { agencyCode: '903', username: 'ttcntt', password: PASSWORD },
+  });
+  const { token } = (await login.json()) as { token: string };
+  const rnd = createRandom(77);
+  for (let i = 0; i < n; i++) {
+    const p = syntheticPerson(rnd, 77_000 + i);
+    const res = await page.request.post(`${info.serviceUrl}/api/v1/dossiers`, {
+      headers: { authorization: `Bearer ${token}` },
+      data: {
+        clientId: randomUUID(),
+        kind: 'register',
+        agencyCode: '903',
+        fullName: p.fullName,
+        bhxhCode: p.bhxhCode,
+        idKind: p.idKind,
+        idNumber: p.idNumber,
+        dateOfBirth: p.dateOfBirth,
+        gender: p.gender,
+        address: p.address,
+        contactPerson: p.fullName,
+        email: null,
+        mobile: p.mobile,
+        channel: 'portal',
+        submissionMethod: 'counter',
+      },
+    });
+    expect(res.status()).toBeLessThan(300);
+  }
+}
+
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+  await page.addInitScript(() => {
+    const w = window as unknown as { __printCalls: string[] };
+    w.__printCalls = [];
+    const desc = Object.getOwnPropertyDescriptor(HTMLIFrameElement.prototype, 'contentWindow');
+    Object.defineProperty(HTMLIFrameElement.prototype, 'contentWindow', {
+      configurable: true,
+      get(this: HTMLIFrameElement) {
+        const win = desc?.get?.call(this) as Window | null;
+        if (win && this.dataset.printFrame) {
+          const src = this.src;
+          // Headless Chromium has no print dialog (a real print() would hang the page): record it.
+          win.print = () => w.__printCalls.push(src);
+        }
+        return win;
+      },
+    });
+  });
+});
+test.afterAll(async () => {
+  await page.close();
+});
+
+test('an officer does not see Báo cáo', async () => {
+  await page.goto(`${base}/?k=${E2E_SECRET}`);
+  await signIn('903', 'ttcntt');
+  await expect(page.getByRole('menuitem', { name: 'Cá nhân' })).toBeVisible();
+  await expect(page.getByRole('menuitem', { name: 'Báo cáo' })).toHaveCount(0);
+  await expect(page.getByText('Báo cáo', { exact: true })).toHaveCount(0);
+});
+
+test('dossier detail: Lưu PDF downloads Mẫu 01 with the number and the name', async () => {
+  await openDossier('00006.GD/2020/903');
+  await expect(page.getByRole('button', { name: 'In Mẫu 01' })).toBeVisible();
+  // Undecided: no notice to print.
+  await expect(page.getByRole('button', { name: 'In thông báo' })).toHaveCount(0);
+  await shot('print-detail-actions');
+  const { file, pdf } = await download(() =>
+    page.getByRole('button', { name: 'Lưu PDF', exact: true }).click(),
+  );
+  expect(file.suggestedFilename()).toBe('Mau01-00006.GD-2020-903.pdf');
+  expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  const text = flat(pdfText(pdf));
+  expect(text).toContain('00006.GD/2020/903');
+  expect(text).toContain('Nguyễn Thành Biên');
+  await expect(page.getByText('Đã tải xuống tệp Mau01-00006.GD-2020-903.pdf.')).toBeVisible();
+});
+
+test('dossier detail: In sends the PDF to the hidden print frame and calls print()', async () => {
+  await page.getByRole('button', { name: 'In Mẫu 01' }).click();
+  await expect.poll(printCalls, SLOW).toHaveLength(1);
+  const [url] = await printCalls();
+  expect(url).toMatch(JOB_URL);
+  const frame = page.locator('iframe[data-print-frame]');
+  await expect(frame).toHaveCount(1);
+  await expect(frame).toBeHidden();
+  expect(await frame.getAttribute('src')).toBe(new URL(url!).pathname);
+  const text = flat(pdfText(await printedPdf(url!)));
+  expect(text).toContain('00006.GD/2020/903');
+  expect(text).toContain('Nguyễn Thành Biên');
+  // Ctrl+P prints the form too, not the screen.
+  await page.keyboard.press('Control+p');
+  await expect.poll(printCalls, SLOW).toHaveLength(2);
+  await page.getByRole('button', { name: 'Thoát' }).click();
+
+  // A decided dossier also has its notice.
+  await openDossier('00077.GD/2020/00115');
+  await page.getByRole('button', { name: 'In thông báo' }).click();
+  await expect.poll(printCalls, SLOW).toHaveLength(3);
+  const notice = flat(pdfText(await printedPdf((await printCalls())[2]!)));
+  expect(notice).toContain('THÔNG BÁO');
+  expect(notice).toContain('00077.GD/2020/00115');
+  expect(notice).toContain('Trần Minh Triều');
+  await page.getByRole('button', { name: 'Thoát' }).click();
+});
+
+test('the context menu prints one row’s Mẫu 01', async () => {
+  await row('00086.GD/2020/00115').click({ button: 'right' });
+  await expect(page.getByRole('menuitem', { name: 'In Mẫu 01' })).toBeVisible();
+  await shot('print-context-menu');
+  const before = (await printCalls()).length;
+  await page.getByRole('menuitem', { name: 'In Mẫu 01' }).click();
+  await expect.poll(printCalls, SLOW).toHaveLength(before + 1);
+  const text = flat(pdfText(await printedPdf((await printCalls())[before]!)));
+  expect(text).toContain('00086.GD/2020/00115');
+  expect(text).toContain('Lê Kim Cương');
+});
+
+test('three selected rows print as one job: progress to 100 %, one PDF of three forms', async () => {
+  const numbers = ['00086.GD/2020/00115', '00074.GD/2020/00115', '00077.GD/2020/00115'];
+  await row(numbers[0]!).getByRole('checkbox').check();
+  await row(numbers[1]!).click({ modifiers: ['Control'] }); // Ctrl+click marks too
+  await row(numbers[2]!).getByRole('checkbox').check();
+  await expect(page.getByText(', đã chọn 3')).toBeVisible();
+  // The seed's eleven columns are still there, in order, after the checkbox column.
+  const headers = (await page.locator('.ant-table-thead th').allInnerTexts()).map((t) => t.trim());
+  expect(headers.filter(Boolean)).toHaveLength(11);
+  const before = (await printCalls()).length;
+  await page.getByRole('button', { name: 'In các hồ sơ đã chọn' }).click();
+  const dialog = page.getByRole('dialog', { name: 'In các hồ sơ đã chọn' });
+  await expect(dialog.getByText('Đã tạo 3 tờ khai Mẫu 01 trong một lệnh in')).toBeVisible(SLOW);
+  await expect(dialog.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100');
+  // The print dialog opened by itself once the job was ready.
+  await expect.poll(printCalls, SLOW).toHaveLength(before + 1);
+  const printed = await printedPdf((await printCalls())[before]!);
+  expect(pdfInfo(printed).pages).toBe(3);
+  await shot('print-batch-done');
+  const { pdf } = await download(() => dialog.getByRole('button', { name: 'Lưu PDF' }).click());
+  expect(pdfInfo(pdf).pages).toBe(3);
+  const text = flat(pdfText(pdf));
+  for (const n of numbers) expect(text).toContain(n);
+  await dialog.locator('.ant-modal-footer').getByRole('button', { name: 'Đóng' }).click();
+  await expect(dialog).toBeHidden();
+  await page.getByRole('button', { name: 'Bỏ chọn' }).click();
+  await expect(page.getByText(/, đã chọn/u)).toHaveCount(0);
+});
+
+test('a long batch cancelled with Huỷ shows "Đã huỷ in."', async () => {
+  await intake(220);
+  await expect(page.getByText(/Tổng số: 2\d\d hồ sơ/u)).toBeVisible({ timeout: 30_000 });
+  // Shift+PageDown from the first row marks the rows passed over.
+  await page.locator('.ant-table-row').first().click();
+  for (let i = 0; i < 13; i++) await page.keyboard.press('Shift+PageDown');
+  await expect(page.getByText(/, đã chọn (19\d|20\d)/u)).toBeVisible();
+  await page.getByRole('button', { name: 'In các hồ sơ đã chọn' }).click();
+  const dialog = page.getByRole('dialog', { name: 'In các hồ sơ đã chọn' });
+  await dialog.getByRole('button', { name: 'Huỷ' }).click();
+  await expect(dialog.getByRole('alert')).toHaveText('Đã huỷ in.', SLOW);
+  const now = Number(await dialog.getByRole('progressbar').getAttribute('aria-valuenow'));
+  expect(now).toBeLessThan(100);
+  await shot('print-batch-cancelled');
+  await dialog.locator('.ant-modal-footer').getByRole('button', { name: 'Đóng' }).click();
+  await page.getByRole('button', { name: 'Bỏ chọn' }).click();
+});
+
+test('a supervisor sees Báo cáo and saves the daily report of 12/08/2020', async () => {
+  await signOut();
+  await signIn('903', 'ld903');
+  await page.getByRole('menuitem', { name: 'Báo cáo' }).click();
+  const date = page.getByRole('textbox', { name: 'Ngày báo cáo' });
+  await date.click();
+  await date.fill('12/08/2020');
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: 'Xem báo cáo' }).click();
+  const preview = page.getByRole('region', { name: 'Xem trước' });
+  await expect(preview.getByText('Báo cáo ngày 12/08/2020')).toBeVisible(SLOW);
+  await expect(preview.getByText('00077.GD/2020/00115')).toBeVisible();
+  await shot('print-reports-daily');
+  const { file, pdf } = await download(() => page.getByRole('button', { name: 'Lưu PDF' }).click());
+  expect(file.suggestedFilename()).toBe('BaoCaoNgay-903-2020-08-12.pdf');
+  const text = flat(pdfText(pdf));
+  expect(text).toContain('BÁO CÁO TIẾP NHẬN VÀ DUYỆT HỒ SƠ ĐĂNG KÝ GIAO DỊCH ĐIỆN TỬ');
+  expect(text).toContain('Ngày 12/08/2020');
+  // In reaches the print frame as well.
+  const before = (await printCalls()).length;
+  await page.getByRole('button', { name: 'In', exact: true }).click();
+  await expect.poll(printCalls, SLOW).toHaveLength(before + 1);
+
+  await page.getByRole('tab', { name: 'Đối chiếu cuối ngày' }).click();
+  await page.getByRole('button', { name: 'Xem báo cáo' }).click();
+  await expect(page.getByRole('region', { name: 'Xem trước' }).getByText(/Đối chiếu cuối ngày/u)).toBeVisible(
+    SLOW,
+  );
+  await shot('print-reports-reconciliation');
+});
