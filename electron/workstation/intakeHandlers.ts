@@ -377,7 +377,11 @@ export function createIntakeHandlers(
       try {
         recognition = recognizeReaderText(input.text);
       } catch (err) {
-        scanFailure(toScanErrorInfo(err));
+        const info = toScanErrorInfo(err);
+        // Text without the card's "|" fields is not a card QR that went wrong, just another code.
+        if (info.code === 'qr_invalid' && !input.text.includes('|'))
+          fail('qr_invalid', 'Mã không phải mã QR của thẻ CCCD hay số hồ sơ (Mẫu 01).');
+        scanFailure(info);
       }
       return lookup(recognition);
     },

@@ -9,7 +9,6 @@ import {
   Checkbox,
   Descriptions,
   Form,
-  Image,
   Input,
   Modal,
   Radio,
@@ -24,56 +23,10 @@ import { KIND_LABEL, OUTCOME_LABEL, RESULT_LABEL, STATUS_LABEL } from '../../con
 import type { DossierView, OutboxItem } from '../../contract/workstation';
 import { api, ApiFailure, call, errorMessage } from './api';
 import { formatDate, formatDateTime } from './format';
+import { IntakePanel } from './intake/IntakePanel';
 import { DossierPrintActions } from './print/DossierPrintActions';
 
 type DecisionValues = { outcome?: Outcome; reasonCodes?: string[]; reason?: string };
-
-function AttachmentImage({
-  dossierId,
-  id,
-  label,
-}: {
-  dossierId: string;
-  id: string | undefined;
-  label: string;
-}) {
-  const [src, setSrc] = useState<string | null>(null);
-  const [failed, setFailed] = useState(false);
-  useEffect(() => {
-    if (!id) return;
-    let live = true;
-    call('attachments.get', { id, dossierId })
-      .then((a) => live && setSrc(a.dataUrl))
-      .catch(() => live && setFailed(true));
-    return () => {
-      live = false;
-    };
-  }, [id, dossierId]);
-  return (
-    <div style={{ textAlign: 'center' }}>
-      <Typography.Text>{label}:</Typography.Text>
-      <div
-        style={{
-          width: 200,
-          height: 130,
-          border: '1px dashed #bbb',
-          display: 'grid',
-          placeItems: 'center',
-          marginTop: 4,
-          background: '#fafafa',
-        }}
-      >
-        {src ? (
-          <Image src={src} alt={label} height={126} style={{ objectFit: 'contain', maxWidth: 196 }} />
-        ) : (
-          <Typography.Text type="secondary">
-            {!id ? 'Chưa có ảnh' : failed ? 'Không tải được ảnh (ngoại tuyến)' : 'Đang tải…'}
-          </Typography.Text>
-        )}
-      </div>
-    </div>
-  );
-}
 
 const STEP_LABEL: Readonly<Record<string, string>> = {
   registry_check: 'Kiểm tra trên Hệ thống HGD',
@@ -207,7 +160,6 @@ export function DossierDetail({
   }
   if (!view) return <Spin description="Đang mở hồ sơ…" style={{ display: 'block', marginTop: 80 }} />;
   const d = view.dossier;
-  const att = (role: string): string | undefined => d.attachments.find((a) => a.role === role)?.id;
   const changes = d.update
     ? [
         d.update.email !== undefined ? ['Địa chỉ thư điện tử', d.email ?? '', d.update.email ?? ''] : null,
@@ -323,16 +275,7 @@ export function DossierDetail({
         </Descriptions.Item>
         <Descriptions.Item label="Ngày kê khai">{formatDateTime(d.declaredAt)}</Descriptions.Item>
       </Descriptions>
-      <Typography.Title level={5} style={{ marginTop: 12 }}>
-        Ảnh CMND/CCCD
-      </Typography.Title>
-      <Image.PreviewGroup>
-        <Space size="large" wrap>
-          <AttachmentImage dossierId={d.id} id={att('idFront')} label="Mặt trước" />
-          <AttachmentImage dossierId={d.id} id={att('idBack')} label="Mặt sau" />
-          <AttachmentImage dossierId={d.id} id={att('photo')} label="Ảnh cá nhân" />
-        </Space>
-      </Image.PreviewGroup>
+      <IntakePanel dossier={d} />
 
       <Typography.Title level={5} style={{ marginTop: 16 }}>
         Xử lý hồ sơ

@@ -1,0 +1,598 @@
+// "Ảnh CMND/CCCD" on the dossier detail (issue 6 item 7): per role — Ảnh cá nhân, Mặt trước, Mặt sau,
+// Trang tờ khai 1..n — the current image (antd preview: zoom, rotate), "Quét" from a scanner (progress,
+// Huỷ) and "Đính kèm" (file picker or drag and drop: PNG, JPEG, TIFF, PDF), the quality gate's request
+// to rescan, the upload state ("chờ đồng bộ" / "đã đồng bộ" / lỗi), and beside it "Đối chiếu": the
+// dossier's values against what was recognised, mismatches in red, looser matches in amber.
+// Recognition only suggests; the officer decides.
+import {
+  Alert,
+  Button,
+  Col,
+  Form,
+  Image,
+  Modal,
+  Progress,
+  Radio,
+  Row,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+  message,
+} from 'antd';
+import { useCallback, useEffect, useRef, useState, type DragEvent, type HTMLAttributes } from 'react';
+import type { Dossier } from '../../../contract/domain';
+import type { FieldComparison, RecognitionKind, ScanProgress, ScannerDevice } from '../../../contract/scan';
+import {
+  MAX_ATTACH_BYTES,
+  MAX_FORM_PAGES,
+  roleLabel,
+  type IntakeComparison,
+  type IntakeImage,
+} from '../../../contract/workstationIntake';
+import { api, call, errorMessage } from '../api';
+import { formatDate } from '../format';
+
+const ACCEPT = '.png,.jpg,.jpeg,.tif,.tiff,.pdf,image/png,image/jpeg,image/tiff,application/pdf';
+
+const KIND_LABEL: Readonly<Record<RecognitionKind, string>> = {
+  cccd_qr: 'Mã QR thẻ CCCD',
+  cccd_front: 'Chữ trên thẻ CCCD (OCR)',
+  cmnd: 'Chữ trên CMND (OCR)',
+  mau01: 'Tờ khai Mẫu 01',
+};
+
+const VERDICT: Readonly<Record<FieldComparison['verdict'], { text: string; color: string }>> = {
+  match: { text: 'Khớp', color: 'green' },
+  looser: { text: 'Gần khớp, cần xác minh', color: 'gold' },
+  mismatch: { text: 'Không khớp', color: 'red' },
+  missing: { text: 'Thiếu', color: 'default' },
+};
+
+/** Dates as the agency reads them (dd/MM/yyyy); other values as they are. */
+function shown(field: FieldComparison['field'], value: string): string {
+  return field === 'dateOfBirth' || field === 'issueDate' ? formatDate(value) || value : value;
+}
+
+function readAsBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/u, ''));
+    reader.onerror = () => reject(new Error('Không đọc được tệp.'));
+    reader.readAsDataURL(file);
+  });
+}
+
+function UploadTag({ image }: { image: IntakeImage }) {
+  if (image.state === 'synced') return <Tag color="green">đã đồng bộ</Tag>;
+  if (image.state === 'failed')
+    return (
+      <Tag color="red" title={image.lastError ?? undefined}>
+        lỗi đồng bộ
+      </Tag>
+    );
+  return (
+    <Tag color="blue" title={image.lastError ?? undefined}>
+      chờ đồng bộ
+    </Tag>
+  );
+}
+
+type ScanTarget = { role: string };
+
+function ScanDialog({
+  target,
+  dossierId,
+  onClose,
+}: {
+  target: ScanTarget | null;
+  dossierId: string;
+  onClose: () => void;
+}) {
+  const [devices, setDevices] = useState<ScannerDevice[] | null>(null);
+  const [deviceError, setDeviceError] = useState<string | null>(null);
+  const [deviceId, setDeviceId] = useState<string | undefined>(undefined);
+  const [source, setSource] = useState<'flatbed' | 'feeder'>('flatbed');
+  const [resolution, setResolution] = useState(300);
+  const [colorMode, setColorMode] = useState<'color' | 'gray' | 'bw'>('color');
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [progress, setProgress] = useState<ScanProgress | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const role = target?.role ?? '';
+  const isForm = role.startsWith('formPage');
+
+  useEffect(() => {
+    if (!target) return;
+    let live = true;
+    call('scanner.devices', {})
+      .then((d) => {
+        if (!live) return;
+        setDevices(d.scanners);
+        setDeviceId((cur) => cur ?? d.scanners[0]?.id);
+      })
+      .catch((err: unknown) => live && setDeviceError(errorMessage(err)));
+    return () => {
+      live = false;
+    };
+  }, [target]);
+
+  useEffect(
+    () =>
+      api.on((e) => {
+        if (e.type === 'intake.progress' && e.jobId === jobId) setProgress(e.progress);
+      }),
+    [jobId],
+  );
+
+  const start = async (): Promise<void> => {
+    if (!deviceId) return;
+    const id = crypto.randomUUID();
+    setJobId(id);
+    setProgress(null);
+    setError(null);
+    try {
+      const r = await call('intake.scan', {
+        dossierId,
+        role,
+        deviceId,
+        jobId: id,
+        source: isForm ? source : 'flatbed',
+        resolution,
+        colorMode,
+      });
+      for (const n of r.notes) void message.info(n);
+      void message.success(`Đã quét ${r.images.map((i) => roleLabel(i.role)).join(', ')}: chờ đồng bộ.`);
+      onClose();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setJobId(null);
+    }
+  };
+
+  const cancel = async (): Promise<void> => {
+    if (jobId) await call('intake.cancel', { jobId }).catch(() => undefined);
+  };
+
+  return (
+    <Modal
+      open={target !== null}
+      title={`Quét ${roleLabel(role)}`}
+      onCancel={() => (jobId ? void cancel() : onClose())}
+      destroyOnHidden
+      footer={[
+        jobId ? (
+          <Button key="cancel" danger onClick={() => void cancel()}>
+            Huỷ
+          </Button>
+        ) : (
+          <Button key="close" onClick={onClose}>
+            Đóng
+          </Button>
+        ),
+        <Button
+          key="scan"
+          type="primary"
+          loading={jobId !== null}
+          disabled={!deviceId}
+          onClick={() => void start()}
+        >
+          Bắt đầu quét
+        </Button>,
+      ]}
+    >
+      {deviceError && <Alert type="error" showIcon role="alert" title={deviceError} />}
+      <Form layout="vertical" disabled={jobId !== null}>
+        <Form.Item label="Máy quét">
+          <Select
+            aria-label="Máy quét"
+            loading={devices === null && !deviceError}
+            value={deviceId}
+            onChange={setDeviceId}
+            notFoundContent="Không tìm thấy máy quét. Kiểm tra cáp nối, nguồn điện hoặc kết nối mạng."
+            options={(devices ?? []).map((d) => ({ value: d.id, label: `${d.name} (${d.id})` }))}
+          />
+        </Form.Item>
+        {isForm && (
+          <Form.Item label="Khay giấy">
+            <Radio.Group value={source} onChange={(e) => setSource(e.target.value as 'flatbed' | 'feeder')}>
+              <Radio value="flatbed">Mặt kính (một trang)</Radio>
+              <Radio value="feeder">Khay nạp giấy (nhiều trang liên tiếp)</Radio>
+            </Radio.Group>
+          </Form.Item>
+        )}
+        <Space>
+          <Form.Item label="Độ phân giải">
+            <Select
+              aria-label="Độ phân giải"
+              style={{ width: 120 }}
+              value={resolution}
+              onChange={setResolution}
+              options={[150, 200, 300, 600].map((r) => ({ value: r, label: `${r} dpi` }))}
+            />
+          </Form.Item>
+          <Form.Item label="Chế độ màu">
+            <Select
+              aria-label="Chế độ màu"
+              style={{ width: 140 }}
+              value={colorMode}
+              onChange={setColorMode}
+              options={[
+                { value: 'color', label: 'Màu' },
+                { value: 'gray', label: 'Xám' },
+                { value: 'bw', label: 'Đen trắng' },
+              ]}
+            />
+          </Form.Item>
+        </Space>
+      </Form>
+      {jobId && (
+        <div role="status">
+          <Typography.Text>
+            Đang quét trang {progress?.page ?? 1}
+            {progress && progress.pagesDone > 0 ? ` (đã xong ${progress.pagesDone} trang)` : ''}…
+          </Typography.Text>
+          <Progress percent={Math.round(progress?.percent ?? 0)} aria-label="Tiến độ quét" />
+        </div>
+      )}
+      {error && <Alert type="error" showIcon role="alert" title={error} style={{ marginTop: 8 }} />}
+    </Modal>
+  );
+}
+
+function RoleSlot({
+  dossierId,
+  role,
+  local,
+  serviceId,
+  onScan,
+  onAttach,
+}: {
+  dossierId: string;
+  role: string;
+  local: IntakeImage | undefined;
+  serviceId: string | undefined;
+  onScan: (role: string) => void;
+  onAttach: (role: string, file: File) => Promise<void>;
+}) {
+  const label = roleLabel(role);
+  const [src, setSrc] = useState<string | null>(null);
+  const [failed, setFailed] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [over, setOver] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    let live = true;
+    const p = local
+      ? call('intake.content', { id: local.id })
+      : serviceId
+        ? call('attachments.get', { id: serviceId, dossierId })
+        : null;
+    if (!p) return;
+    p.then((a) => live && setSrc(a.mediaType === 'application/pdf' ? null : a.dataUrl)).catch(
+      () => live && setFailed(true),
+    );
+    return () => {
+      live = false;
+    };
+  }, [local, serviceId, dossierId]);
+
+  const attach = async (file: File | undefined): Promise<void> => {
+    if (!file) return;
+    setBusy(true);
+    try {
+      await onAttach(role, file);
+    } finally {
+      setBusy(false);
+      if (input.current) input.current.value = '';
+    }
+  };
+  const onDrop = (e: DragEvent<HTMLDivElement>): void => {
+    e.preventDefault();
+    setOver(false);
+    void attach(e.dataTransfer.files[0]);
+  };
+  const hasImage = !!local || !!serviceId;
+  const quality = local?.quality && !local.quality.ok ? local.quality : null;
+
+  return (
+    <div style={{ width: 212 }} data-role={role}>
+      <Space size={4} wrap>
+        <Typography.Text>{label}:</Typography.Text>
+        {local && <UploadTag image={local} />}
+      </Space>
+      <div
+        onDragOver={(e) => {
+          e.preventDefault();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={onDrop}
+        style={{
+          width: 200,
+          height: 130,
+          border: `1px dashed ${over ? '#1677ff' : '#bbb'}`,
+          display: 'grid',
+          placeItems: 'center',
+          marginTop: 4,
+          background: over ? '#e6f4ff' : '#fafafa',
+        }}
+      >
+        {src ? (
+          <Image src={src} alt={label} height={126} style={{ objectFit: 'contain', maxWidth: 196 }} />
+        ) : (
+          <Typography.Text type="secondary" style={{ padding: 8, textAlign: 'center' }}>
+            {!hasImage
+              ? 'Chưa có ảnh — kéo thả tệp vào đây'
+              : failed
+                ? 'Không tải được ảnh (ngoại tuyến)'
+                : 'Đang tải…'}
+          </Typography.Text>
+        )}
+      </div>
+      <Space size={4} style={{ marginTop: 4 }}>
+        <Button size="small" aria-label={`Quét ${label}`} onClick={() => onScan(role)}>
+          Quét
+        </Button>
+        <Button
+          size="small"
+          aria-label={`Đính kèm ${label}`}
+          loading={busy}
+          onClick={() => input.current?.click()}
+        >
+          Đính kèm
+        </Button>
+        {local?.state === 'failed' && (
+          <Button
+            size="small"
+            danger
+            aria-label={`Thử lại ${label}`}
+            onClick={() =>
+              void call('intake.retry', { id: local.id }).catch((err: unknown) =>
+                message.error(errorMessage(err)),
+              )
+            }
+          >
+            Thử lại
+          </Button>
+        )}
+      </Space>
+      <input
+        ref={input}
+        type="file"
+        accept={ACCEPT}
+        hidden
+        aria-label={`Tệp ${label}`}
+        onChange={(e) => void attach(e.target.files?.[0])}
+      />
+      {local?.state === 'failed' && local.lastError && (
+        <Typography.Paragraph type="danger" style={{ fontSize: 12, margin: '4px 0 0' }}>
+          {local.lastError}
+        </Typography.Paragraph>
+      )}
+      {local?.recognizing && (
+        <Typography.Paragraph type="secondary" style={{ fontSize: 12, margin: '4px 0 0' }}>
+          Đang nhận dạng…
+        </Typography.Paragraph>
+      )}
+      {quality && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginTop: 4, fontSize: 12 }}
+          title="Ảnh chưa đạt chất lượng: đề nghị quét lại."
+          description={quality.messages.join(' ')}
+        />
+      )}
+      {!quality && local?.recognitionError && !local.recognizing && (
+        <Typography.Paragraph type="secondary" style={{ fontSize: 12, margin: '4px 0 0' }}>
+          Không nhận dạng được: {local.recognitionError}
+        </Typography.Paragraph>
+      )}
+    </div>
+  );
+}
+
+function ComparisonPanel({ report }: { report: IntakeComparison | null }) {
+  const rows = (report?.fields ?? []).filter((f) => f.recognizedValue !== null);
+  return (
+    <section aria-label="Đối chiếu">
+      <Typography.Title level={5} style={{ marginTop: 0 }}>
+        Đối chiếu
+      </Typography.Title>
+      <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+        Nhận dạng chỉ để gợi ý; cán bộ đối chiếu với giấy tờ gốc và quyết định.
+      </Typography.Paragraph>
+      {rows.length === 0 ? (
+        <Typography.Text type="secondary">
+          Chưa có ảnh hay mã nào nhận dạng được để đối chiếu. Quét hoặc đính kèm ảnh CCCD, tờ khai, hoặc quét
+          mã QR trên thẻ bằng máy đọc mã.
+        </Typography.Text>
+      ) : (
+        <>
+          {report && report.mismatches.length > 0 && (
+            <Alert
+              type="error"
+              showIcon
+              role="alert"
+              style={{ marginBottom: 8 }}
+              title={`Có ${report.mismatches.length} trường không khớp với hồ sơ.`}
+            />
+          )}
+          <Table<FieldComparison>
+            size="small"
+            pagination={false}
+            rowKey="field"
+            dataSource={rows}
+            onRow={(r) =>
+              ({
+                'data-verdict': r.verdict,
+                style:
+                  r.verdict === 'mismatch'
+                    ? { background: '#fff1f0', color: '#a8071a', fontWeight: 600 }
+                    : r.verdict === 'looser'
+                      ? { background: '#fffbe6' }
+                      : undefined,
+              }) as HTMLAttributes<HTMLElement>
+            }
+            columns={[
+              { title: 'Trường', dataIndex: 'label', width: 110 },
+              {
+                title: 'Hồ sơ',
+                dataIndex: 'dossierValue',
+                render: (v: string | null, r) => (v === null ? '/' : shown(r.field, v)),
+              },
+              {
+                title: 'Nhận dạng',
+                dataIndex: 'recognizedValue',
+                render: (v: string | null, r) => (v === null ? '' : shown(r.field, v)),
+              },
+              {
+                title: 'Nguồn, độ tin cậy',
+                dataIndex: 'source',
+                width: 150,
+                render: (k: RecognitionKind | null, r) => (
+                  <>
+                    {k ? KIND_LABEL[k] : ''}
+                    {r.confidence !== null && <div>{Math.round(r.confidence * 100)}%</div>}
+                  </>
+                ),
+              },
+              {
+                title: 'Kết quả',
+                dataIndex: 'verdict',
+                render: (v: FieldComparison['verdict'], r) => (
+                  <span title={r.note}>
+                    <Tag color={VERDICT[v].color}>{VERDICT[v].text}</Tag>
+                    {r.note && (
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        {r.note}
+                      </Typography.Text>
+                    )}
+                  </span>
+                ),
+              },
+            ]}
+          />
+          {report && report.sources.some((s) => s.source === 'qr_reader') && (
+            <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginTop: 4 }}>
+              Có dữ liệu từ máy đọc mã QR.
+            </Typography.Paragraph>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+export function IntakePanel({ dossier }: { dossier: Dossier }) {
+  const [images, setImages] = useState<IntakeImage[]>([]);
+  const [report, setReport] = useState<IntakeComparison | null>(null);
+  const [scanTarget, setScanTarget] = useState<ScanTarget | null>(null);
+  const id = dossier.id;
+
+  const refresh = useCallback(async () => {
+    try {
+      setImages(await call('intake.images', { dossierId: id }));
+      setReport(await call('intake.compare', { dossierId: id }));
+    } catch {
+      // offline or signed out: what is shown stays
+    }
+  }, [id]);
+
+  useEffect(() => {
+    // refresh() sets state after the services answer, not synchronously in the effect.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    void refresh();
+    return api.on((e) => {
+      if (e.type === 'intake.image' && e.image.dossierId === id) {
+        setImages((list) => {
+          const others = list.filter((i) => i.role !== e.image.role);
+          const current = list.find((i) => i.role === e.image.role);
+          // an event about an older image of the role does not replace the newer one
+          if (current && current.id !== e.image.id && current.createdAt > e.image.createdAt) return list;
+          return [...others, e.image];
+        });
+        if (!e.image.recognizing)
+          void call('intake.compare', { dossierId: id }).then(setReport, () => undefined);
+      } else if (e.type === 'reader.scan' && e.result.ok && e.result.match.dossierId === id) {
+        void call('intake.compare', { dossierId: id }).then(setReport, () => undefined);
+      }
+    });
+  }, [id, refresh]);
+
+  const attach = async (role: string, file: File): Promise<void> => {
+    if (file.size === 0) {
+      void message.error(`Tệp "${file.name}" rỗng (0 byte): chọn lại tệp ảnh hoặc PDF.`);
+      return;
+    }
+    if (file.size > MAX_ATTACH_BYTES) {
+      void message.error(`Tệp quá lớn: chỉ nhận tệp tối đa ${MAX_ATTACH_BYTES / 1024 / 1024} MB.`);
+      return;
+    }
+    try {
+      const r = await call('intake.attach', {
+        dossierId: id,
+        role,
+        fileName: file.name.normalize('NFC'),
+        data: await readAsBase64(file),
+      });
+      for (const n of r.notes) void message.info(n);
+      void message.success(`Đã lưu ${r.images.map((i) => roleLabel(i.role)).join(', ')}: chờ đồng bộ.`);
+    } catch (err) {
+      void message.error(errorMessage(err));
+    }
+  };
+
+  const serviceIdOf = (role: string): string | undefined =>
+    dossier.attachments.find((a) => a.role === role)?.id;
+  const localOf = (role: string): IntakeImage | undefined => images.find((i) => i.role === role);
+  const formPages = Math.min(
+    MAX_FORM_PAGES,
+    Math.max(
+      0,
+      ...[...images.map((i) => i.role), ...dossier.attachments.map((a) => a.role)].map((r) =>
+        Number(/^formPage(\d+)$/u.exec(r)?.[1] ?? 0),
+      ),
+    ) + 1,
+  );
+  const roles = [
+    'idFront',
+    'idBack',
+    'photo',
+    ...Array.from({ length: formPages }, (_, i) => `formPage${i + 1}`),
+  ];
+
+  return (
+    <>
+      <Typography.Title level={5} style={{ marginTop: 12 }}>
+        Ảnh CMND/CCCD
+      </Typography.Title>
+      <Row gutter={16}>
+        <Col xs={24} xl={13}>
+          <Image.PreviewGroup>
+            <Space size="middle" wrap align="start">
+              {roles.map((role) => (
+                <RoleSlot
+                  key={role}
+                  dossierId={id}
+                  role={role}
+                  local={localOf(role)}
+                  serviceId={serviceIdOf(role)}
+                  onScan={(r) => setScanTarget({ role: r })}
+                  onAttach={attach}
+                />
+              ))}
+            </Space>
+          </Image.PreviewGroup>
+        </Col>
+        <Col xs={24} xl={11}>
+          <ComparisonPanel report={report} />
+        </Col>
+      </Row>
+      <ScanDialog target={scanTarget} dossierId={id} onClose={() => setScanTarget(null)} />
+    </>
+  );
+}

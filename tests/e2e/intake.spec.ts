@@ -1,0 +1,192 @@
+// Intake end to end (issue 6 item 7) in Debian's Chromium against the real service (dev host in test
+// mode): Đính kèm a generated chip-ID image on a dossier whose name differs from the card → the
+// comparison highlights the mismatch, the upload reaches "đã đồng bộ" and the service holds the bytes;
+// Quét from the SANE `test` device; a HID-POS reader (reports injected at the node-hid boundary by the
+// host's test control) scanning the card's QR opens the dossier; so does a keyboard-wedge burst.
+import { expect, test, type Page } from '@playwright/test';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRandom, syntheticPerson } from '../../contract/synthetic.js';
+import { E2E_PORT, E2E_SECRET } from '../../playwright.config.js';
+import { cccdFront, cccdQrText } from '../unit/scanner/support/images.js';
+
+const base = `http://127.0.0.1:${E2E_PORT}`;
+const PASSWORD = 'Bhxh@2020';
+const SLOW = { timeout: 30_000 };
+mkdirSync('artifacts/screens', { recursive: true });
+
+test.describe.configure({ mode: 'serial' });
+
+let page: Page;
+// The person on the card; the dossier declares the same ID number under another name (a mismatch).
+const rnd = createRandom(20261125);
+const person = syntheticPerson(rnd, 7001);
+const other = syntheticPerson(rnd, 7002);
+let dossier: { id: string; dossierNumber: string };
+let card: Buffer;
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: `artifacts/screens/intake-${name}.png` });
+}
+
+async function serviceToken(): Promise<{ url: string; auth: Record<string, string> }> {
+  const info = (await (await page.request.get(`${base}/api/test/info`)).json()) as { serviceUrl: string };
+  const login = await page.request.post(`${info.serviceUrl}/api/v1/auth/login`, {
+    data: { agencyCode: '903', username: 'ttcntt', password: PASSWORD },
+  });
+  const { token } = (await login.json()) as { token: string };
+  return { url: info.serviceUrl, auth: { authorization: `Bearer ${token}` } };
+}
+
+async function hid(body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const res = await page.request.post(`${base}/api/test/hid`, { data: body });
+  expect(res.ok()).toBe(true);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+const slot = (role: string) => page.locator(`[data-role="${role}"]`);
+
+async function backToList(): Promise<void> {
+  await page.getByRole('button', { name: 'Thoát' }).click();
+  await expect(page.getByText('Hồ sơ đăng ký giao dịch điện tử cá nhân')).toBeVisible(SLOW);
+}
+
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage();
+  await page.goto(`${base}/?k=${E2E_SECRET}`);
+  // A new pending dossier of agency 903 through the service's intake (what the portal does).
+  const { url, auth } = await serviceToken();
+  const res = await page.request.post(`${url}/api/v1/dossiers`, {
+    headers: auth,
+    data: {
+      clientId: randomUUID(),
+      kind: 'register',
+      agencyCode: '903',
+      fullName: other.fullName,
+      bhxhCode: person.bhxhCode,
+      idKind: 'cccd',
+      idNumber: person.idNumber,
+      dateOfBirth: person.dateOfBirth,
+      gender: person.gender,
+      address: person.address,
+      contactPerson: other.fullName,
+      email: null,
+      mobile: person.mobile,
+      channel: 'portal',
+      submissionMethod: 'counter',
+    },
+  });
+  expect(res.status(), await res.text()).toBeLessThan(300);
+  dossier = (await res.json()) as { id: string; dossierNumber: string };
+  card = await cccdFront(person);
+});
+
+test.afterAll(async () => {
+  // Leave the shared host as the other specs expect it: nobody signed in, no reader.
+  await hid({ action: 'unplug' }).catch(() => undefined);
+  await page.request.post(`${base}/api/call/session.signOut`, { data: {} }).catch(() => undefined);
+  await page.close();
+});
+
+test('sign in and open the new dossier', async () => {
+  await page.getByLabel('Cơ quan BHXH').click();
+  await page.keyboard.type('903');
+  await page.keyboard.press('Enter');
+  await page.getByLabel('Tên đăng nhập').fill('ttcntt');
+  await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page.getByText('Hồ sơ đăng ký giao dịch điện tử cá nhân')).toBeVisible(SLOW);
+  const row = page.locator('.ant-table-row', { hasText: dossier.dossierNumber });
+  await expect(row).toBeVisible(SLOW); // the change feed is pulled every 2 s in test mode
+  await row.dblclick();
+  await expect(page.getByText('Ảnh CMND/CCCD')).toBeVisible(SLOW);
+  await expect(page.getByText(`Số hồ sơ: ${dossier.dossierNumber}`)).toBeVisible();
+});
+
+test('Đính kèm an ID card: comparison with the mismatch in red, "đã đồng bộ", held by the service', async () => {
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Đính kèm Mặt trước' }).click();
+  await (await chooser).setFiles({ name: 'cccd-mặt-trước.png', mimeType: 'image/png', buffer: card });
+  await expect(slot('idFront').getByRole('img', { name: 'Mặt trước' })).toBeVisible(SLOW);
+  await expect(slot('idFront').getByText('đã đồng bộ')).toBeVisible(SLOW);
+  const panel = page.getByRole('region', { name: 'Đối chiếu' });
+  const mismatch = panel.locator('[data-verdict="mismatch"]');
+  await expect(mismatch).toContainText('Họ và tên', SLOW);
+  await expect(mismatch).toContainText(person.fullName);
+  await expect(mismatch).toContainText(other.fullName);
+  await expect(panel.locator('[data-verdict="match"]', { hasText: 'Số CCCD/CMND' })).toContainText(
+    person.idNumber,
+  );
+  await expect(panel.getByText('Không khớp').first()).toBeVisible();
+  await expect(mismatch).toHaveCSS('background-color', 'rgb(255, 241, 240)');
+  await shot('comparison');
+  // the service holds exactly these bytes for idFront
+  const { url, auth } = await serviceToken();
+  const held = (await (
+    await page.request.get(`${url}/api/v1/dossiers/${dossier.id}`, { headers: auth })
+  ).json()) as {
+    attachments: Array<{ role: string; sha256: string }>;
+  };
+  expect(held.attachments.filter((a) => a.role === 'idFront')).toEqual([
+    expect.objectContaining({ sha256: createHash('sha256').update(card).digest('hex') }),
+  ]);
+});
+
+test('a file that is not an image is refused with a Vietnamese message', async () => {
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Đính kèm Mặt sau' }).click();
+  await (
+    await chooser
+  ).setFiles({
+    name: 'anh.jpg',
+    mimeType: 'image/jpeg',
+    buffer: Buffer.concat([Buffer.from('MZ'), Buffer.alloc(4000, 1)]),
+  });
+  await expect(page.getByText(/không phải ảnh PNG, JPEG, TIFF hay tệp PDF/u)).toBeVisible(SLOW);
+  await expect(slot('idBack').getByText('Chưa có ảnh')).toBeVisible();
+});
+
+test('Quét Trang tờ khai 1 from the SANE test device', async () => {
+  test.skip(!existsSync('/usr/bin/scanimage'), 'scanimage (sane-utils) absent');
+  await page.getByRole('button', { name: 'Quét Trang tờ khai 1' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Quét Trang tờ khai 1' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByText(/sane:test:0/u)).toBeVisible(SLOW);
+  await dialog.getByLabel('Độ phân giải').click();
+  await page.getByTitle('150 dpi').click();
+  await shot('scan-dialog');
+  await dialog.getByRole('button', { name: 'Bắt đầu quét' }).click();
+  await expect(dialog).toBeHidden(SLOW);
+  await expect(slot('formPage1').getByRole('img', { name: 'Trang tờ khai 1' })).toBeVisible(SLOW);
+  await expect(slot('formPage1').getByText('đã đồng bộ')).toBeVisible(SLOW);
+  // the next page's slot appears for the following sheet
+  await expect(page.getByRole('button', { name: 'Quét Trang tờ khai 2' })).toBeVisible();
+  await shot('detail');
+});
+
+test('a HID-POS reader scanning the CCCD QR opens the matching dossier', async () => {
+  await backToList();
+  await hid({ action: 'plug' });
+  await expect(page.getByText(/Đã kết nối máy đọc mã/u)).toBeVisible(SLOW);
+  const sent = await hid({ action: 'scan', text: cccdQrText(person) });
+  expect(sent.delivered).toBe(true);
+  await expect(page.getByText(`Số hồ sơ: ${dossier.dossierNumber}`)).toBeVisible(SLOW);
+  await expect(
+    page.getByText(new RegExp(`Mở hồ sơ ${dossier.dossierNumber.replace(/[./]/gu, '\\$&')}`, 'u')),
+  ).toBeVisible();
+  await shot('reader-opened');
+});
+
+test('a keyboard-wedge burst opens the dossier; an unreadable burst gets a clear message', async () => {
+  await backToList();
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.type(dossier.dossierNumber, { delay: 2 });
+  await page.keyboard.press('Enter');
+  await expect(page.getByText(`Số hồ sơ: ${dossier.dossierNumber}`)).toBeVisible(SLOW);
+  await backToList();
+  await page.keyboard.type('ABCDEFGHIJKLMNOP', { delay: 2 });
+  await page.keyboard.press('Enter');
+  await expect(
+    page.getByText(/Không mở được hồ sơ từ mã vừa quét: Mã không phải mã QR của thẻ CCCD hay số hồ sơ/u),
+  ).toBeVisible(SLOW);
+});
