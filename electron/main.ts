@@ -4,6 +4,7 @@
 
 import { app, BrowserWindow, ipcMain, safeStorage } from 'electron';
 import path from 'node:path';
+import { createShellPrint } from './shell/print.js';
 import { sealedKeyProvider } from './workstation/store/keys.js';
 import { createWorkstation, type Workstation } from './workstation/workstation.js';
 import {
@@ -17,6 +18,7 @@ import {
 // Bundled to CommonJS by scripts/build-electron.mjs: __dirname is dist/electron.
 const distDir = path.resolve(__dirname, '..');
 let ws: Workstation | null = null;
+let mainWindow: BrowserWindow | null = null;
 
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
@@ -59,6 +61,8 @@ void app.whenReady().then(() => {
     }),
     transport: 'electron',
     version: app.getVersion(),
+    // Printing: the system print dialog and the save dialog for the workstation's print jobs.
+    print: createShellPrint(() => mainWindow),
     // Intake: default scanner drivers (SANE or WIA), eSCL scanners by URL, HID-POS readers via node-hid.
     intake: {
       workDir: path.join(dataDir, 'scans'),
@@ -66,6 +70,7 @@ void app.whenReady().then(() => {
     },
   });
   const win = createWindow();
+  mainWindow = win;
   ws.on((event) => {
     if (!win.isDestroyed()) win.webContents.send('ws:event', event);
   });

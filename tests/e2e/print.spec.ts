@@ -61,7 +61,7 @@ async function download(click: () => Promise<void>): Promise<{ file: Download; p
 
 /** The PDFs sent to print so far (the hidden frame's URL at each print() call). */
 async function printCalls(): Promise<string[]> {
-  return await page.evaluate(() => (window as unknown as { __printCalls: string[] }).__printCalls);
+  return await page.evaluate(() => (globalThis as unknown as { __printCalls: string[] }).__printCalls);
 }
 
 /** The bytes of a print job as the page's frame loaded them (same cookie, same origin). */
@@ -108,22 +108,23 @@ async function intake(n: number): Promise<void> {
 
 test.beforeAll(async ({ browser }) => {
   page = await browser.newPage();
-  await page.addInitScript(() => {
-    const w = window as unknown as { __printCalls: string[] };
-    w.__printCalls = [];
-    const desc = Object.getOwnPropertyDescriptor(HTMLIFrameElement.prototype, 'contentWindow');
-    Object.defineProperty(HTMLIFrameElement.prototype, 'contentWindow', {
-      configurable: true,
-      get(this: HTMLIFrameElement) {
-        const win = desc?.get?.call(this) as Window | null;
-        if (win && this.dataset.printFrame) {
-          const src = this.src;
-          // Headless Chromium has no print dialog (a real print() would hang the page): record it.
-          win.print = () => w.__printCalls.push(src);
-        }
-        return win;
-      },
-    });
+  // Plain JavaScript run in the page before its own scripts (no DOM types in this Node project).
+  await page.addInitScript({
+    content: `
+      window.__printCalls = [];
+      const desc = Object.getOwnPropertyDescriptor(HTMLIFrameElement.prototype, 'contentWindow');
+      Object.defineProperty(HTMLIFrameElement.prototype, 'contentWindow', {
+        configurable: true,
+        get() {
+          const win = desc.get.call(this);
+          if (win && this.dataset.printFrame) {
+            const src = this.src;
+            // Headless Chromium has no print dialog (a real print() hangs the page): record the call.
+            win.print = () => window.__printCalls.push(src);
+          }
+          return win;
+        },
+      });`,
   });
 });
 test.afterAll(async () => {

@@ -126,7 +126,14 @@ export function BatchPrintModal({ ids, onClose }: { ids: readonly string[]; onCl
           `Đã tạo ${phase.job.forms} tờ khai Mẫu 01 trong một lệnh in (${phase.job.pages} trang).`}
       </Typography.Paragraph>
       {phase.kind === 'done' && phase.note && <Typography.Paragraph>{phase.note}</Typography.Paragraph>}
-      {phase.kind === 'cancelled' && <Alert type="warning" showIcon role="alert" message="Đã huỷ in." />}
+      {phase.kind === 'cancelled' && (
+        <>
+          <Alert type="warning" showIcon role="alert" message="Đã huỷ in." />
+          <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
+            Dừng sau {progress.done}/{progress.total} tờ khai; phần đã tạo được bỏ đi, không có gì được in.
+          </Typography.Paragraph>
+        </>
+      )}
       {phase.kind === 'failed' && <Alert type="error" showIcon role="alert" message={phase.message} />}
     </Modal>
   );
