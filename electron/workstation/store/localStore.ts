@@ -132,6 +132,12 @@ const SORT_COLUMNS: Readonly<Record<SortField, string>> = {
   outcome: 'outcome',
 };
 
+/**
+ * From this many name matches on, the list walks its order index instead of sorting the matches
+ * (tests/bench/workstation-search.ts: about where the two cost the same on 200,000 dossiers).
+ */
+const BROAD_NAME_MATCHES = 1000;
+
 /** The FTS5 query for a name: the folded words as one phrase, the last word as a prefix. */
 export function nameMatchQuery(name: string): string | null {
   const words = foldVietnamese(name)
@@ -141,8 +147,16 @@ export function nameMatchQuery(name: string): string | null {
   return `"${words.join(' ')}"*`;
 }
 
-function summaryOf(row: DossierDbRow): DossierSummary {
-  const data = JSON.parse(row.data) as Dossier;
+function summaryOf(
+  row: DossierDbRow | (Omit<DossierDbRow, 'data'> & { claim_json: string | null }),
+): DossierSummary {
+  // The list's page reads the claim alone (json_extract) instead of parsing each whole dossier.
+  const claim =
+    'claim_json' in row
+      ? row.claim_json === null
+        ? null
+        : (JSON.parse(row.claim_json) as DossierSummary['claim'])
+      : (JSON.parse(row.data) as Dossier).claim;
   return {
     id: row.id,
     dossierNumber: row.dossier_number,
@@ -160,7 +174,7 @@ function summaryOf(row: DossierDbRow): DossierSummary {
     status: row.status as Dossier['status'],
     outcome: row.outcome as Dossier['outcome'],
     version: row.version,
-    claim: data.claim ?? null,
+    claim: claim ?? null,
   };
 }
 
@@ -424,27 +438,53 @@ export class LocalStore {
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const column = SORT_COLUMNS[sort.field];
     const dir = sort.order === 'asc' ? 'ASC' : 'DESC';
-    const total = (
-      this.db.prepare(`SELECT count(*) AS n FROM dossiers d ${whereSql}`).get(params) as { n: number }
-    ).n;
+    // A name alone: the full-text index counts its matches without touching the table.
+    const nameMatches =
+      typeof params.name === 'string'
+        ? (
+            this.stmt('nameCount', () =>
+              this.db.prepare('SELECT count(*) AS n FROM dossier_names WHERE dossier_names MATCH ?'),
+            ).get(params.name) as { n: number }
+          ).n
+        : null;
+    const total =
+      nameMatches !== null && where.length === 1
+        ? nameMatches
+        : (this.db.prepare(`SELECT count(*) AS n FROM dossiers d ${whereSql}`).get(params) as { n: number })
+            .n;
     // Sort and page narrow tuples first, then read the page's rows: sorting whole rows (with their
-    // JSON) of thousands of matches is what makes a search slow.
+    // JSON) of thousands of matches is what makes a search slow. A broad name ("ngu", "thi") matches
+    // thousands of rows: then walking the list-order index (rowids only) and keeping the matches
+    // finds a page after a few thousand index entries, where fetching and sorting every match would
+    // read the table thousands of times. A narrow one is faster the other way round.
+    const walkIndex =
+      sort.field === 'receivedAt' && nameMatches !== null && nameMatches >= BROAD_NAME_MATCHES;
     const rids = (
       this.db
         .prepare(
-          `SELECT d.rid FROM dossiers d ${whereSql}
-           ORDER BY d.${column} ${dir} NULLS LAST, d.dossier_number ${dir} LIMIT @limit OFFSET @offset`,
+          walkIndex
+            ? `SELECT d.rid FROM dossiers d INDEXED BY dossiers_list_at ${whereSql}
+               ORDER BY d.list_at ${dir}, d.dossier_number ${dir} LIMIT @limit OFFSET @offset`
+            : `SELECT d.rid FROM dossiers d ${whereSql}
+               ORDER BY d.${column} ${dir} NULLS LAST, d.dossier_number ${dir} LIMIT @limit OFFSET @offset`,
         )
         .all({ ...params, limit, offset }) as Array<{ rid: number }>
     ).map((r) => r.rid);
     const byRid = this.stmt('pageRow', () =>
       this.db.prepare(
-        `SELECT d.*, (SELECT o.state FROM outbox o WHERE o.dossier_id = d.id AND o.kind = 'decision' AND o.state NOT IN ('synced','dismissed')
+        `SELECT d.rid, d.id, d.dossier_number, d.agency_code, d.kind, d.list_at, d.received_at, d.declared_at,
+                d.bhxh_code, d.full_name, d.name_folded, d.address, d.contact_person, d.mobile, d.reviewer, d.decided_at,
+                d.status, d.outcome, d.version, d.pending_decision, d.updated_at,
+                json_extract(d.data, '$.claim') AS claim_json,
+                (SELECT o.state FROM outbox o WHERE o.dossier_id = d.id AND o.kind = 'decision' AND o.state NOT IN ('synced','dismissed')
            ORDER BY o.seq DESC LIMIT 1) AS local_state
          FROM dossiers d WHERE d.rid = ?`,
       ),
     );
-    const rows = rids.map((rid) => byRid.get(rid) as DossierDbRow);
+    const rows = rids.map(
+      (rid) =>
+        byRid.get(rid) as Omit<DossierDbRow, 'data'> & { claim_json: string | null; local_state: unknown },
+    );
     return {
       total,
       offset,

@@ -207,6 +207,72 @@ describe('dossiers and search', () => {
   });
 });
 
+describe('search by a broad name', () => {
+  // 3,000 dossiers, 1,500 of them "Nguyễn …": a broad name walks the list-order index, a narrow one
+  // sorts its matches; both must give exactly the pages and totals a plain scan and sort gives.
+  const s = new LocalStore({ file: file(), key: key() });
+  afterAll(() => s.close());
+  const all = Array.from({ length: 3000 }, (_, i) =>
+    makeDossier(1000 + i, i % 2 === 0 ? { fullName: `Nguyễn Văn ${i % 7 === 0 ? 'Ánh' : 'Bình'} ${i}` } : {}),
+  );
+  s.applyDossiers(all);
+  const fold = (x: string): string =>
+    x.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/giu, 'd').toLowerCase();
+  const expected = (test: (name: string) => boolean, order: 'asc' | 'desc'): string[] =>
+    all
+      .filter((d) => test(fold(d.fullName)))
+      .sort((a, b) => {
+        const at = (d: (typeof all)[number]): string => d.receivedAt ?? d.declaredAt;
+        const c =
+          at(a) < at(b)
+            ? -1
+            : at(a) > at(b)
+              ? 1
+              : a.dossierNumber < b.dossierNumber
+                ? -1
+                : a.dossierNumber > b.dossierNumber
+                  ? 1
+                  : 0;
+        return order === 'asc' ? c : -c;
+      })
+      .map((d) => d.id);
+
+  it.each([
+    ['nguyen', (n: string) => /(^| )nguyen/u.test(n)],
+    ['nguyen van', (n: string) => /(^| )nguyen van/u.test(n)],
+    ['van anh', (n: string) => /(^| )van anh/u.test(n)],
+  ])('"%s": total and every page as a full sort gives them, both orders', (q, test) => {
+    for (const order of ['desc', 'asc'] as const) {
+      const want = expected(test, order);
+      const got: string[] = [];
+      for (let offset = 0; offset < want.length + 200; offset += 200) {
+        const page = s.listDossiers({ name: q }, { field: 'receivedAt', order }, offset, 200, null);
+        expect(page.total).toBe(want.length);
+        got.push(...page.rows.map((r) => r.id));
+      }
+      expect(got).toEqual(want);
+    }
+    // with a second filter the total is counted on the table, and still agrees
+    const pending = s.listDossiers(
+      { name: q, status: 'pending' },
+      { field: 'receivedAt', order: 'desc' },
+      0,
+      5,
+      null,
+    );
+    expect(pending.total).toBe(expected(test, 'desc').length);
+  });
+
+  it('the broad name really is broad, the narrow one narrow (both plans are exercised)', () => {
+    expect(
+      s.listDossiers({ name: 'nguyen' }, { field: 'receivedAt', order: 'desc' }, 0, 1, null).total,
+    ).toBeGreaterThanOrEqual(1000);
+    expect(
+      s.listDossiers({ name: 'van anh' }, { field: 'receivedAt', order: 'desc' }, 0, 1, null).total,
+    ).toBeLessThan(1000);
+  });
+});
+
 describe('outbox', () => {
   const s = new LocalStore({ file: file(), key: key() });
   afterAll(() => s.close());
