@@ -230,8 +230,9 @@ function ScanDialog({
       {jobId && (
         <div role="status">
           <Typography.Text>
-            Đang quét trang {progress?.page ?? 1}
-            {progress && progress.pagesDone > 0 ? ` (đã xong ${progress.pagesDone} trang)` : ''}…
+            {progress && progress.pagesDone >= progress.page
+              ? `Đã quét ${progress.pagesDone} trang, đang lưu ảnh…`
+              : `Đang quét trang ${progress?.page ?? 1}${progress && progress.pagesDone > 0 ? ` (đã xong ${progress.pagesDone} trang)` : ''}…`}
           </Typography.Text>
           <Progress percent={Math.round(progress?.percent ?? 0)} aria-label="Tiến độ quét" />
         </div>
@@ -424,6 +425,7 @@ function ComparisonPanel({ report }: { report: IntakeComparison | null }) {
           <Table<FieldComparison>
             size="small"
             pagination={false}
+            tableLayout="fixed"
             rowKey="field"
             dataSource={rows}
             onRow={(r) =>
@@ -452,7 +454,7 @@ function ComparisonPanel({ report }: { report: IntakeComparison | null }) {
               {
                 title: 'Nguồn, độ tin cậy',
                 dataIndex: 'source',
-                width: 150,
+                width: 130,
                 render: (k: RecognitionKind | null, r) => (
                   <>
                     {k ? KIND_LABEL[k] : ''}
@@ -463,13 +465,14 @@ function ComparisonPanel({ report }: { report: IntakeComparison | null }) {
               {
                 title: 'Kết quả',
                 dataIndex: 'verdict',
+                width: 170,
                 render: (v: FieldComparison['verdict'], r) => (
                   <span title={r.note}>
-                    <Tag color={VERDICT[v].color}>{VERDICT[v].text}</Tag>
+                    <Tag color={VERDICT[v].color} style={{ whiteSpace: 'normal' }}>
+                      {VERDICT[v].text}
+                    </Tag>
                     {r.note && (
-                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                        {r.note}
-                      </Typography.Text>
+                      <div style={{ fontSize: 12, fontWeight: 400, color: 'rgba(0,0,0,0.55)' }}>{r.note}</div>
                     )}
                   </span>
                 ),
@@ -571,7 +574,7 @@ export function IntakePanel({ dossier }: { dossier: Dossier }) {
         Ảnh CMND/CCCD
       </Typography.Title>
       <Row gutter={16}>
-        <Col xs={24} xl={13}>
+        <Col xs={24} xl={10}>
           <Image.PreviewGroup>
             <Space size="middle" wrap align="start">
               {roles.map((role) => (
@@ -588,7 +591,7 @@ export function IntakePanel({ dossier }: { dossier: Dossier }) {
             </Space>
           </Image.PreviewGroup>
         </Col>
-        <Col xs={24} xl={11}>
+        <Col xs={24} xl={14}>
           <ComparisonPanel report={report} />
         </Col>
       </Row>
