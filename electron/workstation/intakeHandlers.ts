@@ -53,10 +53,18 @@ export type IntakeMethod = keyof typeof IntakeInputs;
 
 const ID_ROLES = new Set(['idFront', 'idBack']);
 
+/** Codes whose detail is a Vietnamese sentence of the scanner part; others carry a device's own words. */
+const VIETNAMESE_DETAIL: ReadonlySet<ScanErrorInfo['code']> = new Set([
+  'qr_invalid',
+  'legacy_encoding',
+  'too_large',
+  'bad_input',
+]);
+
 function scanFailure(error: ScanErrorInfo): never {
   fail(
     error.code,
-    error.detail && error.code !== 'cancelled' ? `${error.message} (${error.detail})` : error.message,
+    error.detail && VIETNAMESE_DETAIL.has(error.code) ? `${error.message} (${error.detail})` : error.message,
   );
 }
 

@@ -1030,6 +1030,16 @@ export class LocalStore {
       : null;
   }
 
+  hasQueuedDecision(dossierId: string): boolean {
+    return (
+      this.db
+        .prepare(
+          "SELECT 1 FROM outbox WHERE dossier_id = ? AND kind = 'decision' AND state = 'queued' LIMIT 1",
+        )
+        .get(dossierId) !== undefined
+    );
+  }
+
   /** Before each PUT: from now on the service may have the image (a crash cannot undo that). */
   markImageSent(id: string): void {
     this.db.prepare('UPDATE intake_images SET sent = 1 WHERE id = ?').run(id);

@@ -307,6 +307,8 @@ export class SyncEngine {
    */
   private async pushImage(id: string, dossierId: string, payload: AttachmentPayload): Promise<void> {
     try {
+      // A decision recorded since this entry was picked goes first (see dueEntries).
+      if (this.store.hasQueuedDecision(dossierId)) return;
       const img = this.store.imageContent(id);
       if (!img) {
         this.store.markImageFailed(id, 'Ảnh không còn trên máy trạm.');
@@ -394,18 +396,28 @@ export class SyncEngine {
     const key = `lastSeq:${user.agencyCode}`;
     let after = Number(this.store.getState(key) ?? '0');
     let total = 0;
+    let next = this.client.changes(after, this.opts.pageSize);
     for (;;) {
-      const page = await this.client.changes(after, this.opts.pageSize);
+      const page = await next;
       const dossiers: Dossier[] = [];
       const deleted: string[] = [];
+      let lastSeq = Math.max(after, page.lastSeq);
       for (const c of page.changes) {
         if ('deleted' in c.dossier) deleted.push(c.dossier.id);
         else dossiers.push(c.dossier);
+        if (c.seq > lastSeq) lastSeq = c.seq;
       }
-      const lastSeq = Math.max(after, page.lastSeq, ...page.changes.map((c) => c.seq));
+      const more = page.hasMore && page.changes.length > 0;
+      if (more) {
+        // The service prepares the next page while this one is stored. Its position is saved only with
+        // the page that reaches it, so a failure below or in the next fetch loses nothing.
+        next = this.client.changes(lastSeq, this.opts.pageSize);
+        next.catch(() => undefined); // awaited on the next turn; not an unhandled rejection meanwhile
+        await new Promise<void>((resolve) => setImmediate(resolve)); // lets the request leave first
+      }
       this.store.applyChangePage(dossiers, deleted, key, lastSeq);
       total += page.changes.length;
-      if (!page.hasMore || page.changes.length === 0) break;
+      if (!more) break;
       after = lastSeq;
     }
     if (total > 0) this.listener.dossiersChanged(total);
