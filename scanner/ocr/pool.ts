@@ -9,7 +9,8 @@ import { createRequire } from 'node:module';
 import { createWorker, PSM, type Worker } from 'tesseract.js';
 import { ScanError } from '../errors.js';
 
-const require = createRequire(import.meta.url);
+// In the CommonJS bundle of Electron's main, esbuild leaves import.meta empty: fall back to the bundle's path.
+const require = createRequire((import.meta as { url?: string }).url ?? __filename);
 
 export type OcrLine = {
   text: string;

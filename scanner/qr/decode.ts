@@ -9,7 +9,8 @@ import { prepareZXingModule, readBarcodes, type ReadResult } from 'zxing-wasm/re
 import type { Grey } from '../image/analyse.js';
 import { decodeGreyBytes, greyToImageData, resizeGrey } from '../image/grey.js';
 
-const require = createRequire(import.meta.url);
+// In the CommonJS bundle of Electron's main, esbuild leaves import.meta empty: fall back to the bundle's path.
+const require = createRequire((import.meta as { url?: string }).url ?? __filename);
 let ready: Promise<unknown> | null = null;
 
 /** Loads the zxing reader once per process, from local bytes only. */
