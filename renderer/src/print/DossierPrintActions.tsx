@@ -1,8 +1,8 @@
 // Print / Save as PDF of the open dossier's documents (Mẫu 01, the decision notice). Issue 4 item 5.
 // Shown in the dossier detail's card header; Ctrl+P prints Mẫu 01 and Ctrl+S saves it, as officers
 // expect from any document on screen.
-import { FilePdfOutlined, PrinterOutlined } from '@ant-design/icons';
-import { App, Button, Space } from 'antd';
+import { DownOutlined, FilePdfOutlined, PrinterOutlined } from '@ant-design/icons';
+import { App, Button, Dropdown, Space } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DossierView } from '../../../contract/workstation';
 import { call } from '../api';
@@ -49,6 +49,22 @@ export function DossierPrintActions({ view }: { view: DossierView }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [run]);
 
+  const saveButton = (
+    <Button
+      icon={<FilePdfOutlined aria-hidden />}
+      loading={busy === 'mau01-save' || busy === 'notice-save'}
+      disabled={busy !== null && !busy.endsWith('-save')}
+      title={
+        decided
+          ? 'Lưu tờ khai Mẫu 01 hoặc thông báo kết quả thành tệp PDF'
+          : 'Lưu tờ khai Mẫu 01 thành tệp PDF (Ctrl+S)'
+      }
+      onClick={decided ? undefined : () => void run('mau01', 'save')}
+    >
+      Lưu PDF{decided && <DownOutlined aria-hidden />}
+    </Button>
+  );
+
   return (
     <Space size={4} wrap>
       <Button
@@ -60,36 +76,33 @@ export function DossierPrintActions({ view }: { view: DossierView }) {
       >
         In Mẫu 01
       </Button>
-      <Button
-        icon={<FilePdfOutlined aria-hidden />}
-        loading={busy === 'mau01-save'}
-        disabled={busy !== null && busy !== 'mau01-save'}
-        title="Lưu tờ khai Mẫu 01 thành tệp PDF (Ctrl+S)"
-        onClick={() => void run('mau01', 'save')}
-      >
-        Lưu PDF
-      </Button>
       {decided && (
-        <>
-          <Button
-            icon={<PrinterOutlined aria-hidden />}
-            loading={busy === 'notice-print'}
-            disabled={busy !== null && busy !== 'notice-print'}
-            title="In thông báo kết quả duyệt hồ sơ"
-            onClick={() => void run('notice', 'print')}
-          >
-            In thông báo
-          </Button>
-          <Button
-            icon={<FilePdfOutlined aria-hidden />}
-            loading={busy === 'notice-save'}
-            disabled={busy !== null && busy !== 'notice-save'}
-            title="Lưu thông báo kết quả thành tệp PDF"
-            onClick={() => void run('notice', 'save')}
-          >
-            Lưu PDF thông báo
-          </Button>
-        </>
+        <Button
+          icon={<PrinterOutlined aria-hidden />}
+          loading={busy === 'notice-print'}
+          disabled={busy !== null && busy !== 'notice-print'}
+          title="In thông báo kết quả duyệt hồ sơ"
+          onClick={() => void run('notice', 'print')}
+        >
+          In thông báo
+        </Button>
+      )}
+      {decided ? (
+        // Two documents to save: a small menu keeps the card header short.
+        <Dropdown
+          trigger={['click']}
+          menu={{
+            items: [
+              { key: 'mau01', label: 'Lưu PDF Mẫu 01' },
+              { key: 'notice', label: 'Lưu PDF thông báo' },
+            ],
+            onClick: ({ key }) => void run(key === 'notice' ? 'notice' : 'mau01', 'save'),
+          }}
+        >
+          {saveButton}
+        </Dropdown>
+      ) : (
+        saveButton
       )}
     </Space>
   );
