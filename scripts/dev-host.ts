@@ -84,7 +84,12 @@ const ws = createWorkstation({
     workDir: path.join(wsDir, 'scans'),
     esclUrls: (process.env.ESCL_URLS ?? '').split(',').filter(Boolean),
     ...(hidBus
-      ? { saneConfigDir: path.join(root, 'resources', 'sane'), hid: hidBus.backend, hidPollMs: 200 }
+      ? {
+          saneConfigDir: path.join(root, 'resources', 'sane'),
+          hid: hidBus.backend,
+          hidPollMs: 200,
+          ocrWorkers: 1,
+        }
       : {}),
   },
 });
