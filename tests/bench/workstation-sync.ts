@@ -4,28 +4,59 @@
 // Baseline in the same run: the whole change feed fetched page by page with plain fetch() and not
 // stored (the service's share of the first-sync time).
 // Run: npx tsx tests/bench/workstation-sync.ts [dossiers] [decisions]
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { generateSynthetic } from '../../server/seed.js';
-import { newWorkstation, PASSWORD, startCentral, waitFor } from '../integration/workstation/harness.js';
+import { startLoopbackProxy } from '../../electron/workstation/dev/loopbackProxy.js';
+import { openPostgres } from '../../server/db/database.js';
+import { migrate } from '../../server/db/migrations.js';
+import { publishPending } from '../../server/dossiers.js';
+import { generateSynthetic, seedDemo } from '../../server/seed.js';
+import { REPO_ROOT } from '../fixtures/demo.js';
+import { freePort, startPostgres } from '../harness/postgres.js';
+import { newWorkstation, PASSWORD, waitFor } from '../integration/workstation/harness.js';
 
 const total = Number(process.argv[2] ?? 100_000);
 const decisions = Number(process.argv[3] ?? 10_000);
-const c = await startCentral();
+// The service in its own process, as in production (a workstation and the central service never
+// share a process or a machine); the workstation reaches it through a loopback proxy it can cut.
+const pg = await startPostgres();
+let service: ChildProcess | undefined;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ws-bench-sync-'));
 try {
   let t = performance.now();
-  await generateSynthetic(c.service.db, {
+  const db = await openPostgres(pg.url, 4);
+  await migrate(db);
+  await seedDemo(db);
+  await generateSynthetic(db, {
     count: total,
     agencies: ['903', '00115'],
     decidedShare: 0,
     seed: 7,
   });
-  await c.service.publishChanges();
+  await publishPending(db, new Date());
+  await db.close();
   console.log(
     `service: ${total.toLocaleString('en')} synthetic dossiers in ${((performance.now() - t) / 1000).toFixed(1)} s`,
   );
+  const port = await freePort();
+  service = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server', 'main.ts')], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DATABASE_URL: pg.url, PORT: String(port), DB_POOL_SIZE: '16' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const serviceUrl = `http://127.0.0.1:${port}`;
+  await waitFor(
+    () =>
+      fetch(`${serviceUrl}/api/v1/health`)
+        .then((r) => r.ok)
+        .catch(() => false),
+    30_000,
+    'service start',
+  );
+  const proxy = await startLoopbackProxy({ host: '127.0.0.1', port });
+  const c = { proxy, service: { url: serviceUrl } };
 
   const creds = { agencyCode: '903', username: 'ttcntt', password: PASSWORD };
   // Baseline: the raw feed, page by page, without storing anything.
@@ -105,7 +136,9 @@ try {
       `${((synced / drainMs) * 1000).toFixed(0)} decisions/s with 6 in flight`,
   );
   await ws.close();
+  await proxy.close();
 } finally {
-  await c.stop();
+  service?.kill('SIGTERM');
+  await pg.stop();
   rmSync(tmp, { recursive: true, force: true });
 }
