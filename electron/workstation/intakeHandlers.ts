@@ -112,6 +112,10 @@ export function createIntakeHandlers(
   const recognizing = new Set<string>();
   let recognitionQueue: Promise<void> = Promise.resolve();
   let closed = false;
+  // The next officer at a shared desk does not inherit what the previous one's reader scanned.
+  ctx.session.onChange((s) => {
+    if (!s) readerScans.clear();
+  });
 
   function scanner(): Promise<ScannerService> {
     scannerPromise ??= ScannerService.start({
