@@ -40,6 +40,8 @@ export type IntakeOptions = {
   workDir?: string;
   /** SANE_CONFIG_DIR for scanimage (tests: resources/sane with the `test` device) */
   saneConfigDir?: string;
+  /** extra scanimage arguments (tests slow the `test` device down with --read-delay) */
+  saneExtraArgs?: string[];
   /** eSCL (AirScan) network scanners by URL, e.g. http://192.168.1.20/eSCL */
   esclUrls?: string[];
   /** HID-POS readers: a backend (tests inject one), false for none; default node-hid */
@@ -121,7 +123,10 @@ export function createIntakeHandlers(
     scannerPromise ??= ScannerService.start({
       workDir,
       hub: {
-        sane: settings.saneConfigDir ? { configDir: settings.saneConfigDir } : {},
+        sane: {
+          ...(settings.saneConfigDir ? { configDir: settings.saneConfigDir } : {}),
+          ...(settings.saneExtraArgs ? { extraArgs: settings.saneExtraArgs } : {}),
+        },
         escl: { urls: settings.esclUrls ?? [] },
       },
       hid: settings.hid ?? undefined,

@@ -321,6 +321,41 @@ describe('intake: scans and attachments through the outbox (real service on PGli
     },
   );
 
+  it(
+    titleWithSkipReason(
+      'Huỷ stops a running scan: "Đã huỷ lượt quét.", nothing stored or queued',
+      scanimage,
+      'scanimage (sane-utils) absent',
+    ),
+    async () => {
+      if (!scanimage) return;
+      const w = newWs(proxy.url, undefined, {
+        saneConfigDir: path.resolve('resources/sane'),
+        // the test device then takes seconds per page, so Huỷ lands mid-page
+        saneExtraArgs: ['--read-delay=yes', '--read-delay-duration=20000'],
+        hid: false,
+        ocrWorkers: 1,
+      });
+      await signIn(w);
+      const before = queuedImages(w);
+      w.on((e) => {
+        if (e.type === 'intake.progress' && e.progress.percent > 5)
+          void w.dispatch('intake.cancel', { jobId: 'job-cancel' });
+      });
+      const r = await w.dispatch('intake.scan', {
+        dossierId: ids[4]!,
+        role: 'idBack',
+        deviceId: 'sane:test:0',
+        jobId: 'job-cancel',
+        resolution: 150,
+      });
+      expect(r.ok).toBe(false);
+      expect(!r.ok && r.error).toMatchObject({ code: 'cancelled', message: 'Đã huỷ lượt quét.' });
+      expect(queuedImages(w)).toBe(before);
+      expect(w.store.images(ids[4]!).some((i) => i.role === 'idBack')).toBe(false);
+    },
+  );
+
   it('reader scans name the dossier: CCCD QR text, dossier number, and a HID-POS reader', async () => {
     const w = newWs(proxy.url, undefined, { hid: hid.backend, hidPollMs: 50, ocrWorkers: 1 });
     await signIn(w);
