@@ -261,10 +261,10 @@ export class LocalStore {
     this.db.prepare(`
     INSERT INTO dossiers (id, dossier_number, agency_code, kind, list_at, received_at, declared_at, bhxh_code,
       full_name, name_folded, address, contact_person, mobile, reviewer, decided_at, status, outcome, version,
-      data, updated_at)
+      data, updated_at, id_number)
     VALUES (@id, @dossierNumber, @agencyCode, @kind, @listAt, @receivedAt, @declaredAt, @bhxhCode, @fullName,
       @nameFolded, @address, @contactPerson, @mobile, @reviewer, @decidedAt, @status, @outcome, @version,
-      @data, @updatedAt)
+      @data, @updatedAt, @idNumber)
     ON CONFLICT(id) DO UPDATE SET
       dossier_number = excluded.dossier_number, agency_code = excluded.agency_code, kind = excluded.kind,
       list_at = excluded.list_at, received_at = excluded.received_at, declared_at = excluded.declared_at,
@@ -275,7 +275,8 @@ export class LocalStore {
       decided_at = CASE WHEN pending_decision IS NULL THEN excluded.decided_at ELSE decided_at END,
       status = CASE WHEN pending_decision IS NULL THEN excluded.status ELSE status END,
       outcome = CASE WHEN pending_decision IS NULL THEN excluded.outcome ELSE outcome END,
-      version = excluded.version, data = excluded.data, updated_at = excluded.updated_at
+      version = excluded.version, data = excluded.data, updated_at = excluded.updated_at,
+      id_number = excluded.id_number
     WHERE excluded.version >= dossiers.version
     RETURNING rid`);
 
@@ -339,6 +340,7 @@ export class LocalStore {
         version: d.version,
         data: JSON.stringify(d),
         updatedAt,
+        idNumber: d.idNumber ?? null,
       }) as { rid: number } | undefined;
       if (row) {
         ftsDel.run(row.rid);
@@ -1116,7 +1118,7 @@ export class LocalStore {
           ? []
           : this.db
               .prepare(
-                `SELECT * FROM dossiers WHERE json_extract(data, '$.idNumber') IN (${by.idNumbers.map(() => '?').join(',')})
+                `SELECT * FROM dossiers WHERE id_number IN (${by.idNumbers.map(() => '?').join(',')})
                  AND ${inScope} ${order}`,
               )
               .all(...by.idNumbers, ...scope);

@@ -96,6 +96,45 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('6 moves the ID number into an indexed column, filled for the rows already there', () => {
+    const db = rawDb(file(), key());
+    migrate(db, 5);
+    const d = makeDossier(1, { idNumber: '031083572175' });
+    db.prepare(
+      `INSERT INTO dossiers (id, dossier_number, agency_code, kind, list_at, declared_at, bhxh_code, full_name,
+         name_folded, address, contact_person, mobile, status, version, data, updated_at)
+       VALUES (?, ?, '903', 'register', ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 1, ?, ?)`,
+    ).run(
+      d.id,
+      d.dossierNumber,
+      d.declaredAt,
+      d.declaredAt,
+      d.bhxhCode,
+      d.fullName,
+      'x',
+      d.address,
+      d.contactPerson,
+      d.mobile,
+      JSON.stringify(d),
+      d.declaredAt,
+    );
+    expect(migrate(db, 6)).toBe(6);
+    expect(db.prepare('SELECT id_number FROM dossiers WHERE id = ?').get(d.id)).toEqual({
+      id_number: '031083572175',
+    });
+    const plan = db
+      .prepare("EXPLAIN QUERY PLAN SELECT * FROM dossiers WHERE id_number IN ('031083572175')")
+      .all() as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INDEX dossiers_id_number/u);
+    db.close();
+    // and the store fills it for every dossier it stores
+    const s = new LocalStore({ file: file(), key: key() });
+    const e = makeDossier(2, { idNumber: '001203004005' });
+    s.applyDossiers([e]);
+    expect(s.findForReader({ idNumbers: ['001203004005'] }, ['903']).map((x) => x.id)).toEqual([e.id]);
+    s.close();
+  });
+
   it('running them again is a no-op', () => {
     const f = file();
     const k = key();
