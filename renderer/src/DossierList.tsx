@@ -9,6 +9,7 @@ import {
   App,
   Button,
   Card,
+  Checkbox,
   Col,
   DatePicker,
   Form,
@@ -211,6 +212,23 @@ export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id
     ...columns[0],
     render: (_: unknown, r: Item, index: number) => text(index, r, () => index + 1),
   };
+  // Marking rows for printing: a plain column of checkboxes (antd's rowSelection would walk all
+  // 200,000 rows on every render). Its header stays empty: the seed's eleven titles are unchanged.
+  columns.unshift({
+    title: '',
+    key: '__mark',
+    width: 44,
+    align: 'center',
+    render: (_: unknown, r: Item) =>
+      isRow(r) ? (
+        <Checkbox
+          checked={marked.has(r.id)}
+          onChange={() => toggleMark(r)}
+          aria-label={`Chọn hồ sơ ${r.dossierNumber}`}
+          tabIndex={-1}
+        />
+      ) : null,
+  });
 
   const search = (v: SearchValues): void => {
     setFilter({
@@ -404,25 +422,19 @@ export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id
           if (s?.order && field) setSort({ field, order: s.order === 'ascend' ? 'asc' : 'desc' });
           else setSort({ field: 'receivedAt', order: 'desc' });
         }}
-        rowSelection={{
-          selectedRowKeys: [...marked],
-          preserveSelectedRowKeys: true,
-          hideSelectAll: true,
-          columnWidth: 44,
-          onChange: (keys) => setMarked(new Set(keys.map(String))),
-          getCheckboxProps: (r) => ({
-            disabled: !isRow(r),
-            'aria-label': isRow(r) ? `Chọn hồ sơ ${r.dossierNumber}` : 'Đang tải',
-          }),
-        }}
-        rowClassName={(_r, index) => (index === selected ? 'ws-row-selected' : '')}
+        rowClassName={(r, index) =>
+          // antd's own class for a selected row: the marked rows look as antd draws a selection.
+          [index === selected && 'ws-row-selected', isRow(r) && marked.has(r.id) && 'ant-table-row-selected']
+            .filter(Boolean)
+            .join(' ')
+        }
         onRow={(r, index = 0) => ({
           tabIndex: index === selected ? 0 : -1,
           'data-row-index': index,
           'aria-selected': index === selected,
           onClick: (e: React.MouseEvent) => {
             // The checkbox column marks on its own; Ctrl+click toggles, Shift+click marks a range.
-            if (!(e.target as HTMLElement).closest('.ant-table-selection-column')) {
+            if (!(e.target as HTMLElement).closest('.ant-checkbox-wrapper')) {
               if (e.ctrlKey || e.metaKey) toggleMark(r);
               else if (e.shiftKey) markRange(selected, index);
             }
