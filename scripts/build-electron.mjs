@@ -20,6 +20,10 @@ const common = {
     'tesseract.js',
     'mupdf',
     'zxing-wasm',
+    // Inlined, pdfkit fails at load (its data files are found with import.meta.url, empty in CJS):
+    // the printing renderers need both as real modules (docs/print.md, packaging notes).
+    'pdfkit',
+    'fontkit',
   ],
 };
 await build({
