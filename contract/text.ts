@@ -115,3 +115,37 @@ export function compareVietnameseNames(a: string, b: string): number {
   }
   return 0;
 }
+
+// The Vietnamese alphabet's letters in order (ă, â after a; đ after d; ê after e; ô, ơ after o; ư after u),
+// with f, j, w, z where the Latin alphabet has them. Digits sort before letters.
+const VI_LETTERS = 'a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z'.split(' ');
+const VI_RANK = new Map(VI_LETTERS.map((l, i) => [l, i]));
+/** Marks that make another letter (breve, circumflex, horn); the tone marks are dropped. */
+const LETTER_MARKS = /[\u0306\u0302\u031b]/u;
+
+function sortWord(word: string): string {
+  let out = '';
+  for (const ch of word.toLowerCase().normalize('NFC')) {
+    // Keep the letter-making marks, drop the tones: "ấ" → "â", "ự" → "ư".
+    const parts = ch.normalize('NFD');
+    const base = parts[0] ?? '';
+    const letter = [...parts.slice(1)].filter((m) => LETTER_MARKS.test(m)).join('');
+    const key = (base + letter).normalize('NFC');
+    const rank = VI_RANK.get(key);
+    if (rank !== undefined) out += String.fromCharCode(0x41 + rank);
+    else if (/[0-9]/u.test(key)) out += String.fromCharCode(0x30 + Number(key));
+    else out += String.fromCharCode(0x21); // anything else: before every letter and digit
+  }
+  return out;
+}
+
+/**
+ * A text whose plain (binary) order is `compareVietnameseNames`' order: given name first, then family
+ * name, then middle names, each in the Vietnamese alphabet, tones ignored. For a store's ORDER BY.
+ */
+export function vietnameseNameSortKey(name: string): string {
+  const words = cleanText(name).split(' ').filter(Boolean);
+  const given = words.pop() ?? '';
+  const family = words.shift() ?? '';
+  return [given, family, ...words].map(sortWord).join('\u0001');
+}

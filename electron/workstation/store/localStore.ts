@@ -16,7 +16,7 @@ import type {
   RejectionReason,
   StaffUser,
 } from '../../../contract/index.js';
-import { foldVietnamese } from '../../../contract/text.js';
+import { foldVietnamese, vietnameseNameSortKey } from '../../../contract/text.js';
 import type {
   DossierFilter,
   DossierList,
@@ -123,7 +123,7 @@ const SORT_COLUMNS: Readonly<Record<SortField, string>> = {
   receivedAt: 'list_at',
   dossierNumber: 'dossier_number',
   bhxhCode: 'bhxh_code',
-  fullName: 'name_folded',
+  fullName: 'name_sort',
   address: 'address',
   contactPerson: 'contact_person',
   mobile: 'mobile',
@@ -261,10 +261,10 @@ export class LocalStore {
     this.db.prepare(`
     INSERT INTO dossiers (id, dossier_number, agency_code, kind, list_at, received_at, declared_at, bhxh_code,
       full_name, name_folded, address, contact_person, mobile, reviewer, decided_at, status, outcome, version,
-      data, updated_at, id_number)
+      data, updated_at, id_number, name_sort)
     VALUES (@id, @dossierNumber, @agencyCode, @kind, @listAt, @receivedAt, @declaredAt, @bhxhCode, @fullName,
       @nameFolded, @address, @contactPerson, @mobile, @reviewer, @decidedAt, @status, @outcome, @version,
-      @data, @updatedAt, @idNumber)
+      @data, @updatedAt, @idNumber, @nameSort)
     ON CONFLICT(id) DO UPDATE SET
       dossier_number = excluded.dossier_number, agency_code = excluded.agency_code, kind = excluded.kind,
       list_at = excluded.list_at, received_at = excluded.received_at, declared_at = excluded.declared_at,
@@ -276,7 +276,7 @@ export class LocalStore {
       status = CASE WHEN pending_decision IS NULL THEN excluded.status ELSE status END,
       outcome = CASE WHEN pending_decision IS NULL THEN excluded.outcome ELSE outcome END,
       version = excluded.version, data = excluded.data, updated_at = excluded.updated_at,
-      id_number = excluded.id_number
+      id_number = excluded.id_number, name_sort = excluded.name_sort
     WHERE excluded.version >= dossiers.version
     RETURNING rid`);
 
@@ -341,6 +341,7 @@ export class LocalStore {
         data: JSON.stringify(d),
         updatedAt,
         idNumber: d.idNumber ?? null,
+        nameSort: vietnameseNameSortKey(d.fullName),
       }) as { rid: number } | undefined;
       if (row) {
         ftsDel.run(row.rid);

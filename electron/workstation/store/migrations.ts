@@ -3,6 +3,7 @@
 // STRICT. Never edit a migration that has shipped: add the next number.
 
 import type Sqlite from 'better-sqlite3-multiple-ciphers';
+import { vietnameseNameSortKey } from '../../../contract/text.js';
 
 export type Migration = { version: number; name: string; up: string };
 
@@ -175,11 +176,26 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX dossiers_id_number ON dossiers (id_number) WHERE id_number IS NOT NULL;
     `,
   },
+  {
+    version: 7,
+    name: 'Họ và tên sorted the Vietnamese way',
+    // Sorting the list by name used the folded name: đ mixed with d, ă and â with a, family names first.
+    // name_sort is vietnameseNameSortKey(full_name) (given name first, the Vietnamese alphabet), whose
+    // plain order is the right one; vn_name_sort() is that function, registered by migrate().
+    up: `
+      ALTER TABLE dossiers ADD COLUMN name_sort TEXT NOT NULL DEFAULT '';
+      UPDATE dossiers SET name_sort = vn_name_sort(full_name);
+      CREATE INDEX dossiers_name_sort ON dossiers (name_sort, dossier_number);
+    `,
+  },
 ];
 
 /** Apply every migration above the database's `user_version`, each in its own transaction. */
 export function migrate(db: Sqlite.Database, upTo = MIGRATIONS.length): number {
   const current = db.pragma('user_version', { simple: true }) as number;
+  db.function('vn_name_sort', { deterministic: true }, (name: unknown) =>
+    vietnameseNameSortKey(String(name ?? '')),
+  );
   for (const m of MIGRATIONS) {
     if (m.version <= current || m.version > upTo) continue;
     db.transaction(() => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   compareNames,
   compareVietnameseNames,
+  vietnameseNameSortKey,
   foldVietnamese,
   nameKey,
   stripDiacritics,
@@ -38,6 +39,37 @@ describe('Vietnamese text', () => {
       'Đỗ Văn Tỏi',
       'Trần Minh Triều',
     ]);
+  });
+
+  it('a name sort key orders as the Vietnamese comparison does (binary order, for the store)', () => {
+    const names = [
+      ...syntheticPeople(3000, 11).map((p) => p.fullName),
+      'Nguyễn Văn An',
+      'Nguyễn Văn Ăn',
+      'Nguyễn Văn Ân',
+      'Nguyễn Văn Anh',
+      'Đỗ Văn Tỏi',
+      'Dương Văn Tỏi',
+      'Lê Thị Ơn',
+      'Lê Thị Ôn',
+      'Lê Thị On',
+      'Lê Thị Ư',
+      'Lê Thị Uyên',
+      'Lê Ân',
+    ];
+    const bin = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+    const byKey = [...names].sort((a, b) => bin(vietnameseNameSortKey(a), vietnameseNameSortKey(b)));
+    // equal under the comparison (tones only) may come in any order: compare the keys' sequence
+    const expected = [...names].sort(compareVietnameseNames);
+    for (let i = 0; i < names.length; i++) expect(compareVietnameseNames(byKey[i]!, expected[i]!)).toBe(0);
+    // the letters the Latin order gets wrong
+    const order = ['Nguyễn Văn An', 'Nguyễn Văn Anh', 'Nguyễn Văn Ăn', 'Nguyễn Văn Ân'].map(
+      vietnameseNameSortKey,
+    );
+    expect([...order].sort(bin)).toEqual(order);
+    expect(bin(vietnameseNameSortKey('Dương Văn Tỏi'), vietnameseNameSortKey('Đỗ Văn Tỏi'))).toBe(-1);
+    expect(vietnameseNameSortKey('Lê Thị Ôn') < vietnameseNameSortKey('Lê Thị Ơn')).toBe(true);
+    expect(vietnameseNameSortKey('Lê Thị Uyên') < vietnameseNameSortKey('Lê Thị Ư')).toBe(true);
   });
 
   it('synthetic people are valid, unique and use the tone marks', () => {

@@ -135,6 +135,59 @@ describe('migrations', () => {
     s.close();
   });
 
+  it('7 sorts Họ và tên the Vietnamese way, for the rows already there too', () => {
+    const f = file();
+    const k = key();
+    const db = rawDb(f, k);
+    migrate(db, 6);
+    db.close();
+    const names = ['Đỗ Văn Tỏi', 'Nguyễn Văn Ân', 'Dương Văn Tỏi', 'Nguyễn Văn Anh', 'Trần Thị Ăn', 'Lê An'];
+    // stored by a store of version 6 (no name_sort yet), then opened by the current one
+    const raw = rawDb(f, k);
+    names.forEach((fullName, i) => {
+      const d = makeDossier(300 + i, { fullName });
+      raw
+        .prepare(
+          `INSERT INTO dossiers (id, dossier_number, agency_code, kind, list_at, declared_at, bhxh_code, full_name,
+             name_folded, address, contact_person, mobile, status, version, data, updated_at)
+           VALUES (?, ?, '903', 'register', ?, ?, ?, ?, 'x', ?, ?, ?, 'pending', 1, ?, ?)`,
+        )
+        .run(
+          d.id,
+          d.dossierNumber,
+          d.declaredAt,
+          d.declaredAt,
+          d.bhxhCode,
+          fullName,
+          d.address,
+          d.contactPerson,
+          d.mobile,
+          JSON.stringify(d),
+          d.declaredAt,
+        );
+    });
+    raw.close();
+    const s = new LocalStore({ file: f, key: k });
+    s.applyDossiers([makeDossier(400, { fullName: 'Phạm Thị Ấn' })]);
+    const sorted = s
+      .listDossiers({}, { field: 'fullName', order: 'asc' }, 0, 50, null)
+      .rows.map((r) => r.fullName);
+    // given name first (An < Anh < Ăn < Ân < Ấn, tones aside), then family name (Dương < Đỗ)
+    expect(sorted).toEqual([
+      'Lê An',
+      'Nguyễn Văn Anh',
+      'Trần Thị Ăn',
+      'Nguyễn Văn Ân',
+      'Phạm Thị Ấn',
+      'Dương Văn Tỏi',
+      'Đỗ Văn Tỏi',
+    ]);
+    expect(
+      s.listDossiers({}, { field: 'fullName', order: 'desc' }, 0, 50, null).rows.map((r) => r.fullName),
+    ).toEqual([...sorted].reverse());
+    s.close();
+  });
+
   it('running them again is a no-op', () => {
     const f = file();
     const k = key();
