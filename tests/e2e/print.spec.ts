@@ -279,4 +279,10 @@ test('a supervisor sees Báo cáo and saves the daily report of 12/08/2020', asy
     SLOW,
   );
   await shot('print-reports-reconciliation');
+  // Signing out takes the last printed document out of the page, and its job out of memory.
+  await expect(page.locator('iframe[data-print-frame]')).toHaveCount(1);
+  const last = (await printCalls()).at(-1)!;
+  await signOut();
+  await expect(page.locator('iframe[data-print-frame]')).toHaveCount(0);
+  expect((await page.request.get(last)).status()).toBe(404);
 });

@@ -4,7 +4,7 @@
 // CSP allows in a frame (a blob: frame it refuses): Lưu PDF downloads it, In loads it into a hidden
 // iframe and calls that frame's print(), which opens the browser's print dialog for the PDF.
 import type { PrintJob } from '../../../contract/workstationPrint';
-import { ApiFailure, call, errorMessage } from '../api';
+import { api, ApiFailure, call, errorMessage } from '../api';
 
 /** A failure of the browser side (the PDF is gone, the frame would not load). */
 export class PrintFailure extends Error {}
@@ -33,10 +33,26 @@ async function fetchPdf(job: PrintJob): Promise<Blob> {
 }
 
 let frame: HTMLIFrameElement | null = null;
+let frameTimer = 0;
+let watchingSession = false;
+
+/** The last printed document leaves the page: on sign-out, or ten minutes after it was printed. */
+function dropFrame(): void {
+  window.clearTimeout(frameTimer);
+  frame?.remove();
+  frame = null;
+}
 
 function printInFrame(url: string): Promise<void> {
+  if (!watchingSession) {
+    watchingSession = true;
+    api.on((e) => {
+      if (e.type === 'session.changed' && e.session === null) dropFrame();
+    });
+  }
   return new Promise((resolve, reject) => {
-    frame?.remove();
+    dropFrame();
+    frameTimer = window.setTimeout(dropFrame, 10 * 60_000);
     const f = document.createElement('iframe');
     f.title = 'Tài liệu in';
     f.tabIndex = -1;
