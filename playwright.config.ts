@@ -19,6 +19,13 @@ export default defineConfig({
     timeout: 60_000,
   },
   testDir: 'tests/e2e',
+  // One workstation host (and one service) serves every spec, so they run in a fixed order: the
+  // officer's day on the pristine demo data first, then intake and printing, which add dossiers.
+  projects: [
+    { name: 'workstation', testMatch: /workstation\.spec\.ts$/u },
+    { name: 'intake', testMatch: /intake\.spec\.ts$/u, dependencies: ['workstation'] },
+    { name: 'print', testMatch: /print\.spec\.ts$/u, dependencies: ['intake'] },
+  ],
   outputDir: 'artifacts/e2e-results',
   timeout: 60_000,
   fullyParallel: false,

@@ -161,8 +161,14 @@ test('Quét Trang tờ khai 1 from the SANE test device', async () => {
   await dialog.getByLabel('Độ phân giải').click();
   await page.getByTitle('150 dpi').click();
   await dialog.getByRole('button', { name: 'Bắt đầu quét' }).click();
-  await expect(dialog.getByText(/Đang quét trang 1|Đã quét 1 trang, đang lưu ảnh/u)).toBeVisible();
-  await expect(dialog.getByRole('button', { name: 'Huỷ' })).toBeVisible();
+  // Progress shows while it scans (Huỷ is tested on a slowed device in tests/integration); on a quiet
+  // machine a 150-dpi page may be done before this looks, so the finished slot counts as well.
+  await expect(
+    dialog
+      .getByText(/Đang quét trang 1|Đã quét 1 trang, đang lưu ảnh/u)
+      .or(page.getByRole('button', { name: 'Quét Trang tờ khai 2' }))
+      .first(),
+  ).toBeVisible();
   await shot('scan-dialog');
   await expect(dialog).toBeHidden(SLOW);
   await expect(slot('formPage1').getByRole('img', { name: 'Trang tờ khai 1' })).toBeVisible(SLOW);

@@ -109,8 +109,12 @@ async function openDossier(text: string): Promise<void> {
 
 test.beforeAll(async ({ browser }) => {
   page = await browser.newPage();
+  // The host is shared with the other specs: start from the sign-in screen whatever they left.
+  await page.goto(`${base}/?k=${E2E_SECRET}`);
+  await page.request.post(`${base}/api/call/session.signOut`, { data: {} });
 });
 test.afterAll(async () => {
+  await page.request.post(`${base}/api/call/session.signOut`, { data: {} }).catch(() => undefined);
   await page.close();
 });
 
