@@ -53,7 +53,7 @@ type DossierDbRow = {
   status: string;
   outcome: string | null;
   version: number;
-  data: string;
+  claim_json: string | null;
   pending_decision: string | null;
   local_state?: string | null;
 };
@@ -147,16 +147,8 @@ export function nameMatchQuery(name: string): string | null {
   return `"${words.join(' ')}"*`;
 }
 
-function summaryOf(
-  row: DossierDbRow | (Omit<DossierDbRow, 'data'> & { claim_json: string | null }),
-): DossierSummary {
-  // The list's page reads the claim alone (json_extract) instead of parsing each whole dossier.
-  const claim =
-    'claim_json' in row
-      ? row.claim_json === null
-        ? null
-        : (JSON.parse(row.claim_json) as DossierSummary['claim'])
-      : (JSON.parse(row.data) as Dossier).claim;
+function summaryOf(row: DossierDbRow): DossierSummary {
+  const claim = row.claim_json === null ? null : (JSON.parse(row.claim_json) as DossierSummary['claim']);
   return {
     id: row.id,
     dossierNumber: row.dossier_number,
@@ -261,10 +253,10 @@ export class LocalStore {
     this.db.prepare(`
     INSERT INTO dossiers (id, dossier_number, agency_code, kind, list_at, received_at, declared_at, bhxh_code,
       full_name, name_folded, address, contact_person, mobile, reviewer, decided_at, status, outcome, version,
-      data, updated_at, id_number, name_sort)
+      claim_json, updated_at, id_number, name_sort)
     VALUES (@id, @dossierNumber, @agencyCode, @kind, @listAt, @receivedAt, @declaredAt, @bhxhCode, @fullName,
       @nameFolded, @address, @contactPerson, @mobile, @reviewer, @decidedAt, @status, @outcome, @version,
-      @data, @updatedAt, @idNumber, @nameSort)
+      @claimJson, @updatedAt, @idNumber, @nameSort)
     ON CONFLICT(id) DO UPDATE SET
       dossier_number = excluded.dossier_number, agency_code = excluded.agency_code, kind = excluded.kind,
       list_at = excluded.list_at, received_at = excluded.received_at, declared_at = excluded.declared_at,
@@ -275,7 +267,7 @@ export class LocalStore {
       decided_at = CASE WHEN pending_decision IS NULL THEN excluded.decided_at ELSE decided_at END,
       status = CASE WHEN pending_decision IS NULL THEN excluded.status ELSE status END,
       outcome = CASE WHEN pending_decision IS NULL THEN excluded.outcome ELSE outcome END,
-      version = excluded.version, data = excluded.data, updated_at = excluded.updated_at,
+      version = excluded.version, claim_json = excluded.claim_json, updated_at = excluded.updated_at,
       id_number = excluded.id_number, name_sort = excluded.name_sort
     WHERE excluded.version >= dossiers.version
     RETURNING rid`);
@@ -315,6 +307,12 @@ export class LocalStore {
       this.db.prepare('SELECT rid, pending_decision FROM dossiers WHERE id = ?'),
     );
     const del = this.stmt('del', () => this.db.prepare('DELETE FROM dossiers WHERE rid = ?'));
+    const dataPut = this.stmt('dataPut', () =>
+      this.db.prepare(
+        'INSERT INTO dossier_data (rid, data) VALUES (?, ?) ON CONFLICT(rid) DO UPDATE SET data = excluded.data',
+      ),
+    );
+    const dataDel = this.stmt('dataDel', () => this.db.prepare('DELETE FROM dossier_data WHERE rid = ?'));
     const updatedAt = this.iso();
     for (const d of dossiers) {
       this.present?.add(d.agencyCode);
@@ -338,12 +336,13 @@ export class LocalStore {
         status: d.status,
         outcome: d.outcome,
         version: d.version,
-        data: JSON.stringify(d),
+        claimJson: d.claim ? JSON.stringify(d.claim) : null,
         updatedAt,
         idNumber: d.idNumber ?? null,
         nameSort: vietnameseNameSortKey(d.fullName),
       }) as { rid: number } | undefined;
       if (row) {
+        dataPut.run(row.rid, JSON.stringify(d));
         ftsDel.run(row.rid);
         ftsIns.run(row.rid, nameFolded);
       }
@@ -354,6 +353,7 @@ export class LocalStore {
       if (!row || row.pending_decision) continue;
       ftsDel.run(row.rid);
       del.run(row.rid);
+      dataDel.run(row.rid);
       this.db.prepare('DELETE FROM attachments WHERE dossier_id = ?').run(id);
     }
   }
@@ -372,7 +372,9 @@ export class LocalStore {
   }
 
   getDossier(id: string): Dossier | null {
-    const row = this.db.prepare('SELECT * FROM dossiers WHERE id = ?').get(id) as DossierDbRow | undefined;
+    const row = this.db
+      .prepare('SELECT d.*, x.data FROM dossiers d JOIN dossier_data x ON x.rid = d.rid WHERE d.id = ?')
+      .get(id) as (DossierDbRow & { data: string }) | undefined;
     if (!row) return null;
     const data = JSON.parse(row.data) as Dossier;
     // The list columns may carry this workstation's pending decision; the detail shows the same.
@@ -473,11 +475,7 @@ export class LocalStore {
         )
         .all({ ...params, limit, offset }) as Array<{ rid: number }>
     ).map((r) => r.rid);
-    type PageRow = Omit<DossierDbRow, 'data'> & {
-      rid: number;
-      claim_json: string | null;
-      local_state: unknown;
-    };
+    type PageRow = DossierDbRow & { rid: number; local_state: unknown };
     // The page's rows in one statement, read in rowid order (fewer page visits than one by one), then
     // put back in the list's order.
     const pageRows = this.stmt('pageRows', () =>
@@ -485,7 +483,7 @@ export class LocalStore {
         `SELECT d.rid, d.id, d.dossier_number, d.agency_code, d.kind, d.list_at, d.received_at, d.declared_at,
                 d.bhxh_code, d.full_name, d.name_folded, d.address, d.contact_person, d.mobile, d.reviewer, d.decided_at,
                 d.status, d.outcome, d.version, d.pending_decision, d.updated_at,
-                json_extract(d.data, '$.claim') AS claim_json,
+                d.claim_json,
                 (SELECT o.state FROM outbox o WHERE o.dossier_id = d.id AND o.kind = 'decision' AND o.state NOT IN ('synced','dismissed')
            ORDER BY o.seq DESC LIMIT 1) AS local_state
          FROM dossiers d WHERE d.rid IN (SELECT value FROM json_each(?))`,
@@ -683,9 +681,9 @@ export class LocalStore {
       if (dossier) this.applyDossiers([dossier]);
       else if (pending) {
         // Put the list columns back to what the service last said.
-        const d = this.db.prepare('SELECT data FROM dossiers WHERE id = ?').get(pending.id) as {
-          data: string;
-        };
+        const d = this.db
+          .prepare('SELECT x.data FROM dossiers d JOIN dossier_data x ON x.rid = d.rid WHERE d.id = ?')
+          .get(pending.id) as { data: string };
         const server = JSON.parse(d.data) as Dossier;
         this.db
           .prepare('UPDATE dossiers SET status = ?, outcome = ?, reviewer = ?, decided_at = ? WHERE id = ?')

@@ -188,6 +188,52 @@ describe('migrations', () => {
     s.close();
   });
 
+  it('8 keeps the whole dossier beside the list row, with the claim as a column', () => {
+    const f = file();
+    const k = key();
+    const db = rawDb(f, k);
+    migrate(db, 7);
+    const claim = { claimedBy: 'ttcntt', claimedUntil: '2026-11-25T10:00:00+07:00' };
+    const d = makeDossier(500, { claim });
+    db.prepare(
+      `INSERT INTO dossiers (id, dossier_number, agency_code, kind, list_at, declared_at, bhxh_code, full_name,
+         name_folded, address, contact_person, mobile, status, version, data, updated_at)
+       VALUES (?, ?, '903', 'register', ?, ?, ?, ?, 'x', ?, ?, ?, 'pending', 1, ?, ?)`,
+    ).run(
+      d.id,
+      d.dossierNumber,
+      d.declaredAt,
+      d.declaredAt,
+      d.bhxhCode,
+      d.fullName,
+      d.address,
+      d.contactPerson,
+      d.mobile,
+      JSON.stringify(d),
+      d.declaredAt,
+    );
+    expect(migrate(db, 8)).toBe(8);
+    const columns = (db.prepare('PRAGMA table_info(dossiers)').all() as Array<{ name: string }>).map(
+      (c) => c.name,
+    );
+    expect(columns).not.toContain('data');
+    expect(columns).toContain('claim_json');
+    expect(
+      JSON.parse((db.prepare('SELECT claim_json FROM dossiers').get() as { claim_json: string }).claim_json),
+    ).toEqual(claim);
+    db.close();
+    const s = new LocalStore({ file: f, key: k });
+    expect(s.getDossier(d.id)).toMatchObject({ id: d.id, fullName: d.fullName, address: d.address, claim });
+    expect(s.listDossiers({}, { field: 'receivedAt', order: 'desc' }, 0, 10, null).rows[0]?.claim).toEqual(
+      claim,
+    );
+    // a tombstone removes both halves
+    s.applyDossiers([], [d.id]);
+    expect(s.getDossier(d.id)).toBeNull();
+    expect(s.db.prepare('SELECT count(*) AS n FROM dossier_data').get()).toEqual({ n: 0 });
+    s.close();
+  });
+
   it('running them again is a no-op', () => {
     const f = file();
     const k = key();
