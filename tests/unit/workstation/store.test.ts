@@ -31,6 +31,27 @@ function rawDb(f: string, k: Buffer): Sqlite.Database {
   return db;
 }
 
+/** A dossier row as stores of versions 5–7 kept it (the whole dossier in `data`), for migration tests. */
+function insertVersion5Row(db: Sqlite.Database, d: ReturnType<typeof makeDossier>): void {
+  db.prepare(
+    `INSERT INTO dossiers (id, dossier_number, agency_code, kind, list_at, declared_at, bhxh_code, full_name,
+       name_folded, address, contact_person, mobile, status, version, data, updated_at)
+     VALUES (?, ?, '903', 'register', ?, ?, ?, ?, 'x', ?, ?, ?, 'pending', 1, ?, ?)`,
+  ).run(
+    d.id,
+    d.dossierNumber,
+    d.declaredAt,
+    d.declaredAt,
+    d.bhxhCode,
+    d.fullName,
+    d.address,
+    d.contactPerson,
+    d.mobile,
+    JSON.stringify(d),
+    d.declaredAt,
+  );
+}
+
 function tables(db: Sqlite.Database): string[] {
   return (
     db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{
@@ -100,24 +121,7 @@ describe('migrations', () => {
     const db = rawDb(file(), key());
     migrate(db, 5);
     const d = makeDossier(1, { idNumber: '031083572175' });
-    db.prepare(
-      `INSERT INTO dossiers (id, dossier_number, agency_code, kind, list_at, declared_at, bhxh_code, full_name,
-         name_folded, address, contact_person, mobile, status, version, data, updated_at)
-       VALUES (?, ?, '903', 'register', ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 1, ?, ?)`,
-    ).run(
-      d.id,
-      d.dossierNumber,
-      d.declaredAt,
-      d.declaredAt,
-      d.bhxhCode,
-      d.fullName,
-      'x',
-      d.address,
-      d.contactPerson,
-      d.mobile,
-      JSON.stringify(d),
-      d.declaredAt,
-    );
+    insertVersion5Row(db, d);
     expect(migrate(db, 6)).toBe(6);
     expect(db.prepare('SELECT id_number FROM dossiers WHERE id = ?').get(d.id)).toEqual({
       id_number: '031083572175',
@@ -146,25 +150,7 @@ describe('migrations', () => {
     const raw = rawDb(f, k);
     names.forEach((fullName, i) => {
       const d = makeDossier(300 + i, { fullName });
-      raw
-        .prepare(
-          `INSERT INTO dossiers (id, dossier_number, agency_code, kind, list_at, declared_at, bhxh_code, full_name,
-             name_folded, address, contact_person, mobile, status, version, data, updated_at)
-           VALUES (?, ?, '903', 'register', ?, ?, ?, ?, 'x', ?, ?, ?, 'pending', 1, ?, ?)`,
-        )
-        .run(
-          d.id,
-          d.dossierNumber,
-          d.declaredAt,
-          d.declaredAt,
-          d.bhxhCode,
-          fullName,
-          d.address,
-          d.contactPerson,
-          d.mobile,
-          JSON.stringify(d),
-          d.declaredAt,
-        );
+      insertVersion5Row(raw, d);
     });
     raw.close();
     const s = new LocalStore({ file: f, key: k });
@@ -195,23 +181,7 @@ describe('migrations', () => {
     migrate(db, 7);
     const claim = { claimedBy: 'ttcntt', claimedUntil: '2026-11-25T10:00:00+07:00' };
     const d = makeDossier(500, { claim });
-    db.prepare(
-      `INSERT INTO dossiers (id, dossier_number, agency_code, kind, list_at, declared_at, bhxh_code, full_name,
-         name_folded, address, contact_person, mobile, status, version, data, updated_at)
-       VALUES (?, ?, '903', 'register', ?, ?, ?, ?, 'x', ?, ?, ?, 'pending', 1, ?, ?)`,
-    ).run(
-      d.id,
-      d.dossierNumber,
-      d.declaredAt,
-      d.declaredAt,
-      d.bhxhCode,
-      d.fullName,
-      d.address,
-      d.contactPerson,
-      d.mobile,
-      JSON.stringify(d),
-      d.declaredAt,
-    );
+    insertVersion5Row(db, d);
     expect(migrate(db, 8)).toBe(8);
     const columns = (db.prepare('PRAGMA table_info(dossiers)').all() as Array<{ name: string }>).map(
       (c) => c.name,
