@@ -59,13 +59,14 @@ export async function decide(
       // One round trip: the dossier locked, the first answer to this decisionId if there is one, and
       // the registry's name for the code (the approval's check).
       const locked = UUID.test(dossierId)
-        ? await tx.query<{ dossier: Dossier; registry_name: string | null; stored: StoredAnswer | null }>(
-            `SELECT ${DOSSIER_JSON} AS dossier,
+        ? await tx.query<{ dossier: Decidable; registry_name: string | null; stored: StoredAnswer | null }>(
+            `SELECT ${DECIDABLE_JSON} AS dossier,
                     (SELECT r.full_name FROM registry_persons r WHERE r.bhxh_code = d.bhxh_code) AS registry_name,
                     (SELECT json_build_object('status', dc.status_code, 'body', dc.response) FROM decisions dc
-                      WHERE dc.decision_id = $4) AS stored
-               FROM dossiers d WHERE d.id = $2 AND d.agency_code = ANY($3::text[]) FOR UPDATE OF d`,
-            [now.toISOString(), dossierId, staff.scope, req.decisionId],
+                      WHERE dc.decision_id = $3) AS stored
+               FROM dossiers d WHERE d.id = $1 AND d.agency_code = ANY($2::text[]) FOR UPDATE OF d`,
+            [dossierId, staff.scope, req.decisionId],
+            { prepare: true },
           )
         : null;
       const row = locked?.rows[0];
@@ -93,6 +94,12 @@ export async function decide(
           error: { code: 'expired', message: 'Hồ sơ đã quá hạn 10 ngày không nộp bản giấy.' },
         });
       } else if (req.baseVersion !== dossier.version || dossier.status !== 'pending') {
+        // The conflict's answer shows the dossier as it now is, in full (a rare path: one more read).
+        const current = await tx.query<{ dossier: Dossier }>(
+          `SELECT ${DOSSIER_JSON} AS dossier FROM dossiers d WHERE d.id = $2`,
+          [now.toISOString(), dossier.id],
+          { prepare: true },
+        );
         out = answer(409, {
           error: {
             code: 'version_conflict',
@@ -101,7 +108,7 @@ export async function decide(
                 ? `Hồ sơ đã được ${dossier.reviewer ?? 'cán bộ khác'} xử lý trước. Vui lòng xem lại kết quả.`
                 : 'Hồ sơ đã thay đổi kể từ khi bạn mở. Vui lòng xem lại và duyệt lại.',
           },
-          dossier,
+          dossier: current.rows[0]!.dossier,
         });
       } else {
         if (dossier.kind === 'update' && req.outcome === 'valid' && req.confirmUpdate !== true) {
@@ -176,6 +183,7 @@ export async function decide(
           req.decisionId,
           ...audit.params,
         ],
+        { prepare: true },
       );
       if (saved.rowCount === 0) throw new ReplayInstead();
       return { status: out.status, body: saved.rows[0]!.response };
@@ -203,7 +211,7 @@ type OutcomeWrite = {
  * Every write of a decision in one statement: the account it issues, its steps, its queued
  * messages, the dossier's new state and its change-feed row.
  */
-async function writeOutcome(tx: Queryable, d: Dossier, applied: Applied, w: OutcomeWrite): Promise<void> {
+async function writeOutcome(tx: Queryable, d: Decidable, applied: Applied, w: OutcomeWrite): Promise<void> {
   const { result, steps, messages, account } = applied;
   const at = w.now.toISOString();
   await tx.query(
@@ -251,10 +259,38 @@ async function writeOutcome(tx: Queryable, d: Dossier, applied: Applied, w: Outc
       messages.map((m) => (m.channel === 'sms' ? smsText(m.body) : m.body)),
       result === 'account_issued' ? 'issued' : result === 'code_not_found' ? 'code_not_found' : null,
     ],
+    { prepare: true },
   );
 }
 
 class ReplayInstead extends Error {}
+
+/** What deciding reads of the locked dossier: its columns, without the attachments, steps and claim. */
+type Decidable = Pick<
+  Dossier,
+  | 'id'
+  | 'dossierNumber'
+  | 'kind'
+  | 'agencyCode'
+  | 'fullName'
+  | 'bhxhCode'
+  | 'email'
+  | 'mobile'
+  | 'certificate'
+  | 'update'
+  | 'stop'
+  | 'receivedAt'
+  | 'expiresAt'
+  | 'status'
+  | 'reviewer'
+  | 'version'
+>;
+const DECIDABLE_JSON = `json_build_object(
+  'id', d.id, 'dossierNumber', d.dossier_number, 'kind', d.kind, 'agencyCode', d.agency_code,
+  'fullName', d.full_name, 'bhxhCode', d.bhxh_code, 'email', d.email, 'mobile', d.mobile,
+  'certificate', d.certificate, 'update', d.update_details, 'stop', d.stop_details,
+  'receivedAt', d.received_at, 'expiresAt', d.expires_at, 'status', d.status, 'reviewer', d.reviewer,
+  'version', d.version)`;
 
 async function storedAnswer(
   q: Queryable,
@@ -307,7 +343,7 @@ type Applied = {
  */
 async function applyOutcome(
   tx: Queryable,
-  d: Dossier,
+  d: Decidable,
   registryName: string | null,
   outcome: 'valid' | 'invalid',
   input: ApplyInput,

@@ -31,6 +31,7 @@ export async function reasonsFor(q: Queryable, ctx: Ctx, agencyCode: string): Pr
     const res = await q.query<{ code: string; text: string; sms_text: string }>(
       'SELECT code, text, sms_text FROM rejection_reasons WHERE agency_code = $1 ORDER BY position',
       [code],
+      { prepare: true },
     );
     if (res.rows.length > 0)
       return res.rows.map((r) => ({ code: r.code, text: r.text, smsText: r.sms_text }));

@@ -6,28 +6,50 @@
 
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 
 export type Row = Record<string, unknown>;
 export type QueryResult<R extends Row = Row> = { rows: R[]; rowCount: number };
 
+/**
+ * `prepare`: the statement is hot and its text fixed (values only in parameters), so on PostgreSQL
+ * it is prepared once per connection and later calls skip parsing and planning. Never for SQL
+ * built with varying text: each distinct text would stay prepared on every connection.
+ */
+export type QueryOptions = { prepare?: boolean };
+
 export type Queryable = {
-  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R extends Row = Row>(
+    sql: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<QueryResult<R>>;
   /** Several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
 };
 
+export type TransactionOptions = { isolation?: 'serializable' | 'repeatable read' };
+
 export type Database = Queryable & {
   readonly kind: 'postgres' | 'pglite';
   /** Runs fn in one transaction (READ COMMITTED unless told); rolls back on throw. */
-  transaction<T>(
-    fn: (tx: Queryable) => Promise<T>,
-    options?: { isolation?: 'serializable' | 'repeatable read' },
-  ): Promise<T>;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
 };
 
 export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
+
+const statementNames = new Map<string, string>();
+/** A prepared statement's name: derived from its text, so every connection agrees on it. */
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `s${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
 
 const asText = (v: string): string => v;
 const asNumber = (v: string): number => Number(v);
@@ -51,8 +73,10 @@ export async function openPostgres(
   // An idle client's error (server restarted) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   const wrap = (c: pg.Pool | pg.PoolClient): Queryable => ({
-    async query<R extends Row>(sql: string, params: readonly unknown[] = []) {
-      const res = await c.query(sql, params as unknown[]);
+    async query<R extends Row>(sql: string, params: readonly unknown[] = [], options?: QueryOptions) {
+      const res = options?.prepare
+        ? await c.query({ text: sql, values: params as unknown[], name: statementName(sql) })
+        : await c.query(sql, params as unknown[]);
       return { rows: res.rows as R[], rowCount: res.rowCount ?? 0 };
     },
     async exec(sql: string) {

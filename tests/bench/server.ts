@@ -7,7 +7,7 @@
 
 import { execFile as execFileCb, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -30,14 +30,46 @@ const pct = (xs: number[], p: number): number => {
 };
 const ms = (x: number): string => `${x.toFixed(1)} ms`;
 
+/** CPU seconds used so far by the processes named `comm` (Linux /proc), or by one pid. */
+function cpuSeconds(match: { comm?: string; pid?: number }): number {
+  let ticks = 0;
+  const pids = match.pid ? [String(match.pid)] : readdirSync('/proc').filter((p) => /^\d+$/u.test(p));
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (match.comm && comm !== match.comm) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks / 100; // USER_HZ
+}
+
 async function timed(fn: () => Promise<void>): Promise<number> {
   const t = process.hrtime.bigint();
   await fn();
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
+// BENCH_PG_STATS=1 also prints the statements that took most of PostgreSQL's time in the decision run.
+const PG_STATS = process.env.BENCH_PG_STATS === '1';
 const cluster = await startPostgres({
-  settings: { shared_buffers: '1GB', max_connections: 300, work_mem: '16MB', maintenance_work_mem: '512MB' },
+  settings: {
+    shared_buffers: '1GB',
+    max_connections: 300,
+    work_mem: '16MB',
+    maintenance_work_mem: '512MB',
+    ...(PG_STATS
+      ? {
+          shared_preload_libraries: 'pg_stat_statements',
+          'pg_stat_statements.track': 'all',
+          'pg_stat_statements.track_planning': 'on',
+        }
+      : {}),
+  },
 });
 const report: Record<string, unknown> = { dossiers: COUNT, clients: CLIENTS };
 let service: ReturnType<typeof spawn> | undefined;
@@ -148,13 +180,24 @@ try {
     ),
   );
 
+  const statsDb = PG_STATS ? await openPostgres(url, 1) : null;
+  if (statsDb) {
+    await statsDb.exec('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await statsDb.exec('SELECT pg_stat_statements_reset()');
+  }
   // Sustained decisions: 32 clients, each deciding distinct pending dossiers (70% valid, 30% invalid).
   let next = 0;
   let done = 0;
   const statuses: Record<number, number> = {};
   const latencies: number[] = [];
+  let firstFailure = '';
   const until = Date.now() + DECISION_SECONDS * 1000;
   const started = Date.now();
+  const cpuBefore = {
+    postgres: cpuSeconds({ comm: 'postgres' }),
+    service: cpuSeconds({ pid: service.pid }),
+    client: process.cpuUsage(),
+  };
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
       while (Date.now() < until && next < pending.length) {
@@ -175,7 +218,8 @@ try {
             body,
           });
           statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-          await r.arrayBuffer();
+          const text = await r.text();
+          if (r.status >= 500 && !firstFailure) firstFailure = `${r.status} ${text.slice(0, 300)}`;
         });
         latencies.push(t);
         done += 1;
@@ -188,6 +232,19 @@ try {
   console.log(
     `machine load average (1 min) at the end of the decision run: ${load.toFixed(2)} on ${os.cpus().length} cores`,
   );
+  if (firstFailure) console.log(`first failed decision: ${firstFailure}`);
+  // Where the machine's CPU went, per decision: the figure that bounds throughput on a small machine.
+  const perDecision = (cpu: number): number => (cpu * 1000) / Math.max(1, done);
+  const clientCpu = process.cpuUsage(cpuBefore.client);
+  const cpu = {
+    postgres: perDecision(cpuSeconds({ comm: 'postgres' }) - cpuBefore.postgres),
+    service: perDecision(cpuSeconds({ pid: service.pid }) - cpuBefore.service),
+    client: perDecision((clientCpu.user + clientCpu.system) / 1e6),
+  };
+  report.decisionCpuMs = cpu;
+  console.log(
+    `CPU per decision: PostgreSQL ${ms(cpu.postgres)}, service ${ms(cpu.service)}, load generator ${ms(cpu.client)} (${os.cpus().length} cores)`,
+  );
   report.decisions = {
     perSecond: done / seconds,
     statuses,
@@ -199,6 +256,24 @@ try {
     `decisions, ${CLIENTS} clients          ${(done / seconds).toFixed(0)} /s  p50 ${ms(pct(latencies, 50))}  p95 ${ms(pct(latencies, 95))}  statuses ${JSON.stringify(statuses)}`,
   );
 
+  if (statsDb) {
+    const top = await statsDb.query<{
+      total: number;
+      plan: number;
+      calls: number;
+      mean: number;
+      query: string;
+    }>(
+      `SELECT round(total_exec_time)::int AS total, round(total_plan_time)::int AS plan, calls::int, round(mean_exec_time::numeric, 3)::float AS mean,
+              left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query
+         FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 15`,
+    );
+    console.log(
+      'PostgreSQL time in the decision run (pg_stat_statements), ms executing / ms planning / calls / ms mean execution:',
+    );
+    for (const r of top.rows) console.log(`  ${r.total} / ${r.plan} / ${r.calls} / ${r.mean}  ${r.query}`);
+    await statsDb.close();
+  }
   service.kill('SIGTERM');
   service = undefined;
 
