@@ -170,6 +170,9 @@ function summaryOf(row: DossierDbRow): DossierSummary {
   };
 }
 
+/** sync_state key: the SQL of the indexes a bulk load dropped, present while one is under way. */
+const BULK_LOAD_KEY = 'bulkLoad.indexes';
+
 export class LocalStore {
   readonly db: Sqlite.Database;
   private readonly now: () => Date;
@@ -190,7 +193,61 @@ export class LocalStore {
     // sorts thousands of matches touches their rows, so a large cache is what keeps it fast.
     this.db.pragma('cache_size = -196608');
     this.db.pragma('foreign_keys = ON');
+    // A first sync cut short by a crash left the dossiers without their indexes: restore them before
+    // any migration expects them.
+    if ((this.db.pragma('user_version', { simple: true }) as number) > 0 && this.getState(BULK_LOAD_KEY))
+      this.endBulkLoad();
     migrate(this.db);
+  }
+
+  // ------------------------------------------------------------ first sync in bulk
+
+  private bulk = false;
+
+  /** True while a first sync loads without secondary indexes (beginBulkLoad … endBulkLoad). */
+  get bulkLoading(): boolean {
+    return this.bulk;
+  }
+
+  /**
+   * A first sync into an empty store: the dossiers' secondary indexes are dropped and the name index
+   * is left empty while the pages arrive, then both are built once from the sorted data
+   * (endBulkLoad), about three times faster than keeping them up to date row by row. The dropped
+   * indexes' SQL is saved in the same transaction, so a crash in between restores them on the next
+   * open. Meanwhile the list works (unindexed, slower) and a name search finds nothing yet.
+   * Returns false, and changes nothing, when the store already holds dossiers.
+   */
+  beginBulkLoad(): boolean {
+    return this.db.transaction(() => {
+      if (this.db.prepare('SELECT 1 FROM dossiers LIMIT 1').get()) return false;
+      const indexes = this.db
+        .prepare(
+          "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'dossiers' AND sql IS NOT NULL",
+        )
+        .all() as Array<{ name: string; sql: string }>;
+      this.setState(BULK_LOAD_KEY, JSON.stringify(indexes.map((i) => i.sql)));
+      for (const i of indexes) this.db.exec(`DROP INDEX "${i.name.replaceAll('"', '""')}"`);
+      this.statements = {};
+      this.bulk = true;
+      return true;
+    })();
+  }
+
+  /** Ends a bulk load (also one a crash cut short): the name index and the dropped indexes, rebuilt. */
+  endBulkLoad(): void {
+    const saved = this.getState(BULK_LOAD_KEY);
+    if (!saved) {
+      this.bulk = false;
+      return;
+    }
+    this.db.transaction(() => {
+      this.db.exec(`INSERT INTO dossier_names (dossier_names) VALUES ('delete-all');
+        INSERT INTO dossier_names (rowid, name) SELECT rid, name_folded FROM dossiers ORDER BY rid;`);
+      for (const sql of JSON.parse(saved) as string[]) this.db.exec(sql);
+      this.db.prepare('DELETE FROM sync_state WHERE key = ?').run(BULK_LOAD_KEY);
+    })();
+    this.statements = {};
+    this.bulk = false;
   }
 
   close(): void {
@@ -343,15 +400,17 @@ export class LocalStore {
       }) as { rid: number } | undefined;
       if (row) {
         dataPut.run(row.rid, JSON.stringify(d));
-        ftsDel.run(row.rid);
-        ftsIns.run(row.rid, nameFolded);
+        if (!this.bulk) {
+          ftsDel.run(row.rid);
+          ftsIns.run(row.rid, nameFolded);
+        }
       }
     }
     for (const id of deletedIds) {
       const row = ridOf.get(id) as { rid: number; pending_decision: string | null } | undefined;
       // A tombstone (expiry) never removes a dossier with a queued decision: the push will answer 410.
       if (!row || row.pending_decision) continue;
-      ftsDel.run(row.rid);
+      if (!this.bulk) ftsDel.run(row.rid);
       del.run(row.rid);
       dataDel.run(row.rid);
       this.db.prepare('DELETE FROM attachments WHERE dossier_id = ?').run(id);

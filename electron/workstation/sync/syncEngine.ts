@@ -4,7 +4,7 @@
 // service (synced / conflict / expired / failed), and only the officer dismisses those. Scanned and
 // attached images travel in the same outbox (kind 'attachment') with the same retries.
 
-import type { DecisionRequest, Dossier } from '../../../contract/index.js';
+import type { ChangesResponse, DecisionRequest, Dossier } from '../../../contract/index.js';
 import type { OutboxItem, SyncStatus } from '../../../contract/workstation.js';
 import type { IntakeImage } from '../../../contract/workstationIntake.js';
 import type { SessionService } from '../session.js';
@@ -35,6 +35,9 @@ export function backoffDelay(attempt: number, baseMs: number, maxMs: number, ran
   const d = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 20));
   return Math.round(d / 2 + random() * (d / 2));
 }
+
+/** Changes stored per transaction during a first sync's bulk load. */
+const BULK_BATCH = 10_000;
 
 export class SyncEngine {
   private online = true;
@@ -394,14 +397,53 @@ export class SyncEngine {
     const user = this.session.user();
     if (!user) return;
     const key = `lastSeq:${user.agencyCode}`;
-    let after = Number(this.store.getState(key) ?? '0');
+    const after = Number(this.store.getState(key) ?? '0');
+    const first = this.client.changes(after, this.opts.pageSize);
+    first.catch(() => undefined); // awaited below
+    // The first sync into an empty store builds its indexes once at the end (LocalStore.beginBulkLoad).
+    const bulk = after === 0 && this.store.beginBulkLoad();
     let total = 0;
-    let next = this.client.changes(after, this.opts.pageSize);
+    try {
+      total = await this.pullPages(first, after, key, bulk);
+    } finally {
+      if (bulk) this.store.endBulkLoad();
+    }
+    if (total > 0) this.listener.dossiersChanged(total);
+  }
+
+  /**
+   * Fetches and stores pages until the feed has no more. Each page is stored with its position in one
+   * transaction; in a bulk load, pages are stored BULK_BATCH changes at a time (fewer, larger
+   * transactions), and what was fetched before a failure is still stored.
+   */
+  private async pullPages(
+    first: Promise<ChangesResponse>,
+    after: number,
+    key: string,
+    bulk: boolean,
+  ): Promise<number> {
+    let total = 0;
+    let next = first;
+    let dossiers: Dossier[] = [];
+    let deleted: string[] = [];
+    let lastSeq = after;
+    const store = (): void => {
+      if (dossiers.length + deleted.length === 0 && lastSeq === after) return;
+      this.store.applyChangePage(dossiers, deleted, key, lastSeq);
+      total += dossiers.length + deleted.length;
+      dossiers = [];
+      deleted = [];
+      after = lastSeq;
+    };
     for (;;) {
-      const page = await next;
-      const dossiers: Dossier[] = [];
-      const deleted: string[] = [];
-      let lastSeq = Math.max(after, page.lastSeq);
+      let page: ChangesResponse;
+      try {
+        page = await next;
+      } catch (err) {
+        store();
+        throw err;
+      }
+      lastSeq = Math.max(lastSeq, page.lastSeq);
       for (const c of page.changes) {
         if ('deleted' in c.dossier) deleted.push(c.dossier.id);
         else dossiers.push(c.dossier);
@@ -415,11 +457,9 @@ export class SyncEngine {
         next.catch(() => undefined); // awaited on the next turn; not an unhandled rejection meanwhile
         await new Promise<void>((resolve) => setImmediate(resolve)); // lets the request leave first
       }
-      this.store.applyChangePage(dossiers, deleted, key, lastSeq);
-      total += page.changes.length;
+      if (!bulk || !more || dossiers.length + deleted.length >= BULK_BATCH) store();
       if (!more) break;
-      after = lastSeq;
     }
-    if (total > 0) this.listener.dossiersChanged(total);
+    return total;
   }
 }

@@ -104,6 +104,57 @@ describe.skipIf(!pg)('workstation ⇄ central service (real PostgreSQL)', () => 
     expect(after.ok).toBe(false);
   });
 
+  it(
+    title('a first sync cut off midway keeps what it fetched, restores the indexes, then completes'),
+    async () => {
+      const reference = ws();
+      await signIn(reference);
+      const expected = reference.store.countDossiers();
+      const a = ws();
+      const engine = a.engine as unknown as {
+        opts: { pageSize: number };
+        client: { changes: (after: number, limit: number) => Promise<unknown> };
+      };
+      engine.opts.pageSize = 3;
+      const changes = engine.client.changes.bind(engine.client);
+      let calls = 0;
+      engine.client.changes = (after, limit) => {
+        calls += 1;
+        if (calls === 3) c.proxy.cut(); // the network drops before the third page
+        return changes(after, limit);
+      };
+      await ok(
+        a.dispatch('session.signIn', { agencyCode: '903', username: 'ttcntt', password: PASSWORD }) as never,
+      );
+      await a.engine.syncNow().catch(() => undefined);
+      await waitFor(() => !a.engine.status().online, 10_000, 'offline noticed');
+      // the two pages fetched in bulk are stored; the store is searchable and indexed again
+      expect(a.store.bulkLoading).toBe(false);
+      expect(a.store.countDossiers()).toBeGreaterThanOrEqual(1);
+      expect(a.store.countDossiers()).toBeLessThan(expected);
+      expect(a.store.getState('bulkLoad.indexes')).toBeNull();
+      expect(
+        a.store.db
+          .prepare(
+            "SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name = 'dossiers_list_at'",
+          )
+          .get(),
+      ).toEqual({ n: 1 });
+      c.proxy.restore();
+      engine.client.changes = changes;
+      await a.engine.syncNow();
+      await waitFor(() => a.store.countDossiers() === expected, 20_000, 'rest of the feed');
+      const cac = a.store.listDossiers(
+        { name: 'nguyen thi cac' },
+        { field: 'receivedAt', order: 'desc' },
+        0,
+        5,
+        null,
+      );
+      expect(cac.rows.map((r) => r.dossierNumber)).toEqual(['00074.GD/2020/00115']);
+    },
+  );
+
   it(title('offline sign-in: within 7 days of an online sign-in, with the right password only'), async () => {
     let now = Date.now();
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ws-offline-'));

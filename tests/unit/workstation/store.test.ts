@@ -315,6 +315,81 @@ describe('dossiers and search', () => {
   });
 });
 
+describe('first sync in bulk', () => {
+  const indexes = (s: LocalStore): string[] =>
+    (
+      s.db
+        .prepare(
+          "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'dossiers' AND sql IS NOT NULL",
+        )
+        .all() as Array<{ sql: string }>
+    )
+      .map((r) => r.sql)
+      .sort();
+  const sort = { field: 'receivedAt' as const, order: 'desc' as const };
+  const names = (s: LocalStore, q: string): string[] =>
+    s.listDossiers({ name: q }, sort, 0, 50, null).rows.map((r) => r.fullName);
+
+  it('drops the secondary indexes, then builds them and the name index once at the end', () => {
+    const s = new LocalStore({ file: file(), key: key() });
+    const before = indexes(s);
+    expect(before.length).toBeGreaterThanOrEqual(7);
+    expect(s.beginBulkLoad()).toBe(true);
+    expect(s.bulkLoading).toBe(true);
+    expect(indexes(s)).toEqual([]);
+    const cac = makeDossier(1, { fullName: 'Nguyễn Thị Các', version: 1 });
+    const gone = makeDossier(2, { fullName: 'Lê Văn Mất' });
+    s.applyChangePage([cac, gone, makeDossier(3, { fullName: 'Đỗ Văn Tỏi' })], [], 'lastSeq:903', 3);
+    // the same dossier again later in the feed (decided), and a tombstone: one row each way
+    s.applyChangePage(
+      [{ ...cac, version: 2, status: 'decided', outcome: 'valid' }],
+      [gone.id],
+      'lastSeq:903',
+      5,
+    );
+    expect(s.countDossiers()).toBe(2);
+    expect(names(s, 'nguyen thi cac')).toEqual([]); // not searchable by name until the end
+    s.endBulkLoad();
+    expect(s.bulkLoading).toBe(false);
+    expect(indexes(s)).toEqual(before);
+    expect(names(s, 'nguyen thi cac')).toEqual(['Nguyễn Thị Các']);
+    expect(names(s, 'do van')).toEqual(['Đỗ Văn Tỏi']);
+    expect(names(s, 'le van mat')).toEqual([]);
+    expect(s.getDossier(cac.id)?.status).toBe('decided');
+    expect(s.getState('lastSeq:903')).toBe('5');
+    // later pages keep both indexes up to date again, row by row
+    s.applyDossiers([makeDossier(4, { fullName: 'Phạm Thị Sau' })]);
+    expect(names(s, 'pham thi sau')).toEqual(['Phạm Thị Sau']);
+    s.close();
+  });
+
+  it('does not start on a store that already holds dossiers', () => {
+    const s = new LocalStore({ file: file(), key: key() });
+    s.applyDossiers([makeDossier(5)]);
+    const before = indexes(s);
+    expect(s.beginBulkLoad()).toBe(false);
+    expect(s.bulkLoading).toBe(false);
+    expect(indexes(s)).toEqual(before);
+    s.close();
+  });
+
+  it('a crash in the middle: the next open restores the indexes and the name index', () => {
+    const f = file();
+    const k = key();
+    const s = new LocalStore({ file: f, key: k });
+    const before = indexes(s);
+    s.beginBulkLoad();
+    s.applyChangePage([makeDossier(6, { fullName: 'Vũ Thị Hoa' })], [], 'lastSeq:903', 1);
+    s.close(); // no endBulkLoad: as if the process had died
+    const again = new LocalStore({ file: f, key: k });
+    expect(again.bulkLoading).toBe(false);
+    expect(indexes(again)).toEqual(before);
+    expect(names(again, 'vu thi hoa')).toEqual(['Vũ Thị Hoa']);
+    expect(again.getState('bulkLoad.indexes')).toBeNull();
+    again.close();
+  });
+});
+
 describe('search by a broad name', () => {
   // 3,000 dossiers, 1,500 of them "Nguyễn …": a broad name walks the list-order index, a narrow one
   // sorts its matches; both must give exactly the pages and totals a plain scan and sort gives.
