@@ -134,6 +134,28 @@ function decodeCursor(s: string): Cursor {
   }
 }
 
+/** More words than this for a last-word prefix: search with the prefix itself (a broad, rare query). */
+const PREFIX_WORDS_MAX = 200;
+
+/**
+ * The tsquery of a name search: every word, the last one as a prefix, expanded into the exact words
+ * of names that start with it (name_words, migration 5), which the word index intersects far faster
+ * than a prefix. Null when no name has a word with that prefix: nothing can match.
+ */
+async function nameQuery(db: Queryable, words: readonly string[]): Promise<string | null> {
+  const last = words[words.length - 1]!;
+  const res = await db.query<{ word: string }>(
+    `SELECT word FROM name_words WHERE word >= $1 AND word < $1 || '~' ORDER BY word LIMIT $2`,
+    [last, PREFIX_WORDS_MAX + 1],
+    { prepare: true },
+  );
+  const head = words.slice(0, -1);
+  if (res.rows.length === 0) return null;
+  const tail =
+    res.rows.length > PREFIX_WORDS_MAX ? `${last}:*` : `(${res.rows.map((r) => r.word).join(' | ')})`;
+  return [...head, tail].join(' & ');
+}
+
 /** GET /dossiers: filters of Appendix 02's search panel, newest first, keyset pages. */
 export async function listDossiers(
   ctx: Ctx,
@@ -156,8 +178,8 @@ export async function listDossiers(
       .split(/[^a-z0-9]+/u)
       .filter(Boolean)
       .slice(0, 8);
-    if (words.length)
-      add(`to_tsvector('simple', d.name_folded) @@ to_tsquery('simple', ?)`, `${words.join(' & ')}:*`);
+    const match = words.length ? await nameQuery(ctx.db, words) : null;
+    if (match) add(`to_tsvector('simple', d.name_folded) @@ to_tsquery('simple', ?)`, match);
     else where.push('false');
   }
   const fields: Record<string, string> = {};

@@ -270,13 +270,38 @@ UPDATE dossier_changes c SET doc = (SELECT (${DOSSIER_JSON.replaceAll('$1::times
  WHERE c.seq IS NOT NULL AND NOT c.deleted;
 `,
   },
+  {
+    version: 5,
+    name: 'words of names, for the last word of a name search',
+    // A search's last word is also a prefix ("nguyen van b"). A prefix in the word index is a partial
+    // match, which PostgreSQL answers by collecting every row of every matching word into a bitmap
+    // before intersecting: 1,000,000 dossiers, "nguyen & quoc & tuan:*" 27–32 ms, the same words
+    // exact 3 ms. Keeping the distinct words (a few thousand syllables) lets the service expand the
+    // prefix into exact words first. Names are only ever inserted, so an insert trigger keeps it.
+    sql: `
+CREATE TABLE name_words (word text COLLATE "C" PRIMARY KEY);
+INSERT INTO name_words (word)
+  SELECT DISTINCT w FROM dossiers, unnest(tsvector_to_array(to_tsvector('simple', name_folded))) AS w;
+CREATE FUNCTION name_words_add() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO name_words (word)
+    SELECT DISTINCT w FROM new_rows, unnest(tsvector_to_array(to_tsvector('simple', new_rows.name_folded))) AS w
+  ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER dossiers_name_words AFTER INSERT ON dossiers
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION name_words_add();
+`,
+  },
 ];
 
-export async function migrate(db: Database): Promise<number> {
+/** Applies every migration not yet applied, up to `upTo` (tests stop earlier); returns how many. */
+export async function migrate(db: Database, upTo = Number.POSITIVE_INFINITY): Promise<number> {
   await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
   let applied = 0;
   for (const m of MIGRATIONS) {
+    if (m.version > upTo) break;
     const done = await db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock(7201)');
       const has = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);

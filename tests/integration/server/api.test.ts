@@ -198,6 +198,21 @@ describe.each(TARGETS)('central service API on %s', (target) => {
     expect((await q('bhxhCode=0206215276')).sort()).toEqual(['00077.GD/2020/00115', '00078.GD/2020/00115']);
     expect(await q('q=do van toi')).toEqual(['00073.GD/2020/00115']);
     expect(await q(`q=${encodeURIComponent('ĐỖ VĂN')}`)).toEqual(['00073.GD/2020/00115']);
+    // the last word is also a prefix; a prefix no name's word starts with finds nothing
+    expect(await q('q=do van to')).toEqual(['00073.GD/2020/00115']);
+    expect(await q('q=do van tq')).toEqual([]);
+    // a word no earlier name had is searchable by its prefix as soon as the dossier is declared
+    const fresh = await call(base, 'POST', '/api/v1/dossiers', {
+      token: district,
+      json: declaration({
+        fullName: 'Lò Văn Xuyênh',
+        contactPerson: 'Lò Văn Xuyênh',
+        bhxhCode: '0101234561',
+      }),
+    });
+    expect(fresh.status).toBe(201);
+    expect(await q('q=lo van xuy')).toEqual([fresh.body.dossierNumber]);
+    expect(await q('q=xuyenh')).toEqual([fresh.body.dossierNumber]);
     expect(await q('q=cao dong')).toEqual(
       expect.arrayContaining(['00088.GD/2020/00115', '00087.GD/2020/00115']),
     );

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../../../server/db/database.js';
 import { migrate, MIGRATIONS } from '../../../server/db/migrations.js';
 import { call, createClock, declaration, signIn, startTarget, TARGETS, type TestService } from './helpers.js';
+import { generateSynthetic, seedDemo } from '../../../server/seed.js';
 
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 3)]);
 
@@ -125,6 +126,33 @@ describe('migrations', () => {
         `SELECT indexdef FROM pg_indexes WHERE indexname = 'dossiers_expiry'`,
       );
       expect(idx.rows[0]?.indexdef).not.toMatch(/status/u);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('migration 5 (words of names)', () => {
+  it('collects the words of the names already there, then of every name inserted', async () => {
+    const db = await openPglite();
+    try {
+      await migrate(db, 4);
+      await seedDemo(db);
+      expect(await migrate(db)).toBe(MIGRATIONS.length - 4);
+      const words = async (): Promise<string[]> =>
+        (await db.query<{ word: string }>('SELECT word FROM name_words ORDER BY word')).rows.map(
+          (r) => r.word,
+        );
+      const expected = async (): Promise<string[]> =>
+        (
+          await db.query<{ w: string }>(
+            `SELECT DISTINCT w FROM dossiers, unnest(string_to_array(name_folded, ' ')) AS w ORDER BY w`,
+          )
+        ).rows.map((r) => r.w);
+      expect(await words()).toContain('cac');
+      expect(await words()).toEqual(await expected());
+      await generateSynthetic(db, { count: 300, agencies: ['903'], seed: 11, startIndex: 500 });
+      expect(await words()).toEqual(await expected());
     } finally {
       await db.close();
     }
