@@ -7,7 +7,7 @@
 
 import { execFile as execFileCb, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +17,7 @@ import { openPostgres } from '../../server/db/database.js';
 import { migrate } from '../../server/db/migrations.js';
 import { generateSynthetic, seedDemo } from '../../server/seed.js';
 import { freePort, PG_BIN, startPostgres } from '../harness/postgres.js';
+import { cpuSeconds } from './cpu.js';
 import { REPO_ROOT } from '../fixtures/demo.js';
 
 const execFile = promisify(execFileCb);
@@ -30,24 +31,6 @@ const pct = (xs: number[], p: number): number => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 };
 const ms = (x: number): string => `${x.toFixed(1)} ms`;
-
-/** CPU seconds used so far by the processes named `comm` (Linux /proc), or by one pid. */
-function cpuSeconds(match: { comm?: string; pid?: number }): number {
-  let ticks = 0;
-  const pids = match.pid ? [String(match.pid)] : readdirSync('/proc').filter((p) => /^\d+$/u.test(p));
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      if (match.comm && comm !== match.comm) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return ticks / 100; // USER_HZ
-}
 
 async function timed(fn: () => Promise<void>): Promise<number> {
   const t = process.hrtime.bigint();

@@ -15,6 +15,7 @@ import { publishPending } from '../../server/dossiers.js';
 import { generateSynthetic, seedDemo } from '../../server/seed.js';
 import { REPO_ROOT } from '../fixtures/demo.js';
 import { freePort, startPostgres } from '../harness/postgres.js';
+import { cpuSeconds } from './cpu.js';
 import { newWorkstation, PASSWORD, waitFor } from '../integration/workstation/harness.js';
 
 const total = Number(process.argv[2] ?? 100_000);
@@ -116,6 +117,11 @@ try {
   );
   (ws.engine as unknown as { opts: { concurrency: number } }).opts.concurrency = 6;
   c.proxy.restore();
+  const cpuBefore = {
+    postgres: cpuSeconds({ comm: 'postgres' }),
+    service: cpuSeconds({ pid: service.pid }),
+    workstation: process.cpuUsage(),
+  };
   t = performance.now();
   ws.engine.kick();
   try {
@@ -134,6 +140,14 @@ try {
   console.log(
     `drained ${synced.toLocaleString('en')} queued decisions after reconnecting: ${(drainMs / 1000).toFixed(2)} s (target ≤ 20 s), ` +
       `${((synced / drainMs) * 1000).toFixed(0)} decisions/s with 6 in flight`,
+  );
+  // Where the two cores went during the drain, per decision (the workstation's process includes the
+  // loopback proxy, a few per cent).
+  const per = (cpu: number): string => `${((cpu * 1000) / Math.max(1, synced)).toFixed(2)} ms`;
+  const wsCpu = process.cpuUsage(cpuBefore.workstation);
+  console.log(
+    `CPU per drained decision: PostgreSQL ${per(cpuSeconds({ comm: 'postgres' }) - cpuBefore.postgres)}, ` +
+      `service ${per(cpuSeconds({ pid: service.pid }) - cpuBefore.service)}, workstation ${per((wsCpu.user + wsCpu.system) / 1e6)}`,
   );
   await ws.close();
   await proxy.close();

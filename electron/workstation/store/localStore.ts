@@ -219,12 +219,10 @@ export class LocalStore {
    */
   beginBulkLoad(): boolean {
     return this.db.transaction(() => {
-      if (this.db.prepare('SELECT 1 FROM dossiers LIMIT 1').get()) return false;
-      const indexes = this.db
-        .prepare(
-          "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'dossiers' AND sql IS NOT NULL",
-        )
-        .all() as Array<{ name: string; sql: string }>;
+      if (this.sql('SELECT 1 FROM dossiers LIMIT 1').get()) return false;
+      const indexes = this.sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'dossiers' AND sql IS NOT NULL",
+      ).all() as Array<{ name: string; sql: string }>;
       this.setState(BULK_LOAD_KEY, JSON.stringify(indexes.map((i) => i.sql)));
       for (const i of indexes) this.db.exec(`DROP INDEX "${i.name.replaceAll('"', '""')}"`);
       this.statements = {};
@@ -244,7 +242,7 @@ export class LocalStore {
       this.db.exec(`INSERT INTO dossier_names (dossier_names) VALUES ('delete-all');
         INSERT INTO dossier_names (rowid, name) SELECT rid, name_folded FROM dossiers ORDER BY rid;`);
       for (const sql of JSON.parse(saved) as string[]) this.db.exec(sql);
-      this.db.prepare('DELETE FROM sync_state WHERE key = ?').run(BULK_LOAD_KEY);
+      this.sql('DELETE FROM sync_state WHERE key = ?').run(BULK_LOAD_KEY);
     })();
     this.statements = {};
     this.bulk = false;
@@ -261,17 +259,15 @@ export class LocalStore {
   // ------------------------------------------------------------ state, audit
 
   getState(key: string): string | null {
-    const row = this.db.prepare('SELECT value FROM sync_state WHERE key = ?').get(key) as
+    const row = this.sql('SELECT value FROM sync_state WHERE key = ?').get(key) as
       { value: string } | undefined;
     return row?.value ?? null;
   }
 
   setState(key: string, value: string): void {
-    this.db
-      .prepare(
-        'INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-      )
-      .run(key, value);
+    this.sql(
+      'INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    ).run(key, value);
   }
 
   deviceId(): string {
@@ -284,18 +280,22 @@ export class LocalStore {
   }
 
   audit(action: string, username: string | null, dossierId: string | null = null, detail?: string): void {
-    this.db
-      .prepare('INSERT INTO audit (at, username, action, dossier_id, detail) VALUES (?, ?, ?, ?, ?)')
-      .run(this.iso(), username, action, dossierId, detail ?? null);
+    this.sql('INSERT INTO audit (at, username, action, dossier_id, detail) VALUES (?, ?, ?, ?, ?)').run(
+      this.iso(),
+      username,
+      action,
+      dossierId,
+      detail ?? null,
+    );
   }
 
   auditTrail(
     limit = 100,
   ): Array<{ at: string; username: string | null; action: string; dossierId: string | null }> {
     return (
-      this.db
-        .prepare('SELECT at, username, action, dossier_id FROM audit ORDER BY id DESC LIMIT ?')
-        .all(limit) as Array<{
+      this.sql('SELECT at, username, action, dossier_id FROM audit ORDER BY id DESC LIMIT ?').all(
+        limit,
+      ) as Array<{
         at: string;
         username: string | null;
         action: string;
@@ -307,7 +307,7 @@ export class LocalStore {
   // ------------------------------------------------------------ dossiers
 
   private readonly upsertStmt = (): Sqlite.Statement =>
-    this.db.prepare(`
+    this.sql(`
     INSERT INTO dossiers (id, dossier_number, agency_code, kind, list_at, received_at, declared_at, bhxh_code,
       full_name, name_folded, address, contact_person, mobile, reviewer, decided_at, status, outcome, version,
       claim_json, updated_at, id_number, name_sort)
@@ -330,6 +330,19 @@ export class LocalStore {
     RETURNING rid`);
 
   private statements: Partial<Record<string, Sqlite.Statement>> = {};
+  private readonly byText = new Map<string, Sqlite.Statement>();
+  /**
+   * A prepared statement, compiled once per SQL text (compiling took about a fifth of the work of
+   * storing the service's answer to a decision). SQL built from a filter has a bounded set of texts.
+   */
+  private sql(text: string): Sqlite.Statement {
+    let s = this.byText.get(text);
+    if (!s) {
+      s = this.db.prepare(text);
+      this.byText.set(text, s);
+    }
+    return s;
+  }
   private stmt(name: string, make: () => Sqlite.Statement): Sqlite.Statement {
     let s = this.statements[name];
     if (!s) {
@@ -345,7 +358,7 @@ export class LocalStore {
   agenciesPresent(): string[] {
     if (!this.present) {
       this.present = new Set(
-        (this.db.prepare('SELECT DISTINCT agency_code AS a FROM dossiers').all() as Array<{ a: string }>).map(
+        (this.sql('SELECT DISTINCT agency_code AS a FROM dossiers').all() as Array<{ a: string }>).map(
           (r) => r.a,
         ),
       );
@@ -356,24 +369,30 @@ export class LocalStore {
   /** Apply dossiers from the service (change feed, decision answers), newest version wins. */
   applyDossiers(dossiers: readonly Dossier[], deletedIds: readonly string[] = []): void {
     const upsert = this.stmt('upsert', this.upsertStmt);
-    const ftsDel = this.stmt('ftsDel', () => this.db.prepare('DELETE FROM dossier_names WHERE rowid = ?'));
+    const ftsDel = this.stmt('ftsDel', () => this.sql('DELETE FROM dossier_names WHERE rowid = ?'));
     const ftsIns = this.stmt('ftsIns', () =>
-      this.db.prepare('INSERT INTO dossier_names (rowid, name) VALUES (?, ?)'),
+      this.sql('INSERT INTO dossier_names (rowid, name) VALUES (?, ?)'),
     );
     const ridOf = this.stmt('ridOf', () =>
-      this.db.prepare('SELECT rid, pending_decision FROM dossiers WHERE id = ?'),
+      this.sql('SELECT rid, pending_decision FROM dossiers WHERE id = ?'),
     );
-    const del = this.stmt('del', () => this.db.prepare('DELETE FROM dossiers WHERE rid = ?'));
+    const del = this.stmt('del', () => this.sql('DELETE FROM dossiers WHERE rid = ?'));
     const dataPut = this.stmt('dataPut', () =>
-      this.db.prepare(
+      this.sql(
         'INSERT INTO dossier_data (rid, data) VALUES (?, ?) ON CONFLICT(rid) DO UPDATE SET data = excluded.data',
       ),
     );
-    const dataDel = this.stmt('dataDel', () => this.db.prepare('DELETE FROM dossier_data WHERE rid = ?'));
+    const dataDel = this.stmt('dataDel', () => this.sql('DELETE FROM dossier_data WHERE rid = ?'));
     const updatedAt = this.iso();
+    const nameOf = this.stmt('nameOf', () => this.sql('SELECT name_folded FROM dossiers WHERE id = ?'));
     for (const d of dossiers) {
       this.present?.add(d.agencyCode);
       const nameFolded = foldVietnamese(d.fullName);
+      // The name index changes only with the name: an answer to a decision or a claim leaves it be
+      // (an FTS5 delete and insert write new index segments at every commit).
+      const before = this.bulk
+        ? undefined
+        : (nameOf.get(d.id) as { name_folded: string } | undefined)?.name_folded;
       const row = upsert.get({
         id: d.id,
         dossierNumber: d.dossierNumber,
@@ -400,8 +419,8 @@ export class LocalStore {
       }) as { rid: number } | undefined;
       if (row) {
         dataPut.run(row.rid, JSON.stringify(d));
-        if (!this.bulk) {
-          ftsDel.run(row.rid);
+        if (!this.bulk && before !== nameFolded) {
+          if (before !== undefined) ftsDel.run(row.rid);
           ftsIns.run(row.rid, nameFolded);
         }
       }
@@ -413,7 +432,7 @@ export class LocalStore {
       if (!this.bulk) ftsDel.run(row.rid);
       del.run(row.rid);
       dataDel.run(row.rid);
-      this.db.prepare('DELETE FROM attachments WHERE dossier_id = ?').run(id);
+      this.sql('DELETE FROM attachments WHERE dossier_id = ?').run(id);
     }
   }
 
@@ -431,9 +450,9 @@ export class LocalStore {
   }
 
   getDossier(id: string): Dossier | null {
-    const row = this.db
-      .prepare('SELECT d.*, x.data FROM dossiers d JOIN dossier_data x ON x.rid = d.rid WHERE d.id = ?')
-      .get(id) as (DossierDbRow & { data: string }) | undefined;
+    const row = this.sql(
+      'SELECT d.*, x.data FROM dossiers d JOIN dossier_data x ON x.rid = d.rid WHERE d.id = ?',
+    ).get(id) as (DossierDbRow & { data: string }) | undefined;
     if (!row) return null;
     const data = JSON.parse(row.data) as Dossier;
     // The list columns may carry this workstation's pending decision; the detail shows the same.
@@ -447,7 +466,7 @@ export class LocalStore {
   }
 
   countDossiers(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM dossiers').get() as { n: number }).n;
+    return (this.sql('SELECT count(*) AS n FROM dossiers').get() as { n: number }).n;
   }
 
   /** The list (Hình 3) and Tra cứu (Hình 4): filtered, sorted, paged; scoped to the given agencies. */
@@ -507,15 +526,14 @@ export class LocalStore {
       typeof params.name === 'string'
         ? (
             this.stmt('nameCount', () =>
-              this.db.prepare('SELECT count(*) AS n FROM dossier_names WHERE dossier_names MATCH ?'),
+              this.sql('SELECT count(*) AS n FROM dossier_names WHERE dossier_names MATCH ?'),
             ).get(params.name) as { n: number }
           ).n
         : null;
     const total =
       nameMatches !== null && where.length === 1
         ? nameMatches
-        : (this.db.prepare(`SELECT count(*) AS n FROM dossiers d ${whereSql}`).get(params) as { n: number })
-            .n;
+        : (this.sql(`SELECT count(*) AS n FROM dossiers d ${whereSql}`).get(params) as { n: number }).n;
     // Sort and page narrow tuples first, then read the page's rows: sorting whole rows (with their
     // JSON) of thousands of matches is what makes a search slow. A broad name ("ngu", "thi") matches
     // thousands of rows: then walking the list-order index (rowids only) and keeping the matches
@@ -524,21 +542,19 @@ export class LocalStore {
     const walkIndex =
       sort.field === 'receivedAt' && nameMatches !== null && nameMatches >= BROAD_NAME_MATCHES;
     const rids = (
-      this.db
-        .prepare(
-          walkIndex
-            ? `SELECT d.rid FROM dossiers d INDEXED BY dossiers_list_at ${whereSql}
+      this.sql(
+        walkIndex
+          ? `SELECT d.rid FROM dossiers d INDEXED BY dossiers_list_at ${whereSql}
                ORDER BY d.list_at ${dir}, d.dossier_number ${dir} LIMIT @limit OFFSET @offset`
-            : `SELECT d.rid FROM dossiers d ${whereSql}
+          : `SELECT d.rid FROM dossiers d ${whereSql}
                ORDER BY d.${column} ${dir} NULLS LAST, d.dossier_number ${dir} LIMIT @limit OFFSET @offset`,
-        )
-        .all({ ...params, limit, offset }) as Array<{ rid: number }>
+      ).all({ ...params, limit, offset }) as Array<{ rid: number }>
     ).map((r) => r.rid);
     type PageRow = DossierDbRow & { rid: number; local_state: unknown };
     // The page's rows in one statement, read in rowid order (fewer page visits than one by one), then
     // put back in the list's order.
     const pageRows = this.stmt('pageRows', () =>
-      this.db.prepare(
+      this.sql(
         `SELECT d.rid, d.id, d.dossier_number, d.agency_code, d.kind, d.list_at, d.received_at, d.declared_at,
                 d.bhxh_code, d.full_name, d.name_folded, d.address, d.contact_person, d.mobile, d.reviewer, d.decided_at,
                 d.status, d.outcome, d.version, d.pending_decision, d.updated_at,
@@ -563,9 +579,10 @@ export class LocalStore {
   /** Other dossiers with the same Mã số BHXH (the seed's 00077/00078). */
   sameCode(bhxhCode: string, exceptId: string): DossierSummary[] {
     return (
-      this.db
-        .prepare('SELECT * FROM dossiers WHERE bhxh_code = ? AND id <> ? ORDER BY list_at DESC LIMIT 20')
-        .all(bhxhCode, exceptId) as DossierDbRow[]
+      this.sql('SELECT * FROM dossiers WHERE bhxh_code = ? AND id <> ? ORDER BY list_at DESC LIMIT 20').all(
+        bhxhCode,
+        exceptId,
+      ) as DossierDbRow[]
     ).map(summaryOf);
   }
 
@@ -589,44 +606,36 @@ export class LocalStore {
 
   private recordTx(request: DecisionRequest, dossierId: string, user: StaffUser, now: string): void {
     this.db.transaction(() => {
-      const seq =
-        ((this.db.prepare('SELECT max(seq) AS m FROM outbox').get() as { m: number | null }).m ?? 0) + 1;
-      this.db
-        .prepare(
-          `UPDATE outbox SET state = 'dismissed', updated_at = ?, last_error = 'Đã đánh giá lại.'
+      const seq = ((this.sql('SELECT max(seq) AS m FROM outbox').get() as { m: number | null }).m ?? 0) + 1;
+      this.sql(
+        `UPDATE outbox SET state = 'dismissed', updated_at = ?, last_error = 'Đã đánh giá lại.'
            WHERE dossier_id = ? AND kind = 'decision' AND state IN ('queued','conflict','failed','expired')`,
-        )
-        .run(now, dossierId);
-      this.db
-        .prepare(
-          `INSERT INTO outbox (id, seq, dossier_id, username, agency_code, payload, state, created_at, updated_at)
+      ).run(now, dossierId);
+      this.sql(
+        `INSERT INTO outbox (id, seq, dossier_id, username, agency_code, payload, state, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
-        )
-        .run(
-          request.decisionId,
-          seq,
-          dossierId,
-          user.username,
-          user.agencyCode,
-          JSON.stringify(request),
-          now,
-          now,
-        );
-      this.db
-        .prepare(
-          `UPDATE dossiers SET status = 'decided', outcome = ?, reviewer = ?, decided_at = ?, pending_decision = ?
+      ).run(
+        request.decisionId,
+        seq,
+        dossierId,
+        user.username,
+        user.agencyCode,
+        JSON.stringify(request),
+        now,
+        now,
+      );
+      this.sql(
+        `UPDATE dossiers SET status = 'decided', outcome = ?, reviewer = ?, decided_at = ?, pending_decision = ?
            WHERE id = ?`,
-        )
-        .run(request.outcome, user.displayName, request.decidedAt, request.decisionId, dossierId);
+      ).run(request.outcome, user.displayName, request.decidedAt, request.decisionId, dossierId);
       this.audit('decision.recorded', user.username, dossierId, `${request.outcome} ${request.decisionId}`);
     })();
   }
 
   private toItem(row: OutboxDbRow): OutboxItem {
     const p = JSON.parse(row.payload) as DecisionRequest;
-    const d = this.db
-      .prepare('SELECT dossier_number, full_name FROM dossiers WHERE id = ?')
-      .get(row.dossier_id) as { dossier_number: string; full_name: string } | undefined;
+    const d = this.sql('SELECT dossier_number, full_name FROM dossiers WHERE id = ?').get(row.dossier_id) as
+      { dossier_number: string; full_name: string } | undefined;
     return {
       id: row.id,
       dossierId: row.dossier_id,
@@ -648,17 +657,15 @@ export class LocalStore {
   }
 
   outboxItem(id: string): OutboxItem | null {
-    const row = this.db.prepare("SELECT * FROM outbox WHERE id = ? AND kind = 'decision'").get(id) as
+    const row = this.sql("SELECT * FROM outbox WHERE id = ? AND kind = 'decision'").get(id) as
       OutboxDbRow | undefined;
     return row ? this.toItem(row) : null;
   }
 
   latestDecision(dossierId: string): OutboxItem | null {
-    const row = this.db
-      .prepare(
-        "SELECT * FROM outbox WHERE dossier_id = ? AND kind = 'decision' AND state <> 'dismissed' ORDER BY seq DESC LIMIT 1",
-      )
-      .get(dossierId) as OutboxDbRow | undefined;
+    const row = this.sql(
+      "SELECT * FROM outbox WHERE dossier_id = ? AND kind = 'decision' AND state <> 'dismissed' ORDER BY seq DESC LIMIT 1",
+    ).get(dossierId) as OutboxDbRow | undefined;
     return row ? this.toItem(row) : null;
   }
 
@@ -669,15 +676,13 @@ export class LocalStore {
    */
   dueEntries(username: string, nowMs: number, limit: number): DueEntry[] {
     return (
-      this.db
-        .prepare(
-          `SELECT o.id, o.dossier_id, o.kind, o.payload FROM outbox o
+      this.sql(
+        `SELECT o.id, o.dossier_id, o.kind, o.payload FROM outbox o
            WHERE o.state = 'queued' AND o.username = ? AND o.next_attempt_at <= ?
              AND (o.kind = 'decision' OR NOT EXISTS (SELECT 1 FROM outbox d WHERE d.dossier_id = o.dossier_id
                AND d.kind = 'decision' AND d.state = 'queued'))
            ORDER BY o.seq LIMIT ?`,
-        )
-        .all(username, nowMs, limit) as Array<{
+      ).all(username, nowMs, limit) as Array<{
         id: string;
         dossier_id: string;
         kind: 'decision' | 'attachment';
@@ -701,21 +706,19 @@ export class LocalStore {
   }
 
   nextDueAt(username: string): number | null {
-    const row = this.db
-      .prepare("SELECT min(next_attempt_at) AS t FROM outbox WHERE state = 'queued' AND username = ?")
-      .get(username) as { t: number | null };
+    const row = this.sql(
+      "SELECT min(next_attempt_at) AS t FROM outbox WHERE state = 'queued' AND username = ?",
+    ).get(username) as { t: number | null };
     return row.t;
   }
 
   /** The service accepted the decision: record its result and apply its dossier. */
   markSynced(id: string, result: DecisionResult, dossier: Dossier): void {
     this.db.transaction(() => {
-      this.db
-        .prepare(
-          "UPDATE outbox SET state = 'synced', result = ?, last_error = NULL, updated_at = ? WHERE id = ? AND state = 'queued'",
-        )
-        .run(result, this.iso(), id);
-      this.db.prepare('UPDATE dossiers SET pending_decision = NULL WHERE pending_decision = ?').run(id);
+      this.sql(
+        "UPDATE outbox SET state = 'synced', result = ?, last_error = NULL, updated_at = ? WHERE id = ? AND state = 'queued'",
+      ).run(result, this.iso(), id);
+      this.sql('UPDATE dossiers SET pending_decision = NULL WHERE pending_decision = ?').run(id);
       this.applyDossiers([dossier]);
       this.audit('decision.synced', null, dossier.id, `${id} ${result}`);
     })();
@@ -729,30 +732,28 @@ export class LocalStore {
     dossier?: Dossier,
   ): void {
     this.db.transaction(() => {
-      this.db
-        .prepare(
-          "UPDATE outbox SET state = ?, last_error = ?, updated_at = ? WHERE id = ? AND state = 'queued'",
-        )
-        .run(state, message, this.iso(), id);
-      const pending = this.db.prepare('SELECT id FROM dossiers WHERE pending_decision = ?').get(id) as
+      this.sql(
+        "UPDATE outbox SET state = ?, last_error = ?, updated_at = ? WHERE id = ? AND state = 'queued'",
+      ).run(state, message, this.iso(), id);
+      const pending = this.sql('SELECT id FROM dossiers WHERE pending_decision = ?').get(id) as
         { id: string } | undefined;
-      this.db.prepare('UPDATE dossiers SET pending_decision = NULL WHERE pending_decision = ?').run(id);
+      this.sql('UPDATE dossiers SET pending_decision = NULL WHERE pending_decision = ?').run(id);
       if (dossier) this.applyDossiers([dossier]);
       else if (pending) {
         // Put the list columns back to what the service last said.
-        const d = this.db
-          .prepare('SELECT x.data FROM dossiers d JOIN dossier_data x ON x.rid = d.rid WHERE d.id = ?')
-          .get(pending.id) as { data: string };
+        const d = this.sql(
+          'SELECT x.data FROM dossiers d JOIN dossier_data x ON x.rid = d.rid WHERE d.id = ?',
+        ).get(pending.id) as { data: string };
         const server = JSON.parse(d.data) as Dossier;
-        this.db
-          .prepare('UPDATE dossiers SET status = ?, outcome = ?, reviewer = ?, decided_at = ? WHERE id = ?')
-          .run(
-            state === 'expired' ? 'expired' : server.status,
-            server.outcome,
-            server.reviewer,
-            server.decidedAt,
-            pending.id,
-          );
+        this.sql(
+          'UPDATE dossiers SET status = ?, outcome = ?, reviewer = ?, decided_at = ? WHERE id = ?',
+        ).run(
+          state === 'expired' ? 'expired' : server.status,
+          server.outcome,
+          server.reviewer,
+          server.decidedAt,
+          pending.id,
+        );
       }
       this.audit(`decision.${state}`, null, dossier?.id ?? pending?.id ?? null, id);
     })();
@@ -760,40 +761,34 @@ export class LocalStore {
 
   /** A transient failure: try again later. */
   reschedule(id: string, attempts: number, nextAttemptAt: number, error: string): void {
-    this.db
-      .prepare(
-        "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ? AND state = 'queued'",
-      )
-      .run(attempts, nextAttemptAt, error, this.iso(), id);
+    this.sql(
+      "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ? WHERE id = ? AND state = 'queued'",
+    ).run(attempts, nextAttemptAt, error, this.iso(), id);
   }
 
   attemptsOf(id: string): number {
     return (
-      (
-        this.db.prepare('SELECT attempts FROM outbox WHERE id = ?').get(id) as
-          { attempts: number } | undefined
-      )?.attempts ?? 0
+      (this.sql('SELECT attempts FROM outbox WHERE id = ?').get(id) as { attempts: number } | undefined)
+        ?.attempts ?? 0
     );
   }
 
   /** The officer asks to send a failed entry again (same idempotency key). */
   retry(id: string): OutboxItem | null {
     this.db.transaction(() => {
-      const row = this.db
-        .prepare("SELECT dossier_id FROM outbox WHERE id = ? AND kind = 'decision' AND state = 'failed'")
-        .get(id) as { dossier_id: string } | undefined;
+      const row = this.sql(
+        "SELECT dossier_id FROM outbox WHERE id = ? AND kind = 'decision' AND state = 'failed'",
+      ).get(id) as { dossier_id: string } | undefined;
       if (!row) return;
-      this.db
-        .prepare("UPDATE outbox SET state = 'queued', next_attempt_at = 0, updated_at = ? WHERE id = ?")
-        .run(this.iso(), id);
-      const p = (this.db.prepare('SELECT payload FROM outbox WHERE id = ?').get(id) as { payload: string })
-        .payload;
+      this.sql("UPDATE outbox SET state = 'queued', next_attempt_at = 0, updated_at = ? WHERE id = ?").run(
+        this.iso(),
+        id,
+      );
+      const p = (this.sql('SELECT payload FROM outbox WHERE id = ?').get(id) as { payload: string }).payload;
       const req = JSON.parse(p) as DecisionRequest;
-      this.db
-        .prepare(
-          "UPDATE dossiers SET status = 'decided', outcome = ?, decided_at = ?, pending_decision = ? WHERE id = ?",
-        )
-        .run(req.outcome, req.decidedAt, id, row.dossier_id);
+      this.sql(
+        "UPDATE dossiers SET status = 'decided', outcome = ?, decided_at = ?, pending_decision = ? WHERE id = ?",
+      ).run(req.outcome, req.decidedAt, id, row.dossier_id);
     })();
     return this.outboxItem(id);
   }
@@ -801,11 +796,9 @@ export class LocalStore {
   /** Only the officer dismisses an entry; the engine never drops one on its own. */
   dismiss(id: string, username: string): OutboxItem | null {
     this.db.transaction(() => {
-      const r = this.db
-        .prepare(
-          "UPDATE outbox SET state = 'dismissed', updated_at = ? WHERE id = ? AND kind = 'decision' AND state IN ('failed','conflict','expired')",
-        )
-        .run(this.iso(), id);
+      const r = this.sql(
+        "UPDATE outbox SET state = 'dismissed', updated_at = ? WHERE id = ? AND kind = 'decision' AND state IN ('failed','conflict','expired')",
+      ).run(this.iso(), id);
       if (r.changes) this.audit('decision.dismissed', username, null, id);
     })();
     return this.outboxItem(id);
@@ -813,12 +806,10 @@ export class LocalStore {
 
   outboxItems(limit = 500): OutboxItem[] {
     return (
-      this.db
-        .prepare(
-          `SELECT * FROM outbox WHERE state <> 'dismissed' AND kind = 'decision'
+      this.sql(
+        `SELECT * FROM outbox WHERE state <> 'dismissed' AND kind = 'decision'
            ORDER BY CASE state WHEN 'synced' THEN 1 ELSE 0 END, seq DESC LIMIT ?`,
-        )
-        .all(limit) as OutboxDbRow[]
+      ).all(limit) as OutboxDbRow[]
     ).map((r) => this.toItem(r));
   }
 
@@ -828,12 +819,10 @@ export class LocalStore {
     conflicts: number;
     others: number;
   } {
-    const rows = this.db
-      .prepare(
-        `SELECT state, username = @u AS mine, count(*) AS n FROM outbox
+    const rows = this.sql(
+      `SELECT state, username = @u AS mine, count(*) AS n FROM outbox
          WHERE kind = 'decision' AND state IN ('queued','failed','conflict','expired') GROUP BY state, mine`,
-      )
-      .all({ u: username ?? '' }) as Array<{ state: OutboxState; mine: number; n: number }>;
+    ).all({ u: username ?? '' }) as Array<{ state: OutboxState; mine: number; n: number }>;
     const out = { queued: 0, failed: 0, conflicts: 0, others: 0 };
     for (const r of rows) {
       if (r.state === 'queued') {
@@ -848,21 +837,17 @@ export class LocalStore {
   // ------------------------------------------------------------ caches: credentials, agencies, reasons, attachments
 
   saveCredential(agencyCode: string, username: string, c: StoredCredential): void {
-    this.db
-      .prepare(
-        `INSERT INTO credentials (agency_code, username, salt, hash, user, last_online_at) VALUES (?, ?, ?, ?, ?, ?)
+    this.sql(
+      `INSERT INTO credentials (agency_code, username, salt, hash, user, last_online_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT(agency_code, username) DO UPDATE SET salt = excluded.salt, hash = excluded.hash,
            user = excluded.user, last_online_at = excluded.last_online_at`,
-      )
-      .run(agencyCode, username, c.salt, c.hash, JSON.stringify(c.user), c.lastOnlineAt);
+    ).run(agencyCode, username, c.salt, c.hash, JSON.stringify(c.user), c.lastOnlineAt);
   }
 
   credential(agencyCode: string, username: string): StoredCredential | null {
-    const row = this.db
-      .prepare(
-        'SELECT salt, hash, user, last_online_at FROM credentials WHERE agency_code = ? AND username = ?',
-      )
-      .get(agencyCode, username) as
+    const row = this.sql(
+      'SELECT salt, hash, user, last_online_at FROM credentials WHERE agency_code = ? AND username = ?',
+    ).get(agencyCode, username) as
       { salt: Buffer; hash: Buffer; user: string; last_online_at: string } | undefined;
     return row
       ? {
@@ -876,8 +861,8 @@ export class LocalStore {
 
   saveAgencies(agencies: readonly Agency[]): void {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM agencies').run();
-      const ins = this.db.prepare(
+      this.sql('DELETE FROM agencies').run();
+      const ins = this.sql(
         'INSERT INTO agencies (code, name, parent_code, address, phone) VALUES (?, ?, ?, ?, ?)',
       );
       for (const a of agencies) ins.run(a.code, a.name, a.parentCode, a.address, a.phone);
@@ -886,9 +871,7 @@ export class LocalStore {
 
   agencies(): Agency[] {
     return (
-      this.db
-        .prepare('SELECT code, name, parent_code, address, phone FROM agencies ORDER BY code')
-        .all() as Array<{
+      this.sql('SELECT code, name, parent_code, address, phone FROM agencies ORDER BY code').all() as Array<{
         code: string;
         name: string;
         parent_code: string | null;
@@ -916,8 +899,8 @@ export class LocalStore {
 
   saveReasons(agencyCode: string, reasons: readonly RejectionReason[]): void {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM reasons WHERE agency_code = ?').run(agencyCode);
-      const ins = this.db.prepare(
+      this.sql('DELETE FROM reasons WHERE agency_code = ?').run(agencyCode);
+      const ins = this.sql(
         'INSERT INTO reasons (agency_code, code, text, sms_text, position) VALUES (?, ?, ?, ?, ?)',
       );
       reasons.forEach((r, i) => ins.run(agencyCode, r.code, r.text, r.smsText, i));
@@ -926,9 +909,9 @@ export class LocalStore {
 
   reasons(agencyCode: string): RejectionReason[] {
     return (
-      this.db
-        .prepare('SELECT code, text, sms_text FROM reasons WHERE agency_code = ? ORDER BY position')
-        .all(agencyCode) as Array<{ code: string; text: string; sms_text: string }>
+      this.sql('SELECT code, text, sms_text FROM reasons WHERE agency_code = ? ORDER BY position').all(
+        agencyCode,
+      ) as Array<{ code: string; text: string; sms_text: string }>
     ).map((r) => ({ code: r.code, text: r.text, smsText: r.sms_text }));
   }
 
@@ -939,18 +922,15 @@ export class LocalStore {
     mediaType: string;
     content: Buffer;
   }): void {
-    this.db
-      .prepare(
-        `INSERT INTO attachments (id, dossier_id, role, media_type, content, fetched_at) VALUES (?, ?, ?, ?, ?, ?)
+    this.sql(
+      `INSERT INTO attachments (id, dossier_id, role, media_type, content, fetched_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO NOTHING`,
-      )
-      .run(a.id, a.dossierId, a.role, a.mediaType, a.content, this.iso());
+    ).run(a.id, a.dossierId, a.role, a.mediaType, a.content, this.iso());
   }
 
   attachment(id: string): { mediaType: string; content: Buffer; dossierId: string } | null {
-    const row = this.db
-      .prepare('SELECT media_type, content, dossier_id FROM attachments WHERE id = ?')
-      .get(id) as { media_type: string; content: Buffer; dossier_id: string } | undefined;
+    const row = this.sql('SELECT media_type, content, dossier_id FROM attachments WHERE id = ?').get(id) as
+      { media_type: string; content: Buffer; dossier_id: string } | undefined;
     return row ? { mediaType: row.media_type, content: row.content, dossierId: row.dossier_id } : null;
   }
 
@@ -973,47 +953,40 @@ export class LocalStore {
     this.db.pragma('synchronous = FULL');
     try {
       this.db.transaction(() => {
-        const seq =
-          ((this.db.prepare('SELECT max(seq) AS m FROM outbox').get() as { m: number | null }).m ?? 0) + 1;
-        this.db
-          .prepare(
-            `UPDATE outbox SET state = 'dismissed', updated_at = ?, last_error = 'Đã thay bằng ảnh mới.'
+        const seq = ((this.sql('SELECT max(seq) AS m FROM outbox').get() as { m: number | null }).m ?? 0) + 1;
+        this.sql(
+          `UPDATE outbox SET state = 'dismissed', updated_at = ?, last_error = 'Đã thay bằng ảnh mới.'
              WHERE kind = 'attachment' AND dossier_id = ? AND state IN ('queued','failed')
                AND id IN (SELECT id FROM intake_images WHERE dossier_id = ? AND role = ?)`,
-          )
-          .run(now, image.dossierId, image.dossierId, image.role);
-        this.db
-          .prepare(
-            `INSERT INTO intake_images (id, dossier_id, role, media_type, sha256, bytes, content, source, file_name, created_at)
+        ).run(now, image.dossierId, image.dossierId, image.role);
+        this.sql(
+          `INSERT INTO intake_images (id, dossier_id, role, media_type, sha256, bytes, content, source, file_name, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            image.id,
-            image.dossierId,
-            image.role,
-            image.mediaType,
-            image.sha256,
-            image.content.length,
-            image.content,
-            image.source,
-            image.fileName,
-            now,
-          );
-        this.db
-          .prepare(
-            `INSERT INTO outbox (id, seq, dossier_id, username, agency_code, payload, state, kind, created_at, updated_at)
+        ).run(
+          image.id,
+          image.dossierId,
+          image.role,
+          image.mediaType,
+          image.sha256,
+          image.content.length,
+          image.content,
+          image.source,
+          image.fileName,
+          now,
+        );
+        this.sql(
+          `INSERT INTO outbox (id, seq, dossier_id, username, agency_code, payload, state, kind, created_at, updated_at)
              VALUES (?, ?, ?, ?, ?, ?, 'queued', 'attachment', ?, ?)`,
-          )
-          .run(
-            image.id,
-            seq,
-            image.dossierId,
-            user.username,
-            user.agencyCode,
-            JSON.stringify(payload),
-            now,
-            now,
-          );
+        ).run(
+          image.id,
+          seq,
+          image.dossierId,
+          user.username,
+          user.agencyCode,
+          JSON.stringify(payload),
+          now,
+          now,
+        );
         this.audit('attachment.recorded', user.username, image.dossierId, `${image.role} ${image.id}`);
       })();
     } finally {
@@ -1027,14 +1000,12 @@ export class LocalStore {
     id: string,
     r: { recognition: Recognition | null; error: string | null; quality: QualityReport | null },
   ): void {
-    this.db
-      .prepare('UPDATE intake_images SET recognition = ?, recognition_error = ?, quality = ? WHERE id = ?')
-      .run(
-        r.recognition ? JSON.stringify(r.recognition) : null,
-        r.error,
-        r.quality ? JSON.stringify(r.quality) : null,
-        id,
-      );
+    this.sql('UPDATE intake_images SET recognition = ?, recognition_error = ?, quality = ? WHERE id = ?').run(
+      r.recognition ? JSON.stringify(r.recognition) : null,
+      r.error,
+      r.quality ? JSON.stringify(r.quality) : null,
+      id,
+    );
   }
 
   private readonly imageSelect = `SELECT i.id, i.dossier_id, i.role, i.media_type, i.bytes, i.source, i.file_name,
@@ -1064,18 +1035,16 @@ export class LocalStore {
   }
 
   image(id: string): IntakeImage | null {
-    const row = this.db.prepare(`${this.imageSelect} WHERE i.id = ?`).get(id) as ImageDbRow | undefined;
+    const row = this.sql(`${this.imageSelect} WHERE i.id = ?`).get(id) as ImageDbRow | undefined;
     return row ? this.toImage(row) : null;
   }
 
   /** The newest image of each role of a dossier that was not superseded. */
   images(dossierId: string): IntakeImage[] {
-    const rows = this.db
-      .prepare(
-        `${this.imageSelect} WHERE i.dossier_id = ? AND coalesce(o.state, 'synced') <> 'dismissed'
+    const rows = this.sql(
+      `${this.imageSelect} WHERE i.dossier_id = ? AND coalesce(o.state, 'synced') <> 'dismissed'
          ORDER BY i.created_at DESC, o.seq DESC`,
-      )
-      .all(dossierId) as ImageDbRow[];
+    ).all(dossierId) as ImageDbRow[];
     const seen = new Set<string>();
     const out: IntakeImage[] = [];
     for (const r of rows) {
@@ -1087,9 +1056,9 @@ export class LocalStore {
   }
 
   imageContent(id: string): { dossierId: string; mediaType: string; content: Buffer; sha256: string } | null {
-    const row = this.db
-      .prepare('SELECT dossier_id, media_type, content, sha256 FROM intake_images WHERE id = ?')
-      .get(id) as { dossier_id: string; media_type: string; content: Buffer; sha256: string } | undefined;
+    const row = this.sql(
+      'SELECT dossier_id, media_type, content, sha256 FROM intake_images WHERE id = ?',
+    ).get(id) as { dossier_id: string; media_type: string; content: Buffer; sha256: string } | undefined;
     return row
       ? { dossierId: row.dossier_id, mediaType: row.media_type, content: row.content, sha256: row.sha256 }
       : null;
@@ -1097,21 +1066,19 @@ export class LocalStore {
 
   hasQueuedDecision(dossierId: string): boolean {
     return (
-      this.db
-        .prepare(
-          "SELECT 1 FROM outbox WHERE dossier_id = ? AND kind = 'decision' AND state = 'queued' LIMIT 1",
-        )
-        .get(dossierId) !== undefined
+      this.sql(
+        "SELECT 1 FROM outbox WHERE dossier_id = ? AND kind = 'decision' AND state = 'queued' LIMIT 1",
+      ).get(dossierId) !== undefined
     );
   }
 
   /** Before each PUT: from now on the service may have the image (a crash cannot undo that). */
   markImageSent(id: string): void {
-    this.db.prepare('UPDATE intake_images SET sent = 1 WHERE id = ?').run(id);
+    this.sql('UPDATE intake_images SET sent = 1 WHERE id = ?').run(id);
   }
 
   imageSent(id: string): boolean {
-    const row = this.db.prepare('SELECT sent FROM intake_images WHERE id = ?').get(id) as
+    const row = this.sql('SELECT sent FROM intake_images WHERE id = ?').get(id) as
       { sent: number } | undefined;
     return row?.sent === 1;
   }
@@ -1119,18 +1086,15 @@ export class LocalStore {
   /** The service holds the image: record its id and keep the bytes in the attachments cache too. */
   markImageSynced(id: string, attachmentId: string): void {
     this.db.transaction(() => {
-      const r = this.db
-        .prepare(
-          "UPDATE outbox SET state = 'synced', last_error = NULL, updated_at = ? WHERE id = ? AND kind = 'attachment' AND state IN ('queued','dismissed')",
-        )
-        .run(this.iso(), id);
+      const r = this.sql(
+        "UPDATE outbox SET state = 'synced', last_error = NULL, updated_at = ? WHERE id = ? AND kind = 'attachment' AND state IN ('queued','dismissed')",
+      ).run(this.iso(), id);
       if (!r.changes) return;
-      this.db.prepare('UPDATE intake_images SET attachment_id = ? WHERE id = ?').run(attachmentId, id);
+      this.sql('UPDATE intake_images SET attachment_id = ? WHERE id = ?').run(attachmentId, id);
       const img = this.imageContent(id);
       if (img) {
-        const role = (
-          this.db.prepare('SELECT role FROM intake_images WHERE id = ?').get(id) as { role: string }
-        ).role;
+        const role = (this.sql('SELECT role FROM intake_images WHERE id = ?').get(id) as { role: string })
+          .role;
         this.saveAttachment({
           id: attachmentId,
           dossierId: img.dossierId,
@@ -1145,19 +1109,15 @@ export class LocalStore {
 
   /** Refused by the service (403, 404, 410, 413, 415, 422): kept, the officer sees why and may retry. */
   markImageFailed(id: string, message: string): void {
-    this.db
-      .prepare(
-        "UPDATE outbox SET state = 'failed', last_error = ?, updated_at = ? WHERE id = ? AND kind = 'attachment' AND state = 'queued'",
-      )
-      .run(message, this.iso(), id);
+    this.sql(
+      "UPDATE outbox SET state = 'failed', last_error = ?, updated_at = ? WHERE id = ? AND kind = 'attachment' AND state = 'queued'",
+    ).run(message, this.iso(), id);
   }
 
   retryImage(id: string): IntakeImage | null {
-    this.db
-      .prepare(
-        "UPDATE outbox SET state = 'queued', next_attempt_at = 0, updated_at = ? WHERE id = ? AND kind = 'attachment' AND state = 'failed'",
-      )
-      .run(this.iso(), id);
+    this.sql(
+      "UPDATE outbox SET state = 'queued', next_attempt_at = 0, updated_at = ? WHERE id = ? AND kind = 'attachment' AND state = 'failed'",
+    ).run(this.iso(), id);
     return this.image(id);
   }
 
@@ -1174,17 +1134,16 @@ export class LocalStore {
     const order = "ORDER BY CASE status WHEN 'pending' THEN 0 ELSE 1 END, list_at DESC LIMIT 20";
     const rows =
       'dossierNumber' in by
-        ? this.db
-            .prepare(`SELECT * FROM dossiers WHERE dossier_number = ? AND ${inScope} ${order}`)
-            .all(by.dossierNumber, ...scope)
+        ? this.sql(`SELECT * FROM dossiers WHERE dossier_number = ? AND ${inScope} ${order}`).all(
+            by.dossierNumber,
+            ...scope,
+          )
         : by.idNumbers.length === 0
           ? []
-          : this.db
-              .prepare(
-                `SELECT * FROM dossiers WHERE id_number IN (${by.idNumbers.map(() => '?').join(',')})
+          : this.sql(
+              `SELECT * FROM dossiers WHERE id_number IN (${by.idNumbers.map(() => '?').join(',')})
                  AND ${inScope} ${order}`,
-              )
-              .all(...by.idNumbers, ...scope);
+            ).all(...by.idNumbers, ...scope);
     return (rows as DossierDbRow[]).map(summaryOf);
   }
 }

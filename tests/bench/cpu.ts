@@ -1,0 +1,21 @@
+// CPU time of processes, read from Linux's /proc: where a benchmark's CPU went, per process, so a
+// throughput figure can be compared with what the machine's cores allow.
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** CPU seconds used so far by the processes named `comm` (Linux /proc), or by one pid. */
+export function cpuSeconds(match: { comm?: string; pid?: number }): number {
+  let ticks = 0;
+  const pids = match.pid ? [String(match.pid)] : readdirSync('/proc').filter((p) => /^\d+$/u.test(p));
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (match.comm && comm !== match.comm) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks / 100; // USER_HZ
+}
