@@ -275,6 +275,12 @@ try {
       'PostgreSQL time in the decision run (pg_stat_statements), ms executing / ms planning / calls / ms mean execution:',
     );
     for (const r of top.rows) console.log(`  ${r.total} / ${r.plan} / ${r.calls} / ${r.mean}  ${r.query}`);
+    const hot = await statsDb.query<{ relname: string; upd: number; hot: number; ins: number }>(
+      `SELECT relname, n_tup_upd::int AS upd, n_tup_hot_upd::int AS hot, n_tup_ins::int AS ins FROM pg_stat_user_tables
+        WHERE n_tup_upd + n_tup_ins > 0 ORDER BY n_tup_upd + n_tup_ins DESC LIMIT 8`,
+    );
+    console.log('rows written since the start (updates / of them HOT / inserts):');
+    for (const r of hot.rows) console.log(`  ${r.relname}: ${r.upd} / ${r.hot} / ${r.ins}`);
     await statsDb.close();
   }
   agent.destroy();
