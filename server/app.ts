@@ -256,9 +256,8 @@ export async function createApp(deps: AppDeps) {
         );
       }
       const sha256 = createHash('sha256').update(bytes).digest('hex');
-      const attachmentId = randomUUID();
       const now = ctx.now();
-      await ctx.db.transaction(async (tx) => {
+      return await ctx.db.transaction(async (tx) => {
         const d = await loadDossier(tx, ctx, staff, id, { forUpdate: true });
         if (
           d.status === 'pending' &&
@@ -268,6 +267,14 @@ export async function createApp(deps: AppDeps) {
         ) {
           throw new ApiError(410, 'expired', 'Hồ sơ đã quá hạn 10 ngày không nộp bản giấy.');
         }
+        // The same bytes again (a retry whose first answer was lost): the attachment already there is
+        // the answer, and nothing changes a second time (no new version, no feed change).
+        const same = await tx.query<{ id: string }>(
+          'SELECT id FROM attachments WHERE dossier_id = $1 AND role = $2 AND sha256 = $3 AND media_type = $4',
+          [d.id, role, sha256, declared],
+        );
+        if (same.rows[0]) return { id: same.rows[0].id, sha256 };
+        const attachmentId = randomUUID();
         await tx.query(
           `INSERT INTO attachments (id, dossier_id, role, media_type, bytes, sha256, content, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (dossier_id, role) DO UPDATE SET id = EXCLUDED.id, media_type = EXCLUDED.media_type, bytes = EXCLUDED.bytes,
@@ -282,8 +289,8 @@ export async function createApp(deps: AppDeps) {
           dossierId: d.id,
           details: { role, bytes: bytes.length, sha256 },
         });
+        return { id: attachmentId, sha256 };
       });
-      return { id: attachmentId, sha256 };
     },
   );
   app.get('/api/v1/attachments/:id', async (req, reply) => {
