@@ -115,7 +115,7 @@ try {
   console.log(
     `recorded ${ids.length.toLocaleString('en')} decisions offline in ${(recordMs / 1000).toFixed(1)} s`,
   );
-  (ws.engine as unknown as { opts: { concurrency: number } }).opts.concurrency = 6;
+  const inFlight = (ws.engine as unknown as { opts: { concurrency: number } }).opts.concurrency;
   c.proxy.restore();
   const cpuBefore = {
     postgres: cpuSeconds({ comm: 'postgres' }),
@@ -139,7 +139,7 @@ try {
   ).n;
   console.log(
     `drained ${synced.toLocaleString('en')} queued decisions after reconnecting: ${(drainMs / 1000).toFixed(2)} s (target ≤ 20 s), ` +
-      `${((synced / drainMs) * 1000).toFixed(0)} decisions/s with 6 in flight`,
+      `${((synced / drainMs) * 1000).toFixed(0)} decisions/s with ${inFlight} in flight (the engine's default)`,
   );
   // Where the two cores went during the drain, per decision (the workstation's process includes the
   // loopback proxy, a few per cent).
