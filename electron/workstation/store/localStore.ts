@@ -225,7 +225,6 @@ export class LocalStore {
       ).all() as Array<{ name: string; sql: string }>;
       this.setState(BULK_LOAD_KEY, JSON.stringify(indexes.map((i) => i.sql)));
       for (const i of indexes) this.db.exec(`DROP INDEX "${i.name.replaceAll('"', '""')}"`);
-      this.statements = {};
       this.bulk = true;
       return true;
     })();
@@ -244,7 +243,6 @@ export class LocalStore {
       for (const sql of JSON.parse(saved) as string[]) this.db.exec(sql);
       this.sql('DELETE FROM sync_state WHERE key = ?').run(BULK_LOAD_KEY);
     })();
-    this.statements = {};
     this.bulk = false;
   }
 
@@ -329,7 +327,6 @@ export class LocalStore {
     WHERE excluded.version >= dossiers.version
     RETURNING rid`);
 
-  private statements: Partial<Record<string, Sqlite.Statement>> = {};
   private readonly byText = new Map<string, Sqlite.Statement>();
   /**
    * A prepared statement, compiled once per SQL text (compiling took about a fifth of the work of
@@ -340,14 +337,6 @@ export class LocalStore {
     if (!s) {
       s = this.db.prepare(text);
       this.byText.set(text, s);
-    }
-    return s;
-  }
-  private stmt(name: string, make: () => Sqlite.Statement): Sqlite.Statement {
-    let s = this.statements[name];
-    if (!s) {
-      s = make();
-      this.statements[name] = s;
     }
     return s;
   }
@@ -368,23 +357,17 @@ export class LocalStore {
 
   /** Apply dossiers from the service (change feed, decision answers), newest version wins. */
   applyDossiers(dossiers: readonly Dossier[], deletedIds: readonly string[] = []): void {
-    const upsert = this.stmt('upsert', this.upsertStmt);
-    const ftsDel = this.stmt('ftsDel', () => this.sql('DELETE FROM dossier_names WHERE rowid = ?'));
-    const ftsIns = this.stmt('ftsIns', () =>
-      this.sql('INSERT INTO dossier_names (rowid, name) VALUES (?, ?)'),
+    const upsert = this.upsertStmt();
+    const ftsDel = this.sql('DELETE FROM dossier_names WHERE rowid = ?');
+    const ftsIns = this.sql('INSERT INTO dossier_names (rowid, name) VALUES (?, ?)');
+    const ridOf = this.sql('SELECT rid, pending_decision FROM dossiers WHERE id = ?');
+    const del = this.sql('DELETE FROM dossiers WHERE rid = ?');
+    const dataPut = this.sql(
+      'INSERT INTO dossier_data (rid, data) VALUES (?, ?) ON CONFLICT(rid) DO UPDATE SET data = excluded.data',
     );
-    const ridOf = this.stmt('ridOf', () =>
-      this.sql('SELECT rid, pending_decision FROM dossiers WHERE id = ?'),
-    );
-    const del = this.stmt('del', () => this.sql('DELETE FROM dossiers WHERE rid = ?'));
-    const dataPut = this.stmt('dataPut', () =>
-      this.sql(
-        'INSERT INTO dossier_data (rid, data) VALUES (?, ?) ON CONFLICT(rid) DO UPDATE SET data = excluded.data',
-      ),
-    );
-    const dataDel = this.stmt('dataDel', () => this.sql('DELETE FROM dossier_data WHERE rid = ?'));
+    const dataDel = this.sql('DELETE FROM dossier_data WHERE rid = ?');
     const updatedAt = this.iso();
-    const nameOf = this.stmt('nameOf', () => this.sql('SELECT name_folded FROM dossiers WHERE id = ?'));
+    const nameOf = this.sql('SELECT name_folded FROM dossiers WHERE id = ?');
     for (const d of dossiers) {
       this.present?.add(d.agencyCode);
       const nameFolded = foldVietnamese(d.fullName);
@@ -525,9 +508,9 @@ export class LocalStore {
     const nameMatches =
       typeof params.name === 'string'
         ? (
-            this.stmt('nameCount', () =>
-              this.sql('SELECT count(*) AS n FROM dossier_names WHERE dossier_names MATCH ?'),
-            ).get(params.name) as { n: number }
+            this.sql('SELECT count(*) AS n FROM dossier_names WHERE dossier_names MATCH ?').get(
+              params.name,
+            ) as { n: number }
           ).n
         : null;
     const total =
@@ -553,16 +536,14 @@ export class LocalStore {
     type PageRow = DossierDbRow & { rid: number; local_state: unknown };
     // The page's rows in one statement, read in rowid order (fewer page visits than one by one), then
     // put back in the list's order.
-    const pageRows = this.stmt('pageRows', () =>
-      this.sql(
-        `SELECT d.rid, d.id, d.dossier_number, d.agency_code, d.kind, d.list_at, d.received_at, d.declared_at,
+    const pageRows = this.sql(
+      `SELECT d.rid, d.id, d.dossier_number, d.agency_code, d.kind, d.list_at, d.received_at, d.declared_at,
                 d.bhxh_code, d.full_name, d.name_folded, d.address, d.contact_person, d.mobile, d.reviewer, d.decided_at,
                 d.status, d.outcome, d.version, d.pending_decision, d.updated_at,
                 d.claim_json,
                 (SELECT o.state FROM outbox o WHERE o.dossier_id = d.id AND o.kind = 'decision' AND o.state NOT IN ('synced','dismissed')
            ORDER BY o.seq DESC LIMIT 1) AS local_state
          FROM dossiers d WHERE d.rid IN (SELECT value FROM json_each(?))`,
-      ),
     );
     const byRid = new Map((pageRows.all(JSON.stringify(rids)) as PageRow[]).map((r) => [r.rid, r] as const));
     const rows = rids.map((rid) => byRid.get(rid)).filter((r): r is PageRow => r !== undefined);
