@@ -290,39 +290,33 @@ export async function publishPending(db: Database, now: Date, batch = 5000): Pro
  */
 export async function readChanges(ctx: Ctx, staff: Staff, after: number, limit: number): Promise<Buffer> {
   await publishChanges(ctx);
-  const res = await ctx.db.query<{
-    n: number;
-    last_in_page: number | null;
-    head: number | null;
-    changes: string | null;
-  }>(
-    `WITH page AS (
-       SELECT c.seq, c.dossier_id, c.doc FROM dossier_changes c
-        WHERE c.seq > $1 AND c.agency_code = ANY($2::text[]) ORDER BY c.seq LIMIT $3),
-     limited AS (SELECT * FROM page ORDER BY seq LIMIT $4)
-     SELECT (SELECT count(*) FROM page)::int AS n,
-            (SELECT max(seq) FROM limited) AS last_in_page,
-            (SELECT MAX(seq) FROM dossier_changes) AS head,
-            (SELECT string_agg('{"seq":' || l.seq || ',"dossier":' ||
-                      COALESCE(l.doc, json_build_object('id', l.dossier_id, 'deleted', true)::text) || '}', ','
-                    ORDER BY l.seq)
-               FROM limited l) AS changes`,
-    [after, staff.scope, limit + 1, limit],
+  // The page as rows, one more than asked to know whether more follow. Rows, not one string_agg of
+  // the page: PostgreSQL aggregating 1 MB of documents took twice as long as sending them as rows.
+  const res = await ctx.db.query<{ seq: string; dossier_id: string; doc: string | null }>(
+    `SELECT c.seq, c.dossier_id, c.doc FROM dossier_changes c
+      WHERE c.seq > $1 AND c.agency_code = ANY($2::text[]) ORDER BY c.seq LIMIT $3`,
+    [after, staff.scope, limit + 1],
+    { prepare: true },
   );
-  const row = res.rows[0]!;
-  const hasMore = row.n > limit;
+  const rows = res.rows;
+  const hasMore = rows.length > limit;
+  if (hasMore) rows.length = limit;
   // With nothing more for this desk, the head of the whole feed is a safe place to resume from: every
   // number up to it is given, and later changes get greater ones.
-  const lastSeq = hasMore
-    ? Number(row.last_in_page)
-    : Math.max(after, Number(row.head ?? 0), Number(row.last_in_page ?? 0));
-  // As bytes: the documents' text is encoded once, as it is, instead of flattening a 0.5–1 MB
-  // concatenated string first (a page of 500 over HTTP: p50 34 → 26 ms on the 2-core machine).
-  return Buffer.concat([
-    Buffer.from('{"changes":['),
-    Buffer.from(row.changes ?? ''),
-    Buffer.from(`],"lastSeq":${lastSeq},"hasMore":${hasMore}}`),
-  ]);
+  let lastSeq = rows.length ? Number(rows[rows.length - 1]!.seq) : after;
+  if (!hasMore) {
+    const head = await ctx.db.query<{ head: string | null }>('SELECT MAX(seq) AS head FROM dossier_changes');
+    lastSeq = Math.max(lastSeq, Number(head.rows[0]?.head ?? 0));
+  }
+  // As bytes: each document's text is encoded once, as it is, and never joined into one large string.
+  const parts: Buffer[] = [Buffer.from('{"changes":[')];
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    const doc = r.doc ?? `{"id":"${r.dossier_id}","deleted":true}`;
+    parts.push(Buffer.from(`${i ? ',' : ''}{"seq":${r.seq},"dossier":${doc}}`));
+  }
+  parts.push(Buffer.from(`],"lastSeq":${lastSeq},"hasMore":${hasMore}}`));
+  return Buffer.concat(parts);
 }
 
 /** The next dossier number of an agency for a year; the counter row's lock makes it unique. */
