@@ -170,6 +170,19 @@ function summaryOf(row: DossierDbRow): DossierSummary {
   };
 }
 
+/** The stored columns applyDossiers compares with an arriving dossier. */
+type CurrentRow = {
+  rid: number;
+  version: number;
+  dossier_number: string;
+  agency_code: string;
+  list_at: string;
+  bhxh_code: string;
+  full_name: string;
+  name_folded: string;
+  id_number: string | null;
+};
+
 /** sync_state key: the SQL of the indexes a bulk load dropped, present while one is under way. */
 const BULK_LOAD_KEY = 'bulkLoad.indexes';
 
@@ -327,6 +340,17 @@ export class LocalStore {
     WHERE excluded.version >= dossiers.version
     RETURNING rid`);
 
+  private readonly narrowUpdateStmt = (): Sqlite.Statement =>
+    this.sql(`
+    UPDATE dossiers SET kind = @kind, received_at = @receivedAt, declared_at = @declaredAt, address = @address,
+      contact_person = @contactPerson, mobile = @mobile,
+      reviewer = CASE WHEN pending_decision IS NULL THEN @reviewer ELSE reviewer END,
+      decided_at = CASE WHEN pending_decision IS NULL THEN @decidedAt ELSE decided_at END,
+      status = CASE WHEN pending_decision IS NULL THEN @status ELSE status END,
+      outcome = CASE WHEN pending_decision IS NULL THEN @outcome ELSE outcome END,
+      version = @version, claim_json = @claimJson, updated_at = @updatedAt
+    WHERE rid = @rid`);
+
   private readonly byText = new Map<string, Sqlite.Statement>();
   /**
    * A prepared statement, compiled once per SQL text (compiling took about a fifth of the work of
@@ -367,26 +391,29 @@ export class LocalStore {
     );
     const dataDel = this.sql('DELETE FROM dossier_data WHERE rid = ?');
     const updatedAt = this.iso();
-    const nameOf = this.sql('SELECT name_folded FROM dossiers WHERE id = ?');
+    const currentOf = this.sql(
+      `SELECT rid, version, dossier_number, agency_code, list_at, bhxh_code, full_name, name_folded, id_number
+         FROM dossiers WHERE id = ?`,
+    );
+    const narrow = this.narrowUpdateStmt();
     for (const d of dossiers) {
       this.present?.add(d.agencyCode);
-      const nameFolded = foldVietnamese(d.fullName);
-      // The name index changes only with the name: an answer to a decision or a claim leaves it be
-      // (an FTS5 delete and insert write new index segments at every commit).
-      const before = this.bulk
-        ? undefined
-        : (nameOf.get(d.id) as { name_folded: string } | undefined)?.name_folded;
-      const row = upsert.get({
+      const listAt = d.receivedAt ?? d.declaredAt;
+      const cur = this.bulk ? undefined : (currentOf.get(d.id) as CurrentRow | undefined);
+      if (cur && d.version < cur.version) continue; // an older version than the one stored
+      // One literal with every column (better-sqlite3 reads the named parameters a statement uses).
+      const params = {
+        rid: 0,
         id: d.id,
         dossierNumber: d.dossierNumber,
         agencyCode: d.agencyCode,
         kind: d.kind,
-        listAt: d.receivedAt ?? d.declaredAt,
+        listAt,
         receivedAt: d.receivedAt,
         declaredAt: d.declaredAt,
         bhxhCode: d.bhxhCode,
         fullName: d.fullName,
-        nameFolded,
+        nameFolded: '',
         address: d.address,
         contactPerson: d.contactPerson,
         mobile: d.mobile,
@@ -398,15 +425,38 @@ export class LocalStore {
         claimJson: d.claim ? JSON.stringify(d.claim) : null,
         updatedAt,
         idNumber: d.idNumber ?? null,
-        nameSort: vietnameseNameSortKey(d.fullName),
-      }) as { rid: number } | undefined;
-      if (row) {
-        dataPut.run(row.rid, JSON.stringify(d));
-        if (!this.bulk && before !== nameFolded) {
-          if (before !== undefined) ftsDel.run(row.rid);
-          ftsIns.run(row.rid, nameFolded);
+        nameSort: '',
+      };
+      let rid: number;
+      if (
+        cur &&
+        cur.dossier_number === d.dossierNumber &&
+        cur.agency_code === d.agencyCode &&
+        cur.list_at === listAt &&
+        cur.bhxh_code === d.bhxhCode &&
+        cur.full_name === d.fullName &&
+        cur.id_number === (d.idNumber ?? null)
+      ) {
+        // What a decision, a claim or a receipt changes: columns that no index but the status one
+        // covers, so SQLite rewrites one index entry instead of all of them (the name index stays).
+        params.rid = cur.rid;
+        narrow.run(params);
+        rid = cur.rid;
+      } else {
+        const nameFolded = foldVietnamese(d.fullName);
+        params.nameFolded = nameFolded;
+        params.nameSort = vietnameseNameSortKey(d.fullName);
+        const row = upsert.get(params) as { rid: number } | undefined;
+        if (!row) continue;
+        rid = row.rid;
+        // The name index changes only with the name (an FTS5 delete and insert write new index
+        // segments at every commit); during a bulk load it is built at the end.
+        if (!this.bulk && cur?.name_folded !== nameFolded) {
+          if (cur) ftsDel.run(rid);
+          ftsIns.run(rid, nameFolded);
         }
       }
+      dataPut.run(rid, JSON.stringify(d));
     }
     for (const id of deletedIds) {
       const row = ridOf.get(id) as { rid: number; pending_decision: string | null } | undefined;

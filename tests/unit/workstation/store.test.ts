@@ -313,6 +313,42 @@ describe('dossiers and search', () => {
     s.applyDossiers([], [gone.id]);
     expect(s.getDossier(gone.id)).toBeNull();
   });
+
+  it('a newer version with the same list identity updates its columns in place; a renamed one moves the name index', () => {
+    const names = (q: string): string[] =>
+      s.listDossiers({ name: q }, sort, 0, 50, null).rows.map((r) => r.fullName);
+    const d = makeDossier(30, { fullName: 'Lê Thị Hạnh', status: 'pending', version: 1 });
+    s.applyDossiers([d]);
+    // the service's answer to a decision: same number, code, name and dates; new status and version
+    s.applyDossiers([
+      {
+        ...d,
+        status: 'decided',
+        outcome: 'invalid',
+        reviewer: 'Cán bộ A',
+        decidedAt: '2026-11-20T03:00:00.000Z',
+        version: 2,
+      },
+    ]);
+    const decided = s.getDossier(d.id)!;
+    expect([decided.status, decided.outcome, decided.reviewer, decided.version]).toEqual([
+      'decided',
+      'invalid',
+      'Cán bộ A',
+      2,
+    ]);
+    expect(
+      s.listDossiers({ status: 'decided', name: 'le thi hanh' }, sort, 0, 50, null).rows.map((r) => r.id),
+    ).toEqual([d.id]);
+    expect(s.listDossiers({ status: 'pending', name: 'le thi hanh' }, sort, 0, 50, null).total).toBe(0);
+    // an older version changes nothing, also on this path
+    s.applyDossiers([{ ...d, status: 'pending', version: 1 }]);
+    expect(s.getDossier(d.id)?.status).toBe('decided');
+    // a corrected name: the wide path, the name index follows
+    s.applyDossiers([{ ...d, fullName: 'Lê Thị Hạnh Nguyên', version: 3 }]);
+    expect(names('le thi hanh nguyen')).toEqual(['Lê Thị Hạnh Nguyên']);
+    expect(names('le thi hanh n')).toEqual(['Lê Thị Hạnh Nguyên']);
+  });
 });
 
 describe('first sync in bulk', () => {
