@@ -22,9 +22,10 @@ import type { CleanDeclaration } from './validation.js';
 /**
  * The whole dossier (API.md, DESIGN.md §3) as one JSON object built by PostgreSQL: the row, its
  * attachments, downstream steps and live claim. Times come out as ISO 8601 in the session's time zone
- * (+07:00), dates as YYYY-MM-DD. $1 = now (for the claim). The feed sends these as text, untouched.
+ * (+07:00), dates as YYYY-MM-DD. `now` is the SQL of the instant that decides whether a claim still
+ * holds. The feed sends these as text, untouched.
  */
-export const DOSSIER_JSON = `json_build_object(
+export const dossierJson = (now: string): string => `json_build_object(
   'id', d.id, 'dossierNumber', d.dossier_number, 'kind', d.kind, 'agencyCode', d.agency_code,
   'fullName', d.full_name, 'bhxhCode', d.bhxh_code, 'idKind', d.id_kind, 'idNumber', d.id_number,
   'dateOfBirth', d.date_of_birth, 'gender', d.gender, 'address', d.address, 'contactPerson', d.contact_person,
@@ -40,8 +41,11 @@ export const DOSSIER_JSON = `json_build_object(
       ORDER BY s.at, array_position(ARRAY['registry_check', 'account', 'sms', 'email'], s.step))
       FROM dossier_steps s WHERE s.dossier_id = d.id), '[]'),
   'claim', (SELECT json_build_object('claimedBy', c.claimed_by, 'claimedUntil', c.claimed_until) FROM claims c
-      WHERE c.dossier_id = d.id AND c.claimed_until > $1::timestamptz),
+      WHERE c.dossier_id = d.id AND c.claimed_until > ${now}),
   'version', d.version)`;
+
+/** `dossierJson` with the instant as the statement's first parameter. */
+export const DOSSIER_JSON = dossierJson('$1::timestamptz');
 
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
@@ -264,14 +268,15 @@ export async function publishPending(db: Database, now: Date, batch = 5000): Pro
     const n = await db.transaction(async (tx) => {
       const lock = await tx.query<{ got: boolean }>('SELECT pg_try_advisory_xact_lock(7202) AS got');
       if (!lock.rows[0]?.got) return 0;
-      // Each change gets its number and the dossier as it is now (committed, so at least as new as
-      // the change), rendered once here so that readers only pass text through.
+      // Each change gets its number and, unless its writer rendered it already (a decision does), the
+      // dossier as it is now (committed, so at least as new as the change), rendered once here so
+      // that readers only pass text through.
       const res = await tx.query(
         `WITH base AS (SELECT COALESCE(MAX(seq), 0) AS m FROM dossier_changes),
               pending AS (SELECT id, dossier_id, deleted, row_number() OVER (ORDER BY id) AS n
                             FROM dossier_changes WHERE seq IS NULL ORDER BY id LIMIT $2)
          UPDATE dossier_changes c SET seq = base.m + p.n,
-                doc = CASE WHEN p.deleted THEN NULL
+                doc = CASE WHEN p.deleted THEN NULL WHEN c.doc IS NOT NULL THEN c.doc
                            ELSE (SELECT (${DOSSIER_JSON})::text FROM dossiers d WHERE d.id = p.dossier_id) END
            FROM pending p, base WHERE c.id = p.id`,
         [now.toISOString(), batch],

@@ -12,6 +12,7 @@ import type { AuthOptions } from './auth.js';
 import { resolveConfig, type ConfigOverrides, type ServiceConfig } from './config.js';
 import { AgencyTree, type Ctx } from './context.js';
 import { openDatabase, type Database } from './db/database.js';
+import { installRoutines } from './decisions.js';
 import { migrate } from './db/migrations.js';
 import { publishChanges } from './dossiers.js';
 import { runExpiry } from './expiry.js';
@@ -89,6 +90,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   if (dbDir) mkdirSync(dbDir, { recursive: true });
   const db = await openDatabase({ databaseUrl: options.databaseUrl, dataDir: dbDir });
   await migrate(db);
+  await installRoutines(db);
   if (options.seedDemo) {
     const loaded = await seedDemo(db, options.demoPath ?? DEFAULT_DEMO_PATH);
     if (loaded) log.info('demo data loaded');
