@@ -3,7 +3,7 @@
 
 import type { RejectionReason } from '../contract/index.js';
 import type { Ctx } from './context.js';
-import type { Queryable } from './db/database.js';
+import type { Database, Queryable } from './db/database.js';
 
 export const DEFAULT_REASONS: readonly RejectionReason[] = [
   {
@@ -26,7 +26,25 @@ export const DEFAULT_REASONS: readonly RejectionReason[] = [
   { code: 'R06', text: 'Mã số BHXH không đúng với người đăng ký', smsText: 'Ma so BHXH khong dung' },
 ];
 
+/**
+ * Lists read in the last few seconds, per database and agency: a rejection need not pay a round trip
+ * for a list that changes a few times a year. PUT /reasons clears them (one service process serves an
+ * agency's database; another process would see a change within REASONS_TTL_MS).
+ */
+const recent = new WeakMap<Database, Map<string, { reasons: RejectionReason[]; until: number }>>();
+const REASONS_TTL_MS = 5_000;
+
 export async function reasonsFor(q: Queryable, ctx: Ctx, agencyCode: string): Promise<RejectionReason[]> {
+  let cache = recent.get(ctx.db);
+  if (!cache) recent.set(ctx.db, (cache = new Map()));
+  const hit = cache.get(agencyCode);
+  if (hit && hit.until > Date.now()) return hit.reasons.map((r) => ({ ...r }));
+  const reasons = await readReasons(q, ctx, agencyCode);
+  cache.set(agencyCode, { reasons, until: Date.now() + REASONS_TTL_MS });
+  return reasons.map((r) => ({ ...r }));
+}
+
+async function readReasons(q: Queryable, ctx: Ctx, agencyCode: string): Promise<RejectionReason[]> {
   for (const code of ctx.agencies.ancestry(agencyCode)) {
     const res = await q.query<{ code: string; text: string; sms_text: string }>(
       'SELECT code, text, sms_text FROM rejection_reasons WHERE agency_code = $1 ORDER BY position',
@@ -54,4 +72,6 @@ export async function replaceReasons(
       );
     }
   });
+  // Every agency below may inherit this list.
+  recent.get(ctx.db)?.clear();
 }
