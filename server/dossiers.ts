@@ -12,7 +12,7 @@ import {
   type DossierQuery,
   type DossierSummary,
 } from '../contract/index.js';
-import { writeAudit } from './audit.js';
+import { auditPayload, writeAudit } from './audit.js';
 import type { Ctx, Staff } from './context.js';
 import type { Database, Queryable, Row } from './db/database.js';
 import { ApiError, forbidden, invalid, notFound } from './errors.js';
@@ -142,22 +142,82 @@ function decodeCursor(s: string): Cursor {
 const PREFIX_WORDS_MAX = 200;
 
 /**
- * The tsquery of a name search: every word, the last one as a prefix, expanded into the exact words
- * of names that start with it (name_words, migration 5), which the word index intersects far faster
- * than a prefix. Null when no name has a word with that prefix: nothing can match.
+ * The distinct words of names (name_words, migration 5), sorted, kept in the service: a few thousand
+ * syllables, read again after an intake here, after a minute, or when a prefix matches none of them
+ * (words another process added). Expanding the last word in memory saves a search a round trip.
  */
-async function nameQuery(db: Queryable, words: readonly string[]): Promise<string | null> {
-  const last = words[words.length - 1]!;
-  const res = await db.query<{ word: string }>(
-    `SELECT word FROM name_words WHERE word >= $1 AND word < $1 || '~' ORDER BY word LIMIT $2`,
-    [last, PREFIX_WORDS_MAX + 1],
-    { prepare: true },
-  );
-  const head = words.slice(0, -1);
-  if (res.rows.length === 0) return null;
-  const tail =
-    res.rows.length > PREFIX_WORDS_MAX ? `${last}:*` : `(${res.rows.map((r) => r.word).join(' | ')})`;
-  return [...head, tail].join(' & ');
+type WordList = { words: string[]; loadedAt: number; stale: boolean };
+const wordLists = new WeakMap<Database, WordList>();
+const WORDS_MAX_AGE_MS = 60_000;
+
+async function loadWords(db: Database): Promise<WordList> {
+  const res = await db.query<{ word: string }>('SELECT word FROM name_words ORDER BY word');
+  // The column sorts by bytes (COLLATE "C") and the words are folded ASCII: JavaScript's order too.
+  const list = { words: res.rows.map((r) => r.word), loadedAt: Date.now(), stale: false };
+  wordLists.set(db, list);
+  return list;
+}
+
+/** A new name was stored: its words are read with the next search. */
+function wordsChanged(db: Database): void {
+  const list = wordLists.get(db);
+  if (list) list.stale = true;
+}
+
+/** The words that start with `prefix`, at most `max` + 1 (sorted). */
+function wordsStartingWith(words: readonly string[], prefix: string, max: number): string[] {
+  let lo = 0;
+  let hi = words.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (words[mid]! < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: string[] = [];
+  for (let i = lo; i < words.length && out.length <= max && words[i]!.startsWith(prefix); i++) out.push(words[i]!);
+  return out;
+}
+
+/** Expansions of the last word up to this many are paired with the other words; more are ORed alone. */
+const PAIRED_EXPANSIONS_MAX = 20;
+
+const lexeme = (w: string): string => `'${w.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+/** A pair of words as the name index holds it (migration 6): sorted, joined by "_". */
+const pair = (a: string, b: string): string => lexeme(a < b ? `${a}_${b}` : `${b}_${a}`);
+
+/**
+ * The tsquery (cast syntax) of a name search over name_terms (migration 6): every word in any order,
+ * the last one as a prefix. The last word is expanded into the exact words of names that start with
+ * it, and words are matched as pairs, far rarer in the index than single words:
+ * "nguyen thi hue" → 'nguyen_thi' & (('hue_nguyen' & 'hue_thi') | ('huey_nguyen' & 'huey_thi')).
+ * Null when no name has a word with that prefix: nothing can match.
+ */
+async function nameQuery(db: Database, typed: readonly string[]): Promise<string | null> {
+  const last = typed[typed.length - 1]!;
+  const words = [...new Set(typed.slice(0, -1))];
+  let list = wordLists.get(db);
+  if (!list || list.stale || Date.now() - list.loadedAt > WORDS_MAX_AGE_MS) list = await loadWords(db);
+  let found = wordsStartingWith(list.words, last, PREFIX_WORDS_MAX);
+  if (found.length === 0 && Date.now() - list.loadedAt > 1_000) {
+    list = await loadWords(db);
+    found = wordsStartingWith(list.words, last, PREFIX_WORDS_MAX);
+  }
+  if (found.length === 0) return null;
+  const terms: string[] = [];
+  for (let i = 0; i < words.length; i++)
+    for (let j = i + 1; j < words.length; j++) terms.push(pair(words[i]!, words[j]!));
+  if (words.length > 0 && found.length <= PAIRED_EXPANSIONS_MAX) {
+    // Each word the last one may be, paired with every other word (alone when it is the only one).
+    const each = found.map((e) => {
+      const with_ = words.filter((w) => w !== e).map((w) => pair(w, e));
+      return with_.length ? `(${with_.join(' & ')})` : lexeme(e);
+    });
+    terms.push(`(${each.join(' | ')})`);
+  } else {
+    if (words.length === 1) terms.push(lexeme(words[0]!));
+    terms.push(found.length > PREFIX_WORDS_MAX ? `${lexeme(last)}:*` : `(${found.map(lexeme).join(' | ')})`);
+  }
+  return terms.join(' & ');
 }
 
 /** GET /dossiers: filters of Appendix 02's search panel, newest first, keyset pages. */
@@ -183,7 +243,7 @@ export async function listDossiers(
       .filter(Boolean)
       .slice(0, 8);
     const match = words.length ? await nameQuery(ctx.db, words) : null;
-    if (match) add(`to_tsvector('simple', d.name_folded) @@ to_tsquery('simple', ?)`, match);
+    if (match) add(`name_terms(d.name_folded) @@ ?::tsquery`, match);
     else where.push('false');
   }
   const fields: Record<string, string> = {};
@@ -206,33 +266,40 @@ export async function listDossiers(
   }
   const limit = query.limit ?? 50;
   params.push(limit + 1);
-  const res = await ctx.db.query(
-    `SELECT d.id, d.dossier_number, d.received_at, d.declared_at, d.bhxh_code, d.full_name, d.address,
+  const select = `SELECT d.id, d.dossier_number, d.received_at, d.declared_at, d.bhxh_code, d.full_name, d.address,
             d.contact_person, d.mobile, d.reviewer, d.decided_at, d.status, d.outcome, d.kind, d.version,
-            d.agency_code, d.listed_at::text AS listed_text,
+            d.agency_code, d.listed_at, d.listed_at::text AS listed_text,
             (SELECT json_build_object('claimedBy', c.claimed_by, 'claimedUntil', c.claimed_until) FROM claims c
               WHERE c.dossier_id = d.id AND c.claimed_until > $1::timestamptz) AS claim_json
        FROM dossiers d WHERE ${where.join(' AND ')}
-      ORDER BY d.listed_at DESC, d.id DESC LIMIT $${params.length}`,
-    params,
-  );
+      ORDER BY d.listed_at DESC, d.id DESC LIMIT $${params.length}`;
+  let sql = select;
+  if (query.bhxhCode || query.q) {
+    // A search by code or name reads personal data: its audit entry is written by the same statement
+    // (one round trip, and no answer without its entry). PostgreSQL splices in the number of results,
+    // the entry's last value.
+    const now = ctx.now();
+    const payload = auditPayload(now, {
+      actor: `${staff.agencyCode}/${staff.username}`,
+      action: 'dossier.search',
+      details: { by: query.bhxhCode ? 'bhxhCode' : 'name', bhxhCode: maskId(query.bhxhCode), results: 0 },
+    });
+    if (!payload.endsWith('"results":0}}')) throw new Error('unexpected audit payload shape');
+    params.push(now.toISOString(), `${staff.agencyCode}/${staff.username}`, payload.slice(0, -3));
+    const n = params.length;
+    sql = `WITH res AS (${select}),
+      audit AS (INSERT INTO audit_log (at, actor, action, dossier_id, payload)
+                SELECT $${n - 2}::timestamptz, $${n - 1}, 'dossier.search', NULL,
+                       $${n} || LEAST((SELECT count(*) FROM res), ${limit}) || '}}')
+      SELECT * FROM res ORDER BY listed_at DESC, id DESC`;
+  }
+  const res = await ctx.db.query(sql, params);
   const rows = res.rows.slice(0, limit);
   const last = rows[rows.length - 1];
   const nextCursor =
     res.rows.length > limit && last
       ? encodeCursor({ t: String(last.listed_text), id: String(last.id) })
       : null;
-  if (query.bhxhCode || query.q) {
-    await writeAudit(ctx.db, ctx.now(), {
-      actor: `${staff.agencyCode}/${staff.username}`,
-      action: 'dossier.search',
-      details: {
-        by: query.bhxhCode ? 'bhxhCode' : 'name',
-        bhxhCode: maskId(query.bhxhCode),
-        results: rows.length,
-      },
-    });
-  }
   return { items: rows.map(toSummary), nextCursor };
 }
 
@@ -420,6 +487,7 @@ export async function intakeDossier(
       }
       throw err;
     });
+  if (out.status === 201) wordsChanged(ctx.db);
   const dossier = await loadDossier(ctx.db, ctx, staff, out.id);
   const duplicates = await duplicatesOf(ctx.db, staff, dossier);
   return { status: out.status, dossier: { ...dossier, duplicates } };

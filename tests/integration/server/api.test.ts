@@ -231,6 +231,46 @@ describe.each(TARGETS)('central service API on %s', (target) => {
     expect(bad.body.error.fields.from).toBeTruthy();
   });
 
+  it('finds by name exactly what "every word, in any order, the last as a prefix" finds (checked against the words of every name)', async () => {
+    const names = (
+      await s.db.query<{ name_folded: string }>(
+        `SELECT DISTINCT name_folded FROM dossiers WHERE agency_code IN ('903', '00115') ORDER BY 1`,
+      )
+    ).rows.map((r) => r.name_folded);
+    // Queries made from the names: whole, reversed, middle word dropped, last word cut short, a word
+    // repeated, a single word and its first letter, and the last word equal to another one.
+    const queries = new Set<string>(['nguyen n', 'van van', 'thi', 't', 'nguyen thi', 'zzz', 'do zzz']);
+    for (const n of names.slice(0, 40)) {
+      const w = n.split(' ');
+      queries.add(n);
+      queries.add([...w].reverse().join(' '));
+      if (w.length > 2) queries.add([w[0], w[w.length - 1]].join(' '));
+      queries.add([...w.slice(0, -1), w[w.length - 1]!.slice(0, 2)].join(' '));
+      queries.add([w[0], w[0], ...w.slice(1)].join(' '));
+    }
+    expect(names.length).toBeGreaterThan(5);
+    expect(queries.size).toBeGreaterThan(names.length * 3);
+    for (const text of queries) {
+      const typed = text.split(' ');
+      const expected = (
+        await s.db.query<{ n: string }>(
+          `SELECT dossier_number AS n FROM dossiers
+            WHERE agency_code IN ('903', '00115')
+              AND string_to_array(name_folded, ' ') @> $1::text[]
+              AND EXISTS (SELECT 1 FROM unnest(string_to_array(name_folded, ' ')) w WHERE starts_with(w, $2))
+            ORDER BY 1`,
+          [typed.slice(0, -1), typed[typed.length - 1]],
+        )
+      ).rows.map((r) => r.n);
+      const got = (
+        await call(base, 'GET', `/api/v1/dossiers?limit=500&q=${encodeURIComponent(text)}`, {
+          token: officer,
+        })
+      ).body.items.map((d: { dossierNumber: string }) => d.dossierNumber);
+      expect([text, [...got].sort()]).toEqual([text, expected]);
+    }
+  });
+
   it('keeps agencies apart: out-of-scope dossiers are 404, intake for another agency is 403, wrong role is 403', async () => {
     const own = await dossierId(base, officer, '00006.GD/2020/903');
     const district115 = await dossierId(base, officer, '00086.GD/2020/00115');

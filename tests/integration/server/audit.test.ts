@@ -31,6 +31,38 @@ describe.each(TARGETS)('audit log on %s', (target) => {
     await s?.stop();
   });
 
+  it('audits every search by code or name in the statement that reads, with the number of results', async () => {
+    const token = await signIn(s.url, '903', 'ttcntt');
+    const searches = [
+      '/api/v1/dossiers?bhxhCode=0113098765',
+      '/api/v1/dossiers?q=nguyen',
+      '/api/v1/dossiers?q=nguyen&limit=1',
+      '/api/v1/dossiers?q=zzzz',
+    ];
+    const before = await s.db.query<{ id: string }>('SELECT max(id)::text AS id FROM audit_log');
+    const counts: number[] = [];
+    for (const p of searches) {
+      const r = await call(s.url, 'GET', p, { token });
+      expect(r.status).toBe(200);
+      counts.push(r.body.items.length);
+    }
+    expect(counts[1]).toBeGreaterThan(1);
+    expect(counts[2]).toBe(1);
+    expect(counts[3]).toBe(0);
+    const entries = await s.db.query<{ action: string; actor: string; payload: string }>(
+      'SELECT action, actor, payload FROM audit_log WHERE id > $1 ORDER BY id',
+      [before.rows[0]!.id],
+    );
+    expect(entries.rows.map((e) => e.action)).toEqual(searches.map(() => 'dossier.search'));
+    const details = entries.rows.map(
+      (e) => (JSON.parse(e.payload) as { details: Record<string, unknown> }).details,
+    );
+    expect(details.map((d) => d.results)).toEqual(counts);
+    expect(details.map((d) => d.by)).toEqual(['bhxhCode', 'name', 'name', 'name']);
+    expect(entries.rows[0]!.payload).not.toContain('0113098765');
+    expect(entries.rows.every((e) => e.actor === '903/ttcntt')).toBe(true);
+  });
+
   it('chains every entry; the chain verifies', async () => {
     const v = await s.verifyAudit();
     expect(v).toEqual({ ok: true, entries: expect.any(Number), unchained: 0 });
