@@ -194,7 +194,6 @@ const pair = (a: string, b: string): string => lexeme(a < b ? `${a}_${b}` : `${b
  */
 async function nameQuery(db: Database, typed: readonly string[]): Promise<string | null> {
   const last = typed[typed.length - 1]!;
-  const words = [...new Set(typed.slice(0, -1))];
   let list = wordLists.get(db);
   if (!list || list.stale || Date.now() - list.loadedAt > WORDS_MAX_AGE_MS) list = await loadWords(db);
   let found = wordsStartingWith(list.words, last, PREFIX_WORDS_MAX);
@@ -202,6 +201,16 @@ async function nameQuery(db: Database, typed: readonly string[]): Promise<string
     list = await loadWords(db);
     found = wordsStartingWith(list.words, last, PREFIX_WORDS_MAX);
   }
+  return nameTsquery(typed, found);
+}
+
+/**
+ * The tsquery of `nameQuery` from the typed words and the known words that start with the last one
+ * (more than PREFIX_WORDS_MAX: the last word is searched as a prefix). Null when there are none.
+ */
+export function nameTsquery(typed: readonly string[], found: readonly string[]): string | null {
+  const last = typed[typed.length - 1]!;
+  const words = [...new Set(typed.slice(0, -1))];
   if (found.length === 0) return null;
   const terms: string[] = [];
   for (let i = 0; i < words.length; i++)

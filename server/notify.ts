@@ -12,7 +12,6 @@ import { maskId, stripDiacritics } from '../contract/index.js';
 import type { SmsConfig } from './config.js';
 import type { Ctx } from './context.js';
 import type { Queryable } from './db/database.js';
-import { recordChange } from './dossiers.js';
 
 // ------------------------------------------------------------------ GSM-7 text
 
@@ -223,6 +222,69 @@ export function backoffMs(
 
 export type Delivery = { sms: SmsGateway; mailer: Mailer };
 
+const DELIVERY_CHUNK = 25;
+
+type DeliveryOutcome = {
+  m: { id: string; channel: 'sms' | 'email'; dossier_id: string | null; recipient: string };
+  attempts: number;
+  at: Date;
+  state: 'delivered' | 'failed' | 'queued';
+  detail: string;
+  providerId: string | null;
+  error: string | null;
+  next: Date | null;
+};
+
+/**
+ * The outcomes of sent messages in one transaction: each message's state, its dossier's step (the
+ * latest outcome per dossier and channel) and one change-feed row per dossier that still exists.
+ */
+async function recordDeliveries(ctx: Ctx, outcomes: readonly DeliveryOutcome[]): Promise<void> {
+  if (outcomes.length === 0) return;
+  const steps = new Map<string, DeliveryOutcome>();
+  for (const o of outcomes) if (o.m.dossier_id) steps.set(`${o.m.dossier_id} ${o.m.channel}`, o);
+  const stepList = [...steps.values()];
+  await ctx.db.transaction(async (tx) => {
+    await tx.query(
+      `UPDATE notifications n SET status = v.status, attempts = v.attempts,
+              delivered_at = CASE WHEN v.status = 'delivered' THEN v.at ELSE n.delivered_at END,
+              provider_id = CASE WHEN v.status = 'delivered' THEN v.provider_id ELSE n.provider_id END,
+              last_error = v.last_error, next_attempt_at = COALESCE(v.next, n.next_attempt_at)
+         FROM unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[], $5::text[], $6::text[], $7::timestamptz[])
+              AS v(id, status, attempts, at, provider_id, last_error, next)
+        WHERE n.id = v.id`,
+      [
+        outcomes.map((o) => o.m.id),
+        outcomes.map((o) => o.state),
+        outcomes.map((o) => o.attempts),
+        outcomes.map((o) => o.at.toISOString()),
+        outcomes.map((o) => o.providerId),
+        outcomes.map((o) => o.error),
+        outcomes.map((o) => o.next?.toISOString() ?? null),
+      ],
+    );
+    if (stepList.length === 0) return;
+    await tx.query(
+      `WITH v AS (
+         SELECT v.dossier_id, v.step, v.state, v.detail, v.at, d.agency_code
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS v(dossier_id, step, state, detail, at)
+           JOIN dossiers d ON d.id = v.dossier_id),
+       st AS (
+         INSERT INTO dossier_steps (dossier_id, step, state, detail, at)
+         SELECT dossier_id, step, state, detail, at FROM v
+         ON CONFLICT (dossier_id, step) DO UPDATE SET state = EXCLUDED.state, detail = EXCLUDED.detail, at = EXCLUDED.at)
+       INSERT INTO dossier_changes (dossier_id, agency_code) SELECT DISTINCT dossier_id, agency_code FROM v`,
+      [
+        stepList.map((o) => o.m.dossier_id),
+        stepList.map((o) => o.m.channel),
+        stepList.map((o) => o.state),
+        stepList.map((o) => o.detail),
+        stepList.map((o) => o.at.toISOString()),
+      ],
+    );
+  });
+}
+
 /** One delivery pass: sends every due message once; returns how many were attempted. */
 export async function deliverDue(ctx: Ctx, delivery: Delivery, batch = 100): Promise<number> {
   const now = ctx.now();
@@ -250,53 +312,59 @@ export async function deliverDue(ctx: Ctx, delivery: Delivery, batch = 100): Pro
     }
     return res.rows;
   });
-  for (const m of due) {
-    const result =
-      m.channel === 'sms'
-        ? await delivery.sms.send({ id: m.id, to: m.recipient, text: m.body })
-        : await delivery.mailer.send({ id: m.id, to: m.recipient, subject: m.subject ?? '', text: m.body });
-    const attempts = m.attempts + 1;
-    const at = ctx.now();
-    await ctx.db.transaction(async (tx) => {
-      let state: 'delivered' | 'failed' | 'queued';
-      let detail: string;
+  // Sent one by one; their outcomes recorded DELIVERY_CHUNK at a time, each chunk in one transaction
+  // of three statements (one per message took six round trips). A crash between a send and its
+  // record re-sends after the lease, with the same request id, as before.
+  for (let i = 0; i < due.length; i += DELIVERY_CHUNK) {
+    const outcomes: DeliveryOutcome[] = [];
+    for (const m of due.slice(i, i + DELIVERY_CHUNK)) {
+      const result =
+        m.channel === 'sms'
+          ? await delivery.sms.send({ id: m.id, to: m.recipient, text: m.body })
+          : await delivery.mailer.send({ id: m.id, to: m.recipient, subject: m.subject ?? '', text: m.body });
+      const attempts = m.attempts + 1;
+      const at = ctx.now();
       if (result.ok) {
-        state = 'delivered';
-        detail = `Đã gửi tới ${maskId(m.recipient)}`;
-        await tx.query(
-          `UPDATE notifications SET status = 'delivered', attempts = $2, delivered_at = $3, provider_id = $4, last_error = NULL WHERE id = $1`,
-          [m.id, attempts, at.toISOString(), result.providerId ?? null],
-        );
+        outcomes.push({
+          m,
+          attempts,
+          at,
+          state: 'delivered',
+          detail: `Đã gửi tới ${maskId(m.recipient)}`,
+          providerId: result.providerId ?? null,
+          error: null,
+          next: null,
+        });
       } else if (!result.retryable || attempts >= ctx.config.sms.maxAttempts) {
-        state = 'failed';
-        detail = `Gửi không thành công sau ${attempts} lần: ${result.error}`;
-        await tx.query(
-          `UPDATE notifications SET status = 'failed', attempts = $2, last_error = $3 WHERE id = $1`,
-          [m.id, attempts, result.error],
-        );
+        outcomes.push({
+          m,
+          attempts,
+          at,
+          state: 'failed',
+          detail: `Gửi không thành công sau ${attempts} lần: ${result.error}`,
+          providerId: null,
+          error: result.error,
+          next: null,
+        });
       } else {
-        state = 'queued';
         const next = new Date(at.getTime() + backoffMs(attempts, ctx.config.sms));
-        detail = `Lần gửi ${attempts} lỗi (${result.error}); thử lại lúc ${next.toISOString()}`;
-        await tx.query(
-          `UPDATE notifications SET attempts = $2, last_error = $3, next_attempt_at = $4 WHERE id = $1`,
-          [m.id, attempts, result.error, next.toISOString()],
-        );
+        outcomes.push({
+          m,
+          attempts,
+          at,
+          state: 'queued',
+          detail: `Lần gửi ${attempts} lỗi (${result.error}); thử lại lúc ${next.toISOString()}`,
+          providerId: null,
+          error: result.error,
+          next,
+        });
       }
-      if (m.dossier_id) {
-        const d = await tx.query<{ agency_code: string }>('SELECT agency_code FROM dossiers WHERE id = $1', [
-          m.dossier_id,
-        ]);
-        if (d.rows[0]) {
-          await setStep(tx, m.dossier_id, m.channel, state, detail, at);
-          await recordChange(tx, m.dossier_id, d.rows[0].agency_code);
-        }
-      }
-    });
-    ctx.log.info(
-      { notification: m.id, channel: m.channel, to: maskId(m.recipient), ok: result.ok },
-      'delivery attempt',
-    );
+      ctx.log.info(
+        { notification: m.id, channel: m.channel, to: maskId(m.recipient), ok: result.ok },
+        'delivery attempt',
+      );
+    }
+    await recordDeliveries(ctx, outcomes);
   }
   return due.length;
 }

@@ -6,6 +6,8 @@ import { openPglite } from '../../../server/db/database.js';
 import { migrate, MIGRATIONS } from '../../../server/db/migrations.js';
 import { call, createClock, declaration, signIn, startTarget, TARGETS, type TestService } from './helpers.js';
 import { generateSynthetic, seedDemo } from '../../../server/seed.js';
+import { nameTsquery } from '../../../server/dossiers.js';
+import { createRandom } from '../../../contract/index.js';
 
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 3)]);
 
@@ -153,6 +155,71 @@ describe('migration 5 (words of names)', () => {
       expect(await words()).toEqual(await expected());
       await generateSynthetic(db, { count: 300, agencies: ['903'], seed: 11, startIndex: 500 });
       expect(await words()).toEqual(await expected());
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('migration 6 (pairs of name words)', () => {
+  it('a search through pairs finds exactly the names that have every word, the last as a prefix', async () => {
+    const db = await openPglite();
+    try {
+      await migrate(db);
+      const rnd = createRandom(6);
+      // 25 words that start with "q" exceed the expansions that are paired (20); the rest are common.
+      const vocab = ['nguyen', 'van', 'thi', 'hue', 'huey', 'an', 'anh', 'tu', 'tuan', 'tuanh', 'do'];
+      for (let i = 0; i < 25; i++) vocab.push(`q${String.fromCharCode(97 + i)}`);
+      const pick = (): string => vocab[Math.floor(rnd() * vocab.length)]!;
+      const names = Array.from({ length: 300 }, () =>
+        Array.from({ length: 2 + Math.floor(rnd() * 3) }, pick).join(' '),
+      );
+      const known = [...new Set(names.flatMap((n) => n.split(' ')))].sort();
+      const queries: string[][] = [
+        ['q'],
+        ['nguyen', 'q'],
+        ['van', 'nguyen', 'q'],
+        ['tu'],
+        ['an', 'an'],
+        ['do', 'hu'],
+      ];
+      for (let i = 0; i < 120; i++) {
+        const w = Array.from({ length: 1 + Math.floor(rnd() * 3) }, pick);
+        const last = w[w.length - 1]!;
+        w[w.length - 1] = last.slice(0, 1 + Math.floor(rnd() * last.length));
+        queries.push(w);
+      }
+      let matched = 0;
+      for (const typed of queries) {
+        const last = typed[typed.length - 1]!;
+        for (const found of [
+          known.filter((k) => k.startsWith(last)),
+          Array.from({ length: 201 }, () => last),
+        ]) {
+          const q = nameTsquery(typed, found);
+          const expected = names.map((n) => {
+            const ws = n.split(' ');
+            return typed.slice(0, -1).every((t) => ws.includes(t)) && ws.some((x) => x.startsWith(last));
+          });
+          if (q === null) {
+            expect(expected.some(Boolean)).toBe(false);
+            continue;
+          }
+          const got = await db.query<{ m: boolean }>(
+            'SELECT name_terms(n) @@ $2::tsquery AS m FROM unnest($1::text[]) WITH ORDINALITY AS t(n, i) ORDER BY i',
+            [names, q],
+          );
+          expect([typed.join(' '), got.rows.map((r) => r.m)]).toEqual([typed.join(' '), expected]);
+          matched += expected.filter(Boolean).length;
+        }
+      }
+      expect(matched).toBeGreaterThan(1000);
+      // and the index is what a search uses (the table is empty here: no sequential scan, please)
+      await db.exec('SET enable_seqscan = off');
+      const plan = await db.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN SELECT id FROM dossiers d WHERE name_terms(d.name_folded) @@ $$'nguyen_thi'$$::tsquery`,
+      );
+      expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/dossiers_name_terms/u);
     } finally {
       await db.close();
     }
