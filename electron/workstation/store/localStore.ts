@@ -745,13 +745,22 @@ export class LocalStore {
 
   /** The service accepted the decision: record its result and apply its dossier. */
   markSynced(id: string, result: DecisionResult, dossier: Dossier): void {
+    this.markSyncedMany([{ id, result, dossier }]);
+  }
+
+  /** Several answers in one transaction (the sync engine groups those that arrive together). */
+  markSyncedMany(answers: ReadonlyArray<{ id: string; result: DecisionResult; dossier: Dossier }>): void {
     this.db.transaction(() => {
-      this.sql(
-        "UPDATE outbox SET state = 'synced', result = ?, last_error = NULL, updated_at = ? WHERE id = ? AND state = 'queued'",
-      ).run(result, this.iso(), id);
-      this.sql('UPDATE dossiers SET pending_decision = NULL WHERE pending_decision = ?').run(id);
-      this.applyDossiers([dossier]);
-      this.audit('decision.synced', null, dossier.id, `${id} ${result}`);
+      const at = this.iso();
+      for (const { id, result } of answers) {
+        this.sql(
+          "UPDATE outbox SET state = 'synced', result = ?, last_error = NULL, updated_at = ? WHERE id = ? AND state = 'queued'",
+        ).run(result, at, id);
+        this.sql('UPDATE dossiers SET pending_decision = NULL WHERE pending_decision = ?').run(id);
+      }
+      this.applyDossiers(answers.map((a) => a.dossier));
+      for (const { id, result, dossier } of answers)
+        this.audit('decision.synced', null, dossier.id, `${id} ${result}`);
     })();
   }
 

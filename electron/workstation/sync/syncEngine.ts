@@ -4,7 +4,7 @@
 // service (synced / conflict / expired / failed), and only the officer dismisses those. Scanned and
 // attached images travel in the same outbox (kind 'attachment') with the same retries.
 
-import type { ChangesResponse, DecisionRequest, Dossier } from '../../../contract/index.js';
+import type { ChangesResponse, DecisionRequest, DecisionResult, Dossier } from '../../../contract/index.js';
 import type { OutboxItem, SyncStatus } from '../../../contract/workstation.js';
 import type { IntakeImage } from '../../../contract/workstationIntake.js';
 import type { SessionService } from '../session.js';
@@ -242,6 +242,33 @@ export class SyncEngine {
     }
   }
 
+  private synced: Array<{ id: string; result: DecisionResult; dossier: Dossier }> = [];
+  private syncedFlush: Promise<void> | null = null;
+
+  /**
+   * Records an answer together with the others that arrive in the same turn of the event loop, in one
+   * transaction (a commit per answer was most of the workstation's share of a drain). The answer is
+   * recorded before its push completes; a crash before that re-sends it, and the service answers the
+   * same decisionId with the same answer.
+   */
+  private markSyncedSoon(id: string, result: DecisionResult, dossier: Dossier): Promise<void> {
+    this.synced.push({ id, result, dossier });
+    this.syncedFlush ??= new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        const answers = this.synced;
+        this.synced = [];
+        this.syncedFlush = null;
+        try {
+          this.store.markSyncedMany(answers);
+          resolve();
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+    return this.syncedFlush;
+  }
+
   /**
    * One decision to the service. Answers are recorded; a network failure or a transient answer
    * (5xx, 429) reschedules the entry with backoff and rethrows network failures to the caller.
@@ -249,7 +276,7 @@ export class SyncEngine {
   private async pushOne(id: string, dossierId: string, payload: DecisionRequest): Promise<void> {
     try {
       const res = await this.client.decide(dossierId, payload);
-      this.store.markSynced(id, res.result, res.dossier);
+      await this.markSyncedSoon(id, res.result, res.dossier);
     } catch (err) {
       if (
         err instanceof NetworkError ||
