@@ -316,13 +316,18 @@ async function applyDecision(
     reviewerId: w.staff.id,
     decidedAt: w.decidedAt.toISOString(),
     result,
-    accountResult: result === 'account_issued' ? 'issued' : result === 'code_not_found' ? 'code_not_found' : null,
+    accountResult:
+      result === 'account_issued' ? 'issued' : result === 'code_not_found' ? 'code_not_found' : null,
     actor: `${w.staff.agencyCode}/${w.staff.username}`,
     auditPayload: auditPayload(w.now, decisionAudit(w.staff, w.req, d.id, 200)),
   };
-  const res = await q.query<{ answer: string | null }>('SELECT decision_apply($1::jsonb) AS answer', [JSON.stringify(p)], {
-    prepare: true,
-  });
+  const res = await q.query<{ answer: string | null }>(
+    'SELECT decision_apply($1::jsonb) AS answer',
+    [JSON.stringify(p)],
+    {
+      prepare: true,
+    },
+  );
   return res.rows[0]?.answer ?? null;
 }
 

@@ -174,7 +174,8 @@ function wordsStartingWith(words: readonly string[], prefix: string, max: number
     else hi = mid;
   }
   const out: string[] = [];
-  for (let i = lo; i < words.length && out.length <= max && words[i]!.startsWith(prefix); i++) out.push(words[i]!);
+  for (let i = lo; i < words.length && out.length <= max && words[i]!.startsWith(prefix); i++)
+    out.push(words[i]!);
   return out;
 }
 
