@@ -143,36 +143,51 @@ const PREFIX_WORDS_MAX = 200;
 
 /**
  * The distinct words of names (name_words, migration 5), sorted, kept in the service: a few thousand
- * syllables, read again after an intake here, after a minute, or when a prefix matches none of them
- * (words another process added). Expanding the last word in memory saves a search a round trip.
+ * syllables, with the words of each intake here added at once, read again after a minute or when a
+ * prefix matches none of them (words another process added). Expanding the last word in memory saves
+ * a search a round trip.
  */
-type WordList = { words: string[]; loadedAt: number; stale: boolean };
+type WordList = { words: string[]; loadedAt: number };
 const wordLists = new WeakMap<Database, WordList>();
 const WORDS_MAX_AGE_MS = 60_000;
 
 async function loadWords(db: Database): Promise<WordList> {
   const res = await db.query<{ word: string }>('SELECT word FROM name_words ORDER BY word');
   // The column sorts by bytes (COLLATE "C") and the words are folded ASCII: JavaScript's order too.
-  const list = { words: res.rows.map((r) => r.word), loadedAt: Date.now(), stale: false };
+  const list = { words: res.rows.map((r) => r.word), loadedAt: Date.now() };
   wordLists.set(db, list);
   return list;
 }
 
-/** A new name was stored: its words are read with the next search. */
-function wordsChanged(db: Database): void {
+/**
+ * A new name was stored here: its words join the list at once (split as the service splits a query;
+ * a word the database's parser splits otherwise is found by the reread on a prefix without match).
+ */
+function wordsAdded(db: Database, fullName: string): void {
   const list = wordLists.get(db);
-  if (list) list.stale = true;
+  if (!list) return;
+  for (const w of foldVietnamese(fullName).split(/[^a-z0-9]+/u)) {
+    if (!w) continue;
+    const at = firstAtLeast(list.words, w);
+    if (list.words[at] !== w) list.words.splice(at, 0, w);
+  }
 }
 
-/** The words that start with `prefix`, at most `max` + 1 (sorted). */
-function wordsStartingWith(words: readonly string[], prefix: string, max: number): string[] {
+/** The index of the first word not below `word` (binary search of the sorted list). */
+function firstAtLeast(words: readonly string[], word: string): number {
   let lo = 0;
   let hi = words.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (words[mid]! < prefix) lo = mid + 1;
+    if (words[mid]! < word) lo = mid + 1;
     else hi = mid;
   }
+  return lo;
+}
+
+/** The words that start with `prefix`, at most `max` + 1 (sorted). */
+function wordsStartingWith(words: readonly string[], prefix: string, max: number): string[] {
+  const lo = firstAtLeast(words, prefix);
   const out: string[] = [];
   for (let i = lo; i < words.length && out.length <= max && words[i]!.startsWith(prefix); i++)
     out.push(words[i]!);
@@ -196,7 +211,7 @@ const pair = (a: string, b: string): string => lexeme(a < b ? `${a}_${b}` : `${b
 async function nameQuery(db: Database, typed: readonly string[]): Promise<string | null> {
   const last = typed[typed.length - 1]!;
   let list = wordLists.get(db);
-  if (!list || list.stale || Date.now() - list.loadedAt > WORDS_MAX_AGE_MS) list = await loadWords(db);
+  if (!list || Date.now() - list.loadedAt > WORDS_MAX_AGE_MS) list = await loadWords(db);
   let found = wordsStartingWith(list.words, last, PREFIX_WORDS_MAX);
   if (found.length === 0 && Date.now() - list.loadedAt > 1_000) {
     list = await loadWords(db);
@@ -497,7 +512,7 @@ export async function intakeDossier(
       }
       throw err;
     });
-  if (out.status === 201) wordsChanged(ctx.db);
+  if (out.status === 201) wordsAdded(ctx.db, d.fullName);
   const dossier = await loadDossier(ctx.db, ctx, staff, out.id);
   const duplicates = await duplicatesOf(ctx.db, staff, dossier);
   return { status: out.status, dossier: { ...dossier, duplicates } };
