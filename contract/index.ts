@@ -4,5 +4,6 @@
 export * from './api.js';
 export * from './domain.js';
 export * from './identity.js';
+export * from './issues.js';
 export * from './text.js';
 export * from './synthetic.js';

@@ -11,43 +11,18 @@ import {
   checkMobile,
   cleanText,
   type DeclarationRequest,
+  zodFieldMessages,
 } from '../contract/index.js';
 import { ApiError, invalid } from './errors.js';
-
-function zodMessage(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      return (issue as { input?: unknown }).input === undefined
-        ? 'Trường này là bắt buộc.'
-        : 'Sai kiểu dữ liệu.';
-    case 'invalid_value':
-      return 'Giá trị không nằm trong danh sách cho phép.';
-    case 'invalid_format':
-      return issue.format === 'uuid' ? 'Phải là mã định danh dạng UUID.' : 'Sai định dạng.';
-    case 'too_small':
-      return 'Giá trị quá ngắn hoặc quá nhỏ.';
-    case 'too_big':
-      return 'Giá trị quá dài hoặc quá lớn.';
-    case 'unrecognized_keys':
-      return 'Có trường không được phép.';
-    default:
-      return 'Giá trị không hợp lệ.';
-  }
-}
 
 /** Parses `value` with `schema`, or throws 422 with Vietnamese messages per field. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   if (value === undefined || value === null || (typeof value !== 'object' && typeof value !== 'string')) {
     throw new ApiError(400, 'bad_request', 'Yêu cầu thiếu nội dung hoặc nội dung không đúng dạng JSON.');
   }
-  const res = schema.safeParse(value);
+  const res = schema.safeParse(value, { reportInput: true });
   if (res.success) return res.data;
-  const fields: Record<string, string> = {};
-  for (const issue of res.error.issues) {
-    const key = issue.path.map(String).join('.') || '_';
-    fields[key] ??= zodMessage(issue);
-  }
-  throw invalid(fields);
+  throw invalid(zodFieldMessages(res.error.issues));
 }
 
 const NAME = /^[\p{L}\p{M}]+(?:[ .'-][\p{L}\p{M}]+)*\.?$/u;

@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { DecisionRequest, Dossier } from '../../contract/index.js';
+import { zodFieldMessages, type DecisionRequest, type Dossier } from '../../contract/index.js';
 import {
   Inputs,
   isMethod,
@@ -326,13 +326,15 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   async function dispatch(method: string, input: unknown): Promise<WsResult<unknown>> {
     if (!isMethod(method))
       return { ok: false, error: { code: 'not_found', message: 'Không có chức năng này.' } };
-    const parsed = Inputs[method].safeParse(input ?? {});
+    const parsed = Inputs[method].safeParse(input ?? {}, { reportInput: true });
     if (!parsed.success) {
-      const fields: Record<string, string> = {};
-      for (const issue of parsed.error.issues) fields[issue.path.join('.') || '_'] = 'Giá trị không hợp lệ.';
       return {
         ok: false,
-        error: { code: 'validation_failed', message: 'Dữ liệu nhập không hợp lệ.', fields },
+        error: {
+          code: 'validation_failed',
+          message: 'Dữ liệu nhập không hợp lệ.',
+          fields: zodFieldMessages(parsed.error.issues),
+        },
       };
     }
     try {

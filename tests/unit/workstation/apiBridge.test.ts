@@ -82,6 +82,23 @@ describe('API bridge on the local HTTP host', () => {
   it('validates inputs and needs a session for dossiers', async () => {
     const bad = await post('/api/call/decisions.record', JSON.stringify({ dossierId: 1 }), good());
     expect(bad.json).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    // each refused field says what is wrong with it, in the service's words
+    const fieldsOf = (r: { json: unknown }): unknown =>
+      (r.json as { error: { fields?: Record<string, string> } }).error.fields;
+    expect(fieldsOf(bad)).toEqual({
+      dossierId: 'Sai kiểu dữ liệu.',
+      outcome: 'Trường này là bắt buộc.',
+    });
+    const worse = await post(
+      '/api/call/decisions.record',
+      JSON.stringify({ dossierId: 'x', outcome: 'maybe', reason: 'r'.repeat(2001), extra: true }),
+      good(),
+    );
+    expect(fieldsOf(worse)).toEqual({
+      outcome: 'Giá trị không nằm trong danh sách cho phép.',
+      reason: 'Giá trị quá dài hoặc quá lớn.',
+      _: 'Có trường không được phép.',
+    });
     const unknown = await post('/api/call/nope.nope', '{}', good());
     expect(unknown.json).toMatchObject({ ok: false, error: { code: 'not_found' } });
     const list = await post('/api/call/dossiers.list', '{}', good());
