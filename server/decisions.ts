@@ -54,11 +54,10 @@ export async function decide(
   const otp = req.outcome === 'valid' ? oneTimePassword() : null;
   const otpHash = otp ? await hashPassword(otp, OTP_COST) : null;
 
+  const x: Prepared = { reason, reasonCodes, otp, otpHash, decidedAt, now };
   try {
     // Most decisions take two round trips: a read, then decision_apply (below) writes everything.
-    const fast = UUID.test(dossierId)
-      ? await decideFast(ctx, staff, dossierId, req, { reason, reasonCodes, otp, otpHash, decidedAt, now })
-      : null;
+    const fast = UUID.test(dossierId) ? await decideFast(ctx, staff, dossierId, req, x) : null;
     if (fast) return fast;
     return await ctx.db.transaction(async (tx) => {
       // One round trip: the dossier locked, the first answer to this decisionId if there is one, and
@@ -125,24 +124,7 @@ export async function decide(
             },
           );
         }
-        const chosen = await chosenReasons(tx, ctx, dossier.agencyCode, reasonCodes);
-        const applied = await applyOutcome(tx, dossier, row.registry_name, req.outcome, {
-          chosen,
-          reason,
-          otp,
-          otpHash,
-          now,
-        });
-        const body = await applyDecision(tx, dossier, row.registry_name, applied, {
-          now,
-          outcome: req.outcome,
-          chosen,
-          reason,
-          reasonCodes,
-          staff,
-          decidedAt,
-          req,
-        });
+        const body = await applyAndWrite(tx, ctx, staff, req, dossier, row.registry_name, x);
         // decision_apply re-checks what this transaction holds locked; it refuses only when the same
         // decisionId was just committed for another dossier: answer as that one did.
         if (body === null) throw new ReplayInstead();
@@ -170,15 +152,14 @@ export async function decide(
   }
 }
 
-type OutcomeWrite = {
-  now: Date;
-  outcome: 'valid' | 'invalid';
-  chosen: Reason[];
+/** What `decide` works out before touching the database. */
+type Prepared = {
   reason: string | null;
   reasonCodes: string[];
-  staff: Staff;
+  otp: string | null;
+  otpHash: string | null;
   decidedAt: Date;
-  req: DecisionRequest;
+  now: Date;
 };
 
 type Reason = { code: string; text: string; smsText: string };
@@ -200,6 +181,7 @@ DECLARE
   v_id uuid := (p->>'id')::uuid;
   cur record;
   v_doc text;
+  v_answer text;
 BEGIN
   SELECT x.version, x.status, x.received_at, x.expires_at, x.agency_code,
          (SELECT r.full_name FROM registry_persons r WHERE r.bhxh_code = x.bhxh_code) AS registry_name
@@ -236,10 +218,10 @@ BEGIN
   INSERT INTO dossier_changes (dossier_id, agency_code, doc) VALUES (v_id, cur.agency_code, v_doc);
   INSERT INTO audit_log (at, actor, action, dossier_id, payload)
     VALUES (v_now, p->>'actor', 'dossier.decision', v_id, p->>'auditPayload');
+  v_answer := '{"dossier":' || v_doc || ',"result":' || to_json(p->>'result')::text || '}';
   INSERT INTO decisions (decision_id, dossier_id, staff_id, status_code, response, created_at)
-    VALUES ((p->>'decisionId')::uuid, v_id, (p->>'reviewerId')::bigint, 200,
-            '{"dossier":' || v_doc || ',"result":' || to_json(p->>'result')::text || '}', v_now);
-  RETURN '{"dossier":' || v_doc || ',"result":' || to_json(p->>'result')::text || '}';
+    VALUES ((p->>'decisionId')::uuid, v_id, (p->>'reviewerId')::bigint, 200, v_answer, v_now);
+  RETURN v_answer;
 END
 $fn$`;
 
@@ -281,22 +263,35 @@ async function chosenReasons(
   return reasonCodes.map((c) => reasons.find((r) => r.code === c)!);
 }
 
-/** Every write of an applied decision, through decision_apply: its answer, or null when refused. */
-async function applyDecision(
+/**
+ * The decision applied and written through decision_apply: the reasons it ticks (422 for an unknown
+ * one), what it does (applyOutcome), then every write. Its answer, or null when the routine refused.
+ */
+async function applyAndWrite(
   q: Queryable,
+  ctx: Ctx,
+  staff: Staff,
+  req: DecisionRequest,
   d: Decidable,
   registryName: string | null,
-  applied: Applied,
-  w: OutcomeWrite,
+  x: Prepared,
 ): Promise<string | null> {
+  const chosen = await chosenReasons(q, ctx, d.agencyCode, x.reasonCodes);
+  const applied = await applyOutcome(q, d, registryName, req.outcome, {
+    chosen,
+    reason: x.reason,
+    otp: x.otp,
+    otpHash: x.otpHash,
+    now: x.now,
+  });
   const { result, steps, messages, account } = applied;
-  const fullReason = [...w.chosen.map((r) => r.text), ...(w.reason ? [w.reason] : [])].join('; ') || null;
+  const fullReason = [...chosen.map((r) => r.text), ...(x.reason ? [x.reason] : [])].join('; ') || null;
   const p = {
-    now: w.now.toISOString(),
+    now: x.now.toISOString(),
     id: d.id,
     baseVersion: d.version,
     registryName,
-    decisionId: w.req.decisionId,
+    decisionId: req.decisionId,
     bhxhCode: d.bhxhCode,
     otpHash: account?.otpHash ?? null,
     mobile: d.mobile,
@@ -309,17 +304,17 @@ async function applyDecision(
       subject: m.subject ?? null,
       body: m.channel === 'sms' ? smsText(m.body) : m.body,
     })),
-    outcome: w.outcome,
+    outcome: req.outcome,
     reason: fullReason,
-    reasonCodes: w.reasonCodes,
-    reviewer: w.staff.displayName,
-    reviewerId: w.staff.id,
-    decidedAt: w.decidedAt.toISOString(),
+    reasonCodes: x.reasonCodes,
+    reviewer: staff.displayName,
+    reviewerId: staff.id,
+    decidedAt: x.decidedAt.toISOString(),
     result,
     accountResult:
       result === 'account_issued' ? 'issued' : result === 'code_not_found' ? 'code_not_found' : null,
-    actor: `${w.staff.agencyCode}/${w.staff.username}`,
-    auditPayload: auditPayload(w.now, decisionAudit(w.staff, w.req, d.id, 200)),
+    actor: `${staff.agencyCode}/${staff.username}`,
+    auditPayload: auditPayload(x.now, decisionAudit(staff, req, d.id, 200)),
   };
   const res = await q.query<{ answer: string | null }>(
     'SELECT decision_apply($1::jsonb) AS answer',
@@ -342,14 +337,7 @@ async function decideFast(
   staff: Staff,
   dossierId: string,
   req: DecisionRequest,
-  x: {
-    reason: string | null;
-    reasonCodes: string[];
-    otp: string | null;
-    otpHash: string | null;
-    decidedAt: Date;
-    now: Date;
-  },
+  x: Prepared,
 ): Promise<StoredAnswer | null> {
   const read = await ctx.db.query<{ dossier: Decidable; registry_name: string | null; replay: boolean }>(
     `SELECT ${DECIDABLE_JSON} AS dossier,
@@ -365,24 +353,7 @@ async function decideFast(
   const expired = !d.receivedAt && d.expiresAt && Date.parse(d.expiresAt) <= x.now.getTime();
   if (expired || d.status !== 'pending' || d.version !== req.baseVersion) return null;
   if (req.outcome === 'valid' && d.kind !== 'register') return null;
-  const chosen = await chosenReasons(ctx.db, ctx, d.agencyCode, x.reasonCodes);
-  const applied = await applyOutcome(ctx.db, d, row.registry_name, req.outcome, {
-    chosen,
-    reason: x.reason,
-    otp: x.otp,
-    otpHash: x.otpHash,
-    now: x.now,
-  });
-  const body = await applyDecision(ctx.db, d, row.registry_name, applied, {
-    now: x.now,
-    outcome: req.outcome,
-    chosen,
-    reason: x.reason,
-    reasonCodes: x.reasonCodes,
-    staff,
-    decidedAt: x.decidedAt,
-    req,
-  });
+  const body = await applyAndWrite(ctx.db, ctx, staff, req, d, row.registry_name, x);
   return body === null ? null : { status: 200, body };
 }
 
@@ -443,7 +414,7 @@ async function storedAnswer(
 }
 
 type ApplyInput = {
-  chosen: Array<{ code: string; text: string; smsText: string }>;
+  chosen: Reason[];
   reason: string | null;
   otp: string | null;
   otpHash: string | null;

@@ -166,11 +166,17 @@ async function loadWords(db: Database): Promise<WordList> {
 function wordsAdded(db: Database, fullName: string): void {
   const list = wordLists.get(db);
   if (!list) return;
-  for (const w of foldVietnamese(fullName).split(/[^a-z0-9]+/u)) {
-    if (!w) continue;
+  for (const w of nameWords(fullName)) {
     const at = firstAtLeast(list.words, w);
     if (list.words[at] !== w) list.words.splice(at, 0, w);
   }
+}
+
+/** The words of a name or a name search: folded (no diacritics, đ = d), letters and digits only. */
+function nameWords(text: string): string[] {
+  return foldVietnamese(text)
+    .split(/[^a-z0-9]+/u)
+    .filter(Boolean);
 }
 
 /** The index of the first word not below `word` (binary search of the sorted list). */
@@ -263,10 +269,7 @@ export async function listDossiers(
   if (query.q) {
     // Every word of the name, diacritics and case folded (đ = d), the last one also as a prefix
     // ("nguyen van b" finds Nguyễn Văn Biên). Words are letters and digits only: no query syntax.
-    const words = foldVietnamese(query.q)
-      .split(/[^a-z0-9]+/u)
-      .filter(Boolean)
-      .slice(0, 8);
+    const words = nameWords(query.q).slice(0, 8);
     const match = words.length ? await nameQuery(ctx.db, words) : null;
     if (match) add(`name_terms(d.name_folded) @@ ?::tsquery`, match);
     else where.push('false');

@@ -11,7 +11,6 @@ import nodemailer from 'nodemailer';
 import { maskId, stripDiacritics } from '../contract/index.js';
 import type { SmsConfig } from './config.js';
 import type { Ctx } from './context.js';
-import type { Queryable } from './db/database.js';
 
 // ------------------------------------------------------------------ GSM-7 text
 
@@ -154,62 +153,6 @@ export type Step = {
   state: 'done' | 'failed' | 'queued' | 'delivered' | 'skipped';
   detail: string | null;
 };
-
-/** Queues messages of a dossier (inside the decision's transaction), in one statement. */
-export async function queueMessages(
-  q: Queryable,
-  dossierId: string,
-  now: Date,
-  messages: readonly QueuedMessage[],
-): Promise<void> {
-  if (messages.length === 0) return;
-  await q.query(
-    `INSERT INTO notifications (id, channel, dossier_id, recipient, subject, body, status, next_attempt_at, created_at)
-     SELECT gen_random_uuid(), m.channel, $1, m.recipient, m.subject, m.body, 'queued', $2, $2
-       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS m(channel, recipient, subject, body)`,
-    [
-      dossierId,
-      now.toISOString(),
-      messages.map((m) => m.channel),
-      messages.map((m) => m.recipient),
-      messages.map((m) => m.subject ?? null),
-      messages.map((m) => (m.channel === 'sms' ? smsText(m.body) : m.body)),
-    ],
-  );
-}
-
-/** Records downstream steps of a dossier (each replaces the step's previous state), in one statement. */
-export async function setSteps(
-  q: Queryable,
-  dossierId: string,
-  at: Date,
-  steps: readonly Step[],
-): Promise<void> {
-  if (steps.length === 0) return;
-  await q.query(
-    `INSERT INTO dossier_steps (dossier_id, step, state, detail, at)
-     SELECT $1, s.step, s.state, s.detail, $2 FROM unnest($3::text[], $4::text[], $5::text[]) AS s(step, state, detail)
-     ON CONFLICT (dossier_id, step) DO UPDATE SET state = EXCLUDED.state, detail = EXCLUDED.detail, at = EXCLUDED.at`,
-    [
-      dossierId,
-      at.toISOString(),
-      steps.map((x) => x.step),
-      steps.map((x) => x.state),
-      steps.map((x) => x.detail),
-    ],
-  );
-}
-
-export async function setStep(
-  q: Queryable,
-  dossierId: string,
-  step: Step['step'],
-  state: Step['state'],
-  detail: string | null,
-  at: Date,
-): Promise<void> {
-  await setSteps(q, dossierId, at, [{ step, state, detail }]);
-}
 
 export function backoffMs(
   attempt: number,
