@@ -170,6 +170,22 @@ function summaryOf(row: DossierDbRow): DossierSummary {
   };
 }
 
+/**
+ * SET clauses for the decision columns: a decision of this workstation still waiting to sync keeps
+ * showing until the service answers, so an arriving dossier changes them only without one.
+ */
+const unlessPending = (value: (column: string, param: string) => string): string =>
+  (
+    [
+      ['reviewer', 'reviewer'],
+      ['decided_at', 'decidedAt'],
+      ['status', 'status'],
+      ['outcome', 'outcome'],
+    ] as const
+  )
+    .map(([c, p]) => `${c} = CASE WHEN pending_decision IS NULL THEN ${value(c, p)} ELSE ${c} END`)
+    .join(', ');
+
 /** The stored columns applyDossiers compares with an arriving dossier. */
 type CurrentRow = {
   rid: number;
@@ -330,11 +346,7 @@ export class LocalStore {
       list_at = excluded.list_at, received_at = excluded.received_at, declared_at = excluded.declared_at,
       bhxh_code = excluded.bhxh_code, full_name = excluded.full_name, name_folded = excluded.name_folded,
       address = excluded.address, contact_person = excluded.contact_person, mobile = excluded.mobile,
-      -- a decision of this workstation still waiting to sync keeps showing until the service answers
-      reviewer = CASE WHEN pending_decision IS NULL THEN excluded.reviewer ELSE reviewer END,
-      decided_at = CASE WHEN pending_decision IS NULL THEN excluded.decided_at ELSE decided_at END,
-      status = CASE WHEN pending_decision IS NULL THEN excluded.status ELSE status END,
-      outcome = CASE WHEN pending_decision IS NULL THEN excluded.outcome ELSE outcome END,
+      ${unlessPending((column) => `excluded.${column}`)},
       version = excluded.version, claim_json = excluded.claim_json, updated_at = excluded.updated_at,
       id_number = excluded.id_number, name_sort = excluded.name_sort
     WHERE excluded.version >= dossiers.version
@@ -344,10 +356,7 @@ export class LocalStore {
     this.sql(`
     UPDATE dossiers SET kind = @kind, received_at = @receivedAt, declared_at = @declaredAt, address = @address,
       contact_person = @contactPerson, mobile = @mobile,
-      reviewer = CASE WHEN pending_decision IS NULL THEN @reviewer ELSE reviewer END,
-      decided_at = CASE WHEN pending_decision IS NULL THEN @decidedAt ELSE decided_at END,
-      status = CASE WHEN pending_decision IS NULL THEN @status ELSE status END,
-      outcome = CASE WHEN pending_decision IS NULL THEN @outcome ELSE outcome END,
+      ${unlessPending((_, param) => `@${param}`)},
       version = @version, claim_json = @claimJson, updated_at = @updatedAt
     WHERE rid = @rid`);
 
