@@ -16,6 +16,7 @@ import {
 import { auditInsert, auditPayload, type AuditEntry } from './audit.js';
 import type { Ctx, Staff } from './context.js';
 import type { Database, Queryable } from './db/database.js';
+import { Batcher } from './db/batch.js';
 import { DOSSIER_JSON, dossierJson, loadDossier, UUID } from './dossiers.js';
 import { ApiError, invalid, notFound } from './errors.js';
 import { smsText, type QueuedMessage, type Step } from './notify.js';
@@ -225,11 +226,29 @@ BEGIN
 END
 $fn$`;
 
+/**
+ * decision_apply_many(p jsonb) → (i, answer) for each decision of the array p, in one transaction:
+ * the fast path of decisions arriving together (writeBatch). The service sends them sorted by
+ * dossier id, so two batches lock their dossiers in the same order.
+ */
+const DECISION_APPLY_MANY = `
+CREATE OR REPLACE FUNCTION decision_apply_many(p jsonb) RETURNS TABLE (i int, answer text)
+LANGUAGE plpgsql AS $fn$
+BEGIN
+  FOR n IN 0 .. jsonb_array_length(p) - 1 LOOP
+    i := n;
+    answer := decision_apply(p->n);
+    RETURN NEXT;
+  END LOOP;
+END
+$fn$`;
+
 /** (Re)defines the service's PL/pgSQL routines; run at every start, after the migrations. */
 export async function installRoutines(db: Database): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(7204)');
     await tx.exec(DECISION_APPLY);
+    await tx.exec(DECISION_APPLY_MANY);
   });
 }
 
@@ -275,6 +294,7 @@ async function applyAndWrite(
   d: Decidable,
   registryName: string | null,
   x: Prepared,
+  batched = false,
 ): Promise<string | null> {
   const chosen = await chosenReasons(q, ctx, d.agencyCode, x.reasonCodes);
   const applied = await applyOutcome(q, d, registryName, req.outcome, {
@@ -316,20 +336,22 @@ async function applyAndWrite(
     actor: `${staff.agencyCode}/${staff.username}`,
     auditPayload: auditPayload(x.now, decisionAudit(staff, req, d.id, 200)),
   };
-  const res = await q.query<{ answer: string | null }>(
-    'SELECT decision_apply($1::jsonb) AS answer',
-    [JSON.stringify(p)],
-    {
-      prepare: true,
-    },
-  );
+  if (batched) {
+    const written = await batchesOf(ctx.db).writes.add(p);
+    if ('error' in written) throw written.error;
+    return written.answer;
+  }
+  const res = await q.query<{ answer: string | null }>(APPLY_ONE, [JSON.stringify(p)], { prepare: true });
   return res.rows[0]?.answer ?? null;
 }
 
+const APPLY_ONE = 'SELECT decision_apply($1::jsonb) AS answer';
+
 /**
- * The common case in two round trips: the dossier read without a lock, the outcome worked out here,
- * then decision_apply checks and writes. Null sends the caller down the locking path: a replay, a
- * conflict, an expired or unknown dossier, an update or stop approval (they read the account), or a
+ * The common case in two round trips, each shared with the decisions arriving at the same time: the
+ * dossier read without a lock, the outcome worked out here, then decision_apply checks and writes.
+ * Null sends the caller down the locking path: a replay, a conflict, an expired or unknown dossier
+ * or one outside the caller's agencies, an update or stop approval (they read the account), or a
  * dossier that changed between the read and the write.
  */
 async function decideFast(
@@ -339,22 +361,77 @@ async function decideFast(
   req: DecisionRequest,
   x: Prepared,
 ): Promise<StoredAnswer | null> {
-  const read = await ctx.db.query<{ dossier: Decidable; registry_name: string | null; replay: boolean }>(
-    `SELECT ${DECIDABLE_JSON} AS dossier,
-            (SELECT r.full_name FROM registry_persons r WHERE r.bhxh_code = d.bhxh_code) AS registry_name,
-            EXISTS (SELECT 1 FROM decisions dc WHERE dc.decision_id = $3) AS replay
-       FROM dossiers d WHERE d.id = $1 AND d.agency_code = ANY($2::text[])`,
-    [dossierId, staff.scope, req.decisionId],
-    { prepare: true },
-  );
-  const row = read.rows[0];
-  if (!row || row.replay) return null;
+  const row = await batchesOf(ctx.db).reads.add({ id: dossierId, decisionId: req.decisionId });
+  if (!row || row.replay || !staff.scope.includes(row.dossier.agencyCode)) return null;
   const d = row.dossier;
   const expired = !d.receivedAt && d.expiresAt && Date.parse(d.expiresAt) <= x.now.getTime();
   if (expired || d.status !== 'pending' || d.version !== req.baseVersion) return null;
   if (req.outcome === 'valid' && d.kind !== 'register') return null;
-  const body = await applyAndWrite(ctx.db, ctx, staff, req, d, row.registry_name, x);
+  const body = await applyAndWrite(ctx.db, ctx, staff, req, d, row.registry_name, x, true);
   return body === null ? null : { status: 200, body };
+}
+
+type FastRead = { dossier: Decidable; registry_name: string | null; replay: boolean };
+type Written = { answer: string | null } | { error: unknown };
+
+/** The fast path's reads and writes of one database, each grouped with those arriving together. */
+type DecisionBatches = {
+  reads: Batcher<{ id: string; decisionId: string }, FastRead | null>;
+  writes: Batcher<{ id: string }, Written>;
+};
+const batches = new WeakMap<Database, DecisionBatches>();
+
+function batchesOf(db: Database): DecisionBatches {
+  let b = batches.get(db);
+  if (b) return b;
+  const reads: DecisionBatches['reads'] = new Batcher(async (keys) => {
+    const res = await db.query<FastRead & { i: number }>(
+      `SELECT k.i::int AS i, ${DECIDABLE_JSON} AS dossier,
+              (SELECT r.full_name FROM registry_persons r WHERE r.bhxh_code = d.bhxh_code) AS registry_name,
+              EXISTS (SELECT 1 FROM decisions dc WHERE dc.decision_id = k.decision_id) AS replay
+         FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS k(id, decision_id, i)
+         JOIN dossiers d ON d.id = k.id`,
+      [keys.map((k) => k.id), keys.map((k) => k.decisionId)],
+      { prepare: true },
+    );
+    const out: (FastRead | null)[] = keys.map(() => null);
+    for (const r of res.rows) out[r.i - 1] = r;
+    return out;
+  });
+  const one = async (p: { id: string }): Promise<Written> => {
+    try {
+      const res = await db.query<{ answer: string | null }>(APPLY_ONE, [JSON.stringify(p)], {
+        prepare: true,
+      });
+      return { answer: res.rows[0]?.answer ?? null };
+    } catch (error) {
+      return { error };
+    }
+  };
+  const writes: DecisionBatches['writes'] = new Batcher(async (ps) => {
+    if (ps.length === 1) return [await one(ps[0]!)];
+    // Sorted by dossier id: concurrent batches lock their dossiers in the same order.
+    const order = ps
+      .map((_, i) => i)
+      .sort((a, b) => (ps[a]!.id < ps[b]!.id ? -1 : ps[a]!.id > ps[b]!.id ? 1 : 0));
+    try {
+      const res = await db.query<{ i: number; answer: string | null }>(
+        'SELECT i, answer FROM decision_apply_many($1::jsonb)',
+        [JSON.stringify(order.map((k) => ps[k]))],
+        { prepare: true },
+      );
+      const out: Written[] = ps.map(() => ({ error: new Error('decision_apply_many skipped a decision') }));
+      for (const r of res.rows) out[order[r.i]!] = { answer: r.answer };
+      return out;
+    } catch {
+      // One decision's error (a deadlock over an account, a decisionId committed meanwhile by
+      // another batch) rolled the whole batch back: each decision is written again alone.
+      return Promise.all(ps.map(one));
+    }
+  });
+  b = { reads, writes };
+  batches.set(db, b);
+  return b;
 }
 
 class ReplayInstead extends Error {}

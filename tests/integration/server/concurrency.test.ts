@@ -1,10 +1,13 @@
 // Concurrency on both targets: 20 desks deciding one dossier at once, concurrent intake numbering,
 // and the change feed read by a polling desk while writers commit out of order. The deterministic
 // interleaving (a transaction that commits after a later one) needs a real PostgreSQL server, where
-// it also shows that a plain `id > N` reader skips the late change while the feed does not.
+// it also shows that a plain `id > N` reader skips the late change while the feed does not. Decisions
+// arriving together are written in one transaction; one failing inside it must not lose the others.
 
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordChange } from '../../../server/dossiers.js';
+import { generateSynthetic } from '../../../server/seed.js';
 import {
   call,
   decision,
@@ -75,6 +78,43 @@ describe.each(TARGETS)('concurrency on %s', (target) => {
       [body.decisionId],
     );
     expect(rows.rows[0]?.n).toBe(1);
+  });
+
+  it('30 desks deciding 30 dossiers at once: each applied once, several in one transaction', async () => {
+    await generateSynthetic(s.db, {
+      count: 60,
+      agencies: ['903'],
+      decidedShare: 0,
+      seed: 31,
+      startIndex: 900,
+    });
+    const { rows: pending } = await s.db.query<{ id: string; version: number }>(
+      `SELECT id, version FROM dossiers WHERE status = 'pending' AND kind = 'register' AND agency_code = '903'
+          AND received_at IS NOT NULL ORDER BY dossier_number DESC LIMIT 30`,
+    );
+    expect(pending).toHaveLength(30);
+    const answers = await Promise.all(
+      pending.map((d, i) =>
+        call(s.url, 'POST', `/api/v1/dossiers/${d.id}/decision`, {
+          token: officer,
+          json: decision(d.version, i % 3 ? {} : { outcome: 'invalid', reasonCodes: ['R01'] }),
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(30).fill(200));
+    answers.forEach((a, i) => expect(a.body.dossier.id).toBe(pending[i]!.id));
+    const ids = pending.map((d) => d.id);
+    const { rows } = await s.db.query<{ decided: number; changes: number; decisions: number; txns: number }>(
+      `SELECT (SELECT count(*)::int FROM dossiers WHERE id = ANY($1::uuid[]) AND status = 'decided' AND version = 2) AS decided,
+              (SELECT count(DISTINCT dossier_id)::int FROM dossier_changes WHERE dossier_id = ANY($1::uuid[])) AS changes,
+              (SELECT count(*)::int FROM decisions WHERE dossier_id = ANY($1::uuid[])) AS decisions,
+              (SELECT count(DISTINCT xmin::text)::int FROM dossiers WHERE id = ANY($1::uuid[])) AS txns`,
+      [ids],
+    );
+    expect(rows[0]).toMatchObject({ decided: 30, changes: 30, decisions: 30 });
+    // Rows written by one transaction share its id (xmin): the decisions arriving together were
+    // written together.
+    expect(rows[0]!.txns).toBeLessThan(30);
   });
 
   it('concurrent intake gives unique, consecutive dossier numbers', async () => {
@@ -150,7 +190,7 @@ describe.each(TARGETS)('concurrency on %s', (target) => {
   });
 });
 
-describe('change feed against out-of-order commits (real PostgreSQL)', () => {
+describe('real PostgreSQL only: feed against out-of-order commits, a decision failing inside a batch', () => {
   let s: TestService;
   let officer: string;
   beforeAll(async () => {
@@ -159,6 +199,64 @@ describe('change feed against out-of-order commits (real PostgreSQL)', () => {
   });
   afterAll(async () => {
     await s?.stop();
+  });
+
+  it('a decision that fails inside a batch (its decisionId committed meanwhile) rolls the batch back; the others are written alone', async () => {
+    await generateSynthetic(s.db, {
+      count: 40,
+      agencies: ['903'],
+      decidedShare: 0,
+      seed: 32,
+      startIndex: 950,
+    });
+    const { rows: pending } = await s.db.query<{ id: string; version: number }>(
+      `SELECT id, version FROM dossiers WHERE status = 'pending' AND kind = 'register' AND agency_code = '903'
+          AND received_at IS NOT NULL ORDER BY dossier_number DESC LIMIT 12`,
+    );
+    expect(pending).toHaveLength(12);
+    const [other, ...batch] = pending;
+    const taken = randomUUID();
+    let release!: () => void;
+    const mayCommit = new Promise<void>((r) => (release = r));
+    // Another desk's transaction holds the decisionId, uncommitted: the batch's insert of it waits on
+    // the unique index, then fails when this commits.
+    const holder = s.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO decisions (decision_id, dossier_id, staff_id, status_code, response, created_at)
+         VALUES ($1, $2, (SELECT min(id) FROM staff_users), 409, '{}', now())`,
+        [taken, other!.id],
+      );
+      await mayCommit;
+    });
+    const sent = Promise.all(
+      batch.map((d, i) =>
+        call(s.url, 'POST', `/api/v1/dossiers/${d.id}/decision`, {
+          token: officer,
+          json: decision(d.version, i === 5 ? { decisionId: taken } : {}),
+        }),
+      ),
+    );
+    for (let i = 0; ; i++) {
+      const { rows } = await s.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%decision_apply%'`,
+      );
+      if (rows[0]!.n > 0) break;
+      if (i > 200) throw new Error('no decision waited for the held decisionId');
+      await sleep(25);
+    }
+    release();
+    await holder;
+    const answers = await sent;
+    answers.forEach((a, i) => {
+      if (i === 5) expect([a.status, a.body.error?.code]).toEqual([409, 'duplicate']);
+      else expect(a.status).toBe(200);
+    });
+    const { rows } = await s.db.query<{ decided: number; loser: string }>(
+      `SELECT (SELECT count(*)::int FROM dossiers WHERE id = ANY($1::uuid[]) AND status = 'decided') AS decided,
+              (SELECT status FROM dossiers WHERE id = $2) AS loser`,
+      [batch.map((d) => d.id), batch[5]!.id],
+    );
+    expect(rows[0]).toEqual({ decided: 10, loser: 'pending' });
   });
 
   it('a change committed after a later one is still delivered; a plain `id > N` reader skips it', async () => {
