@@ -18,6 +18,7 @@ import { migrate } from '../../server/db/migrations.js';
 import { generateSynthetic, seedDemo } from '../../server/seed.js';
 import { freePort, PG_BIN, startPostgres } from '../harness/postgres.js';
 import { cpuSeconds } from './cpu.js';
+import { pgStatsSettings, printPgStats, startPgStats } from './pgstats.js';
 import { REPO_ROOT } from '../fixtures/demo.js';
 
 const execFile = promisify(execFileCb);
@@ -38,21 +39,13 @@ async function timed(fn: () => Promise<void>): Promise<number> {
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
-// BENCH_PG_STATS=1 also prints the statements that took most of PostgreSQL's time in the decision run.
-const PG_STATS = process.env.BENCH_PG_STATS === '1';
 const cluster = await startPostgres({
   settings: {
     shared_buffers: '1GB',
     max_connections: 300,
     work_mem: '16MB',
     maintenance_work_mem: '512MB',
-    ...(PG_STATS
-      ? {
-          shared_preload_libraries: 'pg_stat_statements',
-          'pg_stat_statements.track': 'all',
-          'pg_stat_statements.track_planning': 'on',
-        }
-      : {}),
+    ...pgStatsSettings(),
   },
 });
 const report: Record<string, unknown> = { dossiers: COUNT, clients: CLIENTS };
@@ -202,11 +195,7 @@ try {
     );
   }
 
-  const statsDb = PG_STATS ? await openPostgres(url, 1) : null;
-  if (statsDb) {
-    await statsDb.exec('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-    await statsDb.exec('SELECT pg_stat_statements_reset()');
-  }
+  const statsDb = await startPgStats(url);
   // The load generator should cost the two cores as little as it can: node:http with kept-alive
   // connections needs about half the CPU per request of fetch().
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
@@ -297,30 +286,7 @@ try {
     `decisions, ${CLIENTS} clients          ${(done / seconds).toFixed(0)} /s  p50 ${ms(pct(latencies, 50))}  p95 ${ms(pct(latencies, 95))}  statuses ${JSON.stringify(statuses)}`,
   );
 
-  if (statsDb) {
-    const top = await statsDb.query<{
-      total: number;
-      plan: number;
-      calls: number;
-      mean: number;
-      query: string;
-    }>(
-      `SELECT round(total_exec_time)::int AS total, round(total_plan_time)::int AS plan, calls::int, round(mean_exec_time::numeric, 3)::float AS mean,
-              left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query
-         FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 15`,
-    );
-    console.log(
-      'PostgreSQL time in the decision run (pg_stat_statements), ms executing / ms planning / calls / ms mean execution:',
-    );
-    for (const r of top.rows) console.log(`  ${r.total} / ${r.plan} / ${r.calls} / ${r.mean}  ${r.query}`);
-    const hot = await statsDb.query<{ relname: string; upd: number; hot: number; ins: number }>(
-      `SELECT relname, n_tup_upd::int AS upd, n_tup_hot_upd::int AS hot, n_tup_ins::int AS ins FROM pg_stat_user_tables
-        WHERE n_tup_upd + n_tup_ins > 0 ORDER BY n_tup_upd + n_tup_ins DESC LIMIT 8`,
-    );
-    console.log('rows written since the start (updates / of them HOT / inserts):');
-    for (const r of hot.rows) console.log(`  ${r.relname}: ${r.upd} / ${r.hot} / ${r.ins}`);
-    await statsDb.close();
-  }
+  await printPgStats(statsDb, 'decision run');
   agent.destroy();
   service.kill('SIGTERM');
   service = undefined;

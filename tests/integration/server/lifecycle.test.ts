@@ -123,7 +123,7 @@ describe('migrations', () => {
       const ff = await db.query<{ reloptions: string[] }>(
         `SELECT reloptions FROM pg_class WHERE relname = 'dossiers'`,
       );
-      expect(ff.rows[0]?.reloptions).toContain('fillfactor=80');
+      expect(ff.rows[0]?.reloptions).toContain('fillfactor=60');
       const idx = await db.query<{ indexdef: string }>(
         `SELECT indexdef FROM pg_indexes WHERE indexname = 'dossiers_expiry'`,
       );
@@ -220,6 +220,41 @@ describe('migration 6 (pairs of name words)', () => {
         `EXPLAIN SELECT id FROM dossiers d WHERE name_terms(d.name_folded) @@ $$'nguyen_thi'$$::tsquery`,
       );
       expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/dossiers_name_terms/u);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('migration 7 (name_terms in PL/pgSQL)', () => {
+  it('gives the same terms as the SQL function it replaces, so the index built before still answers', async () => {
+    const db = await openPglite();
+    try {
+      await migrate(db, 6);
+      await seedDemo(db);
+      await generateSynthetic(db, { count: 300, agencies: ['903'], seed: 7 });
+      const terms = async () =>
+        (
+          await db.query<{ t: string }>('SELECT name_terms(name_folded)::text AS t FROM dossiers ORDER BY id')
+        ).rows.map((r) => r.t);
+      const before = await terms();
+      expect(await migrate(db, 7)).toBe(1);
+      const lang = await db.query<{ lang: string }>(
+        `SELECT l.lanname AS lang FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang WHERE p.proname = 'name_terms'`,
+      );
+      expect(lang.rows[0]?.lang).toBe('plpgsql');
+      expect(await terms()).toEqual(before);
+      // a row indexed by the old function is found through the index by a search after the change
+      const { rows } = await db.query<{ id: string; name_folded: string }>(
+        'SELECT id, name_folded FROM dossiers ORDER BY id LIMIT 1',
+      );
+      const words = rows[0]!.name_folded.split(' ');
+      await db.exec('SET enable_seqscan = off');
+      const found = await db.query<{ id: string }>(
+        'SELECT id FROM dossiers d WHERE name_terms(d.name_folded) @@ $1::tsquery',
+        [words.map((w) => `'${w}'`).join(' & ')],
+      );
+      expect(found.rows.map((r) => r.id)).toContain(rows[0]!.id);
     } finally {
       await db.close();
     }

@@ -195,6 +195,39 @@ describe.skipIf(!pg)('workstation ⇄ central service (real PostgreSQL)', () => 
     await expectExactlyOnce(c, a, ids);
   });
 
+  it(
+    title('answers are recorded in groups; when recording fails the entries stay queued and sync once later'),
+    async () => {
+      const ids = await intake(c.service.url, 40, 15);
+      const a = ws();
+      await signIn(a);
+      await waitFor(() => ids.every((id) => a.store.getDossier(id) !== null), 30_000, 'intake pulled');
+      c.proxy.cut();
+      await decideAll(a, ids);
+      // A real SQLite refusal to write (the connection made read-only) while the first answers arrive.
+      const store = a.store;
+      const record = store.markSyncedMany.bind(store);
+      let calls = 0;
+      let refused = 0;
+      store.markSyncedMany = (answers) => {
+        calls += 1;
+        try {
+          record(answers);
+        } catch (err) {
+          refused += answers.length;
+          store.db.pragma('query_only = OFF');
+          throw err;
+        }
+      };
+      store.db.pragma('query_only = ON');
+      c.proxy.restore();
+      await expectExactlyOnce(c, a, ids);
+      expect(refused).toBeGreaterThan(0);
+      // the 40 answers, and again those refused, recorded in fewer transactions than answers
+      expect(calls).toBeLessThan(ids.length);
+    },
+  );
+
   it(title('kill -9 right after Ghi nhận: after a restart the decision syncs exactly once'), async () => {
     const [id] = await intake(c.service.url, 1, 12);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ws-kill-'));

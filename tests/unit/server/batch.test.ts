@@ -20,11 +20,14 @@ describe('Batcher', () => {
 
   it('splits a turn larger than max into batches of at most max, in order', async () => {
     const runs: number[][] = [];
-    const b = new Batcher<number, number>(async (xs) => {
-      runs.push([...xs]);
-      await turn();
-      return xs.map((x) => x * 10);
-    }, 4);
+    const b = new Batcher<number, number>(
+      async (xs) => {
+        runs.push([...xs]);
+        await turn();
+        return xs.map((x) => x * 10);
+      },
+      { max: 4 },
+    );
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => b.add(i)));
     expect(answers).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
     expect(runs).toEqual([
@@ -32,6 +35,30 @@ describe('Batcher', () => {
       [4, 5, 6, 7],
       [8, 9],
     ]);
+  });
+
+  it('with inFlight 1, calls made while a batch runs wait and leave together when it finishes', async () => {
+    const runs: number[][] = [];
+    let finish!: () => void;
+    const b = new Batcher<number, number>(
+      async (xs) => {
+        runs.push([...xs]);
+        if (runs.length === 1) await new Promise<void>((r) => (finish = r));
+        return xs;
+      },
+      { inFlight: 1 },
+    );
+    const first = b.add(1);
+    await turn();
+    const later = [b.add(2), b.add(3)];
+    await turn();
+    await turn();
+    const fourth = b.add(4);
+    await turn();
+    expect(runs).toEqual([[1]]);
+    finish();
+    expect(await Promise.all([first, ...later, fourth])).toEqual([1, 2, 3, 4]);
+    expect(runs).toEqual([[1], [2, 3, 4]]);
   });
 
   it('a failed run rejects every caller of that batch and no other', async () => {

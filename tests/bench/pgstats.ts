@@ -1,0 +1,46 @@
+// BENCH_PG_STATS=1: a benchmark also prints the statements that took most of PostgreSQL's time in
+// its measured run (pg_stat_statements, nested statements of routines included) and the rows each
+// table wrote. Off by default: the extension costs a little on every statement.
+import { openPostgres, type Database } from '../../server/db/database.js';
+
+export const PG_STATS = process.env.BENCH_PG_STATS === '1';
+
+/** Settings for startPostgres: the extension loaded, when asked for. */
+export const pgStatsSettings = (): Record<string, string> =>
+  PG_STATS
+    ? {
+        shared_preload_libraries: 'pg_stat_statements',
+        'pg_stat_statements.track': 'all',
+        'pg_stat_statements.track_planning': 'on',
+      }
+    : {};
+
+/** Starts counting (resets the counters); null when not asked for. */
+export async function startPgStats(url: string): Promise<Database | null> {
+  if (!PG_STATS) return null;
+  const db = await openPostgres(url, 1);
+  await db.exec('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+  await db.exec('SELECT pg_stat_statements_reset()');
+  return db;
+}
+
+/** Prints what was counted since startPgStats, for the run called `run`. */
+export async function printPgStats(db: Database | null, run: string): Promise<void> {
+  if (!db) return;
+  const top = await db.query<{ total: number; plan: number; calls: number; mean: number; query: string }>(
+    `SELECT round(total_exec_time)::int AS total, round(total_plan_time)::int AS plan, calls::int, round(mean_exec_time::numeric, 3)::float AS mean,
+            left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query
+       FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 15`,
+  );
+  console.log(
+    `PostgreSQL time in the ${run} (pg_stat_statements), ms executing / ms planning / calls / ms mean execution:`,
+  );
+  for (const r of top.rows) console.log(`  ${r.total} / ${r.plan} / ${r.calls} / ${r.mean}  ${r.query}`);
+  const written = await db.query<{ relname: string; upd: number; hot: number; ins: number }>(
+    `SELECT relname, n_tup_upd::int AS upd, n_tup_hot_upd::int AS hot, n_tup_ins::int AS ins FROM pg_stat_user_tables
+      WHERE n_tup_upd + n_tup_ins > 0 ORDER BY n_tup_upd + n_tup_ins DESC LIMIT 8`,
+  );
+  console.log('rows written since the start (updates / of them HOT / inserts):');
+  for (const r of written.rows) console.log(`  ${r.relname}: ${r.upd} / ${r.hot} / ${r.ins}`);
+  await db.close();
+}
