@@ -229,8 +229,9 @@ $fn$`;
 /**
  * decision_apply_many(p jsonb) → (i, answer) for each decision of the array p, in one transaction:
  * the fast path of decisions arriving together (batchesOf). The service sends them sorted by
- * dossier id, so two batches lock their dossiers in the same order. One batch runs at a time, so a
- * batch stuck behind a lock held elsewhere gives up after 2 s and its decisions go one by one.
+ * dossier id, so two batches lock their dossiers in the same order. A batch stuck behind a lock
+ * held elsewhere gives up after 2 s, and its decisions go one by one, instead of holding up the
+ * decisions that arrived with it.
  */
 const DECISION_APPLY_MANY = `
 CREATE OR REPLACE FUNCTION decision_apply_many(p jsonb) RETURNS TABLE (i int, answer text)
@@ -377,9 +378,11 @@ type FastRead = { dossier: Decidable; registry_name: string | null; replay: bool
 type Written = { answer: string | null } | { error: unknown };
 
 /**
- * The fast path's reads and writes of one database, each grouped with those arriving together. One
- * write batch at a time: on two cores, overlapping batches only competed for the same cores and
- * pages (drain of 10,000: the same time, batches half the size); reads overlap two deep.
+ * The fast path's reads and writes of one database, each grouped with those arriving together; at
+ * most two read and two write batches at once, the others wait and leave together. Measured at
+ * 1,000,000 dossiers with 32 clients: one write batch at a time 341 /s (one core writing), two 586,
+ * four 633, unbounded 520 (more, smaller transactions competing for the same cores and pages); a
+ * desk draining its queue did best with one or two.
  */
 type DecisionBatches = {
   reads: Batcher<{ id: string; decisionId: string }, FastRead | null>;
@@ -435,7 +438,7 @@ function batchesOf(db: Database): DecisionBatches {
         return Promise.all(ps.map(one));
       }
     },
-    { inFlight: 1 },
+    { inFlight: 2 },
   );
   b = { reads, writes };
   batches.set(db, b);
