@@ -21,6 +21,28 @@ import {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** n new pending register dossiers of agency 903 that can be approved (synthetic, numbered after the demo's). */
+async function newPendingDossiers(
+  s: TestService,
+  n: number,
+  seed: number,
+): Promise<Array<{ id: string; version: number }>> {
+  await generateSynthetic(s.db, {
+    count: 2 * n,
+    agencies: ['903'],
+    decidedShare: 0,
+    seed,
+    startIndex: seed * 100,
+  });
+  const { rows } = await s.db.query<{ id: string; version: number }>(
+    `SELECT id, version FROM dossiers WHERE status = 'pending' AND kind = 'register' AND agency_code = '903'
+        AND received_at IS NOT NULL ORDER BY dossier_number DESC LIMIT $1`,
+    [n],
+  );
+  expect(rows).toHaveLength(n);
+  return rows;
+}
+
 describe.each(TARGETS)('concurrency on %s', (target) => {
   let s: TestService;
   let officer: string;
@@ -81,18 +103,7 @@ describe.each(TARGETS)('concurrency on %s', (target) => {
   });
 
   it('30 desks deciding 30 dossiers at once: each applied once, several in one transaction', async () => {
-    await generateSynthetic(s.db, {
-      count: 60,
-      agencies: ['903'],
-      decidedShare: 0,
-      seed: 31,
-      startIndex: 900,
-    });
-    const { rows: pending } = await s.db.query<{ id: string; version: number }>(
-      `SELECT id, version FROM dossiers WHERE status = 'pending' AND kind = 'register' AND agency_code = '903'
-          AND received_at IS NOT NULL ORDER BY dossier_number DESC LIMIT 30`,
-    );
-    expect(pending).toHaveLength(30);
+    const pending = await newPendingDossiers(s, 30, 31);
     const answers = await Promise.all(
       pending.map((d, i) =>
         call(s.url, 'POST', `/api/v1/dossiers/${d.id}/decision`, {
@@ -202,18 +213,7 @@ describe('real PostgreSQL only: feed against out-of-order commits, a decision fa
   });
 
   it('a decision that fails inside a batch (its decisionId committed meanwhile) rolls the batch back; the others are written alone', async () => {
-    await generateSynthetic(s.db, {
-      count: 40,
-      agencies: ['903'],
-      decidedShare: 0,
-      seed: 32,
-      startIndex: 950,
-    });
-    const { rows: pending } = await s.db.query<{ id: string; version: number }>(
-      `SELECT id, version FROM dossiers WHERE status = 'pending' AND kind = 'register' AND agency_code = '903'
-          AND received_at IS NOT NULL ORDER BY dossier_number DESC LIMIT 12`,
-    );
-    expect(pending).toHaveLength(12);
+    const pending = await newPendingDossiers(s, 12, 32);
     const [other, ...batch] = pending;
     const taken = randomUUID();
     let release!: () => void;
