@@ -74,8 +74,8 @@ export class SyncEngine {
       pullIntervalMs: options.pullIntervalMs ?? 30_000,
       baseBackoffMs: options.baseBackoffMs ?? 1_000,
       maxBackoffMs: options.maxBackoffMs ?? 60_000,
-      // A drain of 10,000 queued decisions on the 2-core test machine: 6 in flight 39–42 s, 12 in
-      // flight 33 s (tests/bench/workstation-sync.ts); the service answers each in tens of ms.
+      // A drain of 10,000 queued decisions on the 2-core test machine (tests/bench/workstation-sync.ts):
+      // 6 in flight 39–42 s and 12 in flight 33 s before the service batched decisions; see above.
       concurrency: options.concurrency ?? 24,
       pageSize: options.pageSize ?? 1000,
       random: options.random ?? Math.random,
