@@ -125,7 +125,9 @@ export async function decide(
             },
           );
         }
-        const body = await applyAndWrite(tx, ctx, staff, req, dossier, row.registry_name, x);
+        const body = await applyAndWrite(tx, ctx, staff, req, dossier, row.registry_name, x, (p) =>
+          applyOne(tx, p),
+        );
         // decision_apply re-checks what this transaction holds locked; it refuses only when the same
         // decisionId was just committed for another dossier: answer as that one did.
         if (body === null) throw new ReplayInstead();
@@ -287,7 +289,8 @@ async function chosenReasons(
 
 /**
  * The decision applied and written through decision_apply: the reasons it ticks (422 for an unknown
- * one), what it does (applyOutcome), then every write. Its answer, or null when the routine refused.
+ * one), what it does (applyOutcome), then every write, by `write` (applyOne inside the locking
+ * transaction, applyBatched on the fast path). Its answer, or null when the routine refused.
  */
 async function applyAndWrite(
   q: Queryable,
@@ -297,7 +300,7 @@ async function applyAndWrite(
   d: Decidable,
   registryName: string | null,
   x: Prepared,
-  batched = false,
+  write: (p: DecisionWrite) => Promise<string | null>,
 ): Promise<string | null> {
   const chosen = await chosenReasons(q, ctx, d.agencyCode, x.reasonCodes);
   const applied = await applyOutcome(q, d, registryName, req.outcome, {
@@ -309,7 +312,7 @@ async function applyAndWrite(
   });
   const { result, steps, messages, account } = applied;
   const fullReason = [...chosen.map((r) => r.text), ...(x.reason ? [x.reason] : [])].join('; ') || null;
-  const p = {
+  return write({
     now: x.now.toISOString(),
     id: d.id,
     baseVersion: d.version,
@@ -338,17 +341,28 @@ async function applyAndWrite(
       result === 'account_issued' ? 'issued' : result === 'code_not_found' ? 'code_not_found' : null,
     actor: `${staff.agencyCode}/${staff.username}`,
     auditPayload: auditPayload(x.now, decisionAudit(staff, req, d.id, 200)),
-  };
-  if (batched) {
-    const written = await batchesOf(ctx.db).writes.add(p);
-    if ('error' in written) throw written.error;
-    return written.answer;
-  }
-  const res = await q.query<{ answer: string | null }>(APPLY_ONE, [JSON.stringify(p)], { prepare: true });
+  });
+}
+
+/** What decision_apply is given (built by applyAndWrite); `id` is the dossier's. */
+type DecisionWrite = { id: string } & Record<string, unknown>;
+
+/** One decision through decision_apply: its answer, or null when the routine refused. */
+async function applyOne(q: Queryable, p: DecisionWrite): Promise<string | null> {
+  const res = await q.query<{ answer: string | null }>(
+    'SELECT decision_apply($1::jsonb) AS answer',
+    [JSON.stringify(p)],
+    { prepare: true },
+  );
   return res.rows[0]?.answer ?? null;
 }
 
-const APPLY_ONE = 'SELECT decision_apply($1::jsonb) AS answer';
+/** One decision through the write batches of the database (decisions arriving together). */
+async function applyBatched(db: Database, p: DecisionWrite): Promise<string | null> {
+  const written = await batchesOf(db).writes.add(p);
+  if ('error' in written) throw written.error;
+  return written.answer;
+}
 
 /**
  * The common case in two round trips, each shared with the decisions arriving at the same time: the
@@ -370,7 +384,9 @@ async function decideFast(
   const expired = !d.receivedAt && d.expiresAt && Date.parse(d.expiresAt) <= x.now.getTime();
   if (expired || d.status !== 'pending' || d.version !== req.baseVersion) return null;
   if (req.outcome === 'valid' && d.kind !== 'register') return null;
-  const body = await applyAndWrite(ctx.db, ctx, staff, req, d, row.registry_name, x, true);
+  const body = await applyAndWrite(ctx.db, ctx, staff, req, d, row.registry_name, x, (p) =>
+    applyBatched(ctx.db, p),
+  );
   return body === null ? null : { status: 200, body };
 }
 
@@ -386,7 +402,7 @@ type Written = { answer: string | null } | { error: unknown };
  */
 type DecisionBatches = {
   reads: Batcher<{ id: string; decisionId: string }, FastRead | null>;
-  writes: Batcher<{ id: string }, Written>;
+  writes: Batcher<DecisionWrite, Written>;
 };
 const batches = new WeakMap<Database, DecisionBatches>();
 
@@ -406,12 +422,9 @@ function batchesOf(db: Database): DecisionBatches {
     },
     { inFlight: 2 },
   );
-  const one = async (p: { id: string }): Promise<Written> => {
+  const one = async (p: DecisionWrite): Promise<Written> => {
     try {
-      const res = await db.query<{ answer: string | null }>(APPLY_ONE, [JSON.stringify(p)], {
-        prepare: true,
-      });
-      return { answer: res.rows[0]?.answer ?? null };
+      return { answer: await applyOne(db, p) };
     } catch (error) {
       return { error };
     }

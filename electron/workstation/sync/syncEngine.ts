@@ -306,18 +306,7 @@ export class SyncEngine {
       this.markSyncedSoon(id, res.result, res.dossier);
       return; // the screens hear of it when it is recorded
     } catch (err) {
-      if (
-        err instanceof NetworkError ||
-        (err instanceof ServiceError && (err.status >= 500 || err.status === 429))
-      ) {
-        const attempts = this.store.attemptsOf(id) + 1;
-        const delay = backoffDelay(
-          attempts - 1,
-          this.opts.baseBackoffMs,
-          this.opts.maxBackoffMs,
-          this.opts.random,
-        );
-        this.store.reschedule(id, attempts, this.opts.now().getTime() + delay, err.message);
+      if (this.rescheduleTransient(id, err)) {
         if (err instanceof NetworkError) throw err;
         return;
       }
