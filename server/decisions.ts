@@ -20,7 +20,7 @@ import { Batcher } from './db/batch.js';
 import { DOSSIER_JSON, dossierJson, loadDossier, UUID } from './dossiers.js';
 import { ApiError, invalid, notFound } from './errors.js';
 import { smsText, type QueuedMessage, type Step } from './notify.js';
-import { hashPassword, oneTimePassword, OTP_COST } from './passwords.js';
+import { hashOneTimePassword, oneTimePassword } from './passwords.js';
 import { reasonsFor } from './reasons.js';
 import { parseInstant } from './time.js';
 import { cleanReason } from './validation.js';
@@ -51,9 +51,9 @@ export async function decide(
       'Chưa nhập lý do cho hồ sơ không hợp lệ.',
     );
   }
-  // Hashing is slow by design: do it before the transaction, so no lock waits for it.
+  // Hashing costs time by design: done before the transaction, so no lock waits for it.
   const otp = req.outcome === 'valid' ? oneTimePassword() : null;
-  const otpHash = otp ? await hashPassword(otp, OTP_COST) : null;
+  const otpHash = otp ? hashOneTimePassword(otp) : null;
 
   const x: Prepared = { reason, reasonCodes, otp, otpHash, decidedAt, now };
   try {
