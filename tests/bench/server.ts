@@ -8,7 +8,6 @@
 import { execFile as execFileCb, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -18,6 +17,7 @@ import { migrate } from '../../server/db/migrations.js';
 import { generateSynthetic, seedDemo } from '../../server/seed.js';
 import { freePort, PG_BIN, startPostgres } from '../harness/postgres.js';
 import { cpuSeconds } from './cpu.js';
+import { KeptAliveClient } from './http-load.js';
 import { pgStatsSettings, printPgStats, startPgStats } from './pgstats.js';
 import { REPO_ROOT } from '../fixtures/demo.js';
 
@@ -196,31 +196,10 @@ try {
   }
 
   const statsDb = await startPgStats(url);
-  // The load generator should cost the two cores as little as it can: node:http with kept-alive
-  // connections needs about half the CPU per request of fetch().
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
-  const post = (p: string, body: string): Promise<{ status: number; text: string }> =>
-    new Promise((resolve, reject) => {
-      const req = http.request(
-        `${base}${p}`,
-        {
-          method: 'POST',
-          agent,
-          headers: { ...auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }),
-          );
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  // Sustained decisions: 32 clients, each deciding distinct pending dossiers (70% valid, 30% invalid).
+  // Sustained decisions: 32 clients, each deciding distinct pending dossiers (70% valid, 30% invalid),
+  // each on its own kept-alive connection (KeptAliveClient: the lightest client found, since the
+  // clients share the two cores with what they measure).
+  const clients: KeptAliveClient[] = [];
   let next = 0;
   let done = 0;
   const statuses: Record<number, number> = {};
@@ -235,6 +214,8 @@ try {
   };
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
+      const client = new KeptAliveClient(new URL(base), auth);
+      clients.push(client);
       while (Date.now() < until && next < pending.length) {
         const d = pending[next++]!;
         const valid = Math.random() < 0.7;
@@ -247,7 +228,7 @@ try {
           deviceId: 'bench',
         });
         const t = await timed(async () => {
-          const r = await post(`/api/v1/dossiers/${d.id}/decision`, body);
+          const r = await client.post(`/api/v1/dossiers/${d.id}/decision`, body);
           statuses[r.status] = (statuses[r.status] ?? 0) + 1;
           if (r.status >= 500 && !firstFailure) firstFailure = `${r.status} ${r.text.slice(0, 300)}`;
         });
@@ -287,7 +268,7 @@ try {
   );
 
   await printPgStats(statsDb, 'decision run');
-  agent.destroy();
+  for (const c of clients) c.close();
   service.kill('SIGTERM');
   service = undefined;
 
