@@ -178,7 +178,7 @@ type Reason = { code: string; text: string; smsText: string };
  * Replaced at every start (installRoutines), so it always matches this code.
  */
 const DECISION_APPLY = `
-CREATE OR REPLACE FUNCTION decision_apply(p jsonb) RETURNS text LANGUAGE plpgsql AS $fn$
+CREATE OR REPLACE FUNCTION decision_apply(p jsonb) RETURNS text LANGUAGE plpgsql SET enable_seqscan = off AS $fn$
 DECLARE
   v_now timestamptz := (p->>'now')::timestamptz;
   v_id uuid := (p->>'id')::uuid;

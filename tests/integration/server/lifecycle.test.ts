@@ -7,6 +7,7 @@ import { migrate, MIGRATIONS } from '../../../server/db/migrations.js';
 import { call, createClock, declaration, signIn, startTarget, TARGETS, type TestService } from './helpers.js';
 import { generateSynthetic, seedDemo } from '../../../server/seed.js';
 import { nameTsquery } from '../../../server/dossiers.js';
+import { installRoutines } from '../../../server/decisions.js';
 import { createRandom } from '../../../contract/index.js';
 
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 3)]);
@@ -128,6 +129,25 @@ describe('migrations', () => {
         `SELECT indexdef FROM pg_indexes WHERE indexname = 'dossiers_expiry'`,
       );
       expect(idx.rows[0]?.indexdef).not.toMatch(/status/u);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('routines', () => {
+  it('that keep their plans for a connection rule out sequential scans (planned once, maybe while a table is empty)', async () => {
+    // A plan made on a new system, while decisions, attachments or claims are empty, would otherwise
+    // scan them whole for as long as the connection lives: 0.37 ms per decision after 15,000.
+    const db = await openPglite();
+    try {
+      await migrate(db);
+      await installRoutines(db);
+      const res = await db.query<{ proname: string; proconfig: string[] | null }>(
+        `SELECT proname, proconfig FROM pg_proc WHERE proname IN ('decision_apply', 'decision_read_many') ORDER BY proname`,
+      );
+      expect(res.rows.map((r) => r.proname)).toEqual(['decision_apply', 'decision_read_many']);
+      for (const r of res.rows) expect(r.proconfig).toContain('enable_seqscan=off');
     } finally {
       await db.close();
     }
