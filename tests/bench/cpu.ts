@@ -2,7 +2,11 @@
 // throughput figure can be compared with what the machine's cores allow.
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** CPU seconds used so far by the processes named `comm` (Linux /proc), or by one pid. */
+/**
+ * CPU seconds used so far by the processes named `comm` (Linux /proc), or by one pid, with those of
+ * their children that have ended: a PostgreSQL backend that exits during a measurement is then still
+ * counted, through the postmaster that waited for it.
+ */
 export function cpuSeconds(match: { comm?: string; pid?: number }): number {
   let ticks = 0;
   const pids = match.pid ? [String(match.pid)] : readdirSync('/proc').filter((p) => /^\d+$/u.test(p));
@@ -12,10 +16,17 @@ export function cpuSeconds(match: { comm?: string; pid?: number }): number {
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       if (match.comm && comm !== match.comm) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+      // utime, stime, cutime, cstime
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     } catch {
       // the process ended meanwhile
     }
   }
   return ticks / 100; // USER_HZ
+}
+
+/** CPU seconds the whole machine has spent busy (user, nice, system, irq, softirq; Linux /proc/stat). */
+export function machineBusySeconds(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/u).slice(1).map(Number);
+  return (f[0]! + f[1]! + f[2]! + f[5]! + f[6]!) / 100;
 }

@@ -20,6 +20,8 @@ export type PostgresCluster = {
   /** URL of another database in the cluster (created by createDatabase). */
   urlFor(database: string): string;
   createDatabase(name: string): Promise<string>;
+  /** A clean stop and start: shared_buffers empty, the operating system's page cache kept. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -113,6 +115,26 @@ export async function startPostgres(options: StartOptions = {}): Promise<Postgre
         `CREATE DATABASE ${name}`,
       ]);
       return urlFor(name);
+    },
+    async restart(): Promise<void> {
+      await run(
+        'pg_ctl',
+        [
+          '-D',
+          dataDir,
+          '-o',
+          pgOptions,
+          '-l',
+          path.join(base, 'server.log'),
+          '-m',
+          'fast',
+          '-w',
+          '-t',
+          '60',
+          'restart',
+        ],
+        owner !== null,
+      );
     },
     async stop(): Promise<void> {
       if (stopped) return;
