@@ -5,6 +5,7 @@
 // arriving together are written in one transaction; one failing inside it must not lose the others.
 
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordChange } from '../../../server/dossiers.js';
 import { generateSynthetic } from '../../../server/seed.js';
@@ -257,6 +258,34 @@ describe('real PostgreSQL only: feed against out-of-order commits, a decision fa
       [batch.map((d) => d.id), batch[5]!.id],
     );
     expect(rows[0]).toEqual({ decided: 10, loser: 'pending' });
+  });
+
+  it('the batched read looks each decisionId up, whatever the size of decisions when its plan was made', async () => {
+    // Planned while decisions held few rows, EXISTS became a hashed subplan: every call then read the
+    // whole table (10 ms a batch after 18,000 decisions). OFFSET 0 keeps it a lookup per decision.
+    const ids = (await newPendingDossiers(s, 3, 33)).map((d) => d.id);
+    const c = new pg.Client({ connectionString: s.cluster!.url });
+    const plans: string[] = [];
+    c.on('notice', (n) => plans.push(n.message ?? ''));
+    await c.connect();
+    try {
+      await c.query(`LOAD 'auto_explain'`);
+      await c.query(`SET auto_explain.log_min_duration = 0`);
+      await c.query(`SET auto_explain.log_nested_statements = on`);
+      await c.query(`SET auto_explain.log_analyze = on`);
+      await c.query(`SET client_min_messages = log`);
+      const res = await c.query('SELECT i, replay FROM decision_read_many($1::uuid[], $2::uuid[])', [
+        ids,
+        ids.map(() => randomUUID()),
+      ]);
+      expect(res.rows).toEqual([1, 2, 3].map((i) => ({ i, replay: false })));
+    } finally {
+      await c.end();
+    }
+    const plan = plans.find((p) => p.includes('FROM decisions dc'));
+    expect(plan).toBeDefined();
+    expect(plan).not.toMatch(/hashed SubPlan/u);
+    expect(plan).toMatch(/Index Only Scan using decisions_pkey on decisions dc .*loops=3\)/u);
   });
 
   it('a change committed after a later one is still delivered; a plain `id > N` reader skips it', async () => {
