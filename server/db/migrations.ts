@@ -343,6 +343,22 @@ $$;
     // on keep two fifths free. Rows already stored keep their pages.
     sql: `ALTER TABLE dossiers SET (fillfactor = 60);`,
   },
+  {
+    version: 9,
+    name: 'seq indexes of numbered rows only',
+    // Change rows and audit entries are inserted without a number and numbered once, later (by the
+    // publisher, the chainer). The seq indexes held an entry for every unnumbered row as well, never
+    // read: two index entries per change and one per audit entry written in every decision. Readers
+    // ask for seq > N or seq IS NOT NULL, which these partial indexes answer.
+    sql: `
+CREATE UNIQUE INDEX dossier_changes_seq ON dossier_changes (seq) WHERE seq IS NOT NULL;
+ALTER TABLE dossier_changes DROP CONSTRAINT dossier_changes_seq_key;
+CREATE INDEX dossier_changes_agency_seq ON dossier_changes (agency_code, seq) WHERE seq IS NOT NULL;
+DROP INDEX dossier_changes_agency;
+CREATE UNIQUE INDEX audit_log_seq ON audit_log (seq) WHERE seq IS NOT NULL;
+ALTER TABLE audit_log DROP CONSTRAINT audit_log_seq_key;
+`,
+  },
 ];
 
 /** Applies every migration not yet applied, up to `upTo` (tests stop earlier); returns how many. */

@@ -129,6 +129,18 @@ describe('migrations', () => {
         `SELECT indexdef FROM pg_indexes WHERE indexname = 'dossiers_expiry'`,
       );
       expect(idx.rows[0]?.indexdef).not.toMatch(/status/u);
+      // Migration 9: rows not yet numbered are in no seq index.
+      const seqIdx = await db.query<{ indexname: string; indexdef: string }>(
+        `SELECT indexname, indexdef FROM pg_indexes
+          WHERE tablename IN ('dossier_changes', 'audit_log') AND (indexdef LIKE '%(seq)%' OR indexdef LIKE '%, seq)%')
+          ORDER BY indexname`,
+      );
+      expect(seqIdx.rows.map((r) => r.indexname)).toEqual([
+        'audit_log_seq',
+        'dossier_changes_agency_seq',
+        'dossier_changes_seq',
+      ]);
+      for (const r of seqIdx.rows) expect(r.indexdef).toMatch(/WHERE \(seq IS NOT NULL\)$/u);
     } finally {
       await db.close();
     }
