@@ -233,10 +233,10 @@ export async function deliverDue(ctx: Ctx, delivery: Delivery, batch = 100): Pro
   const now = ctx.now();
   const lease = new Date(now.getTime() + 5 * 60_000);
   const due = await ctx.db.transaction(async (tx) => {
-    // Always through notifications_due: planned on statistics of a nearly empty outbox (a new system,
-    // or one whose outbox filled faster than autovacuum analyses it), this read sorted the whole
-    // table at every pass (100 ms at 29,000 queued messages).
-    await tx.exec('SET LOCAL enable_seqscan = off');
+    // Always in order through notifications_due: planned on statistics of a nearly empty outbox (a new
+    // system, or one whose outbox filled faster than autovacuum analyses it), this read fetched every
+    // queued message and sorted them on disk at every pass (120–145 ms at 29,000 queued; 3 ms so).
+    await tx.exec('SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off');
     const res = await tx.query<{
       id: string;
       channel: 'sms' | 'email';
