@@ -141,15 +141,17 @@ describe('migrations', () => {
         'dossier_changes_seq',
       ]);
       for (const r of seqIdx.rows) expect(r.indexdef).toMatch(/WHERE \(seq IS NOT NULL\)$/u);
-      // Migration 10: expiry finds a dossier's feed rows by index; the outbox has no foreign key.
+      // Migration 10: expiry finds a dossier's feed rows by index; keys that only cost are gone.
       const byDossier = await db.query(
         `SELECT 1 FROM pg_indexes WHERE indexname = 'dossier_changes_dossier'`,
       );
       expect(byDossier.rowCount).toBe(1);
-      const fks = await db.query<{ conname: string }>(
-        `SELECT conname FROM pg_constraint WHERE conrelid = 'notifications'::regclass AND contype = 'f'`,
+      const dropped = await db.query<{ conname: string }>(
+        `SELECT conname FROM pg_constraint
+          WHERE (conrelid IN ('notifications'::regclass, 'dossier_steps'::regclass) AND contype = 'f')
+             OR (conrelid = 'dossier_changes'::regclass AND contype = 'p')`,
       );
-      expect(fks.rows).toEqual([]);
+      expect(dropped.rows).toEqual([]);
     } finally {
       await db.close();
     }
