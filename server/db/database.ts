@@ -57,10 +57,16 @@ const asNumber = (v: string): number => Number(v);
 export async function openPostgres(
   url: string,
   poolSize = Number(process.env.DB_POOL_SIZE ?? 20),
+  lifetimeSeconds = 3600,
 ): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
+    // A connection keeps the plans of its prepared statements and routines for as long as it lives,
+    // and a plan made while a table was still empty (a new system) reads that table whole at every
+    // use once it has grown (docs/server.md, run 8). Connections are replaced after an hour, between
+    // two uses, so such a plan lasts an hour at most.
+    maxLifetimeSeconds: lifetimeSeconds,
     options: `-c TimeZone=${TIME_ZONE}`,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgres } from '../../../server/db/database.js';
 import { recordChange } from '../../../server/dossiers.js';
 import { generateSynthetic } from '../../../server/seed.js';
 import {
@@ -258,6 +259,20 @@ describe('real PostgreSQL only: feed against out-of-order commits, a decision fa
       [batch.map((d) => d.id), batch[5]!.id],
     );
     expect(rows[0]).toEqual({ decided: 10, loser: 'pending' });
+  });
+
+  it('a pooled connection is replaced once its lifetime is over, so no plan it made lives on', async () => {
+    const db = await openPostgres(s.cluster!.url, 1, 1);
+    try {
+      const pid = async (): Promise<number> =>
+        (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      const first = await pid();
+      expect(await pid()).toBe(first);
+      await sleep(1500);
+      expect(await pid()).not.toBe(first);
+    } finally {
+      await db.close();
+    }
   });
 
   it('the batched read looks each decisionId up, whatever the size of decisions when its plan was made', async () => {
