@@ -14,11 +14,16 @@ export class KeptAliveClient {
   private buffered: Buffer = Buffer.alloc(0);
   private waiting: { resolve: (a: Answer) => void; reject: (e: Error) => void } | null = null;
   private failure: Error | null = null;
+  /** The request's fixed header lines, written once. */
+  private readonly head: string;
 
-  constructor(
-    private readonly base: URL,
-    private readonly headers: Record<string, string>,
-  ) {
+  constructor(base: URL, headers: Record<string, string>) {
+    this.head =
+      `host: ${base.host}\r\n` +
+      Object.entries(headers)
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('') +
+      'content-type: application/json\r\n';
     this.socket = net.connect(Number(base.port), base.hostname);
     this.socket.setNoDelay(true);
     this.socket.on('data', (chunk: Buffer) => this.received(chunk));
@@ -30,14 +35,10 @@ export class KeptAliveClient {
   post(path: string, body: string): Promise<Answer> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.waiting) return Promise.reject(new Error('one request at a time on a connection'));
-    const head = Object.entries(this.headers)
-      .map(([k, v]) => `${k}: ${v}\r\n`)
-      .join('');
     return new Promise<Answer>((resolve, reject) => {
       this.waiting = { resolve, reject };
       this.socket.write(
-        `POST ${path} HTTP/1.1\r\nhost: ${this.base.host}\r\n${head}content-type: application/json\r\n` +
-          `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        `POST ${path} HTTP/1.1\r\n${this.head}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
       );
     });
   }

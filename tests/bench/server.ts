@@ -225,10 +225,6 @@ try {
   let started = 0;
   const measuring = (async () => {
     await new Promise((r) => setTimeout(r, WARMUP_SECONDS * 1000));
-    warmupDone = done;
-    done = 0;
-    for (const k of Object.keys(statuses)) delete statuses[Number(k)];
-    latencies.length = 0;
     started = Date.now();
     cpuBefore = {
       postgres: cpuSeconds({ comm: 'postgres' }),
@@ -261,7 +257,7 @@ try {
           if (r.status >= 500 && !firstFailure) firstFailure = `${r.status} ${r.text.slice(0, 300)}`;
         });
         if (sent < warmupEnds) {
-          if (Date.now() < warmupEnds) done += 1;
+          if (Date.now() < warmupEnds) warmupDone += 1;
           continue;
         }
         latencies.push(t);

@@ -2,7 +2,7 @@
 // the feed), the migrations (numbered, applied once), and a 500 that leaks no internals.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPglite } from '../../../server/db/database.js';
+import { openPglite, type Database } from '../../../server/db/database.js';
 import { migrate, MIGRATIONS } from '../../../server/db/migrations.js';
 import { call, createClock, declaration, signIn, startTarget, TARGETS, type TestService } from './helpers.js';
 import { generateSynthetic, seedDemo } from '../../../server/seed.js';
@@ -110,10 +110,19 @@ describe.each(TARGETS)('10-day expiry on %s', (target) => {
   });
 });
 
+/** A fresh embedded database for one test, closed whatever the test does. */
+async function withPglite(test: (db: Database) => Promise<void>): Promise<void> {
+  const db = await openPglite();
+  try {
+    await test(db);
+  } finally {
+    await db.close();
+  }
+}
+
 describe('migrations', () => {
   it('are numbered, applied once each, and leave the schema the service expects', async () => {
-    const db = await openPglite();
-    try {
+    await withPglite(async (db) => {
       expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
       expect(await migrate(db)).toBe(MIGRATIONS.length);
       expect(await migrate(db)).toBe(0);
@@ -152,9 +161,7 @@ describe('migrations', () => {
              OR (conrelid = 'dossier_changes'::regclass AND contype = 'p')`,
       );
       expect(dropped.rows).toEqual([]);
-    } finally {
-      await db.close();
-    }
+    });
   });
 });
 
@@ -162,8 +169,7 @@ describe('routines', () => {
   it('that keep their plans for a connection rule out sequential scans (planned once, maybe while a table is empty)', async () => {
     // A plan made on a new system, while decisions, attachments or claims are empty, would otherwise
     // scan them whole for as long as the connection lives: 0.37 ms per decision after 15,000.
-    const db = await openPglite();
-    try {
+    await withPglite(async (db) => {
       await migrate(db);
       await installRoutines(db);
       const res = await db.query<{ proname: string; proconfig: string[] | null }>(
@@ -171,16 +177,13 @@ describe('routines', () => {
       );
       expect(res.rows.map((r) => r.proname)).toEqual(['decision_apply', 'decision_read_many']);
       for (const r of res.rows) expect(r.proconfig).toContain('enable_seqscan=off');
-    } finally {
-      await db.close();
-    }
+    });
   });
 });
 
 describe('migration 5 (words of names)', () => {
   it('collects the words of the names already there, then of every name inserted', async () => {
-    const db = await openPglite();
-    try {
+    await withPglite(async (db) => {
       await migrate(db, 4);
       await seedDemo(db);
       expect(await migrate(db)).toBe(MIGRATIONS.length - 4);
@@ -198,16 +201,13 @@ describe('migration 5 (words of names)', () => {
       expect(await words()).toEqual(await expected());
       await generateSynthetic(db, { count: 300, agencies: ['903'], seed: 11, startIndex: 500 });
       expect(await words()).toEqual(await expected());
-    } finally {
-      await db.close();
-    }
+    });
   });
 });
 
 describe('migration 6 (pairs of name words)', () => {
   it('a search through pairs finds exactly the names that have every word, the last as a prefix', async () => {
-    const db = await openPglite();
-    try {
+    await withPglite(async (db) => {
       await migrate(db);
       const rnd = createRandom(6);
       // 25 words that start with "q" exceed the expansions that are paired (20); the rest are common.
@@ -263,16 +263,13 @@ describe('migration 6 (pairs of name words)', () => {
         `EXPLAIN SELECT id FROM dossiers d WHERE name_terms(d.name_folded) @@ $$'nguyen_thi'$$::tsquery`,
       );
       expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/dossiers_name_terms/u);
-    } finally {
-      await db.close();
-    }
+    });
   });
 });
 
 describe('migration 7 (name_terms in PL/pgSQL)', () => {
   it('gives the same terms as the SQL function it replaces, so the index built before still answers', async () => {
-    const db = await openPglite();
-    try {
+    await withPglite(async (db) => {
       await migrate(db, 6);
       await seedDemo(db);
       await generateSynthetic(db, { count: 300, agencies: ['903'], seed: 7 });
@@ -298,9 +295,7 @@ describe('migration 7 (name_terms in PL/pgSQL)', () => {
         [words.map((w) => `'${w}'`).join(' & ')],
       );
       expect(found.rows.map((r) => r.id)).toContain(rows[0]!.id);
-    } finally {
-      await db.close();
-    }
+    });
   });
 });
 
