@@ -17,7 +17,7 @@ import { auditInsert, auditPayload, type AuditEntry } from './audit.js';
 import type { Ctx, Staff } from './context.js';
 import type { Database, Queryable } from './db/database.js';
 import { Batcher } from './db/batch.js';
-import { DOSSIER_JSON, dossierJson, loadDossier, UUID } from './dossiers.js';
+import { DOSSIER_JSON, dossierJson, loadDossier, STEPS_MERGE, UUID } from './dossiers.js';
 import { ApiError, invalid, notFound } from './errors.js';
 import { smsText, type QueuedMessage, type Step } from './notify.js';
 import { hashOneTimePassword, oneTimePassword } from './passwords.js';
@@ -171,7 +171,7 @@ type Reason = { code: string; text: string; smsText: string };
  * decision_apply(p jsonb) → the stored 200 answer, or NULL when the dossier is no longer as it was read
  * (version, status, expiry, registry name, a decisionId already used): then nothing is written and the
  * caller takes the locking path. One call does every write of a decision in one transaction: the
- * account it issues, its steps and queued messages, the dossier's new state, its change-feed row
+ * account it issues, its queued messages, the dossier's new state and steps, its change-feed row
  * with the document rendered once (the publisher then only numbers it), the audit entry and the
  * stored answer. PL/pgSQL keeps its statements' plans, and the service makes one round trip instead
  * of four; on the 2-core machine a round trip costs more CPU than most of the statements. Three
@@ -204,11 +204,6 @@ BEGIN
     ON CONFLICT (bhxh_code) DO UPDATE SET password_hash = EXCLUDED.password_hash, must_change = true,
       status = 'active', mobile = EXCLUDED.mobile, email = EXCLUDED.email, certificate = EXCLUDED.certificate,
       updated_at = EXCLUDED.updated_at),
-  st AS (
-    INSERT INTO dossier_steps (dossier_id, step, state, detail, at)
-    SELECT v_id, s.step, s.state, s.detail, v_now
-      FROM jsonb_to_recordset(p->'steps') AS s(step text, state text, detail text)
-    ON CONFLICT (dossier_id, step) DO UPDATE SET state = EXCLUDED.state, detail = EXCLUDED.detail, at = EXCLUDED.at),
   ms AS (
     INSERT INTO notifications (id, channel, dossier_id, recipient, subject, body, status, next_attempt_at, created_at)
     SELECT gen_random_uuid(), m.channel, v_id, m.recipient, m.subject, m.body, 'queued', v_now, v_now
@@ -216,7 +211,9 @@ BEGIN
   UPDATE dossiers SET status = 'decided', outcome = p->>'outcome', reason = p->>'reason',
     reason_codes = ARRAY(SELECT jsonb_array_elements_text(p->'reasonCodes')), reviewer = p->>'reviewer',
     reviewer_id = (p->>'reviewerId')::bigint, decided_at = (p->>'decidedAt')::timestamptz,
-    result = p->>'result', account_result = p->>'accountResult', version = version + 1
+    result = p->>'result', account_result = p->>'accountResult', version = version + 1,
+    steps = steps_merge(steps, (SELECT COALESCE(jsonb_agg(s || jsonb_build_object('at', v_now)), '[]')
+                                  FROM jsonb_array_elements(p->'steps') s))
    WHERE id = v_id;
   -- The dossier as it now is, rendered once: the change row's document and the stored answer.
   WITH doc AS (SELECT (${dossierJson('v_now')})::text AS v FROM dossiers d WHERE d.id = v_id),
@@ -254,6 +251,7 @@ $fn$`;
 export async function installRoutines(db: Database): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(7204)');
+    await tx.exec(STEPS_MERGE);
     await tx.exec(DECISION_APPLY);
     await tx.exec(DECISION_APPLY_MANY);
     await tx.exec(DECISION_READ_MANY);

@@ -23,9 +23,10 @@ import type { CleanDeclaration } from './validation.js';
  * The whole dossier (API.md, DESIGN.md §3) as one JSON object built by PostgreSQL: the row, its
  * attachments, downstream steps and live claim. Times come out as ISO 8601 in the session's time zone
  * (+07:00), dates as YYYY-MM-DD. `now` is the SQL of the instant that decides whether a claim still
- * holds. The feed sends these as text, untouched.
+ * holds. The feed sends these as text, untouched. `steps` is the SQL of the steps array (migration 4
+ * renders dossiers from before migration 11, when the steps had a table of their own).
  */
-export const dossierJson = (now: string): string => `json_build_object(
+export const dossierJson = (now: string, steps = 'd.steps'): string => `json_build_object(
   'id', d.id, 'dossierNumber', d.dossier_number, 'kind', d.kind, 'agencyCode', d.agency_code,
   'fullName', d.full_name, 'bhxhCode', d.bhxh_code, 'idKind', d.id_kind, 'idNumber', d.id_number,
   'dateOfBirth', d.date_of_birth, 'gender', d.gender, 'address', d.address, 'contactPerson', d.contact_person,
@@ -37,12 +38,28 @@ export const dossierJson = (now: string): string => `json_build_object(
   'accountResult', d.account_result, 'result', d.result,
   'attachments', COALESCE((SELECT json_agg(json_build_object('id', a.id, 'role', a.role, 'mediaType', a.media_type,
       'bytes', a.bytes, 'sha256', a.sha256) ORDER BY a.role) FROM attachments a WHERE a.dossier_id = d.id), '[]'),
-  'steps', COALESCE((SELECT json_agg(json_build_object('step', s.step, 'state', s.state, 'detail', s.detail, 'at', s.at)
-      ORDER BY s.at, array_position(ARRAY['registry_check', 'account', 'sms', 'email'], s.step))
-      FROM dossier_steps s WHERE s.dossier_id = d.id), '[]'),
+  'steps', ${steps},
   'claim', (SELECT json_build_object('claimedBy', c.claimed_by, 'claimedUntil', c.claimed_until) FROM claims c
       WHERE c.dossier_id = d.id AND c.claimed_until > ${now}),
   'version', d.version)`;
+
+/**
+ * steps_merge(old, new) → the dossier's downstream steps (`dossiers.steps`, a jsonb array of
+ * {step, state, detail, at}) with each step of `new` replacing the one of the same name, in the order
+ * the API shows them: by time, then registry check, account, SMS, e-mail. Written by decisions and
+ * by the delivery worker; installed with the other routines (PL/pgSQL keeps its plan).
+ */
+export const STEPS_MERGE = `
+CREATE OR REPLACE FUNCTION steps_merge(old jsonb, new jsonb) RETURNS jsonb LANGUAGE plpgsql STABLE AS $fn$
+BEGIN
+  RETURN (SELECT COALESCE(jsonb_agg(e ORDER BY (e->>'at')::timestamptz,
+                                    array_position(ARRAY['registry_check', 'account', 'sms', 'email'], e->>'step')), '[]')
+            FROM (SELECT e FROM jsonb_array_elements(old) e
+                   WHERE NOT new @> jsonb_build_array(jsonb_build_object('step', e->>'step'))
+                  UNION ALL
+                  SELECT e FROM jsonb_array_elements(new) e) x);
+END
+$fn$`;
 
 /** `dossierJson` with the instant as the statement's first parameter. */
 export const DOSSIER_JSON = dossierJson('$1::timestamptz');

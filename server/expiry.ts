@@ -1,6 +1,6 @@
 // The 10-day expiry: a declaration whose paper was not received within 10 days of being declared is
-// deleted with its personal data and attachments (its steps here, the cascade removes attachments and
-// claims); what remains is a tombstone in the change feed and a row of expired_dossiers with no
+// deleted with its personal data and attachments (the cascade removes attachments and claims); what
+// remains is a tombstone in the change feed and a row of expired_dossiers with no
 // personal data (so a late decision answers 410), plus an audit entry.
 
 import { writeAudit } from './audit.js';
@@ -23,7 +23,6 @@ export async function runExpiry(ctx: Ctx, batch = 500): Promise<number> {
           'INSERT INTO expired_dossiers (id, agency_code, dossier_number, expired_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
           [d.id, d.agency_code, d.dossier_number, now.toISOString()],
         );
-        await tx.query('DELETE FROM dossier_steps WHERE dossier_id = $1', [d.id]);
         await tx.query('DELETE FROM dossiers WHERE id = $1', [d.id]);
         // Its personal data leaves the feed too: earlier changes read as tombstones from now on.
         await tx.query('UPDATE dossier_changes SET doc = NULL WHERE dossier_id = $1', [d.id]);

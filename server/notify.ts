@@ -207,16 +207,20 @@ async function recordDeliveries(ctx: Ctx, outcomes: readonly DeliveryOutcome[]):
       ],
     );
     if (stepList.length === 0) return;
+    // The dossiers are locked in id order first: two workers' passes may share dossiers (one's SMS,
+    // the other's e-mail), and an UPDATE … FROM locks its rows in no set order.
+    await tx.query('SELECT 1 FROM dossiers WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [
+      [...new Set(stepList.map((o) => o.m.dossier_id))],
+    ]);
     await tx.query(
       `WITH v AS (
-         SELECT v.dossier_id, v.step, v.state, v.detail, v.at, d.agency_code
+         SELECT v.dossier_id, jsonb_agg(jsonb_build_object('step', v.step, 'state', v.state, 'detail', v.detail, 'at', v.at)) AS new
            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS v(dossier_id, step, state, detail, at)
-           JOIN dossiers d ON d.id = v.dossier_id),
-       st AS (
-         INSERT INTO dossier_steps (dossier_id, step, state, detail, at)
-         SELECT dossier_id, step, state, detail, at FROM v
-         ON CONFLICT (dossier_id, step) DO UPDATE SET state = EXCLUDED.state, detail = EXCLUDED.detail, at = EXCLUDED.at)
-       INSERT INTO dossier_changes (dossier_id, agency_code) SELECT DISTINCT dossier_id, agency_code FROM v`,
+          GROUP BY v.dossier_id),
+       up AS (
+         UPDATE dossiers d SET steps = steps_merge(d.steps, v.new) FROM v WHERE d.id = v.dossier_id
+         RETURNING d.id, d.agency_code)
+       INSERT INTO dossier_changes (dossier_id, agency_code) SELECT id, agency_code FROM up`,
       [
         stepList.map((o) => o.m.dossier_id),
         stepList.map((o) => o.m.channel),

@@ -1,10 +1,15 @@
 // Numbered migrations, one schema for both database targets. Each runs in its own transaction with its
 // row in schema_migrations; an advisory lock keeps two service instances from migrating at once.
 
-import { DOSSIER_JSON } from '../dossiers.js';
+import { dossierJson } from '../dossiers.js';
 import type { Database } from './database.js';
 
 export type Migration = { version: number; name: string; sql: string };
+
+/** The steps of a dossier as rendered while they had a table of their own (migrations 1–10). */
+const STEPS_BEFORE_11 = `COALESCE((SELECT json_agg(json_build_object('step', s.step, 'state', s.state, 'detail', s.detail, 'at', s.at)
+      ORDER BY s.at, array_position(ARRAY['registry_check', 'account', 'sms', 'email'], s.step))
+      FROM dossier_steps s WHERE s.dossier_id = d.id), '[]')`;
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -265,7 +270,7 @@ DROP INDEX dossiers_name;
     // through. Rows already published get their document here; a NULL document reads as a tombstone.
     sql: `
 ALTER TABLE dossier_changes ADD COLUMN doc text;
-UPDATE dossier_changes c SET doc = (SELECT (${DOSSIER_JSON.replaceAll('$1::timestamptz', 'now()')})::text
+UPDATE dossier_changes c SET doc = (SELECT (${dossierJson('now()', STEPS_BEFORE_11)})::text
   FROM dossiers d WHERE d.id = c.dossier_id)
  WHERE c.seq IS NOT NULL AND NOT c.deleted;
 `,
@@ -377,6 +382,24 @@ CREATE INDEX dossier_changes_dossier ON dossier_changes (dossier_id);
 ALTER TABLE notifications DROP CONSTRAINT notifications_dossier_id_fkey;
 ALTER TABLE dossier_steps DROP CONSTRAINT dossier_steps_dossier_id_fkey;
 ALTER TABLE dossier_changes DROP CONSTRAINT dossier_changes_pkey;
+`,
+  },
+  {
+    version: 11,
+    name: 'downstream steps kept in the dossier row',
+    // An approval wrote four step rows and four entries of their key, each a random leaf of a large
+    // index, and every rendering of the dossier looked them up again. The steps are now a jsonb array
+    // in the dossier's own row, in the order the API shows them (by time, then registry check,
+    // account, SMS, e-mail), written by the same update that decides the dossier (a HOT update: the
+    // column is in no index). Adding a column with a constant default rewrites nothing.
+    sql: `
+ALTER TABLE dossiers ADD COLUMN steps jsonb NOT NULL DEFAULT '[]';
+UPDATE dossiers d SET steps = s.v
+  FROM (SELECT dossier_id, jsonb_agg(jsonb_build_object('step', step, 'state', state, 'detail', detail, 'at', at)
+               ORDER BY at, array_position(ARRAY['registry_check', 'account', 'sms', 'email'], step)) AS v
+          FROM dossier_steps GROUP BY dossier_id) s
+ WHERE d.id = s.dossier_id;
+DROP TABLE dossier_steps;
 `,
   },
 ];

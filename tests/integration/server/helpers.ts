@@ -107,7 +107,6 @@ export async function countRows(service: RunningService): Promise<Record<string,
     'decisions',
     'accounts',
     'notifications',
-    'dossier_steps',
     'claims',
     'rejection_reasons',
     'dossier_counters',
@@ -119,10 +118,11 @@ export async function countRows(service: RunningService): Promise<Record<string,
     const res = await service.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`);
     out[t] = res.rows[0]?.n ?? 0;
   }
-  const versions = await service.db.query<{ v: number }>(
-    'SELECT COALESCE(sum(version), 0)::int AS v FROM dossiers',
+  const sums = await service.db.query<{ v: number; s: number }>(
+    'SELECT COALESCE(sum(version), 0)::int AS v, COALESCE(sum(jsonb_array_length(steps)), 0)::int AS s FROM dossiers',
   );
-  out.versionSum = versions.rows[0]?.v ?? 0;
+  out.versionSum = sums.rows[0]?.v ?? 0;
+  out.stepSum = sums.rows[0]?.s ?? 0;
   const counters = await service.db.query<{ v: number }>(
     'SELECT COALESCE(sum(last), 0)::int AS v FROM dossier_counters',
   );

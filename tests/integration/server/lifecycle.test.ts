@@ -157,7 +157,7 @@ describe('migrations', () => {
       expect(byDossier.rowCount).toBe(1);
       const dropped = await db.query<{ conname: string }>(
         `SELECT conname FROM pg_constraint
-          WHERE (conrelid IN ('notifications'::regclass, 'dossier_steps'::regclass) AND contype = 'f')
+          WHERE (conrelid = 'notifications'::regclass AND contype = 'f')
              OR (conrelid = 'dossier_changes'::regclass AND contype = 'p')`,
       );
       expect(dropped.rows).toEqual([]);
@@ -177,6 +177,38 @@ describe('routines', () => {
       );
       expect(res.rows.map((r) => r.proname)).toEqual(['decision_apply', 'decision_read_many']);
       for (const r of res.rows) expect(r.proconfig).toContain('enable_seqscan=off');
+    });
+  });
+});
+
+describe('migration 11 (steps in the dossier row)', () => {
+  it('moves the steps of each dossier into its row, in the order the API shows them, and drops their table', async () => {
+    await withPglite(async (db) => {
+      await migrate(db, 10);
+      await seedDemo(db);
+      const ids = (await db.query<{ id: string }>('SELECT id FROM dossiers ORDER BY id LIMIT 2')).rows.map(
+        (r) => r.id,
+      );
+      expect(ids).toHaveLength(2);
+      // Inserted out of order: sms later than the two at t1, and account before registry_check.
+      await db.query(
+        `INSERT INTO dossier_steps (dossier_id, step, state, detail, at) VALUES
+           ($1, 'sms', 'delivered', 'Đã gửi', '2026-11-20T03:00:05Z'),
+           ($1, 'account', 'done', 'Đã cấp tài khoản', '2026-11-20T03:00:00Z'),
+           ($1, 'registry_check', 'done', 'Khớp', '2026-11-20T03:00:00Z')`,
+        [ids[0]],
+      );
+      expect(await migrate(db)).toBe(MIGRATIONS.length - 10);
+      const rows = await db.query<{ id: string; steps: { step: string; state: string; at: string }[] }>(
+        'SELECT id, steps FROM dossiers WHERE id = ANY($1::uuid[]) ORDER BY id',
+        [ids],
+      );
+      expect(rows.rows[0]?.steps.map((s) => s.step)).toEqual(['registry_check', 'account', 'sms']);
+      expect(rows.rows[0]?.steps[2]).toMatchObject({ state: 'delivered', detail: 'Đã gửi' });
+      expect(Date.parse(rows.rows[0]!.steps[2]!.at)).toBe(Date.parse('2026-11-20T03:00:05Z'));
+      expect(rows.rows[1]?.steps).toEqual([]);
+      const table = await db.query<{ t: string | null }>(`SELECT to_regclass('dossier_steps')::text AS t`);
+      expect(table.rows[0]?.t).toBeNull();
     });
   });
 });
@@ -272,7 +304,7 @@ describe('migration 7 (name_terms in PL/pgSQL)', () => {
     await withPglite(async (db) => {
       await migrate(db, 6);
       await seedDemo(db);
-      await generateSynthetic(db, { count: 300, agencies: ['903'], seed: 7 });
+      await generateSynthetic(db, { count: 300, agencies: ['903'], seed: 7, publish: false });
       const terms = async () =>
         (
           await db.query<{ t: string }>('SELECT name_terms(name_folded)::text AS t FROM dossiers ORDER BY id')
