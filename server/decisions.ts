@@ -174,26 +174,35 @@ type Reason = { code: string; text: string; smsText: string };
  * account it issues, its queued messages, the dossier's new state and steps, its change-feed row
  * with the document rendered once (the publisher then only numbers it), the audit entry and the
  * stored answer. PL/pgSQL keeps its statements' plans, and the service makes one round trip instead
- * of four; on the 2-core machine a round trip costs more CPU than most of the statements. Three
- * statements: the locking read with every check (the IF then needs no statement of its own), the
- * writes of the outcome, and the rendering with the three rows that carry it (seven until 26 Nov).
- * Replaced at every start (installRoutines), so it always matches this code.
+ * of four; on the 2-core machine a round trip costs more CPU than most of the statements. Two
+ * statements: the dossier's update, which checks, locks, decides and renders it; then the rows the
+ * decision leaves (seven statements at first, then three: a locking read, the writes, and a rendering
+ * that read the row again). Replaced at every start (installRoutines), so it always matches this code.
  */
 const DECISION_APPLY = `
 CREATE OR REPLACE FUNCTION decision_apply(p jsonb) RETURNS text LANGUAGE plpgsql SET enable_seqscan = off AS $fn$
 DECLARE
   v_now timestamptz := (p->>'now')::timestamptz;
   v_id uuid := (p->>'id')::uuid;
-  cur record;
+  v_agency text;
+  v_doc text;
   v_answer text;
 BEGIN
-  SELECT x.version, x.status, x.received_at, x.expires_at, x.agency_code,
-         (SELECT r.full_name FROM registry_persons r WHERE r.bhxh_code = x.bhxh_code) AS registry_name,
-         EXISTS (SELECT 1 FROM decisions dc WHERE dc.decision_id = (p->>'decisionId')::uuid) AS used
-    INTO cur FROM dossiers x WHERE x.id = v_id FOR UPDATE;
-  IF NOT FOUND OR cur.used OR cur.version <> (p->>'baseVersion')::int OR cur.status <> 'pending'
-     OR (cur.received_at IS NULL AND COALESCE(cur.expires_at <= v_now, false))
-     OR cur.registry_name IS DISTINCT FROM (p->>'registryName') THEN
+  -- Decided only if still as read: the update locks the row, and after waiting for another writer
+  -- it checks its conditions again on the row that writer left. It renders the dossier as it now is,
+  -- once: the change row's document and the stored answer.
+  UPDATE dossiers d SET status = 'decided', outcome = p->>'outcome', reason = p->>'reason',
+    reason_codes = ARRAY(SELECT jsonb_array_elements_text(p->'reasonCodes')), reviewer = p->>'reviewer',
+    reviewer_id = (p->>'reviewerId')::bigint, decided_at = (p->>'decidedAt')::timestamptz,
+    result = p->>'result', account_result = p->>'accountResult', version = d.version + 1,
+    steps = steps_merge(d.steps, (SELECT COALESCE(jsonb_agg(s || jsonb_build_object('at', v_now)), '[]')
+                                    FROM jsonb_array_elements(p->'steps') s))
+   WHERE d.id = v_id AND d.version = (p->>'baseVersion')::int AND d.status = 'pending'
+     AND NOT (d.received_at IS NULL AND COALESCE(d.expires_at <= v_now, false))
+     AND (SELECT r.full_name FROM registry_persons r WHERE r.bhxh_code = d.bhxh_code) IS NOT DISTINCT FROM (p->>'registryName')
+     AND NOT EXISTS (SELECT 1 FROM decisions dc WHERE dc.decision_id = (p->>'decisionId')::uuid)
+  RETURNING d.agency_code, (${dossierJson('v_now')})::text INTO v_agency, v_doc;
+  IF NOT FOUND THEN
     RETURN NULL;
   END IF;
   WITH acc AS (
@@ -207,22 +216,13 @@ BEGIN
   ms AS (
     INSERT INTO notifications (id, channel, dossier_id, recipient, subject, body, status, next_attempt_at, created_at)
     SELECT gen_random_uuid(), m.channel, v_id, m.recipient, m.subject, m.body, 'queued', v_now, v_now
-      FROM jsonb_to_recordset(p->'messages') AS m(channel text, recipient text, subject text, body text))
-  UPDATE dossiers SET status = 'decided', outcome = p->>'outcome', reason = p->>'reason',
-    reason_codes = ARRAY(SELECT jsonb_array_elements_text(p->'reasonCodes')), reviewer = p->>'reviewer',
-    reviewer_id = (p->>'reviewerId')::bigint, decided_at = (p->>'decidedAt')::timestamptz,
-    result = p->>'result', account_result = p->>'accountResult', version = version + 1,
-    steps = steps_merge(steps, (SELECT COALESCE(jsonb_agg(s || jsonb_build_object('at', v_now)), '[]')
-                                  FROM jsonb_array_elements(p->'steps') s))
-   WHERE id = v_id;
-  -- The dossier as it now is, rendered once: the change row's document and the stored answer.
-  WITH doc AS (SELECT (${dossierJson('v_now')})::text AS v FROM dossiers d WHERE d.id = v_id),
-  ch AS (INSERT INTO dossier_changes (dossier_id, agency_code, doc) SELECT v_id, cur.agency_code, doc.v FROM doc),
+      FROM jsonb_to_recordset(p->'messages') AS m(channel text, recipient text, subject text, body text)),
+  ch AS (INSERT INTO dossier_changes (dossier_id, agency_code, doc) VALUES (v_id, v_agency, v_doc)),
   au AS (INSERT INTO audit_log (at, actor, action, dossier_id, payload)
            VALUES (v_now, p->>'actor', 'dossier.decision', v_id, p->>'auditPayload'))
   INSERT INTO decisions (decision_id, dossier_id, staff_id, status_code, response, created_at)
-  SELECT (p->>'decisionId')::uuid, v_id, (p->>'reviewerId')::bigint, 200,
-         '{"dossier":' || doc.v || ',"result":' || to_json(p->>'result')::text || '}', v_now FROM doc
+  VALUES ((p->>'decisionId')::uuid, v_id, (p->>'reviewerId')::bigint, 200,
+          '{"dossier":' || v_doc || ',"result":' || to_json(p->>'result')::text || '}', v_now)
   RETURNING response INTO v_answer;
   RETURN v_answer;
 END

@@ -108,11 +108,17 @@ try {
 
   // The service as its own process, as in production.
   const port = await freePort();
-  service = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server', 'main.ts')], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port), DB_POOL_SIZE: '32' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  // BENCH_SERVICE_NODE_ARGS: more node options for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  service = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', path.join(REPO_ROOT, 'server', 'main.ts')],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, DATABASE_URL: url, PORT: String(port), DB_POOL_SIZE: '32' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     const ok = await fetch(`${base}/api/v1/health`)
