@@ -1,6 +1,7 @@
 // BENCH_PG_STATS=1: a benchmark also prints the statements that took most of PostgreSQL's time in
 // its measured run (pg_stat_statements, nested statements of routines included) and the rows each
-// table wrote. Off by default: the extension costs a little on every statement.
+// table wrote, and samples what the client backends wait for. Off by default: the extension costs a
+// little on every statement.
 import { openPostgres, type Database } from '../../server/db/database.js';
 
 export const PG_STATS = process.env.BENCH_PG_STATS === '1';
@@ -15,18 +16,55 @@ export const pgStatsSettings = (): Record<string, string> =>
       }
     : {};
 
+/** What the client backends were doing, sampled every 100 ms on a connection of its own. */
+type WaitSampler = { samples: number; seen: Map<string, number>; stop: () => Promise<void> };
+const samplers = new WeakMap<Database, WaitSampler>();
+
 /** Starts counting (resets the counters); null when not asked for. */
 export async function startPgStats(url: string): Promise<Database | null> {
   if (!PG_STATS) return null;
   const db = await openPostgres(url, 1);
   await db.exec('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   await db.exec('SELECT pg_stat_statements_reset()');
+  const sampleDb = await openPostgres(url, 1);
+  const sampler: WaitSampler = { samples: 0, seen: new Map(), stop: async () => {} };
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const res = await sampleDb.query<{ w: string }>(
+        `SELECT COALESCE(wait_event_type || ':' || wait_event, 'CPU') AS w FROM pg_stat_activity
+          WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+      );
+      sampler.samples += 1;
+      for (const r of res.rows) sampler.seen.set(r.w, (sampler.seen.get(r.w) ?? 0) + 1);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  sampler.stop = async () => {
+    running = false;
+    await loop;
+    await sampleDb.close();
+  };
+  samplers.set(db, sampler);
   return db;
 }
 
 /** Prints what was counted since startPgStats, for the run called `run`. */
 export async function printPgStats(db: Database | null, run: string): Promise<void> {
   if (!db) return;
+  const sampler = samplers.get(db);
+  if (sampler) {
+    await sampler.stop();
+    const n = Math.max(sampler.samples, 1);
+    const total = [...sampler.seen.values()].reduce((a, b) => a + b, 0);
+    const parts = [...sampler.seen]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([w, c]) => `${w} ${(c / n).toFixed(2)}`);
+    console.log(
+      `active client backends in the ${run}, ${sampler.samples} samples: ${(total / n).toFixed(2)} on average (${parts.join(', ')})`,
+    );
+  }
   const top = await db.query<{ total: number; plan: number; calls: number; mean: number; query: string }>(
     `SELECT round(total_exec_time)::int AS total, round(total_plan_time)::int AS plan, calls::int, round(mean_exec_time::numeric, 3)::float AS mean,
             left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query
