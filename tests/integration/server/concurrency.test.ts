@@ -261,6 +261,141 @@ describe('real PostgreSQL only: feed against out-of-order commits, a decision fa
     expect(rows[0]).toEqual({ decided: 10, loser: 'pending' });
   });
 
+  it("decisions written together number their own feed rows as they commit, under the publisher's lock", async () => {
+    const pending = await newPendingDossiers(s, 8, 34);
+    const ids = pending.map((d) => d.id);
+    const [x] = (
+      await s.db.query<{ id: string; agency_code: string }>(
+        `SELECT id, agency_code FROM dossiers WHERE agency_code = '903' AND NOT (id = ANY($1::uuid[])) LIMIT 1`,
+        [ids],
+      )
+    ).rows;
+    await recordChange(s.db, x!.id, x!.agency_code); // committed, left for the publisher (timers are off)
+    // The publisher at work: it holds the numbering lock until it commits.
+    let release!: () => void;
+    const mayCommit = new Promise<void>((r) => (release = r));
+    const publisher = s.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(7202)');
+      await mayCommit;
+    });
+    const sent = Promise.all(
+      pending.map((d) =>
+        call(s.url, 'POST', `/api/v1/dossiers/${d.id}/decision`, {
+          token: officer,
+          json: decision(d.version),
+        }),
+      ),
+    );
+    for (let i = 0; ; i++) {
+      const { rows } = await s.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' AND query LIKE '%decision_apply_many%'`,
+      );
+      if (rows[0]!.n > 0) break;
+      if (i > 200) throw new Error('no batch waited for the numbering lock');
+      await sleep(10);
+    }
+    // Waiting to number its rows, the batch has not committed: none of its decisions is visible.
+    const { rows: early } = await s.db.query<{ id: string }>(
+      `SELECT id FROM dossiers WHERE id = ANY($1::uuid[]) AND status = 'decided'`,
+      [ids],
+    );
+    release();
+    await publisher;
+    const answers = await sent;
+    expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+    const { rows } = await s.db.query<{ id: string; seq: number | null; own: boolean }>(
+      `SELECT c.dossier_id AS id, c.seq::int AS seq, c.xmin = d.xmin AS own
+         FROM dossier_changes c JOIN dossiers d ON d.id = c.dossier_id
+        WHERE c.dossier_id = ANY($1::uuid[]) AND c.doc::json->>'status' = 'decided'`,
+      [ids],
+    );
+    expect(rows).toHaveLength(8);
+    // Those written in a batch were numbered by their own transaction; a decision that arrived alone
+    // (written by decision_apply) waits for the publisher like any other change.
+    const batched = rows.filter((r) => r.seq !== null);
+    expect(batched.length).toBeGreaterThanOrEqual(2);
+    for (const r of batched) expect(r.own).toBe(true);
+    for (const r of early) expect(batched.map((b) => b.id)).not.toContain(r.id);
+    await s.publishChanges();
+    const seqOf = async (id: string) =>
+      (
+        await s.db.query<{ seq: number }>(
+          'SELECT seq::int AS seq FROM dossier_changes WHERE dossier_id = $1 ORDER BY seq DESC LIMIT 1',
+          [id],
+        )
+      ).rows[0]!.seq;
+    const xSeq = await seqOf(x!.id);
+    for (const r of batched) expect(xSeq).toBeGreaterThan(r.seq!);
+  });
+
+  it('a desk polling the feed while decision batches number their rows and other writers wait for the publisher sees every change exactly once, in order', async () => {
+    const pending = await newPendingDossiers(s, 48, 35);
+    const others = (
+      await s.db.query<{ id: string; agency_code: string }>(
+        `SELECT id, agency_code FROM dossiers WHERE agency_code IN ('903', '00115') AND NOT (id = ANY($1::uuid[])) LIMIT 40`,
+        [pending.map((d) => d.id)],
+      )
+    ).rows;
+    await s.publishChanges();
+    const head = (await s.db.query<{ m: number }>('SELECT MAX(seq)::int AS m FROM dossier_changes')).rows[0]!
+      .m;
+    const written: string[] = [];
+    let writing = true;
+    const decisions = (async () => {
+      for (let wave = 0; wave < 6; wave++) {
+        const desks = pending.slice(wave * 8, wave * 8 + 8);
+        const answers = await Promise.all(
+          desks.map((d) =>
+            call(s.url, 'POST', `/api/v1/dossiers/${d.id}/decision`, {
+              token: officer,
+              json: decision(d.version),
+            }),
+          ),
+        );
+        expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+        written.push(...desks.map((d) => d.id));
+      }
+    })();
+    const writers = Array.from({ length: 3 }, async (_, w) => {
+      for (let i = 0; i < 12; i++) {
+        const d = others[(w * 13 + i) % others.length]!;
+        await s.db.transaction(async (tx) => {
+          await recordChange(tx, d.id, d.agency_code);
+          await sleep(Math.floor(Math.random() * 15)); // commits out of order with the batches
+        });
+        written.push(d.id);
+      }
+    });
+    const seen: Array<{ seq: number; id: string }> = [];
+    let after = head;
+    const poll = async () => {
+      for (;;) {
+        const page = await call(s.url, 'GET', `/api/v1/dossiers/changes?after=${after}&limit=7`, {
+          token: officer,
+        });
+        expect(page.status).toBe(200);
+        for (const c of page.body.changes) seen.push({ seq: c.seq, id: c.dossier.id });
+        after = page.body.lastSeq;
+        if (!page.body.hasMore) return;
+      }
+    };
+    const poller = (async () => {
+      while (writing) {
+        await poll();
+        await sleep(2);
+      }
+      await poll();
+    })();
+    await Promise.all([decisions, ...writers]);
+    writing = false;
+    await poller;
+    const seqs = seen.map((c) => c.seq);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(seen.map((c) => c.id).sort()).toEqual([...written].sort());
+  });
+
   it('a pooled connection is replaced once its lifetime is over, so no plan it made lives on', async () => {
     const db = await openPostgres(s.cluster!.url, 1, 1);
     try {
