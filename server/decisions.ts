@@ -172,8 +172,7 @@ type Reason = { code: string; text: string; smsText: string };
  * (version, status, expiry, registry name, a decisionId already used): then nothing is written and the
  * caller takes the locking path. One call does every write of a decision in one transaction: the
  * account it issues, its queued messages, the dossier's new state and steps, its change-feed row
- * with the document rendered once (the publisher then only numbers it; decision_apply_many numbers
- * its own), the audit entry and the
+ * with the document rendered once (the publisher then only numbers it), the audit entry and the
  * stored answer. PL/pgSQL keeps its statements' plans, and the service makes one round trip instead
  * of four; on the 2-core machine a round trip costs more CPU than most of the statements. Two
  * statements: the dossier's update, which checks, locks, decides and renders it; then the rows the
@@ -183,64 +182,51 @@ type Reason = { code: string; text: string; smsText: string };
 const DECISION_APPLY = `
 CREATE OR REPLACE FUNCTION decision_apply(p jsonb) RETURNS text LANGUAGE plpgsql SET enable_seqscan = off AS $fn$
 DECLARE
-  v_now timestamptz;
-  v_id uuid;
+  v_now timestamptz := (p->>'now')::timestamptz;
+  v_id uuid := (p->>'id')::uuid;
   v_agency text;
   v_doc text;
   v_answer text;
 BEGIN
-${decisionStatements('p', 'RETURN NULL;', 'ch AS (INSERT INTO dossier_changes (dossier_id, agency_code, doc) VALUES (v_id, v_agency, v_doc)),')}
-  RETURN v_answer;
-END
-$fn$`;
-
-/**
- * The statements of one decision (the jsonb named by x): the dossier's update, which checks, locks,
- * decides and renders it, then one statement for the rows the decision leaves, with feed among them
- * (its change row, or nothing when the caller writes it). On a refusal, refuse. Shared by
- * decision_apply and decision_apply_many, whose variables they use.
- */
-function decisionStatements(x: string, refuse: string, feed: string): string {
-  return `
-  v_now := (${x}->>'now')::timestamptz;
-  v_id := (${x}->>'id')::uuid;
   -- Decided only if still as read: the update locks the row, and after waiting for another writer
   -- it checks its conditions again on the row that writer left. It renders the dossier as it now is,
   -- once: the change row's document and the stored answer.
-  UPDATE dossiers d SET status = 'decided', outcome = ${x}->>'outcome', reason = ${x}->>'reason',
-    reason_codes = ARRAY(SELECT jsonb_array_elements_text(${x}->'reasonCodes')), reviewer = ${x}->>'reviewer',
-    reviewer_id = (${x}->>'reviewerId')::bigint, decided_at = (${x}->>'decidedAt')::timestamptz,
-    result = ${x}->>'result', account_result = ${x}->>'accountResult', version = d.version + 1,
+  UPDATE dossiers d SET status = 'decided', outcome = p->>'outcome', reason = p->>'reason',
+    reason_codes = ARRAY(SELECT jsonb_array_elements_text(p->'reasonCodes')), reviewer = p->>'reviewer',
+    reviewer_id = (p->>'reviewerId')::bigint, decided_at = (p->>'decidedAt')::timestamptz,
+    result = p->>'result', account_result = p->>'accountResult', version = d.version + 1,
     steps = steps_merge(d.steps, (SELECT COALESCE(jsonb_agg(s || jsonb_build_object('at', v_now)), '[]')
-                                    FROM jsonb_array_elements(${x}->'steps') s))
-   WHERE d.id = v_id AND d.version = (${x}->>'baseVersion')::int AND d.status = 'pending'
+                                    FROM jsonb_array_elements(p->'steps') s))
+   WHERE d.id = v_id AND d.version = (p->>'baseVersion')::int AND d.status = 'pending'
      AND NOT (d.received_at IS NULL AND COALESCE(d.expires_at <= v_now, false))
-     AND (SELECT r.full_name FROM registry_persons r WHERE r.bhxh_code = d.bhxh_code) IS NOT DISTINCT FROM (${x}->>'registryName')
-     AND NOT EXISTS (SELECT 1 FROM decisions dc WHERE dc.decision_id = (${x}->>'decisionId')::uuid)
+     AND (SELECT r.full_name FROM registry_persons r WHERE r.bhxh_code = d.bhxh_code) IS NOT DISTINCT FROM (p->>'registryName')
+     AND NOT EXISTS (SELECT 1 FROM decisions dc WHERE dc.decision_id = (p->>'decisionId')::uuid)
   RETURNING d.agency_code, (${dossierJson('v_now')})::text INTO v_agency, v_doc;
   IF NOT FOUND THEN
-    ${refuse}
+    RETURN NULL;
   END IF;
   WITH acc AS (
     INSERT INTO accounts (bhxh_code, password_hash, must_change, status, mobile, email, certificate,
                           password_changed_at, created_at, updated_at)
-    SELECT ${x}->>'bhxhCode', ${x}->>'otpHash', true, 'active', ${x}->>'mobile', ${x}->>'email',
-           NULLIF(${x}->'certificate', 'null'::jsonb), NULL, v_now, v_now WHERE ${x}->>'otpHash' IS NOT NULL
+    SELECT p->>'bhxhCode', p->>'otpHash', true, 'active', p->>'mobile', p->>'email',
+           NULLIF(p->'certificate', 'null'::jsonb), NULL, v_now, v_now WHERE p->>'otpHash' IS NOT NULL
     ON CONFLICT (bhxh_code) DO UPDATE SET password_hash = EXCLUDED.password_hash, must_change = true,
       status = 'active', mobile = EXCLUDED.mobile, email = EXCLUDED.email, certificate = EXCLUDED.certificate,
       updated_at = EXCLUDED.updated_at),
   ms AS (
     INSERT INTO notifications (id, channel, dossier_id, recipient, subject, body, status, next_attempt_at, created_at)
     SELECT gen_random_uuid(), m.channel, v_id, m.recipient, m.subject, m.body, 'queued', v_now, v_now
-      FROM jsonb_to_recordset(${x}->'messages') AS m(channel text, recipient text, subject text, body text)),
-  ${feed}
+      FROM jsonb_to_recordset(p->'messages') AS m(channel text, recipient text, subject text, body text)),
+  ch AS (INSERT INTO dossier_changes (dossier_id, agency_code, doc) VALUES (v_id, v_agency, v_doc)),
   au AS (INSERT INTO audit_log (at, actor, action, dossier_id, payload)
-           VALUES (v_now, ${x}->>'actor', 'dossier.decision', v_id, ${x}->>'auditPayload'))
+           VALUES (v_now, p->>'actor', 'dossier.decision', v_id, p->>'auditPayload'))
   INSERT INTO decisions (decision_id, dossier_id, staff_id, status_code, response, created_at)
-  VALUES ((${x}->>'decisionId')::uuid, v_id, (${x}->>'reviewerId')::bigint, 200,
-          '{"dossier":' || v_doc || ',"result":' || to_json(${x}->>'result')::text || '}', v_now)
-  RETURNING response INTO v_answer;`;
-}
+  VALUES ((p->>'decisionId')::uuid, v_id, (p->>'reviewerId')::bigint, 200,
+          '{"dossier":' || v_doc || ',"result":' || to_json(p->>'result')::text || '}', v_now)
+  RETURNING response INTO v_answer;
+  RETURN v_answer;
+END
+$fn$`;
 
 /**
  * decision_apply_many(p jsonb) → (i, answer) for each decision of the array p, in one transaction:
@@ -248,45 +234,16 @@ function decisionStatements(x: string, refuse: string, feed: string): string {
  * dossier id, so two batches lock their dossiers in the same order. A batch stuck behind a lock
  * held elsewhere gives up after 2 s, and its decisions go one by one, instead of holding up the
  * decisions that arrived with it.
- *
- * Its change rows are numbered here, at the end, instead of by the publisher: under the publisher's
- * lock (7202), which the transaction holds until it has committed, so every number given after it is
- * greater and its rows are visible before any later number is (the feed's guarantee, as the
- * publisher gives it). The publisher then has nothing to do for them: its update copied each
- * 1.5 KB document and wrote three index entries, a tenth of PostgreSQL's time per decision. The
- * lock is held from this insert to the commit, without a round trip between.
  */
 const DECISION_APPLY_MANY = `
 CREATE OR REPLACE FUNCTION decision_apply_many(p jsonb) RETURNS TABLE (i int, answer text)
-LANGUAGE plpgsql SET lock_timeout = '2s' SET enable_seqscan = off AS $fn$
-DECLARE
-  q jsonb;
-  v_now timestamptz;
-  v_id uuid;
-  v_agency text;
-  v_doc text;
-  v_answer text;
-  f_ids uuid[] := '{}';
-  f_agencies text[] := '{}';
-  f_docs text[] := '{}';
+LANGUAGE plpgsql SET lock_timeout = '2s' AS $fn$
 BEGIN
   FOR n IN 0 .. jsonb_array_length(p) - 1 LOOP
     i := n;
-    q := p->n;
-${decisionStatements('q', 'answer := NULL; RETURN NEXT; CONTINUE;', '')}
-    f_ids := f_ids || v_id;
-    f_agencies := f_agencies || v_agency;
-    f_docs := f_docs || v_doc;
-    answer := v_answer;
+    answer := decision_apply(p->n);
     RETURN NEXT;
   END LOOP;
-  IF cardinality(f_ids) > 0 THEN
-    PERFORM pg_advisory_xact_lock(7202);
-    INSERT INTO dossier_changes (dossier_id, agency_code, doc, seq)
-    SELECT t.dossier_id, t.agency_code, t.doc, b.m + t.k
-      FROM (SELECT COALESCE(MAX(c.seq), 0) AS m FROM dossier_changes c) b,
-           unnest(f_ids, f_agencies, f_docs) WITH ORDINALITY AS t(dossier_id, agency_code, doc, k);
-  END IF;
 END
 $fn$`;
 

@@ -261,75 +261,7 @@ describe('real PostgreSQL only: feed against out-of-order commits, a decision fa
     expect(rows[0]).toEqual({ decided: 10, loser: 'pending' });
   });
 
-  it("decisions written together number their own feed rows as they commit, under the publisher's lock", async () => {
-    const pending = await newPendingDossiers(s, 8, 34);
-    const ids = pending.map((d) => d.id);
-    const [x] = (
-      await s.db.query<{ id: string; agency_code: string }>(
-        `SELECT id, agency_code FROM dossiers WHERE agency_code = '903' AND NOT (id = ANY($1::uuid[])) LIMIT 1`,
-        [ids],
-      )
-    ).rows;
-    await recordChange(s.db, x!.id, x!.agency_code); // committed, left for the publisher (timers are off)
-    // The publisher at work: it holds the numbering lock until it commits.
-    let release!: () => void;
-    const mayCommit = new Promise<void>((r) => (release = r));
-    const publisher = s.db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock(7202)');
-      await mayCommit;
-    });
-    const sent = Promise.all(
-      pending.map((d) =>
-        call(s.url, 'POST', `/api/v1/dossiers/${d.id}/decision`, {
-          token: officer,
-          json: decision(d.version),
-        }),
-      ),
-    );
-    for (let i = 0; ; i++) {
-      const { rows } = await s.db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_stat_activity
-          WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' AND query LIKE '%decision_apply_many%'`,
-      );
-      if (rows[0]!.n > 0) break;
-      if (i > 200) throw new Error('no batch waited for the numbering lock');
-      await sleep(10);
-    }
-    // Waiting to number its rows, the batch has not committed: none of its decisions is visible.
-    const { rows: early } = await s.db.query<{ id: string }>(
-      `SELECT id FROM dossiers WHERE id = ANY($1::uuid[]) AND status = 'decided'`,
-      [ids],
-    );
-    release();
-    await publisher;
-    const answers = await sent;
-    expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
-    const { rows } = await s.db.query<{ id: string; seq: number | null; own: boolean }>(
-      `SELECT c.dossier_id AS id, c.seq::int AS seq, c.xmin = d.xmin AS own
-         FROM dossier_changes c JOIN dossiers d ON d.id = c.dossier_id
-        WHERE c.dossier_id = ANY($1::uuid[]) AND c.doc::json->>'status' = 'decided'`,
-      [ids],
-    );
-    expect(rows).toHaveLength(8);
-    // Those written in a batch were numbered by their own transaction; a decision that arrived alone
-    // (written by decision_apply) waits for the publisher like any other change.
-    const batched = rows.filter((r) => r.seq !== null);
-    expect(batched.length).toBeGreaterThanOrEqual(2);
-    for (const r of batched) expect(r.own).toBe(true);
-    for (const r of early) expect(batched.map((b) => b.id)).not.toContain(r.id);
-    await s.publishChanges();
-    const seqOf = async (id: string) =>
-      (
-        await s.db.query<{ seq: number }>(
-          'SELECT seq::int AS seq FROM dossier_changes WHERE dossier_id = $1 ORDER BY seq DESC LIMIT 1',
-          [id],
-        )
-      ).rows[0]!.seq;
-    const xSeq = await seqOf(x!.id);
-    for (const r of batched) expect(xSeq).toBeGreaterThan(r.seq!);
-  });
-
-  it('a desk polling the feed while decision batches number their rows and other writers wait for the publisher sees every change exactly once, in order', async () => {
+  it('a desk polling the feed while decision batches and other writers commit interleaved sees every change exactly once, in order', async () => {
     const pending = await newPendingDossiers(s, 48, 35);
     const others = (
       await s.db.query<{ id: string; agency_code: string }>(

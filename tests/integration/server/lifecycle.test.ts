@@ -173,13 +173,9 @@ describe('routines', () => {
       await migrate(db);
       await installRoutines(db);
       const res = await db.query<{ proname: string; proconfig: string[] | null }>(
-        `SELECT proname, proconfig FROM pg_proc WHERE proname IN ('decision_apply', 'decision_apply_many', 'decision_read_many') ORDER BY proname`,
+        `SELECT proname, proconfig FROM pg_proc WHERE proname IN ('decision_apply', 'decision_read_many') ORDER BY proname`,
       );
-      expect(res.rows.map((r) => r.proname)).toEqual([
-        'decision_apply',
-        'decision_apply_many',
-        'decision_read_many',
-      ]);
+      expect(res.rows.map((r) => r.proname)).toEqual(['decision_apply', 'decision_read_many']);
       for (const r of res.rows) expect(r.proconfig).toContain('enable_seqscan=off');
     });
   });
