@@ -23,6 +23,42 @@ import {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * A desk polling the feed after `head`, pages of 7, until `work` has finished, then once more: every
+ * change it saw, in the order it saw them.
+ */
+async function pollFeedDuring(
+  url: string,
+  token: string,
+  head: number,
+  work: Promise<unknown>,
+): Promise<Array<{ seq: number; id: string }>> {
+  const seen: Array<{ seq: number; id: string }> = [];
+  let after = head;
+  let working = true;
+  const poll = async () => {
+    for (;;) {
+      const page = await call(url, 'GET', `/api/v1/dossiers/changes?after=${after}&limit=7`, { token });
+      expect(page.status).toBe(200);
+      for (const c of page.body.changes) seen.push({ seq: c.seq, id: c.dossier.id });
+      after = page.body.lastSeq;
+      if (!page.body.hasMore) return;
+    }
+  };
+  const poller = (async () => {
+    while (working) {
+      await poll();
+      await sleep(3);
+    }
+    await poll();
+  })();
+  await work.finally(() => {
+    working = false;
+  });
+  await poller;
+  return seen;
+}
+
 /** n new pending register dossiers of agency 903 that can be approved (synthetic, numbered after the demo's). */
 async function newPendingDossiers(
   s: TestService,
@@ -160,7 +196,6 @@ describe.each(TARGETS)('concurrency on %s', (target) => {
       (await s.db.query<{ m: number | null }>('SELECT MAX(seq) AS m FROM dossier_changes')).rows[0]?.m ?? 0;
     expect(head).toBeGreaterThanOrEqual(start[0]?.m ?? 0);
     const written: string[] = [];
-    let writing = true;
     const writers = Array.from({ length: 6 }, async (_, w) => {
       for (let i = 0; i < 15; i++) {
         const d = ids[(w * 7 + i * 3) % ids.length]!;
@@ -173,29 +208,7 @@ describe.each(TARGETS)('concurrency on %s', (target) => {
         if (target === 'pglite') await sleep(1);
       }
     });
-    const seen: Array<{ seq: number; id: string }> = [];
-    let after = head;
-    const poll = async () => {
-      for (;;) {
-        const page = await call(s.url, 'GET', `/api/v1/dossiers/changes?after=${after}&limit=7`, {
-          token: officer,
-        });
-        expect(page.status).toBe(200);
-        for (const c of page.body.changes) seen.push({ seq: c.seq, id: c.dossier.id });
-        after = page.body.lastSeq;
-        if (!page.body.hasMore) return;
-      }
-    };
-    const poller = (async () => {
-      while (writing) {
-        await poll();
-        await sleep(3);
-      }
-      await poll();
-    })();
-    await Promise.all(writers);
-    writing = false;
-    await poller;
+    const seen = await pollFeedDuring(s.url, officer, head, Promise.all(writers));
     const seqs = seen.map((c) => c.seq);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
     expect(new Set(seqs).size).toBe(seqs.length);
@@ -273,7 +286,6 @@ describe('real PostgreSQL only: feed against out-of-order commits, a decision fa
     const head = (await s.db.query<{ m: number }>('SELECT MAX(seq)::int AS m FROM dossier_changes')).rows[0]!
       .m;
     const written: string[] = [];
-    let writing = true;
     const decisions = (async () => {
       for (let wave = 0; wave < 6; wave++) {
         const desks = pending.slice(wave * 8, wave * 8 + 8);
@@ -299,29 +311,7 @@ describe('real PostgreSQL only: feed against out-of-order commits, a decision fa
         written.push(d.id);
       }
     });
-    const seen: Array<{ seq: number; id: string }> = [];
-    let after = head;
-    const poll = async () => {
-      for (;;) {
-        const page = await call(s.url, 'GET', `/api/v1/dossiers/changes?after=${after}&limit=7`, {
-          token: officer,
-        });
-        expect(page.status).toBe(200);
-        for (const c of page.body.changes) seen.push({ seq: c.seq, id: c.dossier.id });
-        after = page.body.lastSeq;
-        if (!page.body.hasMore) return;
-      }
-    };
-    const poller = (async () => {
-      while (writing) {
-        await poll();
-        await sleep(2);
-      }
-      await poll();
-    })();
-    await Promise.all([decisions, ...writers]);
-    writing = false;
-    await poller;
+    const seen = await pollFeedDuring(s.url, officer, head, Promise.all([decisions, ...writers]));
     const seqs = seen.map((c) => c.seq);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
     expect(new Set(seqs).size).toBe(seqs.length);
