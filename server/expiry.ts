@@ -1,7 +1,7 @@
 // The 10-day expiry: a declaration whose paper was not received within 10 days of being declared is
-// deleted with its personal data and attachments (the cascade removes attachments and claims); what
-// remains is a tombstone in the change feed and a row of expired_dossiers with no
-// personal data (so a late decision answers 410), plus an audit entry.
+// deleted with its personal data and attachments (the cascade removes attachments and claims; the
+// steps are in the row); what remains is a tombstone in the change feed and a row of expired_dossiers
+// with no personal data (so a late decision answers 410), plus an audit entry.
 
 import { writeAudit } from './audit.js';
 import type { Ctx } from './context.js';

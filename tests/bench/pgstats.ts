@@ -17,7 +17,7 @@ export const pgStatsSettings = (): Record<string, string> =>
     : {};
 
 /** What the client backends were doing, sampled every 100 ms on a connection of its own. */
-type WaitSampler = { samples: number; seen: Map<string, number>; stop: () => Promise<void> };
+type WaitSampler = { seen: Map<string, number>; stop: () => Promise<number> };
 const samplers = new WeakMap<Database, WaitSampler>();
 
 /** Starts counting (resets the counters); null when not asked for. */
@@ -27,7 +27,8 @@ export async function startPgStats(url: string): Promise<Database | null> {
   await db.exec('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   await db.exec('SELECT pg_stat_statements_reset()');
   const sampleDb = await openPostgres(url, 1);
-  const sampler: WaitSampler = { samples: 0, seen: new Map(), stop: async () => {} };
+  const seen = new Map<string, number>();
+  let samples = 0;
   let running = true;
   const loop = (async () => {
     while (running) {
@@ -35,17 +36,22 @@ export async function startPgStats(url: string): Promise<Database | null> {
         `SELECT COALESCE(wait_event_type || ':' || wait_event, 'CPU') AS w FROM pg_stat_activity
           WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
       );
-      sampler.samples += 1;
-      for (const r of res.rows) sampler.seen.set(r.w, (sampler.seen.get(r.w) ?? 0) + 1);
+      samples += 1;
+      for (const r of res.rows) seen.set(r.w, (seen.get(r.w) ?? 0) + 1);
       await new Promise((r) => setTimeout(r, 100));
     }
-  })();
-  sampler.stop = async () => {
-    running = false;
-    await loop;
-    await sampleDb.close();
-  };
-  samplers.set(db, sampler);
+  })().catch(() => {
+    // The cluster went away (the run failed and stopped it): the run's own error is the one to see.
+  });
+  samplers.set(db, {
+    seen,
+    stop: async () => {
+      running = false;
+      await loop;
+      await sampleDb.close();
+      return samples;
+    },
+  });
   return db;
 }
 
@@ -54,15 +60,15 @@ export async function printPgStats(db: Database | null, run: string): Promise<vo
   if (!db) return;
   const sampler = samplers.get(db);
   if (sampler) {
-    await sampler.stop();
-    const n = Math.max(sampler.samples, 1);
+    const samples = await sampler.stop();
+    const n = Math.max(samples, 1);
     const total = [...sampler.seen.values()].reduce((a, b) => a + b, 0);
     const parts = [...sampler.seen]
       .sort((a, b) => b[1] - a[1])
       .slice(0, 8)
       .map(([w, c]) => `${w} ${(c / n).toFixed(2)}`);
     console.log(
-      `active client backends in the ${run}, ${sampler.samples} samples: ${(total / n).toFixed(2)} on average (${parts.join(', ')})`,
+      `active client backends in the ${run}, ${samples} samples: ${(total / n).toFixed(2)} on average (${parts.join(', ')})`,
     );
   }
   const top = await db.query<{ total: number; plan: number; calls: number; mean: number; query: string }>(
