@@ -17,6 +17,7 @@ import { migrate } from '../../server/db/migrations.js';
 import { generateSynthetic, seedDemo } from '../../server/seed.js';
 import { freePort, PG_BIN, startPostgres } from '../harness/postgres.js';
 import { cpuSeconds, machineBusySeconds } from './cpu.js';
+import { useHugePages } from './hugepages.js';
 import { KeptAliveClient } from './http-load.js';
 import { pgStatsSettings, printPgStats, startPgStats } from './pgstats.js';
 import { REPO_ROOT } from '../fixtures/demo.js';
@@ -44,17 +45,21 @@ async function timed(fn: () => Promise<void>): Promise<number> {
 // indexes and the registry (about 1 GB at 1M) fit, with room for the tables decisions write. With
 // 1 GB, nearly all of it held by the prewarmed dossiers, every approval's registry lookup and every
 // new page of the written tables went through the operating system: 455–648 decisions/s in runs
-// of 26 Nov against 839–1,130 on the same rig with 3 GB.
+// of 26 Nov against 839–1,130 on the same rig with 3 GB. In huge pages (hugepages.ts) when the
+// machine can give them.
 const cluster = await startPostgres({
   settings: {
     shared_buffers: '4GB',
     max_connections: 300,
     work_mem: '16MB',
     maintenance_work_mem: '512MB',
+    huge_pages: 'try',
     ...pgStatsSettings(),
   },
 });
-const report: Record<string, unknown> = { dossiers: COUNT, clients: CLIENTS };
+const hugePages = await useHugePages(cluster);
+console.log(hugePages.summary);
+const report: Record<string, unknown> = { dossiers: COUNT, clients: CLIENTS, hugePages: hugePages.inUse };
 let service: ReturnType<typeof spawn> | undefined;
 try {
   const url = await cluster.createDatabase('bench');
@@ -336,4 +341,5 @@ try {
 } finally {
   service?.kill('SIGTERM');
   await cluster.stop();
+  hugePages.restore();
 }
