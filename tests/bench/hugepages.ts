@@ -47,7 +47,7 @@ export type HugePages = {
  * Moves a running cluster (started with huge_pages = try) onto huge pages when it is not on them yet
  * and the reserve can be raised: then the cluster is restarted, so call it before connecting.
  */
-export async function useHugePages(cluster: PostgresCluster): Promise<HugePages> {
+export async function useHugePages(cluster: PostgresCluster, wanted = true): Promise<HugePages> {
   const db = await openPostgres(cluster.url, 1);
   const res = await db.query<{ n: string }>(
     "SELECT current_setting('shared_memory_size_in_huge_pages') AS n",
@@ -72,11 +72,12 @@ export async function useHugePages(cluster: PostgresCluster): Promise<HugePages>
       inUse,
       restore,
       summary: inUse
-        ? `huge pages: in use, ${need} pages of 2 MB for PostgreSQL's shared memory${how}`
-        : `huge pages: NOT in use (${how.trim() || 'the reserve is too small'}): every backend faults on each 4 kB page of shared_buffers, and every figure here is lower; reserve them with \`sysctl -w vm.nr_hugepages=${need}\` (docs/server.md, run 10)`,
+        ? `huge pages: in use, ${need} pages of 2 MB for PostgreSQL's shared memory (${how})`
+        : `huge pages: NOT in use (${how}): every backend faults on each 4 kB page of shared_buffers, and every figure here is lower; reserve them with \`sysctl -w vm.nr_hugepages=${need}\` (docs/server.md, run 10)`,
     };
   };
-  if ((postmasterHugeKb(cluster) ?? 0) > 0) return state(` (vm.nr_hugepages ${before})`);
+  if ((postmasterHugeKb(cluster) ?? 0) > 0) return state(`vm.nr_hugepages ${before}`);
+  if (!wanted) return state('huge_pages = off, as BENCH_HUGE_PAGES asks');
   if (before === null) return state('vm.nr_hugepages cannot be read');
   const free = Number(/^HugePages_Free:\s+(\d+)/mu.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0);
   try {
@@ -86,5 +87,5 @@ export async function useHugePages(cluster: PostgresCluster): Promise<HugePages>
     return state(`vm.nr_hugepages is ${before} and only root can raise it`);
   }
   await cluster.restart();
-  return state(` (vm.nr_hugepages raised from ${before} to ${raised} for this run)`);
+  return state(`vm.nr_hugepages raised from ${before} to ${raised} for this run`);
 }

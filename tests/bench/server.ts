@@ -53,11 +53,12 @@ const cluster = await startPostgres({
     max_connections: 300,
     work_mem: '16MB',
     maintenance_work_mem: '512MB',
-    huge_pages: 'try',
+    // BENCH_HUGE_PAGES=off measures without them, for comparison.
+    huge_pages: process.env.BENCH_HUGE_PAGES === 'off' ? 'off' : 'try',
     ...pgStatsSettings(),
   },
 });
-const hugePages = await useHugePages(cluster);
+const hugePages = await useHugePages(cluster, process.env.BENCH_HUGE_PAGES !== 'off');
 console.log(hugePages.summary);
 const report: Record<string, unknown> = { dossiers: COUNT, clients: CLIENTS, hugePages: hugePages.inUse };
 let service: ReturnType<typeof spawn> | undefined;
