@@ -15,7 +15,7 @@ import { foldVietnamese } from '../../contract/index.js';
 import { openPostgres } from '../../server/db/database.js';
 import { migrate } from '../../server/db/migrations.js';
 import { generateSynthetic, seedDemo } from '../../server/seed.js';
-import { freePort, PG_BIN, startPostgres } from '../harness/postgres.js';
+import { DURABLE_SETTINGS, freePort, PG_BIN, startPostgres } from '../harness/postgres.js';
 import { cpuSeconds, machineBusySeconds } from './cpu.js';
 import { useHugePages } from './hugepages.js';
 import { KeptAliveClient } from './http-load.js';
@@ -52,9 +52,7 @@ async function timed(fn: () => Promise<void>): Promise<number> {
 const durable = process.env.BENCH_DURABLE !== 'off';
 const cluster = await startPostgres({
   settings: {
-    ...(durable
-      ? { fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on', max_wal_size: '4GB' }
-      : {}),
+    ...(durable ? DURABLE_SETTINGS : {}),
     shared_buffers: '4GB',
     max_connections: 300,
     work_mem: '16MB',

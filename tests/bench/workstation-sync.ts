@@ -14,7 +14,7 @@ import { migrate } from '../../server/db/migrations.js';
 import { publishPending } from '../../server/dossiers.js';
 import { generateSynthetic, seedDemo } from '../../server/seed.js';
 import { REPO_ROOT } from '../fixtures/demo.js';
-import { freePort, startPostgres } from '../harness/postgres.js';
+import { DURABLE_SETTINGS, freePort, startPostgres } from '../harness/postgres.js';
 import { cpuSeconds } from './cpu.js';
 import { pgStatsSettings, printPgStats, startPgStats } from './pgstats.js';
 import { newWorkstation, PASSWORD, waitFor } from '../integration/workstation/harness.js';
@@ -23,7 +23,8 @@ const total = Number(process.argv[2] ?? 100_000);
 const decisions = Number(process.argv[3] ?? 10_000);
 // The service in its own process, as in production (a workstation and the central service never
 // share a process or a machine); the workstation reaches it through a loopback proxy it can cut.
-const pg = await startPostgres({ settings: pgStatsSettings() });
+// Durable, as the central service's server is (docs/server.md, run 11); until 26 Nov 16:45 UTC it was not.
+const pg = await startPostgres({ settings: { ...DURABLE_SETTINGS, ...pgStatsSettings() } });
 let service: ChildProcess | undefined;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ws-bench-sync-'));
 try {

@@ -59,6 +59,19 @@ async function run(bin: string, args: string[], asUser: boolean): Promise<void> 
   else await execFile(full, args, { env: { ...process.env, LC_ALL: 'C.UTF-8' } });
 }
 
+/**
+ * The settings that make a cluster durable, as a production server is: the test clusters start
+ * without them (a crash of a test cluster loses nothing anyone needs), the benchmarks with them.
+ */
+export const DURABLE_SETTINGS = {
+  fsync: 'on',
+  synchronous_commit: 'on',
+  full_page_writes: 'on',
+  // No checkpoint inside a benchmark's measured window (and fewer full pages logged), as a
+  // write-heavy server is set.
+  max_wal_size: '4GB',
+} as const;
+
 export type StartOptions = {
   /** extra `-c name=value` settings */
   settings?: Record<string, string | number>;
