@@ -86,6 +86,11 @@ export async function useHugePages(cluster: PostgresCluster, wanted = true): Pro
   } catch {
     return state(`vm.nr_hugepages is ${before} and only root can raise it`);
   }
-  await cluster.restart();
+  try {
+    await cluster.restart();
+  } catch (err) {
+    restore();
+    throw err;
+  }
   return state(`vm.nr_hugepages raised from ${before} to ${raised} for this run`);
 }

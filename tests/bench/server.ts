@@ -17,7 +17,7 @@ import { migrate } from '../../server/db/migrations.js';
 import { generateSynthetic, seedDemo } from '../../server/seed.js';
 import { DURABLE_SETTINGS, freePort, PG_BIN, startPostgres } from '../harness/postgres.js';
 import { cpuSeconds, machineBusySeconds } from './cpu.js';
-import { useHugePages } from './hugepages.js';
+import { useHugePages, type HugePages } from './hugepages.js';
 import { KeptAliveClient } from './http-load.js';
 import { pgStatsSettings, printPgStats, startPgStats } from './pgstats.js';
 import { REPO_ROOT } from '../fixtures/demo.js';
@@ -62,21 +62,18 @@ const cluster = await startPostgres({
     ...pgStatsSettings(),
   },
 });
-const hugePages = await useHugePages(cluster, process.env.BENCH_HUGE_PAGES !== 'off');
-console.log(hugePages.summary);
-console.log(
-  durable
-    ? 'durability: fsync, synchronous_commit and full_page_writes on (as in production)'
-    : 'durability: OFF (fsync, synchronous_commit and full_page_writes off, as BENCH_DURABLE asks): not production figures',
-);
-const report: Record<string, unknown> = {
-  dossiers: COUNT,
-  clients: CLIENTS,
-  hugePages: hugePages.inUse,
-  durable,
-};
+const report: Record<string, unknown> = { dossiers: COUNT, clients: CLIENTS, durable };
 let service: ReturnType<typeof spawn> | undefined;
+let hugePages: HugePages | undefined;
 try {
+  hugePages = await useHugePages(cluster, process.env.BENCH_HUGE_PAGES !== 'off');
+  report.hugePages = hugePages.inUse;
+  console.log(hugePages.summary);
+  console.log(
+    durable
+      ? 'durability: fsync, synchronous_commit and full_page_writes on (as in production)'
+      : 'durability: OFF (fsync, synchronous_commit and full_page_writes off, as BENCH_DURABLE asks): not production figures',
+  );
   const url = await cluster.createDatabase('bench');
   const db = await openPostgres(url, 4);
   await migrate(db);
@@ -356,5 +353,5 @@ try {
 } finally {
   service?.kill('SIGTERM');
   await cluster.stop();
-  hugePages.restore();
+  hugePages?.restore();
 }
