@@ -2,7 +2,16 @@
 // free loopback port, tear down. initdb refuses root, so as root the cluster runs as `postgres`.
 
 import { execFile as execFileCb, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -77,10 +86,58 @@ export type StartOptions = {
   settings?: Record<string, string | number>;
 };
 
+/** The file in a cluster's folder naming the process that started it. */
+const OWNER_FILE = 'owner.pid';
+let swept = false;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Stops and removes the clusters whose starting process is gone: a suite killed or timed out before
+ * its teardown left them running (nine idle clusters after two failed runs, once). A cluster whose
+ * process lives is never touched, nor a folder without an owner file. Returns the folders removed.
+ * startPostgres runs it once per process.
+ */
+export async function sweepLeakedClusters(tmp = os.tmpdir()): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of readdirSync(tmp)) {
+    if (!name.startsWith('pg-test-')) continue;
+    const base = path.join(tmp, name);
+    let pid: number;
+    try {
+      pid = Number(readFileSync(path.join(base, OWNER_FILE), 'utf8').trim());
+    } catch {
+      continue;
+    }
+    if (!Number.isInteger(pid) || pid <= 0 || processAlive(pid)) continue;
+    const dataDir = path.join(base, 'data');
+    if (existsSync(path.join(dataDir, 'postmaster.pid'))) {
+      await run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop'], postgresUser() !== null).catch(
+        () => undefined,
+      );
+    }
+    rmSync(base, { recursive: true, force: true });
+    removed.push(base);
+  }
+  return removed;
+}
+
 export async function startPostgres(options: StartOptions = {}): Promise<PostgresCluster> {
   if (!postgresAvailable()) throw new Error(`PostgreSQL binaries not found in ${PG_BIN}`);
+  if (!swept) {
+    swept = true;
+    await sweepLeakedClusters();
+  }
   const owner = postgresUser();
   const base = mkdtempSync(path.join(os.tmpdir(), 'pg-test-'));
+  writeFileSync(path.join(base, OWNER_FILE), String(process.pid));
   const dataDir = path.join(base, 'data');
   if (owner) {
     chownSync(base, owner.uid, owner.gid);
