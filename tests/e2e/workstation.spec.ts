@@ -279,6 +279,8 @@ test('change of details: Ghi nhận → Hình 11 → Xác nhận → Hình 12', 
   await expect(
     page.getByRole('status').filter({ hasText: 'Cập nhật thông tin đăng ký thành công' }),
   ).toBeVisible();
+  // The dialog closes with the answer; its fade-out (with its own Thoát) must end before the next click.
+  await expect(dialog).toBeHidden();
   await shot('workstation-update-success');
   const d = await serviceDossier('00012.GD/2020/001', 'cbhn', '001');
   expect(d.result).toBe('details_updated');
