@@ -192,6 +192,10 @@ export type SyncStatus = {
   conflicts: number;
   /** Queued decisions of other officers, waiting for them to sign in. */
   waitingForOthers: number;
+  /** Scanned or attached images not yet sent to the service (of every officer on this workstation). */
+  uploadsQueued: number;
+  /** Images the service refused (shown on their dossier, with Thử lại). */
+  uploadsFailed: number;
   lastSyncAt: string | null;
   lastError: string | null;
   syncing: boolean;

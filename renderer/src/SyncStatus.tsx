@@ -1,4 +1,4 @@
-// Sync status, always visible (DESIGN.md §4): online/offline, decisions waiting, last sync, failures
+// Sync status, always visible (DESIGN.md §4): online/offline, decisions and images waiting, last sync, failures
 // and conflicts; "Chi tiết đồng bộ" opens the panel listing queued, failed and conflicted decisions with
 // their reasons and what the officer can do (open the dossier to decide again, retry, dismiss).
 import { Badge, Button, Drawer, Space, Table, Tag, Typography } from 'antd';
@@ -93,7 +93,13 @@ export function SyncStatusBar({ onOpenDossier }: { onOpenDossier: (id: string) =
             <span>
               Chờ đồng bộ: <b data-testid="queued-count">{status.queued}</b>
             </span>
+            {status.uploadsQueued > 0 && (
+              <span>
+                Ảnh chờ gửi: <b data-testid="queued-uploads">{status.uploadsQueued}</b>
+              </span>
+            )}
             {status.failed > 0 && <Tag color="red">Lỗi: {status.failed}</Tag>}
+            {status.uploadsFailed > 0 && <Tag color="red">Ảnh gửi lỗi: {status.uploadsFailed}</Tag>}
             {status.conflicts > 0 && <Tag color="red">Xung đột: {status.conflicts}</Tag>}
             {status.waitingForOthers > 0 && (
               <span>Của cán bộ khác (chờ họ đăng nhập): {status.waitingForOthers}</span>
@@ -116,6 +122,7 @@ export function SyncStatusBar({ onOpenDossier }: { onOpenDossier: (id: string) =
           <Typography.Paragraph>
             {status.online ? 'Trực tuyến' : 'Ngoại tuyến'} · {status.dossiers.toLocaleString('vi-VN')} hồ sơ
             trên máy trạm · Chờ đồng bộ: {status.queued}
+            {status.uploadsQueued > 0 ? ` · Ảnh chờ gửi: ${status.uploadsQueued}` : ''}
             {status.lastError ? ` · Lỗi gần nhất: ${status.lastError}` : ''}
           </Typography.Paragraph>
         )}

@@ -47,6 +47,11 @@ async function hid(body: Record<string, unknown>): Promise<Record<string, unknow
 
 const slot = (role: string) => page.locator(`[data-role="${role}"]`);
 
+async function network(up: boolean): Promise<void> {
+  const res = await page.request.post(`${base}/api/test/network`, { data: { up } });
+  expect(res.ok()).toBe(true);
+}
+
 async function backToList(): Promise<void> {
   await page.getByRole('button', { name: 'Thoát' }).click();
   await expect(page.getByText('Hồ sơ đăng ký giao dịch điện tử cá nhân')).toBeVisible(SLOW);
@@ -150,6 +155,23 @@ test('a file that is not an image is refused with a Vietnamese message', async (
   });
   await expect(page.getByText(/không phải ảnh PNG, JPEG, TIFF hay tệp PDF/u)).toBeVisible(SLOW);
   await expect(slot('idBack').getByText('Chưa có ảnh')).toBeVisible();
+});
+
+test('offline: an attached image waits as "Ảnh chờ gửi" in the status bar and goes when the network is back', async () => {
+  const bar = page.getByRole('status', { name: 'Trạng thái đồng bộ' });
+  await expect(bar.getByTestId('queued-uploads')).toHaveCount(0);
+  await network(false);
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Đính kèm Mặt sau' }).click();
+  await (await chooser).setFiles({ name: 'cccd-mặt-sau.png', mimeType: 'image/png', buffer: card });
+  await expect(slot('idBack').getByRole('img', { name: 'Mặt sau' })).toBeVisible(SLOW);
+  await expect(bar).toContainText('Ngoại tuyến', SLOW);
+  await expect(bar.getByTestId('queued-uploads')).toHaveText('1', SLOW);
+  await expect(bar.getByTestId('queued-count')).toHaveText('0'); // decisions: none
+  await shot('offline-image-queued');
+  await network(true);
+  await expect(slot('idBack').getByText('đã đồng bộ')).toBeVisible({ timeout: 30_000 });
+  await expect(bar.getByTestId('queued-uploads')).toHaveCount(0, SLOW);
 });
 
 test('Quét Trang tờ khai 1 from the SANE test device', async () => {

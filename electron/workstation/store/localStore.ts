@@ -862,19 +862,34 @@ export class LocalStore {
     ).map((r) => this.toItem(r));
   }
 
+  /**
+   * What waits in the outbox: decisions by state (`others`: queued decisions of other officers), and
+   * scanned or attached images not yet on the service (`uploadsQueued`, of every officer) or refused
+   * by it (`uploadsFailed`).
+   */
   outboxCounts(username: string | null): {
     queued: number;
     failed: number;
     conflicts: number;
     others: number;
+    uploadsQueued: number;
+    uploadsFailed: number;
   } {
     const rows = this.sql(
-      `SELECT state, username = @u AS mine, count(*) AS n FROM outbox
-         WHERE kind = 'decision' AND state IN ('queued','failed','conflict','expired') GROUP BY state, mine`,
-    ).all({ u: username ?? '' }) as Array<{ state: OutboxState; mine: number; n: number }>;
-    const out = { queued: 0, failed: 0, conflicts: 0, others: 0 };
+      `SELECT kind, state, username = @u AS mine, count(*) AS n FROM outbox
+         WHERE state IN ('queued','failed','conflict','expired') GROUP BY kind, state, mine`,
+    ).all({ u: username ?? '' }) as Array<{
+      kind: 'decision' | 'attachment';
+      state: OutboxState;
+      mine: number;
+      n: number;
+    }>;
+    const out = { queued: 0, failed: 0, conflicts: 0, others: 0, uploadsQueued: 0, uploadsFailed: 0 };
     for (const r of rows) {
-      if (r.state === 'queued') {
+      if (r.kind === 'attachment') {
+        if (r.state === 'queued') out.uploadsQueued += r.n;
+        else if (r.state === 'failed') out.uploadsFailed += r.n;
+      } else if (r.state === 'queued') {
         out.queued += r.n;
         if (!r.mine) out.others += r.n;
       } else if (r.state === 'conflict') out.conflicts += r.n;

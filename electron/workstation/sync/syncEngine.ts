@@ -92,6 +92,8 @@ export class SyncEngine {
       failed: c.failed,
       conflicts: c.conflicts,
       waitingForOthers: c.others,
+      uploadsQueued: c.uploadsQueued,
+      uploadsFailed: c.uploadsFailed,
       lastSyncAt: this.lastSyncAt,
       lastError: this.lastError,
       syncing: this.syncing,

@@ -92,10 +92,12 @@ describe('images beside decisions in one outbox', () => {
   });
   afterAll(() => s.close());
 
-  it('an image is queued but is not a decision: counts, the panel list and the list tag ignore it', () => {
+  it('an image is queued but is not a decision: the panel list and the list tag ignore it, the counts show it apart', () => {
     const img = s.recordImage(image(d.id, 'idFront'), officer);
     expect(img).toMatchObject({ state: 'queued', role: 'idFront', recognizing: false });
-    expect(s.outboxCounts('ttcntt').queued).toBe(0);
+    expect(s.outboxCounts('ttcntt')).toMatchObject({ queued: 0, uploadsQueued: 1, uploadsFailed: 0 });
+    // Another officer's status bar shows it too: the images wait on this workstation whoever is signed in.
+    expect(s.outboxCounts('someone-else')).toMatchObject({ queued: 0, others: 0, uploadsQueued: 1 });
     expect(s.outboxItems()).toEqual([]);
     expect(s.latestDecision(d.id)).toBeNull();
     const row = s
@@ -130,8 +132,14 @@ describe('images beside decisions in one outbox', () => {
       ['formPage1', second.id],
       ['idBack', back.id],
     ]);
+    // d's idFront, other's idBack and second formPage1 wait; the superseded one is not counted.
+    expect(s.outboxCounts('ttcntt')).toMatchObject({ uploadsQueued: 3, uploadsFailed: 0 });
     s.markImageSynced(second.id, randomUUID());
     expect(s.image(second.id)).toMatchObject({ state: 'synced' });
+    s.markImageFailed(back.id, 'Tệp không phải ảnh JPEG.');
+    expect(s.outboxCounts('ttcntt')).toMatchObject({ uploadsQueued: 1, uploadsFailed: 1 });
+    s.retryImage(back.id);
+    expect(s.outboxCounts('ttcntt')).toMatchObject({ uploadsQueued: 2, uploadsFailed: 0 });
     expect(
       s.attachment(s.image(second.id)!.attachmentId!)?.content.equals(s.imageContent(second.id)!.content),
     ).toBe(true);
