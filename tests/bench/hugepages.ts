@@ -10,8 +10,7 @@
 // cluster onto it and puts the old value back at the end; otherwise it says how to reserve them.
 
 import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import type { PostgresCluster } from '../harness/postgres.js';
+import { postmasterPid, type PostgresCluster } from '../harness/postgres.js';
 import { openPostgres } from '../../server/db/database.js';
 
 const NR_HUGEPAGES = '/proc/sys/vm/nr_hugepages';
@@ -19,7 +18,7 @@ const NR_HUGEPAGES = '/proc/sys/vm/nr_hugepages';
 /** The postmaster's huge pages in use, in kB (its HugetlbPages), or null when it cannot be read. */
 function postmasterHugeKb(cluster: PostgresCluster): number | null {
   try {
-    const pid = readFileSync(path.join(cluster.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]!.trim();
+    const pid = postmasterPid(cluster.dataDir);
     const m = /^HugetlbPages:\s+(\d+) kB/mu.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) : null;
   } catch {

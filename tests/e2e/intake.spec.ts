@@ -8,6 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRandom, syntheticPerson } from '../../contract/synthetic.js';
 import { E2E_PORT, E2E_SECRET } from '../../playwright.config.js';
+import { setNetwork } from './testControl.js';
 import { cccdFront, cccdQrText } from '../unit/scanner/support/images.js';
 
 const base = `http://127.0.0.1:${E2E_PORT}`;
@@ -47,10 +48,7 @@ async function hid(body: Record<string, unknown>): Promise<Record<string, unknow
 
 const slot = (role: string) => page.locator(`[data-role="${role}"]`);
 
-async function network(up: boolean): Promise<void> {
-  const res = await page.request.post(`${base}/api/test/network`, { data: { up } });
-  expect(res.ok()).toBe(true);
-}
+const network = (up: boolean): Promise<void> => setNetwork(page, up);
 
 async function backToList(): Promise<void> {
   await page.getByRole('button', { name: 'Thoát' }).click();

@@ -6,6 +6,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import sharp from 'sharp';
 import { E2E_PORT, E2E_SECRET } from '../../playwright.config.js';
+import { setNetwork } from './testControl.js';
 
 const base = `http://127.0.0.1:${E2E_PORT}`;
 const PASSWORD = 'Bhxh@2020';
@@ -22,10 +23,7 @@ async function shot(name: string): Promise<void> {
   await page.screenshot({ path: `artifacts/screens/${name}.png` });
 }
 
-async function network(up: boolean): Promise<void> {
-  const res = await page.request.post(`${base}/api/test/network`, { data: { up } });
-  expect(res.ok()).toBe(true);
-}
+const network = (up: boolean): Promise<void> => setNetwork(page, up);
 
 async function serviceDossier(dossierNumber: string, username = 'ttcntt', agencyCode = '903') {
   const info = (await (await page.request.get(`${base}/api/test/info`)).json()) as { serviceUrl: string };

@@ -90,13 +90,19 @@ export type StartOptions = {
 const OWNER_FILE = 'owner.pid';
 let swept = false;
 
-function processAlive(pid: number): boolean {
+/** Whether a process of this pid exists (signal 0: nothing is sent). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** The postmaster's pid of a running cluster (the first line of its postmaster.pid). */
+export function postmasterPid(dataDir: string): number {
+  return Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]!.trim());
 }
 
 /**

@@ -2,26 +2,22 @@
 // before stopping it (a suite killed or timed out) leaves PostgreSQL running; the next start of a
 // cluster stops and removes it, and never touches a cluster whose process lives.
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { postgresAvailable, startPostgres, sweepLeakedClusters } from '../../harness/postgres.js';
+import {
+  postgresAvailable,
+  postmasterPid,
+  processAlive,
+  startPostgres,
+  sweepLeakedClusters,
+} from '../../harness/postgres.js';
 import { titleWithSkipReason } from '../../harness/skip.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-const postmasterPid = (dataDir: string): number =>
-  Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
 
 const pg = postgresAvailable();
 
@@ -53,20 +49,21 @@ describe('leaked PostgreSQL test clusters', () => {
     await exited;
     const leakedBase = path.dirname(leaked.dataDir);
     const leakedPostmaster = postmasterPid(leaked.dataDir);
-    expect(alive(leakedPostmaster)).toBe(true); // left running by the killed process
+    expect(processAlive(leakedPostmaster)).toBe(true); // left running by the killed process
 
     const live = await startPostgres();
     try {
       const removed = await sweepLeakedClusters(tmp);
       expect(removed).toEqual([leakedBase]);
       expect(existsSync(leakedBase)).toBe(false);
-      for (let i = 0; i < 50 && alive(leakedPostmaster); i++) await new Promise((r) => setTimeout(r, 100));
-      expect(alive(leakedPostmaster)).toBe(false);
+      for (let i = 0; i < 50 && processAlive(leakedPostmaster); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(processAlive(leakedPostmaster)).toBe(false);
 
       // This process's cluster, in the default folder, lives: a sweep there leaves it alone.
       const again = await sweepLeakedClusters();
       expect(again).not.toContain(path.dirname(live.dataDir));
-      expect(alive(postmasterPid(live.dataDir))).toBe(true);
+      expect(processAlive(postmasterPid(live.dataDir))).toBe(true);
       expect(await sweepLeakedClusters(tmp)).toEqual([]);
     } finally {
       await live.stop();
