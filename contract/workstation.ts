@@ -89,6 +89,8 @@ const CoreInputs = {
     })
     .strict(),
   'dossiers.open': id,
+  /** The open dossier again, from the local store only (no claim, no service call): after its decision. */
+  'dossiers.get': id,
   'dossiers.close': id,
   'attachments.get': z
     .object({ id: z.string().min(1).max(64), dossierId: z.string().min(1).max(64) })
@@ -222,6 +224,7 @@ type CoreOutputs = {
   'session.signOut': null;
   'dossiers.list': DossierList;
   'dossiers.open': DossierView;
+  'dossiers.get': DossierView;
   'dossiers.close': null;
   'attachments.get': AttachmentData;
   'reasons.list': RejectionReason[];

@@ -221,6 +221,12 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       store.audit('dossier.opened', user.username, dossier.id);
       return view(dossier, claim ?? dossier.claim);
     },
+    async 'dossiers.get'(input) {
+      session.requireUser();
+      const dossier = store.getDossier(input.id);
+      if (!dossier || !scope().includes(dossier.agencyCode)) fail('not_found', 'Không tìm thấy hồ sơ.');
+      return view(dossier, dossier.claim);
+    },
     async 'dossiers.close'(input) {
       session.requireUser();
       if (opened.delete(input.id) && session.hasServiceSession()) {

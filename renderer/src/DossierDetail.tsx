@@ -80,6 +80,14 @@ export function DossierDetail({
     }
   }, [id, form]);
 
+  // After the decision reached the service: its state, reviewer, result and steps, as the store now has
+  // them (the form keeps what the officer chose).
+  const refresh = useCallback(() => {
+    call('dossiers.get', { id })
+      .then(setView)
+      .catch(() => undefined);
+  }, [id]);
+
   useEffect(() => {
     // load() sets state after the service answers, not synchronously in the effect.
     // eslint-disable-next-line react-hooks/set-state-in-effect
@@ -101,9 +109,10 @@ export function DossierDetail({
             d && d.item.id === e.item.id ? { item: e.item, synced: e.item.state === 'synced' } : d,
           );
           if (e.item.state === 'conflict') void load();
+          else if (e.item.state === 'synced') refresh();
         }
       }),
-    [id, load],
+    [id, load, refresh],
   );
 
   const record = async (confirmUpdate: boolean): Promise<void> => {
@@ -121,6 +130,7 @@ export function DossierDetail({
       setConfirmOpen(false);
       setDone(res);
       if (res.item.state === 'conflict') void load();
+      else if (res.item.state === 'synced') refresh();
     } catch (err) {
       setFormError(errorMessage(err));
       if (err instanceof ApiFailure && err.error.fields?.reason) {

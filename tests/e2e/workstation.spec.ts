@@ -247,6 +247,7 @@ test('offline: decide, see "chờ đồng bộ", come back, see it synced', asyn
   });
   await expect(page.getByTestId('queued-count')).toHaveText('0');
   await expect(page.getByText(/Đã cấp tài khoản/u).first()).toBeVisible();
+  await expect(page.locator('.ant-descriptions').filter({ hasText: 'Tình trạng' })).toContainText('Đã duyệt');
   const d = await serviceDossier('00006.GD/2020/903');
   expect(d.outcome).toBe('valid');
   expect(d.result).toBe('account_issued');
@@ -279,6 +280,10 @@ test('change of details: Ghi nhận → Hình 11 → Xác nhận → Hình 12', 
   ).toBeVisible();
   // The dialog closes with the answer; its fade-out (with its own Thoát) must end before the next click.
   await expect(dialog).toBeHidden();
+  // Xử lý hồ sơ shows the dossier as the service now has it, not as it was opened.
+  const processing = page.locator('.ant-descriptions').filter({ hasText: 'Tình trạng' });
+  await expect(processing).toContainText('Đã duyệt');
+  await expect(processing).not.toContainText('Hồ sơ chờ duyệt');
   await shot('workstation-update-success');
   const d = await serviceDossier('00012.GD/2020/001', 'cbhn', '001');
   expect(d.result).toBe('details_updated');

@@ -343,5 +343,15 @@ describe.skipIf(!pg)('workstation ⇄ central service (real PostgreSQL)', () => 
     await ok(a.dispatch('dossiers.close', { id }) as never);
     await b.engine.syncNow();
     expect(claimOf()).toBeNull();
+    // Reading it again from the store (after a decision) claims nothing; an unknown id is not found.
+    const again = await ok<{ dossier: { id: string } }>(a.dispatch('dossiers.get', { id }) as never);
+    expect(again.dossier.id).toBe(id);
+    await b.engine.syncNow();
+    expect(claimOf()).toBeNull();
+    const unknown = (await a.dispatch('dossiers.get', { id: 'no-such-dossier' })) as {
+      ok: boolean;
+      error?: { code: string };
+    };
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 });
