@@ -9,6 +9,7 @@ import path from 'node:path';
 import { createRandom, foldVietnamese, syntheticPerson } from '../../contract/index.js';
 import { LocalStore } from '../../electron/workstation/store/localStore.js';
 import { makeDossier } from '../unit/workstation/dossierFactory.js';
+import { storeDatabase } from '../../electron/workstation/store/inspect.js';
 
 const count = Number(process.argv[2] ?? 200_000);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ws-bench-search-'));
@@ -24,7 +25,7 @@ for (let i = 0; i < count; i += batch) {
   const ds = Array.from({ length: Math.min(batch, count - i) }, (_, k) =>
     makeDossier(i + k, { agencyCode: (i + k) % 3 === 0 ? '00115' : '903' }),
   );
-  store.db.transaction(() => store.applyDossiers(ds))();
+  store.applyDossiers(ds);
 }
 console.log(
   `filled ${count.toLocaleString('en')} dossiers in ${((performance.now() - t) / 1000).toFixed(1)} s`,
@@ -83,8 +84,12 @@ const like = measure((q) => {
   // the same page and total without the FTS index, scoped like the shipped query
   const where = `d.agency_code IN (${scope.map(() => '?').join(',')}) AND d.name_folded LIKE ?`;
   const args = [...scope, `%${q}%`];
-  store.db.prepare(`SELECT count(*) FROM dossiers d WHERE ${where}`).get(...args);
-  store.db.prepare(`SELECT * FROM dossiers d WHERE ${where} ORDER BY list_at DESC LIMIT 200`).all(...args);
+  storeDatabase(store)
+    .prepare(`SELECT count(*) FROM dossiers d WHERE ${where}`)
+    .get(...args);
+  storeDatabase(store)
+    .prepare(`SELECT * FROM dossiers d WHERE ${where} ORDER BY list_at DESC LIMIT 200`)
+    .all(...args);
 }, 20); // a full scan of the encrypted table per query: 20 queries are enough to see it
 const code = measure((q) =>
   store.listDossiers({ bhxhCode: String(q.length).padStart(2, '0') }, sort, 0, 200, scope),

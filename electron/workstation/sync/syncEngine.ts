@@ -425,10 +425,8 @@ export class SyncEngine {
       this.kick();
       return entry;
     }
-    const payload = JSON.parse(
-      (this.store.db.prepare('SELECT payload FROM outbox WHERE id = ?').get(id) as { payload: string })
-        .payload,
-    ) as DecisionRequest;
+    const payload = this.store.decisionPayload(id);
+    if (!payload) return entry;
     try {
       await this.pushOne(id, entry.dossierId, payload);
     } catch (err) {

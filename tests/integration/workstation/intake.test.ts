@@ -22,6 +22,7 @@ import { binaryPresent, titleWithSkipReason } from '../../harness/skip.js';
 import { corruptPng } from '../../unit/scanner/support/badFiles.js';
 import { cccdFront, cccdQrText } from '../../unit/scanner/support/images.js';
 import { intake, ok, PASSWORD, waitFor } from './harness.js';
+import { storeDatabase } from '../../../electron/workstation/store/inspect.js';
 
 const scanimage = binaryPresent('/usr/bin/scanimage');
 
@@ -127,7 +128,7 @@ describe('intake: scans and attachments through the outbox (real service on PGli
 
   const queuedImages = (w: Workstation): number =>
     (
-      w.store.db.prepare("SELECT count(*) AS n FROM outbox WHERE kind = 'attachment'").get() as {
+      storeDatabase(w.store).prepare("SELECT count(*) AS n FROM outbox WHERE kind = 'attachment'").get() as {
         n: number;
       }
     ).n;

@@ -22,6 +22,7 @@ import {
   waitFor,
   type Central,
 } from './harness.js';
+import { storeDatabase } from '../../../electron/workstation/store/inspect.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const pg = postgresAvailable();
@@ -53,7 +54,7 @@ async function expectExactlyOnce(c: Central, ws: Workstation, ids: readonly stri
   const counts = await appliedCounts(c.service, ids);
   const wrong = ids.filter((id) => counts.get(id) !== 1);
   expect(wrong, 'dossiers not decided exactly once').toEqual([]);
-  const states = ws.store.db
+  const states = storeDatabase(ws.store)
     .prepare(
       `SELECT state, count(*) AS n FROM outbox WHERE dossier_id IN (${ids.map(() => '?').join(',')}) GROUP BY state`,
     )
@@ -134,7 +135,7 @@ describe.skipIf(!pg)('workstation ⇄ central service (real PostgreSQL)', () => 
       expect(a.store.countDossiers()).toBeLessThan(expected);
       expect(a.store.getState('bulkLoad.indexes')).toBeNull();
       expect(
-        a.store.db
+        storeDatabase(a.store)
           .prepare(
             "SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name = 'dossiers_list_at'",
           )
@@ -215,11 +216,11 @@ describe.skipIf(!pg)('workstation ⇄ central service (real PostgreSQL)', () => 
           record(answers);
         } catch (err) {
           refused += answers.length;
-          store.db.pragma('query_only = OFF');
+          storeDatabase(store).pragma('query_only = OFF');
           throw err;
         }
       };
-      store.db.pragma('query_only = ON');
+      storeDatabase(store).pragma('query_only = ON');
       c.proxy.restore();
       await expectExactlyOnce(c, a, ids);
       expect(refused).toBeGreaterThan(0);
@@ -290,7 +291,9 @@ describe.skipIf(!pg)('workstation ⇄ central service (real PostgreSQL)', () => 
     a.engine.kick();
     await waitFor(() => a.engine.status().queued < 75, 30_000, 'push started');
     c.proxy.cut(); // destroys the requests in flight: some were applied, their answers lost
-    const attemptsBefore = a.store.db.prepare('SELECT sum(attempts) AS n FROM outbox').get() as { n: number };
+    const attemptsBefore = storeDatabase(a.store).prepare('SELECT sum(attempts) AS n FROM outbox').get() as {
+      n: number;
+    };
     await new Promise((r) => setTimeout(r, 400));
     expect(a.engine.status().online).toBe(false);
     c.proxy.restore();

@@ -18,6 +18,7 @@ import { LocalStore, type NewImage } from '../../../electron/workstation/store/l
 import { migrate } from '../../../electron/workstation/store/migrations.js';
 import { createWorkstation, type Workstation } from '../../../electron/workstation/workstation.js';
 import { makeDossier } from './dossierFactory.js';
+import { storeDatabase } from '../../../electron/workstation/store/inspect.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ws-intake-store-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -159,7 +160,7 @@ describe('images are encrypted at rest', () => {
     const d = makeDossier(3);
     s.applyDossiers([d]);
     s.recordImage(image(d.id, 'photo', Buffer.from('PLAINTEXT-PORTRAIT-'.repeat(20))), officer);
-    s.db.pragma('wal_checkpoint(TRUNCATE)');
+    storeDatabase(s).pragma('wal_checkpoint(TRUNCATE)');
     s.close();
     expect(readFileSync(f).includes(Buffer.from('PLAINTEXT-PORTRAIT-'))).toBe(false);
   });

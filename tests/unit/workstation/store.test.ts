@@ -8,9 +8,14 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StaffUser } from '../../../contract/index.js';
 import { keyFileProvider } from '../../../electron/workstation/store/keys.js';
-import { LocalStore, nameMatchQuery } from '../../../electron/workstation/store/localStore.js';
+import {
+  LocalStore,
+  nameMatchQuery,
+  NewerStoreError,
+} from '../../../electron/workstation/store/localStore.js';
 import { MIGRATIONS, migrate } from '../../../electron/workstation/store/migrations.js';
 import { makeDossier } from './dossierFactory.js';
+import { storeDatabase } from '../../../electron/workstation/store/inspect.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ws-store-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -200,7 +205,7 @@ describe('migrations', () => {
     // a tombstone removes both halves
     s.applyDossiers([], [d.id]);
     expect(s.getDossier(d.id)).toBeNull();
-    expect(s.db.prepare('SELECT count(*) AS n FROM dossier_data').get()).toEqual({ n: 0 });
+    expect(storeDatabase(s).prepare('SELECT count(*) AS n FROM dossier_data').get()).toEqual({ n: 0 });
     s.close();
   });
 
@@ -209,11 +214,42 @@ describe('migrations', () => {
     const k = key();
     new LocalStore({ file: f, key: k }).close();
     const s = new LocalStore({ file: f, key: k });
-    expect(s.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(storeDatabase(s).pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(storeDatabase(s).pragma('journal_mode', { simple: true })).toBe('wal');
     // 1 = NORMAL between decisions; recordDecision commits with FULL and switches back
-    expect(s.db.pragma('synchronous', { simple: true })).toBe(1);
+    expect(storeDatabase(s).pragma('synchronous', { simple: true })).toBe(1);
     s.close();
+  });
+  it('a store written by a newer workstation is refused with a clear message and left as it was', () => {
+    const f = file();
+    const k = key();
+    const s = new LocalStore({ file: f, key: k });
+    const d = makeDossier(1);
+    s.applyDossiers([d]);
+    s.close();
+    // A newer app's store: one migration more than this app knows, in rollback-journal mode.
+    const newer = rawDb(f, k);
+    newer.pragma('journal_mode = DELETE');
+    newer.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    newer.close();
+    const before = readFileSync(f);
+    let refused: unknown;
+    try {
+      new LocalStore({ file: f, key: k }).close();
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).toBeInstanceOf(NewerStoreError);
+    expect((refused as Error).message).toBe(
+      `Kho dữ liệu máy trạm do phiên bản mới hơn tạo (lược đồ ${MIGRATIONS.length + 1}, phiên bản này chỉ biết đến ${MIGRATIONS.length}): hãy cài phiên bản mới nhất của ứng dụng máy trạm. Kho dữ liệu không bị thay đổi.`,
+    );
+    // Not a byte written: no WAL switch, no migration, no bulk-load repair.
+    expect(readFileSync(f).equals(before)).toBe(true);
+    const check = rawDb(f, k);
+    expect(check.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length + 1);
+    expect(check.pragma('journal_mode', { simple: true })).toBe('delete');
+    expect(check.prepare('SELECT count(*) AS n FROM dossiers').get()).toEqual({ n: 1 });
+    check.close();
   });
 });
 
@@ -235,7 +271,7 @@ describe('encryption at rest', () => {
       mediaType: 'image/png',
       content: Buffer.from('PLAINTEXT-ID-IMAGE'),
     });
-    s.db.pragma('wal_checkpoint(TRUNCATE)');
+    storeDatabase(s).pragma('wal_checkpoint(TRUNCATE)');
     s.close();
     const bytes = readFileSync(f);
     for (const secret of [
@@ -354,7 +390,7 @@ describe('dossiers and search', () => {
 describe('first sync in bulk', () => {
   const indexes = (s: LocalStore): string[] =>
     (
-      s.db
+      storeDatabase(s)
         .prepare(
           "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'dossiers' AND sql IS NOT NULL",
         )
