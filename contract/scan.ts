@@ -88,7 +88,7 @@ export type ScanErrorCode =
   | 'timeout'
   | 'unsupported'
   | 'bad_input'
-  | 'too_large'
+  | 'payload_too_large'
   | 'qr_not_found'
   | 'qr_invalid'
   | 'legacy_encoding'
@@ -106,7 +106,7 @@ export const SCAN_ERROR_MESSAGE: Readonly<Record<ScanErrorCode, string>> = {
   timeout: 'Máy quét không phản hồi trong thời gian cho phép.',
   unsupported: 'Máy quét không hỗ trợ thiết lập đã chọn (độ phân giải, chế độ màu hoặc khay giấy).',
   bad_input: 'Tệp không đọc được: không phải ảnh PNG, JPEG, TIFF hoặc tệp PDF hợp lệ.',
-  too_large: 'Tệp quá lớn để xử lý (quá nhiều điểm ảnh hoặc quá nhiều trang).',
+  payload_too_large: 'Tệp quá lớn để xử lý (quá nhiều điểm ảnh hoặc quá nhiều trang).',
   qr_not_found: 'Không tìm thấy mã QR trong ảnh.',
   qr_invalid: 'Mã QR không đúng định dạng của thẻ Căn cước công dân.',
   legacy_encoding:

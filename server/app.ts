@@ -19,6 +19,7 @@ import {
   type DailyReport,
   type Role,
 } from '../contract/index.js';
+import { ATTACHMENT_ROLE_PATTERN } from '../contract/domain.js';
 import { writeAudit } from './audit.js';
 import {
   authenticate,
@@ -60,7 +61,6 @@ export type AppDeps = {
 const ALL_STAFF: readonly Role[] = ['officer', 'supervisor', 'admin'];
 const SUPERVISORS: readonly Role[] = ['supervisor', 'admin'];
 const MEDIA_TYPES: readonly AttachmentMediaType[] = ['image/jpeg', 'image/png', 'application/pdf'];
-const ATTACHMENT_ROLE = /^(photo|idFront|idBack|formPage([1-9]|[1-4]\d|50))$/u;
 
 /** What the bytes really are, from their first bytes. */
 export function sniffMediaType(bytes: Buffer): AttachmentMediaType | null {
@@ -231,7 +231,7 @@ export async function createApp(deps: AppDeps) {
     async (req) => {
       const staff = await staffOf(req);
       const { id, role } = req.params as { id: string; role: string };
-      if (!ATTACHMENT_ROLE.test(role))
+      if (!ATTACHMENT_ROLE_PATTERN.test(role))
         throw new ApiError(422, 'validation_failed', 'Loại tệp đính kèm không hợp lệ.', {
           role: 'Chỉ nhận photo, idFront, idBack hoặc formPage1…50.',
         });

@@ -8,7 +8,7 @@ import axios from 'axios';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
-import { maskId, stripDiacritics } from '../contract/index.js';
+import { backoffDelay, maskId, stripDiacritics } from '../contract/index.js';
 import type { SmsConfig } from './config.js';
 import type { Ctx } from './context.js';
 
@@ -154,15 +154,6 @@ export type Step = {
   detail: string | null;
 };
 
-export function backoffMs(
-  attempt: number,
-  config: Pick<SmsConfig, 'baseDelayMs' | 'maxDelayMs'>,
-  random = Math.random,
-): number {
-  const exp = Math.min(config.maxDelayMs, config.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(exp / 2 + random() * (exp / 2)); // "equal jitter": never less than half the step
-}
-
 export type Delivery = { sms: SmsGateway; mailer: Mailer };
 
 const DELIVERY_CHUNK = 25;
@@ -298,7 +289,10 @@ export async function deliverDue(ctx: Ctx, delivery: Delivery, batch = 100): Pro
           next: null,
         });
       } else {
-        const next = new Date(at.getTime() + backoffMs(attempts, ctx.config.sms));
+        const next = new Date(
+          at.getTime() +
+            backoffDelay(attempts, { baseMs: ctx.config.sms.baseDelayMs, maxMs: ctx.config.sms.maxDelayMs }),
+        );
         outcomes.push({
           m,
           attempts,

@@ -59,7 +59,7 @@ const ID_ROLES = new Set(['idFront', 'idBack']);
 const VIETNAMESE_DETAIL: ReadonlySet<ScanErrorInfo['code']> = new Set([
   'qr_invalid',
   'legacy_encoding',
-  'too_large',
+  'payload_too_large',
   'bad_input',
 ]);
 
@@ -330,7 +330,7 @@ export function createIntakeHandlers(
         fail('bad_input', 'Dữ liệu tệp gửi lên không hợp lệ (không phải base64).');
       const bytes = Buffer.from(input.data, 'base64');
       if (bytes.length > MAX_ATTACH_BYTES)
-        fail('too_large', `Tệp quá lớn: chỉ nhận tệp tối đa ${MAX_ATTACH_BYTES / 1024 / 1024} MB.`);
+        fail('payload_too_large', `Tệp quá lớn: chỉ nhận tệp tối đa ${MAX_ATTACH_BYTES / 1024 / 1024} MB.`);
       const { pages } = await preparePages(bytes, { fileName: name, maxPages: maxPagesFor(input.role) });
       return store(dossier, input.role, pages, 'file', name || null);
     },

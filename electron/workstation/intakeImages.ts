@@ -38,8 +38,8 @@ function refuse(error: unknown, bytes: Uint8Array, fileName: string): never {
       'bad_input',
       `Tệp ${name}không phải ảnh PNG, JPEG, TIFF hay tệp PDF (nội dung tệp không khớp với loại ảnh): chọn tệp khác.`,
     );
-  if (error instanceof ScanError && error.code === 'too_large')
-    fail('too_large', `${SCAN_ERROR_MESSAGE.too_large} ${error.detail ?? ''}`.trim());
+  if (error instanceof ScanError && error.code === 'payload_too_large')
+    fail('payload_too_large', `${SCAN_ERROR_MESSAGE.payload_too_large} ${error.detail ?? ''}`.trim());
   fail('bad_input', `Tệp ${name}bị hỏng, không đọc được: quét hoặc chụp lại, hoặc chọn tệp khác.`);
 }
 

@@ -276,7 +276,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
         });
       }
       if (dossier.kind === 'update' && input.outcome === 'valid' && !input.confirmUpdate) {
-        fail('confirm_required', 'Cần xác nhận cập nhật thông tin đăng ký của cá nhân.');
+        fail('confirmation_required', 'Cần xác nhận cập nhật thông tin đăng ký của cá nhân.');
       }
       // The base version is the service's version of what the officer saw, not a local overlay.
       const request: DecisionRequest = {

@@ -62,7 +62,8 @@ async function readInput(input: string | Uint8Array): Promise<Buffer> {
       `Không mở được tệp: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
     );
   }
-  if (size > MAX_FILE_BYTES) throw new ScanError('too_large', `Tệp nặng ${Math.round(size / 1048576)} MB.`);
+  if (size > MAX_FILE_BYTES)
+    throw new ScanError('payload_too_large', `Tệp nặng ${Math.round(size / 1048576)} MB.`);
   return readFile(input);
 }
 
@@ -90,7 +91,7 @@ async function loadRaster(bytes: Buffer, format: InputFormat, options: LoadOptio
   if (width <= 0 || height <= 0) throw new ScanError('bad_input', 'Ảnh không có kích thước.');
   if (width * height > maxPixels) {
     throw new ScanError(
-      'too_large',
+      'payload_too_large',
       `Ảnh ${width} × ${height} điểm ảnh vượt giới hạn ${maxPixels / 1e6} triệu điểm ảnh.`,
     );
   }
@@ -145,7 +146,7 @@ async function loadPdf(bytes: Buffer, options: LoadOptions): Promise<PageImage[]
     if (count === 0) throw new ScanError('bad_input', 'Tệp PDF không có trang nào.');
     if (count > maxPdfPages) {
       throw new ScanError(
-        'too_large',
+        'payload_too_large',
         `Tệp PDF có ${count} trang; chỉ nhận tối đa ${maxPdfPages} trang mỗi lần.`,
       );
     }
@@ -159,7 +160,7 @@ async function loadPdf(bytes: Buffer, options: LoadOptions): Promise<PageImage[]
         const w = (bounds[2] - bounds[0]) * scale;
         const h = (bounds[3] - bounds[1]) * scale;
         if (w * h > (options.maxPixels ?? MAX_PIXELS)) {
-          throw new ScanError('too_large', `Trang ${index + 1} của PDF quá lớn ở ${dpi} dpi.`);
+          throw new ScanError('payload_too_large', `Trang ${index + 1} của PDF quá lớn ở ${dpi} dpi.`);
         }
         const pixmap = page.toPixmap(mupdf.Matrix.scale(scale, scale), mupdf.ColorSpace.DeviceRGB, false);
         const png = Buffer.from(pixmap.asPNG());

@@ -4,7 +4,14 @@
 // service (synced / conflict / expired / failed), and only the officer dismisses those. Scanned and
 // attached images travel in the same outbox (kind 'attachment') with the same retries.
 
-import type { ChangesResponse, DecisionRequest, DecisionResult, Dossier } from '../../../contract/index.js';
+import {
+  backoffDelay,
+  type Backoff,
+  type ChangesResponse,
+  type DecisionRequest,
+  type DecisionResult,
+  type Dossier,
+} from '../../../contract/index.js';
 import type { OutboxItem, SyncStatus } from '../../../contract/workstation.js';
 import type { IntakeImage } from '../../../contract/workstationIntake.js';
 import type { SessionService } from '../session.js';
@@ -33,12 +40,6 @@ export type SyncListener = {
   dossiersChanged(count: number): void;
   decisionUpdated(item: OutboxItem): void;
 };
-
-/** Exponential backoff with jitter: a random delay in [d/2, d], d = base·2^attempt capped at max. */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
-  const d = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 20));
-  return Math.round(d / 2 + random() * (d / 2));
-}
 
 /** Changes stored per transaction during a first sync's bulk load. */
 const BULK_BATCH = 10_000;
@@ -110,6 +111,10 @@ export class SyncEngine {
 
   isOnline(): boolean {
     return this.online;
+  }
+
+  private backoff(): Backoff {
+    return { baseMs: this.opts.baseBackoffMs, maxMs: this.opts.maxBackoffMs };
   }
 
   private emitStatus(): void {
@@ -212,9 +217,7 @@ export class SyncEngine {
     const user = this.session.user();
     if (!user) return;
     if (!this.online) {
-      this.schedule(
-        backoffDelay(this.probeAttempt++, this.opts.baseBackoffMs, this.opts.maxBackoffMs, this.opts.random),
-      );
+      this.schedule(backoffDelay(++this.probeAttempt, this.backoff(), this.opts.random));
       return;
     }
     const due = this.store.nextDueAt(user.username);
@@ -340,12 +343,7 @@ export class SyncEngine {
     )
       return false;
     const attempts = this.store.attemptsOf(id) + 1;
-    const delay = backoffDelay(
-      attempts - 1,
-      this.opts.baseBackoffMs,
-      this.opts.maxBackoffMs,
-      this.opts.random,
-    );
+    const delay = backoffDelay(attempts, this.backoff(), this.opts.random);
     this.store.reschedule(id, attempts, this.opts.now().getTime() + delay, err.message);
     return true;
   }

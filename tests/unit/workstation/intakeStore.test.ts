@@ -219,7 +219,7 @@ describe('the HTTP bridge: a larger body for Đính kèm only', () => {
     const other = await post('intake.images', 200_000);
     expect(other.status).toBe(413);
     expect(JSON.parse(other.body)).toMatchObject({
-      error: { code: 'too_large', message: 'Dữ liệu gửi lên quá lớn.' },
+      error: { code: 'payload_too_large', message: 'Dữ liệu gửi lên quá lớn.' },
     });
   });
 
@@ -230,7 +230,7 @@ describe('the HTTP bridge: a larger body for Đính kèm only', () => {
     expect(r.status).toBe(413);
     expect(JSON.parse(r.body)).toMatchObject({
       ok: false,
-      error: { code: 'too_large', message: 'Tệp quá lớn: chỉ nhận tệp tối đa 25 MB.' },
+      error: { code: 'payload_too_large', message: 'Tệp quá lớn: chỉ nhận tệp tối đa 25 MB.' },
     });
   });
 });
