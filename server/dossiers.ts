@@ -23,10 +23,9 @@ import type { CleanDeclaration } from './validation.js';
  * The whole dossier (API.md, DESIGN.md §3) as one JSON object built by PostgreSQL: the row, its
  * attachments, downstream steps and live claim. Times come out as ISO 8601 in the session's time zone
  * (+07:00), dates as YYYY-MM-DD. `now` is the SQL of the instant that decides whether a claim still
- * holds. The feed sends these as text, untouched. `steps` is the SQL of the steps array (migration 4
- * renders dossiers from before migration 11, when the steps had a table of their own).
+ * holds. The feed sends these as text, untouched.
  */
-export const dossierJson = (now: string, steps = 'd.steps'): string => `json_build_object(
+export const dossierJson = (now: string): string => `json_build_object(
   'id', d.id, 'dossierNumber', d.dossier_number, 'kind', d.kind, 'agencyCode', d.agency_code,
   'fullName', d.full_name, 'bhxhCode', d.bhxh_code, 'idKind', d.id_kind, 'idNumber', d.id_number,
   'dateOfBirth', d.date_of_birth, 'gender', d.gender, 'address', d.address, 'contactPerson', d.contact_person,
@@ -38,7 +37,7 @@ export const dossierJson = (now: string, steps = 'd.steps'): string => `json_bui
   'accountResult', d.account_result, 'result', d.result,
   'attachments', COALESCE((SELECT json_agg(json_build_object('id', a.id, 'role', a.role, 'mediaType', a.media_type,
       'bytes', a.bytes, 'sha256', a.sha256) ORDER BY a.role) FROM attachments a WHERE a.dossier_id = d.id), '[]'),
-  'steps', ${steps},
+  'steps', d.steps,
   'claim', (SELECT json_build_object('claimedBy', c.claimed_by, 'claimedUntil', c.claimed_until) FROM claims c
       WHERE c.dossier_id = d.id AND c.claimed_until > ${now}),
   'version', d.version)`;

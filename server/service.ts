@@ -89,7 +89,12 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   const dbDir = options.databaseUrl ? undefined : options.dataDir;
   if (dbDir) mkdirSync(dbDir, { recursive: true });
   const db = await openDatabase({ databaseUrl: options.databaseUrl, dataDir: dbDir });
-  await migrate(db);
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.close(); // a database this service must not run on (a newer one) is let go at once
+    throw err;
+  }
   await installRoutines(db);
   if (options.seedDemo) {
     const loaded = await seedDemo(db, options.demoPath ?? DEFAULT_DEMO_PATH);

@@ -1,7 +1,7 @@
 // The local store on real encrypted SQLite files: each migration, encryption at rest, decision + outbox
 // in one transaction, search with folded names (đ = d), and the officer-only dismissal of entries.
 import Sqlite from 'better-sqlite3-multiple-ciphers';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,6 +68,21 @@ function tables(db: Sqlite.Database): string[] {
 describe('migrations', () => {
   it('are numbered 1..n without gaps', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+  });
+
+  it('are frozen as shipped: each one the same SQL, new ones only added at the end', () => {
+    const shipped = [
+      '1c9df759805c4795',
+      'd10267acc41cdbca',
+      'd6d812ce0abb102e',
+      '0e7cc5442733bbd7',
+      '7bed0269ca054386',
+      '7e2dbfb7372f7361',
+      '4dbf407af8bc53c0',
+      'd3560b157e997a59',
+    ];
+    const now = MIGRATIONS.map((m) => createHash('sha256').update(m.up).digest('hex').slice(0, 16));
+    expect(now.slice(0, shipped.length)).toEqual(shipped);
   });
 
   it('1 creates STRICT dossiers, outbox, sync_state and audit tables', () => {
