@@ -4,14 +4,7 @@
 // through one dispatcher that validates every input with the schemas below.
 
 import { z } from 'zod';
-import type {
-  Agency,
-  Dossier,
-  DossierStatus,
-  DossierSummary,
-  RejectionReason,
-  StaffUser,
-} from './domain.js';
+import type { Agency, Dossier, DossierStatus, DossierSummary, RejectionReason, StaffUser } from './domain.js';
 import type { ErrorCode } from './api.js';
 import type { OutboxItem, OutboxState } from './outbox.js';
 import type { ScanErrorCode } from './scan.js';

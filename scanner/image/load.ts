@@ -7,6 +7,7 @@ import sharp, { type Metadata } from 'sharp';
 import type * as Mupdf from 'mupdf';
 import { ScanError } from '../errors.js';
 import { decodeGreyBytes, primeGrey } from './grey.js';
+import type { PageImage } from './page.js';
 
 export type InputFormat = 'png' | 'jpeg' | 'tiff' | 'pdf' | 'webp';
 
@@ -15,16 +16,7 @@ export const MAX_PIXELS = 50_000_000;
 export const MAX_PDF_PAGES = 50;
 export const MAX_FILE_BYTES = 200 * 1024 * 1024;
 
-export type PageImage = {
-  /** 0-based page of the input */
-  index: number;
-  /** encoded PNG or JPEG bytes that sharp and zxing both read */
-  bytes: Buffer;
-  width: number;
-  height: number;
-  /** dots per inch from the file (or the PDF rasterisation); null when the file does not say */
-  dpi: number | null;
-};
+export type { PageImage } from './page.js';
 
 export function sniffFormat(bytes: Uint8Array): InputFormat | null {
   const b = bytes;

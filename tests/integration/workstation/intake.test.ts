@@ -15,7 +15,7 @@ import type { IntakeImage, IntakeResult } from '../../../contract/workstationInt
 import { createFakeHidBus } from '../../../electron/workstation/dev/fakeHid.js';
 import { startLoopbackProxy, type LoopbackProxy } from '../../../electron/workstation/dev/loopbackProxy.js';
 import { keyFileProvider } from '../../../electron/workstation/store/keys.js';
-import type { IntakeOptions } from '../../../electron/workstation/intakeHandlers.js';
+import type { IntakeOptions } from '../../../electron/workstation/handlers/intake.js';
 import { createWorkstation, type Workstation } from '../../../electron/workstation/workstation.js';
 import { startService, type RunningService } from '../../../server/service.js';
 import { binaryPresent, titleWithSkipReason } from '../../harness/skip.js';

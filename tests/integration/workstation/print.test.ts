@@ -17,7 +17,7 @@ import type {
 } from '../../../contract/workstationPrint.js';
 import { createApiBridge } from '../../../electron/workstation/apiBridge.js';
 import { startHttpHost } from '../../../electron/workstation/httpHost.js';
-import type { PrintOptions } from '../../../electron/workstation/printHandlers.js';
+import type { PrintOptions } from '../../../electron/workstation/handlers/print.js';
 import { keyFileProvider } from '../../../electron/workstation/store/keys.js';
 import { createWorkstation, type Workstation } from '../../../electron/workstation/workstation.js';
 import { startService, type RunningService } from '../../../server/service.js';

@@ -340,16 +340,21 @@ describe.skipIf(!pg)('workstation ⇄ central service (real PostgreSQL)', () => 
       b.store
         .listDossiers({}, { field: 'receivedAt', order: 'desc' }, 0, 500, null)
         .rows.find((r) => r.id === id)?.claim ?? null;
+    // The change is numbered by the service's publisher (every 250 ms): number it now, then pull.
+    const pullB = async (): Promise<void> => {
+      await c.service.publishChanges();
+      await b.engine.syncNow();
+    };
     await ok(a.dispatch('dossiers.open', { id }) as never);
-    await b.engine.syncNow();
+    await pullB();
     expect(claimOf()).toMatchObject({ claimedBy: 'Trung tâm Công nghệ thông tin' });
     await ok(a.dispatch('dossiers.close', { id }) as never);
-    await b.engine.syncNow();
+    await pullB();
     expect(claimOf()).toBeNull();
     // Reading it again from the store (after a decision) claims nothing; an unknown id is not found.
     const again = await ok<{ dossier: { id: string } }>(a.dispatch('dossiers.get', { id }) as never);
     expect(again.dossier.id).toBe(id);
-    await b.engine.syncNow();
+    await pullB();
     expect(claimOf()).toBeNull();
     const unknown = (await a.dispatch('dossiers.get', { id: 'no-such-dossier' })) as {
       ok: boolean;

@@ -6,9 +6,9 @@
 
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import { loadPages, sniffFormat, ScanError, type PageImage } from '../../scanner/index.js';
-import { SCAN_ERROR_MESSAGE } from '../../contract/scan.js';
-import { fail } from './errors.js';
+import { loadPages, sniffFormat, ScanError, type PageImage } from '../../../scanner/index.js';
+import { SCAN_ERROR_MESSAGE } from '../../../contract/scan.js';
+import { fail } from '../errors.js';
 
 /** The service refuses larger bodies (server config attachmentMaxBytes, 10 MB by default). */
 export const SERVICE_MAX_BYTES = 9.5 * 1024 * 1024;
