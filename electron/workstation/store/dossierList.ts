@@ -89,7 +89,7 @@ function whereOf(h: StoreDb, filter: DossierFilter, agencyScope: readonly string
   return { clauses, params };
 }
 
-type PageRow = DossierDbRow & { rid: number; local_state: OutboxState | null };
+type PageRow = Omit<DossierDbRow, 'pending_decision'> & { rid: number; local_state: OutboxState | null };
 
 /** The list (Hình 3) and Tra cứu (Hình 4): filtered, sorted, paged; scoped to the given agencies. */
 export function listDossiers(
@@ -122,14 +122,18 @@ export function listDossiers(
   // thousands of rows: then walking the list-order index (rowids only) and keeping the matches
   // finds a page after a few thousand index entries, where fetching and sorting every match would
   // read the table thousands of times. A narrow one is faster the other way round.
-  const walkIndex = sort.field === 'receivedAt' && nameMatches !== null && nameMatches >= BROAD_NAME_MATCHES;
+  // A narrow one sorted by Ngày tiếp nhận takes its sort keys from dossiers_order (migration 9), not
+  // from each match's row; during a bulk load that index is not there and the rows serve.
+  const byDate = sort.field === 'receivedAt' && nameMatches !== null;
+  const walkIndex = byDate && nameMatches >= BROAD_NAME_MATCHES;
+  const keysByRow = byDate && !walkIndex && !h.bulk ? 'INDEXED BY dossiers_order' : '';
   const rids = (
     h
       .sql(
         walkIndex
           ? `SELECT d.rid FROM dossiers d INDEXED BY dossiers_list_at ${whereSql}
                ORDER BY d.list_at ${dir}, d.dossier_number ${dir} LIMIT @limit OFFSET @offset`
-          : `SELECT d.rid FROM dossiers d ${whereSql}
+          : `SELECT d.rid FROM dossiers d ${keysByRow} ${whereSql}
                ORDER BY d.${column} ${dir} NULLS LAST, d.dossier_number ${dir} LIMIT @limit OFFSET @offset`,
       )
       .all({ ...params, limit, offset }) as Array<{ rid: number }>
@@ -137,10 +141,9 @@ export function listDossiers(
   // The page's rows in one statement, read in rowid order (fewer page visits than one by one), then
   // put back in the list's order.
   const pageRows = h.sql(
-    `SELECT d.rid, d.id, d.dossier_number, d.agency_code, d.kind, d.list_at, d.received_at, d.declared_at,
-            d.bhxh_code, d.full_name, d.name_folded, d.address, d.contact_person, d.mobile, d.reviewer, d.decided_at,
-            d.status, d.outcome, d.version, d.pending_decision, d.updated_at,
-            d.claim_json,
+    `SELECT d.rid, d.id, d.dossier_number, d.agency_code, d.kind, d.received_at, d.declared_at, d.bhxh_code,
+            d.full_name, d.address, d.contact_person, d.mobile, d.reviewer, d.decided_at, d.status, d.outcome,
+            d.version, d.claim_json,
             (SELECT o.state FROM outbox o WHERE o.dossier_id = d.id AND o.kind = 'decision' AND o.state NOT IN ('synced','dismissed')
                ORDER BY o.seq DESC LIMIT 1) AS local_state
        FROM dossiers d WHERE d.rid IN (SELECT value FROM json_each(?))`,

@@ -29,7 +29,7 @@ export type DossierDbRow = {
   pending_decision: string | null;
 };
 
-export function summaryOf(row: DossierDbRow): DossierSummary {
+export function summaryOf(row: Omit<DossierDbRow, 'pending_decision'>): DossierSummary {
   const claim = row.claim_json === null ? null : (JSON.parse(row.claim_json) as DossierSummary['claim']);
   return {
     id: row.id,

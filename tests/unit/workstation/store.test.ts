@@ -80,6 +80,7 @@ describe('migrations', () => {
       '7e2dbfb7372f7361',
       '4dbf407af8bc53c0',
       'd3560b157e997a59',
+      'f907c743db7c0117',
     ];
     const now = MIGRATIONS.map((m) => createHash('sha256').update(m.up).digest('hex').slice(0, 16));
     expect(now.slice(0, shipped.length)).toEqual(shipped);
@@ -221,6 +222,25 @@ describe('migrations', () => {
     s.applyDossiers([], [d.id]);
     expect(s.getDossier(d.id)).toBeNull();
     expect(storeDatabase(s).prepare('SELECT count(*) AS n FROM dossier_data').get()).toEqual({ n: 0 });
+    s.close();
+  });
+
+  it('9 keeps the sort keys of the list by row, and a narrow name search sorts with them', () => {
+    const s = new LocalStore({ file: file(), key: key() });
+    s.applyDossiers([makeDossier(1, { fullName: 'Trần Thị Mai' }), makeDossier(2, { fullName: 'Lê Mai' })]);
+    const db = storeDatabase(s);
+    expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'dossiers_order'").get()).toEqual({
+      sql: 'CREATE INDEX dossiers_order ON dossiers (rid, list_at, dossier_number)',
+    });
+    const search = () => s.listDossiers({ name: 'mai' }, { field: 'receivedAt', order: 'desc' }, 0, 10, null);
+    expect(
+      search()
+        .rows.map((r) => r.fullName)
+        .sort(),
+    ).toEqual(['Lê Mai', 'Trần Thị Mai']);
+    // The search names the index (INDEXED BY): without it, it cannot run.
+    db.exec('DROP INDEX dossiers_order');
+    expect(search).toThrow(/no such index: dossiers_order/u);
     s.close();
   });
 
