@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import {
   checkIsoDate,
   foldVietnamese,
+  formatDossierNumber,
   maskId,
   type Dossier,
   type DossierListResponse,
@@ -446,7 +447,7 @@ export async function nextDossierNumber(q: Queryable, agencyCode: string, year: 
     [agencyCode, year],
   );
   const n = res.rows[0]?.last ?? 1;
-  return `${String(n).padStart(5, '0')}.GD/${year}/${agencyCode}`;
+  return formatDossierNumber(n, year, agencyCode);
 }
 
 export type IntakeResult = { status: 201 | 200; dossier: Dossier };

@@ -1,4 +1,4 @@
-// The Electron side of printing (issue 4 item 5), kept thin: the workstation services render the PDF
+// The Electron side of printing, kept thin: the workstation services render the PDF
 // and hand its bytes here (electron/workstation/handlers/print.ts, PrintOptions).
 //   Print: a hidden window on its own in-memory session loads the PDF from memory through that
 //          session's app:// handler (never a temporary file: the forms carry personal data) into

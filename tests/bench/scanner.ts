@@ -1,4 +1,4 @@
-// Scanner benchmark (issue 6): on a generated set of Mẫu 01 pages (our printed style with a QR, the
+// Scanner benchmark: on a generated set of Mẫu 01 pages (our printed style with a QR, the
 // portal's serif style without) and ID-card-like images, clean and degraded, prints
 //   * QR decode time per image (300-dpi pages and card scans),
 //   * OCR time per page with the warm tesseract.js pool vs native `tesseract` (Debian tesseract-ocr +

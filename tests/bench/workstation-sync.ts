@@ -24,7 +24,7 @@ const total = Number(process.argv[2] ?? 100_000);
 const decisions = Number(process.argv[3] ?? 10_000);
 // The service in its own process, as in production (a workstation and the central service never
 // share a process or a machine); the workstation reaches it through a loopback proxy it can cut.
-// Durable, as the central service's server is (docs/server.md, run 11); until 26 Nov 16:45 UTC it was not.
+// Durable, as the central service's server is (docs/server.md, run 11).
 const pg = await startPostgres({ settings: { ...DURABLE_SETTINGS, ...pgStatsSettings() } });
 let service: ChildProcess | undefined;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ws-bench-sync-'));

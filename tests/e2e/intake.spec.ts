@@ -1,4 +1,4 @@
-// Intake end to end (issue 6 item 7) in Debian's Chromium against the real service (dev host in test
+// Intake end to end in Debian's Chromium against the real service (dev host in test
 // mode): Đính kèm a generated chip-ID image on a dossier whose name differs from the card → the
 // comparison highlights the mismatch, the upload reaches "đã đồng bộ" and the service holds the bytes;
 // Quét from the SANE `test` device; a HID-POS reader (reports injected at the node-hid boundary by the

@@ -1,4 +1,4 @@
-// "Ảnh CMND/CCCD" on the dossier detail (issue 6 item 7): per role — Ảnh cá nhân, Mặt trước, Mặt sau,
+// "Ảnh CMND/CCCD" on the dossier detail: per role — Ảnh cá nhân, Mặt trước, Mặt sau,
 // Trang tờ khai 1..n — the current image (antd preview: zoom, rotate), "Quét" from a scanner (progress,
 // Huỷ) and "Đính kèm" (file picker or drag and drop: PNG, JPEG, TIFF, PDF), the quality gate's request
 // to rescan, the upload state ("chờ đồng bộ" / "đã đồng bộ" / lỗi), and beside it "Đối chiếu": the

@@ -1,4 +1,4 @@
-// The bad-input corpus of issue 6: each file or QR is refused with a clear Vietnamese error, no crash,
+// The bad-input corpus of the scanner part: each file or QR is refused with a clear Vietnamese error, no crash,
 // no hang — through the same recognizeDocument the CLI and the workstation call.
 
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// Printing inside the workstation (issue 4 item 5) against the real central service (startService on
+// Printing inside the workstation against the real central service (startService on
 // embedded PGlite with the demo data) and real workstations (composition root, encrypted stores):
 // Mẫu 01 and the decision notice of a dossier read back with pdftotext, the supervisors' reports and
 // the officer refused, batches with progress events and cancel, the shell's dialogs, the local HTTP

@@ -1,5 +1,5 @@
 // The workstation against the real central service on real PostgreSQL: first sync in pages, a
-// decision end to end, and the fault tests of issue 3 — 200 decisions offline, kill -9 right after
+// decision end to end, and the fault tests — 200 decisions offline, kill -9 right after
 // Ghi nhận, the service restarting mid-push, the network cut mid-request, and two workstations
 // deciding the same dossier. Nothing may be lost and nothing applied twice.
 import { spawn } from 'node:child_process';
