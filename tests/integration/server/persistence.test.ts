@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkBhxhCode, checkCccdAgainstPerson, checkMobile } from '../../../contract/index.js';
 import { generateSynthetic } from '../../../server/seed.js';
+import { loadDemo } from '../../fixtures/demo.js';
 import { startService } from '../../../server/service.js';
 import { call, decision, dossierId, signIn } from './helpers.js';
 
@@ -84,7 +85,8 @@ describe('synthetic dossiers', () => {
         expect(r.dossier_number).toMatch(/^\d{5}\.GD\/20\d{2}\/(903|00115|001)$/u);
       }
       const registry = await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM registry_persons');
-      expect(registry.rows[0]?.n).toBe(507);
+      // the 500 synthetic people beside the demo's own registry
+      expect(registry.rows[0]?.n).toBe(500 + loadDemo().registry.length);
     } finally {
       await s.close();
     }
