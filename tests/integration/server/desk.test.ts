@@ -306,7 +306,11 @@ describe.each(TARGETS)('mobile desk: registry search and desk intake on %s', (ta
       expect(decided.status).toBe(200);
       expect(decided.body.result).toBe('code_not_found');
       expect(decided.body.dossier.steps).toEqual([
-        expect.objectContaining({ step: 'registry_check', state: 'failed' }),
+        expect.objectContaining({
+          step: 'registry_check',
+          state: 'failed',
+          detail: expect.stringMatching(/^Chưa có mã số BHXH/u),
+        }),
       ]);
       const accounts = await s.db.query("SELECT 1 FROM accounts WHERE bhxh_code = '' OR bhxh_code IS NULL");
       expect(accounts.rowCount).toBe(0);
