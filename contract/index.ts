@@ -4,6 +4,7 @@
 export * from './api.js';
 export * from './backoff.js';
 export * from './dates.js';
+export * from './desk.js';
 export * from './domain.js';
 export * from './identity.js';
 export * from './issues.js';

@@ -8,7 +8,6 @@ import type { Database } from './database.js';
 
 export type Migration = { version: number; name: string; sql: string };
 
-/** The steps of a dossier as rendered while they had a table of their own (migrations 1–10). */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -416,6 +415,30 @@ UPDATE dossiers d SET steps = s.v
           FROM dossier_steps GROUP BY dossier_id) s
  WHERE d.id = s.dossier_id;
 DROP TABLE dossier_steps;
+`,
+  },
+  {
+    version: 12,
+    name: 'registry search; mobile-desk declarations',
+    // Tra cứu mã số BHXH finds people by ID number, or by whole name and date of birth, exactly: one
+    // index each, so a lookup reads a few index entries at millions of registry rows. The name's key
+    // is the name folded as the service folds names for search (NFD, combining marks dropped, đ = d,
+    // lower case, spaces collapsed), computed by PostgreSQL on both sides of the comparison, so the
+    // stored rows and the query can never be folded two different ways. An expression index, not a
+    // stored column: building it reads the registry once and rewrites nothing. The function is
+    // inlined by the planner (one expression), so the index matches the query's expression.
+    // A mobile desk may declare without a BHXH code (the service looks it up by ID number and keeps it
+    // empty when no single person matches), names its desk, and the answer says how the code was found.
+    sql: `
+CREATE FUNCTION registry_name_key(name text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT lower(translate(regexp_replace(normalize(btrim(regexp_replace(name, '\\s+', ' ', 'g')), NFD),
+                                        '[\\u0300-\\u036f]', '', 'g'), 'đĐ', 'dd'))
+$$;
+CREATE INDEX registry_persons_id_number ON registry_persons (id_number);
+CREATE INDEX registry_persons_name_key ON registry_persons (registry_name_key(full_name), date_of_birth);
+ALTER TABLE dossiers ALTER COLUMN bhxh_code DROP NOT NULL;
+ALTER TABLE dossiers ADD COLUMN desk_name text;
+ALTER TABLE dossiers ADD COLUMN code_resolution text;
 `,
   },
 ];

@@ -18,6 +18,7 @@ const SHIPPED = [
   'ec4fdcfee33ca1a5',
   '12b58853b4c5a52b',
   '6b3fd946d6f54557',
+  '1abe8aea9edc65a4',
 ];
 
 describe('server migrations', () => {
