@@ -294,9 +294,13 @@ describe.skipIf(!pg)('workstation ⇄ central service (real PostgreSQL)', () => 
     const attemptsBefore = storeDatabase(a.store).prepare('SELECT sum(attempts) AS n FROM outbox').get() as {
       n: number;
     };
-    await new Promise((r) => setTimeout(r, 400));
-    expect(a.engine.status().online).toBe(false);
-    c.proxy.restore();
+    try {
+      // The requests in flight fail: the engine goes offline (waited for, not slept on: a busy machine
+      // may take longer than any fixed pause).
+      await waitFor(() => !a.engine.status().online, 30_000, 'the engine to notice the cut');
+    } finally {
+      c.proxy.restore(); // the next tests share the proxy
+    }
     await expectExactlyOnce(c, a, ids);
     expect(attemptsBefore.n).toBeGreaterThan(0);
   });
