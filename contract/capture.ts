@@ -10,9 +10,12 @@
 // A browser's JPEG otherwise says 72 dpi: the gate would call every uncropped camera still "low
 // resolution" and OCR would blow it up fourfold.
 //
-// Figures (1280×720 camera, the common laptop camera; Chromium's fake camera playing a generated
-// card, docs/workstation.md): the ID-card frame is 958×604 px, ≈ 284 dpi over the card, the JPEG at
-// quality 0.9 about 80 KB; the card's QR is read from it (tests/bench/camera-capture.ts).
+// Figures (Chromium's fake camera playing generated cards, tests/bench/camera-capture.ts,
+// docs/workstation.md): from a 1280×720 camera (the common laptop camera) the ID-card frame is
+// 958×604 px, ≈ 284 dpi over the card, and the JPEG at quality 0.8 about 65 KB; from 1920×1080,
+// 1438×908 px, 427 dpi, about 113 KB. Every quality from 0.7 to 0.95 read every card's QR and about as
+// many printed fields by OCR (9–10 of 12 at 1280×720, 11–12 of 12 at 1920×1080, no trend with
+// quality); 0.8 is 23% smaller than 0.9 and keeps a margin above the lowest tried.
 //
 // getUserMedia fails with a DOMException whose `name` says why (W3C Media Capture and Streams;
 // Chromium's older names in brackets): NotFoundError [DevicesNotFoundError] no camera, or the chosen
@@ -48,8 +51,8 @@ export const TARGETS: Readonly<
   page: { widthMm: 210, heightMm: 297, fill: 0.94, hint: 'Đặt cả trang giấy vừa khung, giữ thẳng.' },
 };
 
-/** JPEG quality of a capture (0–1): chosen by tests/bench/camera-capture.ts. */
-export const JPEG_QUALITY = 0.9;
+/** JPEG quality of a capture (0–1): chosen by tests/bench/camera-capture.ts (see above). */
+export const JPEG_QUALITY = 0.8;
 
 /** The gate's lowest resolution for text (scanner/quality.ts DEFAULT_THRESHOLDS.minDpi; a test keeps them equal). */
 export const MIN_TEXT_DPI = 120;
@@ -156,10 +159,10 @@ export function cameraSupport(env: {
  * The camera's own sharpness floor, on the gate's measure (variance of the Laplacian at ~100 dpi).
  * The gate asks 250 of every image, which lets a scanner's slight blur through (the scanner's
  * blurred set scores 2,700 and more). A camera's focus varies from shot to shot, and between 250 and
- * ~1,000 an ID card from a 1280×720 camera still gives its number but loses the name and address to
- * OCR (measured: sharp 3,200 reads all; 1,100–1,200 loses the address; 540–615 loses the name;
- * tests/bench/camera-capture.ts). A retake costs the officer a second while the person is there, so
- * a camera still below this asks for one even when the gate passed it.
+ * ~1,000 an ID card from a 1280×720 camera keeps little more than its number for OCR (measured on
+ * three cards, fields of 4 read: sharpness 3,200 → 3–4; 2,000 → 3–4; 1,100 → 3; 540–615 → 1–2;
+ * under 250 the gate refuses; tests/bench/camera-capture.ts). A retake costs the officer a second
+ * while the person is there, so a camera still below this asks for one even when the gate passed it.
  */
 export const CAMERA_MIN_SHARPNESS = 1000;
 

@@ -1,7 +1,7 @@
 // "Chụp ảnh": a still of an ID card, a portrait photo or a form page from the computer's camera,
 // for desks without a scanner. A dialog with the live preview and a guide frame shaped like the
 // document, Chụp, then the still with Chụp lại and Dùng ảnh này. The still is cropped to the frame
-// and handed over as a compact JPEG with its resolution written in (contract/capture.ts: ~80 KB for a card
+// and handed over as a compact JPEG with its resolution written in (contract/capture.ts: ~65 KB for a card
 // from a 1280×720 camera). Cameras: a list when there are several, the choice remembered on this
 // machine. A camera that is absent, refused, held by another program, unplugged, or a page outside a
 // secure context gets its Vietnamese message and Thử lại. Closing the dialog stops every track.

@@ -33,15 +33,20 @@ export async function attachCameraStill(
     });
     const stored = result.images[0];
     if (!stored) return { result, verdict: { ok: true } };
-    let image: IntakeImage = seen.get(stored.id) ?? stored;
-    // the event may have come and gone between the call and the subscription's first delivery
-    if (image.recognizing) {
+    // the image once recognition is over, from an event or from asking; events may come before the
+    // answer to the ask, and nothing else runs between a check and setting `wake`
+    const finished = (): IntakeImage | null => {
+      const s = seen.get(stored.id);
+      return s && !s.recognizing ? s : null;
+    };
+    let image = stored.recognizing ? finished() : stored;
+    if (!image) {
       const now = (await call('intake.images', { dossierId })).find((i) => i.id === stored.id);
-      if (now) image = now;
+      image = finished() ?? (now && !now.recognizing ? now : null);
     }
-    while (image.recognizing) {
+    while (!image) {
       await new Promise<void>((resolve) => (wake = resolve));
-      image = seen.get(stored.id) ?? image;
+      image = finished();
     }
     return { result, verdict: cameraVerdict(image.quality, still.target) };
   } finally {

@@ -67,15 +67,26 @@ export function y4m(rgb: Uint8Array, width: number, height: number, frames = 1):
   return Buffer.concat(parts);
 }
 
-/** The camera's view: the card (about 880 px wide, ~260 dpi) tilted 1.5° on a desk, as raw RGB. */
+/**
+ * The camera's view as raw RGB: the card (880 px wide on a 1280×720 frame, ~260 dpi, and in
+ * proportion on other frame sizes) tilted 1.5° on a desk.
+ */
 export async function cardScene(
   person: SyntheticPerson = cameraPerson(),
-  options: { withQr?: boolean } = {},
+  options: { withQr?: boolean; width?: number; height?: number } = {},
 ): Promise<Buffer> {
-  const cardWidth = 880;
+  const width = options.width ?? CAMERA_WIDTH;
+  const height = options.height ?? CAMERA_HEIGHT;
+  const scale = width / CAMERA_WIDTH;
+  const cardWidth = Math.round(880 * scale);
   const cardHeight = Math.round((cardWidth * 54) / 85.6);
   const radius = Math.round((cardWidth * 3) / 85.6);
-  const face = await sharp(await cccdFront(person, { dpi: 300, withQr: options.withQr ?? true }))
+  // drawn at least as fine as it is shown, then brought down to the camera's size
+  const drawn = await cccdFront(person, {
+    dpi: Math.ceil(300 * Math.max(1, scale)),
+    withQr: options.withQr ?? true,
+  });
+  const face = await sharp(drawn)
     .resize(cardWidth, cardHeight)
     // the card's rounded corners (ID-1: 3 mm)
     .composite([
@@ -95,27 +106,32 @@ export async function cardScene(
   const meta = await sharp(tilted).metadata();
   // desk background with light falling from the top left
   const background = Buffer.from(
-    `<svg width="${CAMERA_WIDTH}" height="${CAMERA_HEIGHT}"><defs><radialGradient id="l" cx="0.3" cy="0.2" r="1"><stop offset="0" stop-color="#9c8a74"/><stop offset="1" stop-color="#4f4337"/></radialGradient></defs><rect width="100%" height="100%" fill="url(#l)"/></svg>`,
+    `<svg width="${width}" height="${height}"><defs><radialGradient id="l" cx="0.3" cy="0.2" r="1"><stop offset="0" stop-color="#9c8a74"/><stop offset="1" stop-color="#4f4337"/></radialGradient></defs><rect width="100%" height="100%" fill="url(#l)"/></svg>`,
   );
   return sharp(background)
     .composite([
       {
         input: tilted,
-        left: Math.round((CAMERA_WIDTH - meta.width!) / 2),
-        top: Math.round((CAMERA_HEIGHT - meta.height!) / 2),
+        left: Math.round((width - meta.width!) / 2),
+        top: Math.round((height - meta.height!) / 2),
       },
     ])
-    .blur(0.7) // a webcam's lens and sensor are not a scanner's
+    .blur(0.7 * scale) // a webcam's lens and sensor are not a scanner's
     .removeAlpha()
     .raw()
     .toBuffer();
 }
 
 /** Writes the card scene as a .y4m at `file` (for the Playwright launch flag); returns the path. */
-export async function writeCameraFile(file: string): Promise<string> {
+export async function writeCameraFile(
+  file: string,
+  options: { withQr?: boolean; width?: number; height?: number; person?: SyntheticPerson } = {},
+): Promise<string> {
   mkdirSync(path.dirname(file), { recursive: true });
-  const rgb = await cardScene();
-  writeFileSync(file, y4m(rgb, CAMERA_WIDTH, CAMERA_HEIGHT));
+  const width = options.width ?? CAMERA_WIDTH;
+  const height = options.height ?? CAMERA_HEIGHT;
+  const rgb = await cardScene(options.person ?? cameraPerson(), { ...options, width, height });
+  writeFileSync(file, y4m(rgb, width, height));
   return file;
 }
 

@@ -1,9 +1,10 @@
 // The quality gate on camera stills, as the capture dialog makes them: the card scene of the fake
-// camera (a generated card on a desk, webcam-soft), cropped to the guide frame, JPEG 0.9 with the
-// frame's dpi written in. A steady still passes the gate and the camera's own sharpness floor and its
-// QR is read; a defocused one the gate still passes is refused by the camera rule (the measured band
-// where OCR loses the name: tests/bench/camera-capture.ts); worse blur, a tilted card and a dark room
-// are refused by the gate itself, with camera words for the officer.
+// camera (a generated card on a desk, webcam-soft), cropped to the guide frame, JPEG at the capture's
+// quality with the frame's dpi written in. A steady still passes the gate and the camera's own
+// sharpness floor and its QR is read; a defocused one the gate still passes is refused by the camera
+// rule (the measured band where OCR loses all but the number: tests/bench/camera-capture.ts); worse
+// blur, a tilted card and a dark room are refused by the gate itself, with camera words for the
+// officer.
 import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import {
