@@ -96,7 +96,11 @@ test('closing the dialog stops the camera (its light goes off)', async () => {
   await preview().evaluate((v: Video) => {
     (globalThis as unknown as PageGlobal).cameraTracks = v.srcObject?.getTracks() ?? [];
   });
-  await dialog('Chụp ảnh Mặt trước').getByRole('button', { name: 'Huỷ' }).click();
+  // from the keyboard: Tab to Huỷ, Enter does what Huỷ says (not the shortcut's Chụp)
+  await expect(dialog('Chụp ảnh Mặt trước').getByRole('button', { name: 'Chụp' })).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(dialog('Chụp ảnh Mặt trước').getByRole('button', { name: 'Huỷ' })).toBeFocused();
+  await page.keyboard.press('Enter');
   await expect(dialog('Chụp ảnh Mặt trước')).toBeHidden();
   const states = await page.evaluate(() =>
     (globalThis as unknown as PageGlobal).cameraTracks.map((t) => `${t.kind}:${t.readyState}`),

@@ -7,7 +7,8 @@
 // secure context gets its Vietnamese message and Thử lại. Closing the dialog stops every track.
 //
 // Keyboard: Space or Enter takes the picture; on the still, Enter uses it and Space retakes; Esc
-// closes. Keys typed into the camera list are left alone.
+// closes. The action's button has the focus; Tab reaches Huỷ, Thử lại or Giữ ảnh này, and there Enter
+// and Space do what that button says. Keys typed into the camera list are left alone.
 //
 // Props (the intake panel and the mobile desk's declaration form use it the same way):
 //   open       show the dialog and run the camera (false stops it)
@@ -185,6 +186,12 @@ export function CameraCapture({
 
   const ready = state.status === 'live' && size !== null;
 
+  // The action's button takes the focus, so Tab reaches the others from there.
+  const primary = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (open && (phase.step !== 'live' || ready)) primary.current?.focus();
+  }, [open, phase.step, ready]);
+
   useEffect(() => {
     if (!open) return;
     const onKey = (e: KeyboardEvent): void => {
@@ -192,12 +199,15 @@ export function CameraCapture({
       if (e.key !== ' ' && e.key !== 'Enter') return;
       const el = e.target as HTMLElement | null;
       if (el?.closest('.ant-select, input, textarea, select')) return;
+      // Huỷ, Thử lại, Giữ ảnh này, the close button: the key does what that button does
+      const button = el?.closest('button, a');
+      if (button && !button.hasAttribute('data-capture-shortcut')) return;
+      if (phase.step === 'live' && !ready) return;
       // our own action, not the focused button's click as well
       e.preventDefault();
       e.stopPropagation();
-      if (phase.step === 'live') {
-        if (ready) void shoot();
-      } else if (phase.step === 'still') {
+      if (phase.step === 'live') void shoot();
+      else if (phase.step === 'still') {
         if (e.key === 'Enter') void accept();
         else retake();
       } else if (phase.step === 'refused') retake();
@@ -219,6 +229,8 @@ export function CameraCapture({
           </Button>,
           <Button
             key="shoot"
+            ref={primary}
+            data-capture-shortcut
             type="primary"
             disabled={!ready}
             onClick={() => void shoot()}
@@ -237,6 +249,8 @@ export function CameraCapture({
             </Button>,
             <Button
               key="again"
+              ref={primary}
+              data-capture-shortcut
               type="primary"
               onClick={retake}
               aria-label="Chụp lại"
@@ -254,6 +268,7 @@ export function CameraCapture({
             </Button>,
             <Button
               key="again"
+              data-capture-shortcut
               onClick={retake}
               disabled={phase.step === 'saving'}
               aria-label="Chụp lại"
@@ -265,6 +280,8 @@ export function CameraCapture({
             </Button>,
             <Button
               key="use"
+              ref={primary}
+              data-capture-shortcut
               type="primary"
               loading={phase.step === 'saving'}
               onClick={() => void accept()}
