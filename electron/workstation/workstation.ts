@@ -158,4 +158,5 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   };
 }
 
+export { NewerStoreError } from './store/localStore.js';
 export type { Method };
