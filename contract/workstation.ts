@@ -10,6 +10,7 @@ import type { OutboxItem, OutboxState } from './outbox.js';
 import type { ScanErrorCode } from './scan.js';
 import { IntakeInputs, type IntakeEvent, type IntakeOutputs } from './workstationIntake.js';
 import { PrintInputs, type PrintEvent, type PrintOutputs } from './workstationPrint.js';
+import { DeskInputs, type DeskEvent, type DeskOutputs } from './workstationDesk.js';
 
 export type { OutboxItem, OutboxState } from './outbox.js';
 
@@ -28,7 +29,9 @@ export type LocalErrorCode =
   /** a notice of a dossier without a decision */
   | 'not_decided'
   | 'print_failed'
-  | 'save_failed';
+  | 'save_failed'
+  /** the disk has no room for more images (the mobile desk refuses them before the disk fills) */
+  | 'disk_full';
 
 /**
  * Every code a workstation call can fail with: the service's (API.md, passed through as they came),
@@ -133,8 +136,11 @@ const CoreInputs = {
   'sync.dismiss': id,
 } as const;
 
-/** Every method: the core ones here, printing (contract/workstationPrint.ts), intake (workstationIntake.ts). */
-export const Inputs = { ...CoreInputs, ...PrintInputs, ...IntakeInputs } as const;
+/**
+ * Every method: the core ones here, printing (contract/workstationPrint.ts), intake
+ * (workstationIntake.ts), the mobile desk (workstationDesk.ts).
+ */
+export const Inputs = { ...CoreInputs, ...PrintInputs, ...IntakeInputs, ...DeskInputs } as const;
 
 export type Method = keyof typeof Inputs;
 export type Input<M extends Method> = z.input<(typeof Inputs)[M]>;
@@ -186,6 +192,10 @@ export type SyncStatus = {
   uploadsQueued: number;
   /** Images the service refused (shown on their dossier, with Thử lại). */
   uploadsFailed: number;
+  /** Mobile-desk declarations whose chain the service has not finished accepting (Kê khai chờ gửi). */
+  deskQueued: number;
+  /** Mobile-desk declarations with a refused step (Kê khai cần sửa). */
+  deskNeedsFix: number;
   lastSyncAt: string | null;
   lastError: string | null;
   syncing: boolean;
@@ -224,7 +234,7 @@ type CoreOutputs = {
   'sync.dismiss': OutboxItem;
 };
 
-export type Outputs = CoreOutputs & PrintOutputs & IntakeOutputs;
+export type Outputs = CoreOutputs & PrintOutputs & IntakeOutputs & DeskOutputs;
 
 /** The API as the renderer sees it. */
 export type WorkstationApi = {
@@ -243,6 +253,7 @@ export type Handlers = {
 export type WsEvent =
   | PrintEvent
   | IntakeEvent
+  | DeskEvent
   | { type: 'sync.status'; status: SyncStatus }
   | { type: 'dossiers.changed'; count: number }
   | { type: 'session.changed'; session: SessionInfo | null }

@@ -113,10 +113,14 @@ export type IntakeResult = {
 };
 
 export type ReaderMatch = {
+  /** '' for a mobile desk's declaration the service has not numbered yet (then `deskId` names it) */
   dossierId: string;
+  /** the dossier number, or the Mã tạm while there is none */
   dossierNumber: string;
   fullName: string;
   recognition: Recognition;
+  /** the mobile desk's declaration a Mã tạm (or its dossier) names */
+  deskId?: string;
 };
 
 export type IntakeComparison = ComparisonReport & {
@@ -145,4 +149,6 @@ export type IntakeEvent =
   | {
       type: 'reader.scan';
       result: { ok: true; match: ReaderMatch } | { ok: false; error: { code: string; message: string } };
+      /** what the reader read, also when no dossier matched (the mobile desk's form fills from it) */
+      recognition?: Recognition;
     };

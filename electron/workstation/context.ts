@@ -6,6 +6,8 @@
 import type { Dossier } from '../../contract/index.js';
 import type { AppInfo, WsEvent } from '../../contract/workstation.js';
 import type { OpenClaims } from './claims.js';
+import type { IntakeScanning } from './intake/scanning.js';
+import type { PrintJobs } from './print/jobs.js';
 import type { SessionService } from './session.js';
 import type { LocalStore } from './store/localStore.js';
 import type { HttpSyncClient } from './sync/httpSyncClient.js';
@@ -30,6 +32,10 @@ export type WorkstationContext = {
   dossierInScope: (id: string) => Dossier;
   /** The dossiers opened here and claimed on the service (renewed while open, released on close). */
   claims: OpenClaims;
+  /** Scanners, readers and recognition (intake and the mobile desk share one scanner service). */
+  scanning: IntakeScanning;
+  /** Documents made for printing, held in memory (dossier prints and the mobile desk's). */
+  printJobs: PrintJobs;
   /** Fetch and cache what offline work needs (agencies, the agency's rejection reasons). */
   refreshCaches: () => Promise<void>;
   /** Register clean-up to run on `close()` (before the store closes), in reverse order. */

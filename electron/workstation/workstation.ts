@@ -12,10 +12,13 @@ import type { WorkstationContext } from './context.js';
 import { createDispatch } from './dispatch.js';
 import { fail } from './errors.js';
 import { createDossierHandlers } from './handlers/dossiers.js';
-import { createIntakeHandlers, type IntakeOptions } from './handlers/intake.js';
-import { createPrintHandlers, type PrintOptions } from './handlers/print.js';
+import { createDeskHandlers, type DeskOptions } from './handlers/desk.js';
+import { createIntakeHandlers } from './handlers/intake.js';
+import { createPrintHandlers, PRINT_JOB_TTL_MS, type PrintOptions } from './handlers/print.js';
 import { createSessionHandlers } from './handlers/session.js';
 import { createSyncHandlers } from './handlers/sync.js';
+import { IntakeScanning, type IntakeOptions } from './intake/scanning.js';
+import { PrintJobs } from './print/jobs.js';
 import { SessionService } from './session.js';
 import type { KeyProvider } from './store/keys.js';
 import { LocalStore } from './store/localStore.js';
@@ -41,6 +44,8 @@ export type WorkstationOptions = {
   print?: PrintOptions;
   /** Intake: scanners and ID-card readers. */
   intake?: IntakeOptions;
+  /** The mobile desk: image retention, the disk's room. */
+  desk?: DeskOptions;
 };
 
 export type Workstation = {
@@ -50,6 +55,8 @@ export type Workstation = {
   store: LocalStore;
   engine: SyncEngine;
   session: SessionService;
+  /** Delete now the local copies of ID images past their retention period (it also runs on a timer). */
+  deskSweep(): number;
   close(): Promise<void>;
 };
 
@@ -80,6 +87,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       status: (status) => emit({ type: 'sync.status', status }),
       dossiersChanged: (count) => emit({ type: 'dossiers.changed', count }),
       decisionUpdated: (item) => emit({ type: 'decision.updated', item }),
+      deskChanged: (id) => deskChanged(id),
     },
     { now, ...options.sync },
   );
@@ -93,6 +101,15 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   const inScope = (d: Dossier | null): d is Dossier => d !== null && scope().includes(d.agencyCode);
 
   const closers: Array<() => Promise<void> | void> = [];
+  // Jobs belong to the officer who made them: the next officer at the desk does not find them.
+  const printJobs = new PrintJobs(
+    now,
+    options.print?.jobTtlMs ?? PRINT_JOB_TTL_MS,
+    options.print?.printPdf && options.print.savePdf ? 'shell' : 'renderer',
+  );
+  session.onChange((s) => printJobs.keepOnlyOf(s?.user.username ?? null));
+  let scanning: IntakeScanning | null = null;
+  let deskChanged: (id: string) => void = () => undefined;
   const ctx: WorkstationContext = {
     store,
     client,
@@ -115,6 +132,11 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       return dossier;
     },
     claims,
+    get scanning(): IntakeScanning {
+      if (!scanning) throw new Error('scanning not ready');
+      return scanning;
+    },
+    printJobs,
     /** Agencies and the agency's rejection reasons for offline work; offline, the cached copies serve. */
     async refreshCaches() {
       const user = session.user();
@@ -128,12 +150,16 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     onClose: (fn) => closers.push(fn),
   };
 
+  scanning = new IntakeScanning(ctx, options.intake);
+  const desk = createDeskHandlers(ctx, { dataDir: options.dataDir, ...options.desk });
+  deskChanged = desk.changed;
   const handlers: Handlers = {
     ...createSessionHandlers(ctx),
     ...createDossierHandlers(ctx, { recordWaitMs: options.recordWaitMs }),
     ...createSyncHandlers(ctx),
     ...createPrintHandlers(ctx, options.print),
-    ...createIntakeHandlers(ctx, options.intake),
+    ...createIntakeHandlers(ctx),
+    ...desk.handlers,
   };
 
   engine.start();
@@ -149,9 +175,12 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     store,
     engine,
     session,
+    deskSweep: desk.sweep,
     async close() {
       claims.stop();
       for (const fn of closers.reverse()) await fn();
+      await scanning?.close();
+      printJobs.close();
       await engine.stop();
       store.close();
     },

@@ -24,7 +24,7 @@ import {
   type FormTemplate,
 } from '../print/index.js';
 import { shortDate, vnDay } from '../print/format.js';
-import { PrintJobs, pageCount, type JobEntry } from '../print/jobs.js';
+import { pageCount, type JobEntry, type PrintJobs } from '../print/jobs.js';
 import { NetworkError, ServiceError } from '../sync/httpSyncClient.js';
 
 /** What the Electron shell lends printing (the system print dialog, a save dialog); absent over HTTP. */
@@ -39,7 +39,8 @@ export type PrintOptions = {
 
 export type PrintMethod = keyof typeof PrintInputs;
 
-const JOB_TTL_MS = 15 * 60_000;
+/** How long a finished job stays in memory by default. */
+export const PRINT_JOB_TTL_MS = 15 * 60_000;
 const PRINTABLE_PHOTO = new Set(['image/jpeg', 'image/png']);
 
 /** What the printing methods share: the context, the jobs, the shell's dialogs, the running batch. */
@@ -420,15 +421,7 @@ export function createPrintHandlers(
   ctx: WorkstationContext,
   options: PrintOptions = {},
 ): Pick<Handlers, PrintMethod> {
-  const delivery: PrintJob['delivery'] = options.printPdf && options.savePdf ? 'shell' : 'renderer';
-  const p: Printing = {
-    ctx,
-    jobs: new PrintJobs(ctx.now, options.jobTtlMs ?? JOB_TTL_MS, delivery),
-    options,
-    running: null,
-  };
-  ctx.session.onChange((s) => p.jobs.keepOnlyOf(s?.user.username ?? null));
-  ctx.onClose(() => p.jobs.close());
+  const p: Printing = { ctx, jobs: ctx.printJobs, options, running: null };
   return {
     'print.document': (input) => printDocument(p, input),
     'print.batchStart': async (input) => batchStart(p, input),

@@ -10,13 +10,17 @@ import type {
   ChangesResponse,
   ClaimResponse,
   DailyReport,
+  DeclarationRequest,
   DecisionRequest,
   DecisionResponse,
   Dossier,
   ErrorCode,
+  IntakeResponse,
   LoginRequest,
   LoginResponse,
   ReasonsResponse,
+  RegistrySearchQuery,
+  RegistrySearchResponse,
 } from '../../../contract/index.js';
 
 export class ServiceError extends Error {
@@ -129,6 +133,20 @@ export class HttpSyncClient {
   }
   decide(dossierId: string, req: DecisionRequest): Promise<DecisionResponse> {
     return this.send('post', `/dossiers/${encodeURIComponent(dossierId)}/decision`, req);
+  }
+  /** A new declaration (a mobile desk's): the same clientId again answers the same dossier. */
+  intake(req: DeclarationRequest): Promise<IntakeResponse> {
+    return this.send('post', '/dossiers', req);
+  }
+  /** The signed paper received (idempotent: a dossier already received is answered as it is). */
+  receive(dossierId: string, clientId: string): Promise<Dossier> {
+    return this.send('post', `/dossiers/${encodeURIComponent(dossierId)}/receive`, { clientId });
+  }
+  /** Tra cứu mã số BHXH: by ID number, or by full name and date of birth. */
+  registrySearch(q: RegistrySearchQuery): Promise<RegistrySearchResponse> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, v);
+    return this.send('get', `/registry/persons?${params.toString()}`);
   }
   claim(dossierId: string): Promise<ClaimResponse> {
     return this.send('post', `/dossiers/${encodeURIComponent(dossierId)}/claim`, {});

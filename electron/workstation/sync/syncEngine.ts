@@ -15,6 +15,7 @@ import type { OutboxItem, SyncStatus } from '../../../contract/workstation.js';
 import type { IntakeImage } from '../../../contract/workstationIntake.js';
 import type { SessionService } from '../session.js';
 import type { AttachmentPayload, LocalStore } from '../store/localStore.js';
+import { DeskChainSender } from './deskChain.js';
 import { pullFeed } from './feed.js';
 import { type HttpSyncClient, NetworkError, ServiceError } from './httpSyncClient.js';
 
@@ -39,6 +40,8 @@ export type SyncListener = {
   status(s: SyncStatus): void;
   dossiersChanged(count: number): void;
   decisionUpdated(item: OutboxItem): void;
+  /** a mobile desk's chain moved (a step accepted, refused or rescheduled) */
+  deskChanged?(declarationId: string): void;
 };
 
 /** Answers recorded together at most (markSyncedSoon), and the longest an answer waits to be recorded. */
@@ -56,6 +59,7 @@ export class SyncEngine {
   private probeAttempt = 0;
   private stopped = false;
   private readonly imageListeners = new Set<(image: IntakeImage) => void>();
+  private readonly desk: DeskChainSender;
   private readonly opts: Required<Omit<SyncEngineOptions, 'now' | 'random'>> & {
     now: () => Date;
     random: () => number;
@@ -79,11 +83,24 @@ export class SyncEngine {
       random: options.random ?? Math.random,
       now: options.now ?? (() => new Date()),
     };
+    this.desk = new DeskChainSender(
+      store,
+      client,
+      {
+        now: this.opts.now,
+        random: this.opts.random,
+        backoff: () => this.backoff(),
+        // Each chain is a few steps in a row: eight chains at once keep the round trips overlapping.
+        concurrency: Math.max(1, Math.min(8, this.opts.concurrency)),
+      },
+      (id) => listener.deskChanged?.(id),
+    );
   }
 
   status(): SyncStatus {
     const user = this.session.user();
     const c = this.store.outboxCounts(user?.username ?? null);
+    const desk = this.store.deskCounts();
     return {
       online: this.online,
       queued: c.queued,
@@ -92,6 +109,8 @@ export class SyncEngine {
       waitingForOthers: c.others,
       uploadsQueued: c.uploadsQueued,
       uploadsFailed: c.uploadsFailed,
+      deskQueued: desk.queued,
+      deskNeedsFix: desk.needsFix,
       lastSyncAt: this.lastSyncAt,
       lastError: this.lastError,
       syncing: this.syncing,
@@ -190,6 +209,7 @@ export class SyncEngine {
       }
       if (!this.session.hasServiceSession()) return;
       await this.pushDue();
+      await this.desk.push(this.session.requireUser().username);
       await this.pull();
       this.lastSyncAt = this.opts.now().toISOString();
       this.lastError = null;
@@ -217,7 +237,10 @@ export class SyncEngine {
       this.schedule(backoffDelay(++this.probeAttempt, this.backoff(), this.opts.random));
       return;
     }
-    const due = this.store.nextDueAt(user.username);
+    const dues = [this.store.nextDueAt(user.username), this.store.deskNextDueAt(user.username)].filter(
+      (t): t is number => t !== null,
+    );
+    const due = dues.length > 0 ? Math.min(...dues) : null;
     const untilDue = due === null ? Infinity : Math.max(0, due - this.opts.now().getTime());
     this.schedule(Math.min(this.opts.pullIntervalMs, untilDue));
   }
