@@ -16,6 +16,8 @@ export const E2E_SECRET = process.env.E2E_SECRET ?? 'e2e-secret-not-for-producti
 /** The fake camera's video (YUV4MPEG2) of a synthetic ID card, and one that stops after a frame. */
 export const CAMERA_FILE = fileURLToPath(new URL('.tmp/e2e/camera-card.y4m', import.meta.url));
 export const CAMERA_ENDING_FILE = fileURLToPath(new URL('.tmp/e2e/camera-ending.y4m', import.meta.url));
+/** The mobile desk's camera: the card of Hoàng Văn Nam, the demo data's worker without a dossier. */
+export const DESK_CAMERA_FILE = fileURLToPath(new URL('.tmp/e2e/camera-desk.y4m', import.meta.url));
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -54,6 +56,24 @@ export default defineConfig({
         launchOptions: {
           executablePath: chromium,
           args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream=device-count=2'],
+        },
+      },
+    },
+    {
+      // The mobile desk: its camera shows Hoàng Văn Nam's card; a second workstation and a host it
+      // kills and restarts are its own processes on the next ports.
+      name: 'desk',
+      testMatch: /desk\.spec\.ts$/u,
+      dependencies: ['camera-faults'],
+      use: {
+        launchOptions: {
+          executablePath: chromium,
+          args: [
+            ...CHROMIUM_ARGS,
+            '--use-fake-device-for-media-stream',
+            '--use-fake-ui-for-media-stream',
+            `--use-file-for-fake-video-capture=${DESK_CAMERA_FILE}`,
+          ],
         },
       },
     },

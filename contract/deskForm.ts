@@ -6,6 +6,7 @@
 // accepts; the service stays the authority and its 422 still stops a chain (the officer corrects).
 
 import type { DeclarationRequest } from './api.js';
+import type { Recognition, RecognizedField } from './scan.js';
 import { parseBhytCardNumber } from './desk.js';
 import {
   checkBhxhCode,
@@ -363,4 +364,64 @@ export function checkDeskValues(v: Readonly<DeskValues>, c: DeskContext): DeskCh
 export function toFormDate(iso: string | null | undefined): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/u.exec(iso ?? '');
   return m ? `${m[3]}/${m[2]}/${m[1]}` : '';
+}
+
+/** What a card gave the form: the values and where each came from (the form marks them). */
+export type FieldSource = { from: 'qr' | 'ocr' | 'bhyt' | 'registry'; confidence: number };
+export type CardValues = {
+  values: Partial<DeskValues>;
+  sources: Partial<Record<DeskField, FieldSource>>;
+  warnings: string[];
+};
+
+/** Recognised fields → the form's fields. */
+const FROM_RECOGNIZED: Readonly<Partial<Record<RecognizedField, DeskField>>> = {
+  idNumber: 'idNumber',
+  oldIdNumber: 'oldIdNumber',
+  fullName: 'fullName',
+  dateOfBirth: 'dateOfBirth',
+  gender: 'gender',
+  address: 'address',
+  bhxhCode: 'bhxhCode',
+  mobile: 'mobile',
+  email: 'email',
+};
+
+/** OCR fields under this confidence are not suggested at all (they would be noise). */
+const MIN_SUGGESTION = 0.3;
+
+/**
+ * The form's fields from an ID card's recognition: a CCCD QR gives exact values (`qr`), OCR of the
+ * card's front suggestions with their confidence (`ocr`). A QR whose number disagrees with its own
+ * birth year or gender is refused (parseCccdQr lowers the number's confidence then): the officer must
+ * look at the card, and the form is left as it was.
+ */
+export function cardValues(r: Recognition): { ok: true; value: CardValues } | { ok: false; message: string } {
+  const exact = r.kind === 'cccd_qr';
+  if (exact && (r.confidence.idNumber ?? 1) < 1)
+    return {
+      ok: false,
+      message: `Mã QR của thẻ CCCD không nhất quán: ${r.warnings[0] ?? 'số CCCD không khớp ngày sinh hoặc giới tính.'} Kiểm tra thẻ gốc; biểu mẫu không thay đổi.`,
+    };
+  if (r.kind !== 'cccd_qr' && r.kind !== 'cccd_front' && r.kind !== 'cmnd')
+    return { ok: false, message: 'Đây không phải thẻ CCCD/CMND: không lấy được thông tin cho tờ khai.' };
+  const values: Partial<DeskValues> = {};
+  const sources: CardValues['sources'] = {};
+  const put = (field: DeskField, value: string, confidence: number): void => {
+    (values as Record<string, string>)[field] = value;
+    sources[field] = { from: exact ? 'qr' : 'ocr', confidence };
+  };
+  for (const [name, raw] of Object.entries(r.fields) as Array<[RecognizedField, string | undefined]>) {
+    const field = FROM_RECOGNIZED[name];
+    if (!field || !raw) continue;
+    const confidence = r.confidence[name] ?? (exact ? 1 : 0);
+    if (!exact && confidence < MIN_SUGGESTION) continue;
+    put(field, name === 'dateOfBirth' ? toFormDate(raw) : raw, confidence);
+  }
+  if (values.idNumber) {
+    values.idKind = r.kind === 'cmnd' ? 'cmnd' : 'cccd';
+    if (sources.idNumber) sources.idKind = sources.idNumber;
+  }
+  if (values.fullName) put('contactPerson', values.fullName, sources.fullName?.confidence ?? 1);
+  return { ok: true, value: { values, sources, warnings: r.warnings } };
 }

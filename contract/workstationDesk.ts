@@ -6,9 +6,9 @@
 
 import { z } from 'zod';
 import type { CodeResolution, DeclarationRequest, RegistryPerson } from './api.js';
-import type { DeskField, DeskValues } from './deskForm.js';
+import type { CardValues, DeskField, DeskValues, FieldSource } from './deskForm.js';
 import type { DecisionResult, Dossier, DossierStatus, Outcome } from './domain.js';
-import type { QualityReport, Recognition, RecognizedField } from './scan.js';
+import type { QualityReport, Recognition } from './scan.js';
 import type { PrintJob } from './workstationPrint.js';
 
 /** Images a desk takes: the portrait, both sides of the ID card and the signed form's pages. */
@@ -237,7 +237,7 @@ export type DeskDeclaration = {
   identityConfirmedAt: string | null;
   values: DeskValues;
   /** which fields came from the card's QR (exact) or were suggested by OCR, with confidence */
-  sources: Partial<Record<DeskField, { from: 'qr' | 'ocr' | 'bhyt' | 'registry'; confidence: number }>>;
+  sources: Partial<Record<DeskField, FieldSource>>;
   dossierId: string | null;
   dossierNumber: string | null;
   codeResolution: CodeResolution | null;
@@ -294,11 +294,7 @@ export type DeskStatus = {
 };
 
 /** What the card gave the form: the fields and where each came from. */
-export type CardFill = {
-  values: Partial<DeskValues>;
-  sources: DeskDeclaration['sources'];
-  warnings: string[];
-};
+export type CardFill = CardValues;
 
 /** The declaration a code names: its id, its Mã tạm, its dossier once the service has it. */
 export type DeskFound = { id: string; ref: string; dossierId: string | null; dossierNumber: string | null };
@@ -339,16 +335,3 @@ export type DeskEvent =
   | { type: 'desk.changed'; id: string; state: DeskState }
   /** a desk image stored, recognised */
   | { type: 'desk.image'; image: DeskImage };
-
-/** Fields a recognition gives the form, by the form's names. */
-export const RECOGNIZED_TO_DESK: Readonly<Partial<Record<RecognizedField, DeskField>>> = {
-  idNumber: 'idNumber',
-  oldIdNumber: 'oldIdNumber',
-  fullName: 'fullName',
-  dateOfBirth: 'dateOfBirth',
-  gender: 'gender',
-  address: 'address',
-  bhxhCode: 'bhxhCode',
-  mobile: 'mobile',
-  email: 'email',
-};

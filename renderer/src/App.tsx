@@ -6,6 +6,7 @@ import type { SessionInfo } from '../../contract/workstation';
 import { api, call } from './api';
 import { DossierDetail } from './DossierDetail';
 import { DossierList } from './DossierList';
+import { DeskArea, type DeskView } from './desk/DeskArea';
 import { useReaderScan } from './intake/useReaderScan';
 import { ReportsScreen } from './print/ReportsScreen';
 import { SignIn } from './SignIn';
@@ -14,9 +15,15 @@ import { SyncStatusBar } from './SyncStatus';
 export function App() {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
   const [openId, setOpenId] = useState<string | null>(null);
-  const [screen, setScreen] = useState<'individual' | 'reports'>('individual');
-  // A reader scan of an ID card or a form's QR opens the matching dossier.
-  useReaderScan((id) => {
+  const [screen, setScreen] = useState<'individual' | 'reports' | 'desk'>('individual');
+  const [desk, setDesk] = useState<DeskView>({ screen: 'new' });
+  // A reader scan of an ID card or a form's QR opens the matching dossier (a desk's Mã tạm, its declaration).
+  useReaderScan((id, match) => {
+    if (!id && match.deskId) {
+      setScreen('desk');
+      setDesk({ screen: 'open', id: match.deskId });
+      return;
+    }
     setScreen('individual');
     setOpenId(id);
   });
@@ -64,7 +71,7 @@ export function App() {
           <Menu
             mode="inline"
             defaultOpenKeys={['gddt']}
-            selectedKeys={[screen]}
+            selectedKeys={[screen === 'desk' ? `desk-${desk.screen === 'new' ? 'new' : 'list'}` : screen]}
             items={[
               {
                 key: 'gddt',
@@ -78,6 +85,14 @@ export function App() {
                       setOpenId(null);
                     },
                   },
+                  ...(['new', 'list'] as const).map((d) => ({
+                    key: `desk-${d}`,
+                    label: d === 'new' ? 'Kê khai mới' : 'Kê khai tại bàn',
+                    onClick: () => {
+                      setScreen('desk');
+                      setDesk({ screen: d });
+                    },
+                  })),
                 ],
               },
               // Only supervisors see the reports.
@@ -95,6 +110,7 @@ export function App() {
             </Typography.Paragraph>
           )}
           {screen === 'reports' && supervisor && <ReportsScreen />}
+          {screen === 'desk' && <DeskArea session={session} view={desk} onView={setDesk} />}
           <div style={{ display: screen !== 'individual' || openId ? 'none' : 'block' }}>
             <DossierList me={[session.user.username, session.user.displayName]} onOpen={setOpenId} />
           </div>

@@ -251,13 +251,18 @@ export class IntakeScanning {
   recognizeQueued(id: string, prepared: PreparedPage, save: (r: RecognitionOutcome) => void): Promise<void> {
     this.recognizing.add(id);
     const run = this.recognitionQueue.then(async () => {
-      if (this.closed) return;
+      if (this.closed) {
+        this.recognizing.delete(id);
+        return;
+      }
+      let r: RecognitionOutcome;
       try {
-        const r = await this.recognize(prepared);
-        if (!this.closed) save(r);
+        r = await this.recognize(prepared);
       } finally {
+        // done before `save`, so what it tells the screens says recognition is over
         this.recognizing.delete(id);
       }
+      if (!this.closed) save(r);
     });
     this.recognitionQueue = run.catch(() => undefined);
     return this.recognitionQueue;
