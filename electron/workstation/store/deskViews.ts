@@ -320,11 +320,12 @@ export function deskByDossier(
 
 /** Counts for the status bar: chains not finished and chains with a refused step, of every officer. */
 export function deskCounts(h: StoreDb): { queued: number; needsFix: number } {
+  // A chain stopped by a refusal counts as "cần sửa" only, not as waiting to be sent.
   const row = h
     .sql(
-      `SELECT count(DISTINCT CASE WHEN state = 'queued' THEN declaration_id END) AS q,
-              count(DISTINCT CASE WHEN state = 'failed' THEN declaration_id END) AS f
-         FROM desk_steps WHERE state IN ('queued','failed')`,
+      `SELECT count(CASE WHEN f = 0 THEN 1 END) AS q, count(CASE WHEN f > 0 THEN 1 END) AS f FROM (
+         SELECT declaration_id, sum(state = 'failed') AS f FROM desk_steps
+           WHERE state IN ('queued','failed') GROUP BY declaration_id)`,
     )
     .get() as { q: number; f: number };
   return { queued: row.q, needsFix: row.f };
