@@ -160,8 +160,8 @@ const PREFIX_WORDS_MAX = 200;
 
 /**
  * The distinct words of names (name_words, migration 5), sorted, kept in the service: a few thousand
- * syllables, with the words of each intake here added at once, read again after a minute or when a
- * prefix matches none of them (words another process added). Expanding the last word in memory saves
+ * syllables, with the words of each intake here added at once, those of other instances as their
+ * bus message arrives (migration 12), read again after a minute or when a prefix matches none of them. Expanding the last word in memory saves
  * a search a round trip.
  */
 type WordList = { words: string[]; loadedAt: number };
@@ -174,6 +174,23 @@ async function loadWords(db: Database): Promise<WordList> {
   const list = { words: res.rows.map((r) => r.word), loadedAt: Date.now() };
   wordLists.set(db, list);
   return list;
+}
+
+/**
+ * Words of names stored by another instance (the name_words trigger's bus message, migration 12), or
+ * `undefined`: forget the list and read it again at the next search.
+ */
+export function namesWordsChanged(db: Database, words?: readonly string[]): void {
+  const list = wordLists.get(db);
+  if (!list) return;
+  if (!words) {
+    wordLists.delete(db);
+    return;
+  }
+  for (const w of words) {
+    const at = firstAtLeast(list.words, w);
+    if (list.words[at] !== w) list.words.splice(at, 0, w);
+  }
 }
 
 /**

@@ -7,6 +7,8 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import pino from 'pino';
 import { createApp } from './app.js';
+import { forgetSession } from './auth.js';
+import { createLocalBus, createPostgresBus } from './bus.js';
 import { chainAudit, verifyAuditChain, type AuditVerification } from './audit.js';
 import type { AuthOptions } from './auth.js';
 import { resolveConfig, type ConfigOverrides, type ServiceConfig } from './config.js';
@@ -14,17 +16,19 @@ import { AgencyTree, type Ctx } from './context.js';
 import { openDatabase, type Database } from './db/database.js';
 import { installRoutines } from './decisions.js';
 import { migrate } from './db/migrations.js';
-import { publishChanges } from './dossiers.js';
+import { namesWordsChanged, publishChanges } from './dossiers.js';
 import { runExpiry } from './expiry.js';
 import {
   createHttpSmsGateway,
   createLocalSmsSink,
   createMailer,
   deliverDue,
+  type DeliveryOptions,
   type LocalSmsSink,
   type Mailer,
   type SmsGateway,
 } from './notify.js';
+import { forgetReasons } from './reasons.js';
 import { DEFAULT_DEMO_PATH, seedDemo } from './seed.js';
 
 export type ServiceOptions = {
@@ -52,6 +56,10 @@ export type ServiceOptions = {
   auth?: AuthOptions;
   /** background timers (publisher, chainer, delivery, expiry); tests turn them off and call the run* methods */
   background?: boolean;
+  /** delivery passes' size and gateway concurrency */
+  delivery?: DeliveryOptions;
+  /** skip migrations, routines and the demo (the database was prepared by the cluster's primary process) */
+  prepared?: boolean;
 };
 
 export type RunningService = {
@@ -64,6 +72,8 @@ export type RunningService = {
   runExpiry(): Promise<number>;
   /** run one SMS / e-mail delivery pass now; returns how many messages were attempted */
   deliverSms(): Promise<number>;
+  /** this instance's id on the bus (several instances share one database) */
+  instanceId: string;
   /** number committed change-feed rows now */
   publishChanges(): Promise<number>;
   chainAudit(): Promise<number>;
@@ -72,6 +82,20 @@ export type RunningService = {
   smsSink?: LocalSmsSink;
   mailer: Mailer & { sent(): Array<{ to: string; subject: string; text: string }> };
 };
+
+/** Migrations, routines and (when asked) the demo: once per database, before instances serve. */
+export async function prepareDatabase(
+  db: Database,
+  options: Pick<ServiceOptions, 'seedDemo' | 'demoPath'>,
+  log?: pino.Logger,
+): Promise<void> {
+  await migrate(db);
+  await installRoutines(db);
+  if (options.seedDemo) {
+    const loaded = await seedDemo(db, options.demoPath ?? DEFAULT_DEMO_PATH);
+    if (loaded) log?.info('demo data loaded');
+  }
+}
 
 export async function startService(options: ServiceOptions = {}): Promise<RunningService> {
   const config = resolveConfig(options.config, options.env ?? {});
@@ -89,16 +113,31 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   const dbDir = options.databaseUrl ? undefined : options.dataDir;
   if (dbDir) mkdirSync(dbDir, { recursive: true });
   const db = await openDatabase({ databaseUrl: options.databaseUrl, dataDir: dbDir });
-  await migrate(db);
-  await installRoutines(db);
-  if (options.seedDemo) {
-    const loaded = await seedDemo(db, options.demoPath ?? DEFAULT_DEMO_PATH);
-    if (loaded) log.info('demo data loaded');
-  }
+  if (!options.prepared) await prepareDatabase(db, options, log);
   const agencies = new AgencyTree(db);
   await agencies.load();
   const sinkDir = options.dataDir ? path.dirname(path.resolve(options.dataDir)) : undefined;
-  const ctx: Ctx = { db, config, now: options.now ?? (() => new Date()), log, agencies, dataDir: sinkDir };
+  const bus = db.kind === 'postgres' ? await createPostgresBus({ db, log }) : createLocalBus();
+  const ctx: Ctx = {
+    db,
+    config,
+    now: options.now ?? (() => new Date()),
+    log,
+    agencies,
+    bus,
+    dataDir: sinkDir,
+  };
+  // What this instance keeps in memory follows the other instances' changes (bus.ts).
+  bus.on((msg) => {
+    if (msg.kind === 'session') forgetSession(ctx, msg.key);
+    else if (msg.kind === 'reasons') forgetReasons(db);
+    else if (msg.kind === 'words') namesWordsChanged(db, msg.reload ? undefined : msg.words);
+  });
+  bus.onReset(() => {
+    forgetSession(ctx);
+    forgetReasons(db);
+    namesWordsChanged(db);
+  });
   const smsSink = options.smsGateway || config.sms.gatewayUrl ? undefined : createLocalSmsSink(sinkDir);
   const sms = options.smsGateway ?? (config.sms.gatewayUrl ? createHttpSmsGateway(config.sms) : smsSink!);
   const mailer = createMailer(config.email.smtpUrl, config.email.from, sinkDir);
@@ -107,31 +146,51 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
 
-  // Background work: each job runs alone (never overlapping itself) and logs, never throws.
-  const timers: NodeJS.Timeout[] = [];
+  // Background work, on every instance: each job runs alone here (never overlapping itself), logs and
+  // never throws, and runs again at once while it finds work, else after `idleMs`. Across instances
+  // each pass is claimed in PostgreSQL: the publisher and the chainer under a transaction's advisory
+  // lock (one pass at a time in the whole service), expiry and delivery row by row with SKIP LOCKED.
+  // A claim is a transaction's, so an instance killed mid-pass leaves nothing held: its transaction
+  // is rolled back and the next pass of any instance takes the work.
+  const timers = new Set<NodeJS.Timeout>();
+  const running = new Set<Promise<unknown>>();
   let closing = false;
-  const every = (ms: number, name: string, job: () => Promise<unknown>): void => {
-    let running = false;
-    const t = setInterval(() => {
-      if (running || closing) return;
-      running = true;
-      job()
-        .catch((err: Error) =>
-          log.error({ job: name, err: { message: err.message.slice(0, 200) } }, 'background job failed'),
-        )
-        .finally(() => {
-          running = false;
+  const loop = (idleMs: number, name: string, job: () => Promise<number>): void => {
+    const run = (): void => {
+      if (closing) return;
+      const pass = job()
+        .catch((err: Error) => {
+          log.error({ job: name, err: { message: err.message.slice(0, 200) } }, 'background job failed');
+          return 0;
+        })
+        .then((n) => {
+          running.delete(pass);
+          if (closing) return;
+          const t = setTimeout(
+            () => {
+              timers.delete(t);
+              run();
+            },
+            n > 0 ? 0 : idleMs,
+          );
+          t.unref();
+          timers.add(t);
         });
-    }, ms);
+      running.add(pass);
+    };
+    const t = setTimeout(() => {
+      timers.delete(t);
+      run();
+    }, idleMs);
     t.unref();
-    timers.push(t);
+    timers.add(t);
   };
   const delivery = { sms, mailer };
   if (options.background !== false) {
-    every(250, 'publish', () => publishChanges(ctx));
-    every(1000, 'audit-chain', () => chainAudit(db));
-    every(2000, 'delivery', () => deliverDue(ctx, delivery));
-    every(60_000, 'expiry', () => runExpiry(ctx));
+    loop(250, 'publish', () => publishChanges(ctx));
+    loop(1000, 'audit-chain', () => chainAudit(db));
+    loop(250, 'delivery', () => deliverDue(ctx, delivery, options.delivery));
+    loop(60_000, 'expiry', () => runExpiry(ctx));
   }
 
   return {
@@ -142,7 +201,8 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     smsSink,
     mailer,
     runExpiry: () => runExpiry(ctx),
-    deliverSms: () => deliverDue(ctx, delivery),
+    instanceId: bus.instanceId,
+    deliverSms: () => deliverDue(ctx, delivery, options.delivery),
     publishChanges: () => publishChanges(ctx),
     chainAudit: () => chainAudit(db),
     async verifyAudit() {
@@ -151,8 +211,10 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     },
     async close() {
       closing = true;
-      for (const t of timers) clearInterval(t);
+      for (const t of timers) clearTimeout(t);
       await app.close();
+      await Promise.allSettled([...running]);
+      await bus.close();
       await db.close();
     },
   };
