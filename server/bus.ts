@@ -208,10 +208,7 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Bu
       };
     },
     async publish(msg) {
-      await db.query('SELECT pg_notify($1, $2)', [
-        BUS_CHANNEL,
-        JSON.stringify({ ...msg, from: instanceId }),
-      ]);
+      await db.query('SELECT pg_notify($1, $2)', [BUS_CHANNEL, JSON.stringify({ ...msg, from: instanceId })]);
     },
     async close() {
       closed = true;
