@@ -262,6 +262,14 @@ export async function openPostgres(
       } catch (err) {
         return failed(used, err);
       }
+      // A checked-out client's connection error (the server died while the transaction waits, e.g.
+      // a delivery pass on its gateway) is emitted with no pool listener: caught here, and the next
+      // statement fails with it.
+      let lostWhileOut: unknown = null;
+      const onError = (err: unknown): void => {
+        lostWhileOut ??= err;
+      };
+      client.on('error', onError);
       let broken = false;
       try {
         await client.query(
@@ -271,10 +279,11 @@ export async function openPostgres(
         await client.query('COMMIT');
         return out;
       } catch (err) {
-        broken = isConnectionError(err);
+        broken = lostWhileOut !== null || isConnectionError(err);
         if (!broken) await client.query('ROLLBACK').catch(() => undefined);
         return failed(used, err);
       } finally {
+        client.off('error', onError);
         client.release(broken ? true : undefined);
       }
     },
