@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workstation } from '../../../electron/workstation/workstation.js';
 import { openDatabase, openPostgres } from '../../../server/db/database.js';
-import { prepareDatabase, startService, type RunningService } from '../../../server/service.js';
+import { prepareDatabase } from '../../../server/service.js';
 import { startLoadBalancer, type LoadBalancer } from '../../harness/haproxy.js';
 import {
   killPostmaster,
@@ -19,11 +19,13 @@ import {
   type PostgresCluster,
   type Replica,
 } from '../../harness/postgres.js';
+import { startServiceProcess, type ServiceProcess } from '../../harness/serviceProcess.js';
 import { intake, newWorkstation, ok, PASSWORD, waitFor } from '../workstation/harness.js';
 
 let primary: PostgresCluster;
 let replica: Replica;
-const instances: RunningService[] = [];
+const instances: ServiceProcess[] = [];
+const instanceIds: string[] = [];
 let lb: LoadBalancer;
 let ws: Workstation | undefined;
 
@@ -35,10 +37,14 @@ beforeAll(async () => {
   await db.close();
   replica = await startReplica(primary, { synchronous: true, settings: { synchronous_commit: 'on' } });
   const url = `postgres://postgres@127.0.0.1:${primary.port},127.0.0.1:${replica.port}/postgres?target_session_attrs=read-write`;
-  for (let i = 0; i < 2; i++)
-    instances.push(
-      await startService({ databaseUrl: url, prepared: true, config: { loginRatePerMinute: 10_000 } }),
+  // Each instance its own process, as in production (the third test kills one with SIGKILL).
+  for (let i = 0; i < 2; i++) {
+    const s = await startServiceProcess({ databaseUrl: url });
+    instances.push(s);
+    instanceIds.push(
+      ((await (await fetch(`${s.url}/api/v1/health`)).json()) as { instance: string }).instance,
     );
+  }
   lb = await startLoadBalancer(instances.map((s, i) => ({ name: `s${i + 1}`, port: s.port })));
   await waitFor(
     async () => Object.values(await lb.states()).every((s) => s === 'UP'),
@@ -49,7 +55,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await ws?.close().catch(() => undefined);
   await lb?.stop();
-  for (const s of instances) await s.close().catch(() => undefined);
+  for (const s of instances) await s.stop().catch(() => undefined);
   await replica?.stop();
   await primary?.stop();
 });
@@ -62,7 +68,7 @@ describe('primary + synchronous replica, two instances behind HAProxy', () => {
       expect(res.status).toBe(200);
       seen.add(((await res.json()) as { instance: string }).instance);
     }
-    expect([...seen].sort()).toEqual(instances.map((s) => s.instanceId).sort());
+    expect([...seen].sort()).toEqual([...instanceIds].sort());
   });
 
   it('kill -9 of the primary with decisions in flight: replica promoted, the service answers again, every decision applied once, none acknowledged lost', async () => {
@@ -154,6 +160,71 @@ describe('primary + synchronous replica, two instances behind HAProxy', () => {
       expect(kept.rows[0]!.n).toBe(acknowledged.length);
       const states = ws.store.db.prepare('SELECT state, count(*) AS n FROM outbox GROUP BY state').all();
       expect(states).toEqual([{ state: 'synced', n: ids.length }]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('kill -9 of one of two instances with decisions in flight: the other carries on, every decision applied once, delivery resumes', async () => {
+    const ids = await intake(lb.url, 30, 32);
+    await ws!.engine.syncNow();
+    await waitFor(() => ids.every((id) => ws!.store.getDossier(id) !== null), 30_000, 'intake pulled');
+    const blocker = await openPostgres(replica.url, 2);
+    const held = blocker.transaction(async (tx) => {
+      await tx.query('SELECT 1 FROM dossiers WHERE id = ANY($1::uuid[]) FOR UPDATE', [ids]);
+      for (const id of ids)
+        await ok(
+          ws!.dispatch('decisions.record', {
+            dossierId: id,
+            outcome: 'invalid',
+            reasonCodes: ['R01'],
+          }) as never,
+        );
+      ws!.engine.kick();
+      // Decisions wait inside the database (behind the held rows) when the first instance is killed.
+      await waitFor(
+        async () =>
+          (
+            await tx.query<{ n: number }>(
+              "SELECT count(DISTINCT client_port)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'",
+            )
+          ).rows[0]!.n > 0,
+        30_000,
+        'decisions waiting inside the database',
+      );
+      await instances[0]!.kill();
+    });
+    await held;
+    await blocker.close();
+    ws!.engine.kick();
+    await waitFor(
+      () => ws!.engine.status().queued === 0,
+      60_000,
+      'outbox drained through the surviving instance',
+    );
+    const db = await openPostgres(replica.url, 2);
+    try {
+      const applied = await db.query<{ dossier_id: string; n: number }>(
+        `SELECT dossier_id::text, count(*)::int AS n FROM decisions WHERE status_code = 200
+          AND dossier_id = ANY($1::uuid[]) GROUP BY dossier_id`,
+        [ids],
+      );
+      const counts = new Map(applied.rows.map((r) => [r.dossier_id, r.n]));
+      expect(ids.filter((id) => counts.get(id) !== 1)).toEqual([]);
+      // The survivor's background work: every rejection's SMS delivered (to its local sink).
+      await waitFor(
+        async () =>
+          (
+            await db.query<{ n: number }>(
+              "SELECT count(*)::int AS n FROM notifications WHERE status = 'queued' AND dossier_id = ANY($1::uuid[])",
+              [ids],
+            )
+          ).rows[0]!.n === 0,
+        30_000,
+        'messages delivered by the surviving instance',
+      );
+      const states = await lb.states();
+      expect(states.s2).toBe('UP');
     } finally {
       await db.close();
     }
