@@ -36,7 +36,6 @@ defaults
   timeout http-keep-alive 60s
   retries 3
   option redispatch 1
-  option http-server-close
 
 frontend service
   bind 127.0.0.1:${port}
