@@ -43,7 +43,7 @@ import {
   type PostgresCluster,
 } from '../harness/postgres.js';
 import { startServiceProcess, waitForHealth, type ServiceProcess } from '../harness/serviceProcess.js';
-import { startSmsGateway, type SmsGateway } from '../harness/smsGateway.js';
+import { startSmsGateway } from '../harness/smsGateway.js';
 import { useHugePages, type HugePages } from './hugepages.js';
 import { KeptAliveClient } from './http-load.js';
 
@@ -441,9 +441,9 @@ async function delivery(): Promise<void> {
         await sleep(100);
       }
       const seconds = (Date.now() - t0) / 1000;
-      sms = 30000 / seconds;
+      sms = queued / seconds;
       console.log(
-        `  30,000 SMS in ${seconds.toFixed(1)} s: ${sms.toFixed(0)} SMS/s (gateway: ${gateway.sent()} sent, ${gateway.duplicates()} duplicates) (${load()})`,
+        `  ${queued} SMS in ${seconds.toFixed(1)} s: ${sms.toFixed(0)} SMS/s (gateway: ${gateway.sent()} sent, ${gateway.duplicates()} duplicates) (${load()})`,
       );
       // The lag while decisions arrive at full rate for 60 s (each approval and rejection queues one SMS).
       const pending = await pendingDossiers(rig.url, 120_000);
@@ -452,7 +452,7 @@ async function delivery(): Promise<void> {
         base: svc.url,
         auth: await token(svc.url),
         dossiers: pending,
-        seconds: 60,
+        seconds: LAG_SECONDS,
         warmupSeconds: 0,
       });
       const lags = await sampler.stop();
@@ -468,7 +468,7 @@ async function delivery(): Promise<void> {
         load: os.loadavg()[0],
       });
       console.log(
-        `delivery: ${sms.toFixed(0)} SMS/s (target ≥ 1,500); during ${res.perSecond.toFixed(0)} decisions/s for 60 s the oldest due message waited at most ${max} s (target ≤ 5) (${load()})`,
+        `delivery: ${sms.toFixed(0)} SMS/s (target ≥ 1,500); during ${res.perSecond.toFixed(0)} decisions/s for ${LAG_SECONDS} s the oldest due message waited at most ${max} s (target ≤ 5) (${load()})`,
       );
     } finally {
       await svc.stop();
