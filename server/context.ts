@@ -13,6 +13,8 @@ export type Ctx = {
   now: () => Date;
   log: pino.Logger;
   agencies: AgencyTree;
+  /** A streaming replica for the dossier list and searches (DATABASE_READ_URL); unset: the primary. */
+  readDb?: Database;
   /** Messages to the service's other instances (bus.ts); local on PGlite. */
   bus: Bus;
   /** Where the local SMS / e-mail sinks write (DATA_DIR/server), or undefined to keep them in memory. */

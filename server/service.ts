@@ -13,7 +13,7 @@ import { chainAudit, verifyAuditChain, type AuditVerification } from './audit.js
 import type { AuthOptions } from './auth.js';
 import { resolveConfig, type ConfigOverrides, type ServiceConfig } from './config.js';
 import { AgencyTree, type Ctx } from './context.js';
-import { openDatabase, type Database } from './db/database.js';
+import { openDatabase, openPostgres, type Database } from './db/database.js';
 import { installRoutines } from './decisions.js';
 import { migrate } from './db/migrations.js';
 import { namesWordsChanged, publishChanges } from './dossiers.js';
@@ -34,6 +34,8 @@ import { DEFAULT_DEMO_PATH, seedDemo } from './seed.js';
 export type ServiceOptions = {
   /** real PostgreSQL; unset → embedded PGlite */
   databaseUrl?: string;
+  /** a streaming replica that serves the dossier list and searches (else env DATABASE_READ_URL) */
+  readDatabaseUrl?: string;
   /** PGlite folder (unset + no databaseUrl → in-memory PGlite); the SMS/e-mail sinks write beside it */
   dataDir?: string;
   /** 0 = a free port */
@@ -118,6 +120,8 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   await agencies.load();
   const sinkDir = options.dataDir ? path.dirname(path.resolve(options.dataDir)) : undefined;
   const bus = db.kind === 'postgres' ? await createPostgresBus({ db, log }) : createLocalBus();
+  const readUrl = options.readDatabaseUrl ?? (options.env?.DATABASE_READ_URL || undefined);
+  const readDb = readUrl && db.kind === 'postgres' ? await openPostgres(readUrl) : undefined;
   const ctx: Ctx = {
     db,
     config,
@@ -125,6 +129,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     log,
     agencies,
     bus,
+    readDb,
     dataDir: sinkDir,
   };
   // What this instance keeps in memory follows the other instances' changes (bus.ts).
@@ -215,6 +220,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
       await app.close();
       await Promise.allSettled([...running]);
       await bus.close();
+      await readDb?.close();
       await db.close();
     },
   };
