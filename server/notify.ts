@@ -275,6 +275,8 @@ async function claimDue(tx: Queryable, now: Date, batch: number): Promise<DueMes
       WHERE status = 'queued' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
     [now.toISOString(), batch],
   );
+  // The outcomes are written in the same transaction: planned as usual.
+  await tx.exec('RESET enable_seqscan; RESET enable_bitmapscan');
   return res.rows;
 }
 

@@ -152,50 +152,47 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   const port = typeof address === 'object' && address ? address.port : 0;
 
   // Background work, on every instance: each job runs alone here (never overlapping itself), logs and
-  // never throws, and runs again at once while it finds work, else after `idleMs`. Across instances
-  // each pass is claimed in PostgreSQL: the publisher and the chainer under a transaction's advisory
-  // lock (one pass at a time in the whole service), expiry and delivery row by row with SKIP LOCKED.
-  // A claim is a transaction's, so an instance killed mid-pass leaves nothing held: its transaction
-  // is rolled back and the next pass of any instance takes the work.
+  // never throws. A job answers whether it left work behind (a full batch): then it runs again at
+  // once, else after `idleMs`; running it back to back on small batches only costs transactions.
+  // Across instances each pass is claimed in PostgreSQL: the publisher and the chainer under a
+  // transaction's advisory lock (one pass at a time in the whole service), expiry and delivery row by
+  // row with SKIP LOCKED. A claim is a transaction's, so an instance killed mid-pass leaves nothing
+  // held: its transaction is rolled back and the next pass of any instance takes the work.
   const timers = new Set<NodeJS.Timeout>();
   const running = new Set<Promise<unknown>>();
   let closing = false;
-  const loop = (idleMs: number, name: string, job: () => Promise<number>): void => {
+  const loop = (idleMs: number, name: string, job: () => Promise<boolean>): void => {
+    const later = (ms: number): void => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        run();
+      }, ms);
+      t.unref();
+      timers.add(t);
+    };
     const run = (): void => {
       if (closing) return;
       const pass = job()
         .catch((err: Error) => {
           log.error({ job: name, err: { message: err.message.slice(0, 200) } }, 'background job failed');
-          return 0;
+          return false;
         })
-        .then((n) => {
+        .then((more) => {
           running.delete(pass);
-          if (closing) return;
-          const t = setTimeout(
-            () => {
-              timers.delete(t);
-              run();
-            },
-            n > 0 ? 0 : idleMs,
-          );
-          t.unref();
-          timers.add(t);
+          if (!closing) later(more ? 0 : idleMs);
         });
       running.add(pass);
     };
-    const t = setTimeout(() => {
-      timers.delete(t);
-      run();
-    }, idleMs);
-    t.unref();
-    timers.add(t);
+    later(idleMs);
   };
   const delivery = { sms, mailer };
+  const deliveryBatch = options.delivery?.batch ?? 500;
   if (options.background !== false) {
-    loop(250, 'publish', () => publishChanges(ctx));
-    loop(1000, 'audit-chain', () => chainAudit(db));
-    loop(250, 'delivery', () => deliverDue(ctx, delivery, options.delivery));
-    loop(60_000, 'expiry', () => runExpiry(ctx));
+    // The publisher and expiry work through everything due in one call; the chainer too.
+    loop(250, 'publish', async () => (await publishChanges(ctx), false));
+    loop(1000, 'audit-chain', async () => (await chainAudit(db), false));
+    loop(250, 'delivery', async () => (await deliverDue(ctx, delivery, options.delivery)) >= deliveryBatch);
+    loop(60_000, 'expiry', async () => (await runExpiry(ctx), false));
   }
 
   return {

@@ -159,8 +159,6 @@ export type PostgresDatabase = Database & {
   readonly kind: 'postgres';
   /** The single-host URL of the server the pool uses now (the primary, with read-write). */
   serverUrl(): Promise<string>;
-  /** Resolves when a server suits again (after a failover); rejects past `timeoutMs`. */
-  waitForServer(timeoutMs: number): Promise<string>;
 };
 
 export async function openPostgres(
@@ -289,20 +287,6 @@ export async function openPostgres(
     },
     async serverUrl() {
       return (await acquire()).url;
-    },
-    async waitForServer(timeoutMs) {
-      const until = Date.now() + timeoutMs;
-      for (;;) {
-        try {
-          const used = await acquire();
-          await used.pool.query('SELECT 1');
-          return used.url;
-        } catch (err) {
-          if (current && isConnectionError(err)) current = list.urls.length > 1 ? null : current;
-          if (Date.now() > until) throw err;
-          await new Promise((r) => setTimeout(r, 200));
-        }
-      }
     },
     async close() {
       closed = true;
