@@ -71,8 +71,9 @@ if (cluster.isWorker) {
   for (let i = 0; i < workers; i++) fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
-    console.error(`tiến trình ${worker.id} dừng (${signal ?? code}); khởi động lại`);
-    fork();
+    console.error(`tiến trình ${worker.id} dừng (${signal ?? code}); khởi động lại sau 1 giây`);
+    // A second apart: a worker that cannot start (the database away) is not forked in a tight loop.
+    setTimeout(fork, 1000);
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

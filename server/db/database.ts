@@ -138,10 +138,14 @@ export function isConnectionError(err: unknown): boolean {
   const e = err as { code?: string; message?: string } | null;
   if (!e) return false;
   if (e.code && CONNECTION_CODES.has(e.code)) return true;
-  return /Connection terminated|connection (?:is )?closed|Client has encountered a connection error|timeout exceeded when trying to connect|the database system is (?:shutting down|starting up|in recovery mode)/iu.test(
+  return /Connection terminated|connection (?:is )?closed|Client has encountered a connection error|the database system is (?:shutting down|starting up|in recovery mode)/iu.test(
     e.message ?? '',
   );
 }
+
+/** Every pooled connection stayed busy for connectionTimeoutMillis: the server is overloaded, not gone. */
+const isPoolTimeout = (err: unknown): boolean =>
+  /timeout exceeded when trying to connect/iu.test((err as Error | null)?.message ?? '');
 
 /**
  * Thrown instead of a connection error: the service's error handler answers 503 with this sentence,
@@ -176,7 +180,11 @@ export async function openPostgres(
       // use once it has grown (docs/server.md, run 8). Connections are replaced after an hour, between
       // two uses, so such a plan lasts an hour at most.
       maxLifetimeSeconds: lifetimeSeconds,
+      // A server that vanished without closing its sockets (power loss, a partition) is noticed by
+      // the connection attempt's time-out and by TCP keep-alive on open connections.
       connectionTimeoutMillis: 10_000,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
       options: `-c TimeZone=${TIME_ZONE}`,
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
@@ -214,6 +222,7 @@ export async function openPostgres(
     return await looking;
   };
   const failed = (used: { pool: pg.Pool }, err: unknown): never => {
+    if (isPoolTimeout(err)) throw new DatabaseUnavailableError(err);
     if (isConnectionError(err)) {
       if (list.urls.length > 1 && current?.pool === used.pool) {
         current = null;

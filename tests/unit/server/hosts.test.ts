@@ -56,5 +56,7 @@ describe('isConnectionError', () => {
     ).toBe(false);
     expect(isConnectionError({ code: '40P01', message: 'deadlock detected' })).toBe(false);
     expect(isConnectionError(null)).toBe(false);
+    // a full pool is an overloaded server, not a lost one: its pool is kept
+    expect(isConnectionError(new Error('timeout exceeded when trying to connect'))).toBe(false);
   });
 });
