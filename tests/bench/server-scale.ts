@@ -44,6 +44,7 @@ import {
 } from '../harness/postgres.js';
 import { startServiceProcess, waitForHealth, type ServiceProcess } from '../harness/serviceProcess.js';
 import { startSmsGateway } from '../harness/smsGateway.js';
+import { cpuSeconds, machineBusySeconds } from './cpu.js';
 import { useHugePages, type HugePages } from './hugepages.js';
 import { KeptAliveClient } from './http-load.js';
 
@@ -58,6 +59,11 @@ const load = (): string => `load ${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().l
 const pct = (xs: readonly number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const results: Record<string, unknown> = { at: new Date().toISOString() };
@@ -176,6 +182,8 @@ type RunOptions = {
   at?: { after: number; run: () => Promise<void> };
 };
 type RunResult = {
+  /** CPU per decision over the whole run (warm-up included): PostgreSQL's and the whole machine's, ms */
+  cpuMs: { postgres: number; machine: number };
   perSecond: number;
   done: number;
   seconds: number;
@@ -194,6 +202,8 @@ async function decisionRun(o: RunOptions): Promise<RunResult> {
   let done = 0;
   let retries = 0;
   let started = 0;
+  let all = 0;
+  const cpu0 = { postgres: cpuSeconds({ comm: 'postgres' }), machine: machineBusySeconds() };
   const statuses: Record<number, number> = {};
   const acknowledged: string[] = [];
   const latencies: number[] = [];
@@ -235,6 +245,7 @@ async function decisionRun(o: RunOptions): Promise<RunResult> {
               done += 1;
             }
             if (status === 200) acknowledged.push(decisionId);
+            all += 1;
             break;
           }
           if (status) statuses[status] = (statuses[status] ?? 0) + 1;
@@ -249,7 +260,12 @@ async function decisionRun(o: RunOptions): Promise<RunResult> {
   await event;
   const seconds = (Date.now() - (started || Date.now())) / 1000;
   if (!o.untilDone && next >= o.dossiers.length) throw new Error('the run ran out of pending dossiers');
+  const per = (sec: number): number => Math.round((sec * 1000 * 100) / Math.max(1, all)) / 100;
   return {
+    cpuMs: {
+      postgres: per(cpuSeconds({ comm: 'postgres' }) - cpu0.postgres),
+      machine: per(machineBusySeconds() - cpu0.machine),
+    },
     perSecond: done / Math.max(seconds, 0.001),
     done,
     seconds,
@@ -305,7 +321,7 @@ async function scaleOut(): Promise<void> {
           });
           (workers === 1 ? one : two).push(res.perSecond);
           console.log(
-            `  round ${r + 1}, ${workers} instance(s): ${res.perSecond.toFixed(0)} decisions/s, p50 ${res.p50} ms, p95 ${res.p95} ms, statuses ${JSON.stringify(res.statuses)} (${load()})`,
+            `  round ${r + 1}, ${workers} instance(s): ${res.perSecond.toFixed(0)} decisions/s, p50 ${res.p50} ms, p95 ${res.p95} ms, statuses ${JSON.stringify(res.statuses)}; CPU per decision: PostgreSQL ${res.cpuMs.postgres} ms, machine ${res.cpuMs.machine} ms (${load()})`,
           );
         } finally {
           await svc.stop();
@@ -313,7 +329,7 @@ async function scaleOut(): Promise<void> {
       }
     }
     const tps = await pgbench(rig.cluster, 10);
-    const ratio = pct(two, 50) / pct(one, 50);
+    const ratio = median(two) / median(one);
     record('scaleOut', {
       dossiers: count,
       one,
@@ -364,7 +380,7 @@ async function small(): Promise<void> {
           });
           figures[workers === 1 ? 'one' : 'two']!.push(res.perSecond);
           console.log(
-            `  round ${r + 1}, ${workers} instance(s): ${res.perSecond.toFixed(0)} decisions/s over ${res.seconds.toFixed(1)} s, p95 ${res.p95} ms, statuses ${JSON.stringify(res.statuses)} (${load()})`,
+            `  round ${r + 1}, ${workers} instance(s): ${res.perSecond.toFixed(0)} decisions/s over ${res.seconds.toFixed(1)} s, p95 ${res.p95} ms, statuses ${JSON.stringify(res.statuses)}; CPU per decision: PostgreSQL ${res.cpuMs.postgres} ms, machine ${res.cpuMs.machine} ms (${load()})`,
           );
         } finally {
           await svc.stop();
@@ -372,8 +388,8 @@ async function small(): Promise<void> {
       }
     }
     const tps = await pgbench(rig.cluster, 10);
-    const one = pct(figures.one!, 50) / tps;
-    const two = pct(figures.two!, 50) / tps;
+    const one = median(figures.one!) / tps;
+    const two = median(figures.two!) / tps;
     record('small', {
       ...figures,
       pgbenchTpcb: tps,
