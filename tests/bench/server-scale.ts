@@ -44,7 +44,7 @@ import {
 } from '../harness/postgres.js';
 import { startServiceProcess, waitForHealth, type ServiceProcess } from '../harness/serviceProcess.js';
 import { startSmsGateway } from '../harness/smsGateway.js';
-import { cpuSeconds, machineBusySeconds } from './cpu.js';
+import { cpuSeconds, machineBusySeconds, treeCpuSeconds } from './cpu.js';
 import { useHugePages, type HugePages } from './hugepages.js';
 import { KeptAliveClient } from './http-load.js';
 
@@ -178,12 +178,14 @@ type RunOptions = {
   retry?: boolean;
   /** stop when every dossier is decided instead of at `seconds` */
   untilDone?: boolean;
+  /** the service's process (a cluster's primary: its workers are counted too), for its CPU */
+  servicePid?: number;
   /** called once `after` seconds into the run */
   at?: { after: number; run: () => Promise<void> };
 };
 type RunResult = {
-  /** CPU per decision over the whole run (warm-up included): PostgreSQL's and the whole machine's, ms */
-  cpuMs: { postgres: number; machine: number };
+  /** CPU per decision over the whole run (warm-up included): PostgreSQL's, the service's (when its pid is given) and the whole machine's, ms */
+  cpuMs: { postgres: number; service: number; machine: number };
   perSecond: number;
   done: number;
   seconds: number;
@@ -203,7 +205,12 @@ async function decisionRun(o: RunOptions): Promise<RunResult> {
   let retries = 0;
   let started = 0;
   let all = 0;
-  const cpu0 = { postgres: cpuSeconds({ comm: 'postgres' }), machine: machineBusySeconds() };
+  const serviceCpu = (): number => (o.servicePid ? treeCpuSeconds(o.servicePid) : 0);
+  const cpu0 = {
+    postgres: cpuSeconds({ comm: 'postgres' }),
+    service: serviceCpu(),
+    machine: machineBusySeconds(),
+  };
   const statuses: Record<number, number> = {};
   const acknowledged: string[] = [];
   const latencies: number[] = [];
@@ -264,6 +271,7 @@ async function decisionRun(o: RunOptions): Promise<RunResult> {
   return {
     cpuMs: {
       postgres: per(cpuSeconds({ comm: 'postgres' }) - cpu0.postgres),
+      service: per(serviceCpu() - cpu0.service),
       machine: per(machineBusySeconds() - cpu0.machine),
     },
     perSecond: done / Math.max(seconds, 0.001),
@@ -314,6 +322,7 @@ async function scaleOut(): Promise<void> {
           const dossiers = pool.splice(0, perRound);
           const res = await decisionRun({
             base: svc.url,
+            servicePid: svc.pid,
             auth: await token(svc.url),
             dossiers,
             seconds: ROUND_SECONDS,
@@ -321,7 +330,7 @@ async function scaleOut(): Promise<void> {
           });
           (workers === 1 ? one : two).push(res.perSecond);
           console.log(
-            `  round ${r + 1}, ${workers} instance(s): ${res.perSecond.toFixed(0)} decisions/s, p50 ${res.p50} ms, p95 ${res.p95} ms, statuses ${JSON.stringify(res.statuses)}; CPU per decision: PostgreSQL ${res.cpuMs.postgres} ms, machine ${res.cpuMs.machine} ms (${load()})`,
+            `  round ${r + 1}, ${workers} instance(s): ${res.perSecond.toFixed(0)} decisions/s, p50 ${res.p50} ms, p95 ${res.p95} ms, statuses ${JSON.stringify(res.statuses)}; CPU per decision: PostgreSQL ${res.cpuMs.postgres} ms, service ${res.cpuMs.service} ms, machine ${res.cpuMs.machine} ms (${load()})`,
           );
         } finally {
           await svc.stop();
@@ -373,6 +382,7 @@ async function small(): Promise<void> {
           });
           const res = await decisionRun({
             base: svc.url,
+            servicePid: svc.pid,
             auth,
             dossiers: pool.splice(0, perRound),
             seconds: 0,
@@ -380,7 +390,7 @@ async function small(): Promise<void> {
           });
           figures[workers === 1 ? 'one' : 'two']!.push(res.perSecond);
           console.log(
-            `  round ${r + 1}, ${workers} instance(s): ${res.perSecond.toFixed(0)} decisions/s over ${res.seconds.toFixed(1)} s, p95 ${res.p95} ms, statuses ${JSON.stringify(res.statuses)}; CPU per decision: PostgreSQL ${res.cpuMs.postgres} ms, machine ${res.cpuMs.machine} ms (${load()})`,
+            `  round ${r + 1}, ${workers} instance(s): ${res.perSecond.toFixed(0)} decisions/s over ${res.seconds.toFixed(1)} s, p95 ${res.p95} ms, statuses ${JSON.stringify(res.statuses)}; CPU per decision: PostgreSQL ${res.cpuMs.postgres} ms, service ${res.cpuMs.service} ms, machine ${res.cpuMs.machine} ms (${load()})`,
           );
         } finally {
           await svc.stop();
