@@ -27,6 +27,7 @@ export type BusMessage =
 
 type Envelope = BusMessage & { from?: string; nonce?: string };
 
+/** Notifications stay within a database: so do the instances a message waits for. */
 export type Prepared = {
   /** The payload for `pg_notify('bhxh_bus', payload)` in the caller's own statement. */
   payload: string;
@@ -50,7 +51,7 @@ export type Bus = {
 };
 
 const LISTENERS_SQL = `SELECT COALESCE(array_agg(substr(application_name, ${BUS_APP_PREFIX.length + 1})), '{}') AS listed
-  FROM pg_stat_activity WHERE application_name LIKE '${BUS_APP_PREFIX}%'`;
+  FROM pg_stat_activity WHERE application_name LIKE '${BUS_APP_PREFIX}%' AND datname = current_database()`;
 
 /** One process (PGlite): messages go straight to the handlers. */
 export function createLocalBus(): Bus {
