@@ -27,7 +27,6 @@ export type BusMessage =
 
 type Envelope = BusMessage & { from?: string; nonce?: string };
 
-/** Notifications stay within a database: so do the instances a message waits for. */
 export type Prepared = {
   /** The payload for `pg_notify('bhxh_bus', payload)` in the caller's own statement. */
   payload: string;
@@ -50,6 +49,7 @@ export type Bus = {
   close(): Promise<void>;
 };
 
+/** The instances a message waits for: listening in this database (notifications stay within one). */
 const LISTENERS_SQL = `SELECT COALESCE(array_agg(substr(application_name, ${BUS_APP_PREFIX.length + 1})), '{}') AS listed
   FROM pg_stat_activity WHERE application_name LIKE '${BUS_APP_PREFIX}%' AND datname = current_database()`;
 
