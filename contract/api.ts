@@ -37,6 +37,8 @@ export type ErrorCode =
   | 'captcha_required'
   | 'captcha_invalid'
   | 'too_many_requests'
+  /** 503: the database is away (a failover under way); the request may be sent again */
+  | 'unavailable'
   | 'internal';
 
 export type ApiError = {
@@ -206,9 +208,14 @@ export type DailyReport = {
   perOfficer: Array<{ reviewer: string; valid: number; invalid: number; total: number }>;
   perOutcome: Record<string, number>;
   dossiers: DossierSummary[];
+  /** The SMS/e-mail outbox of the agency's dossiers now: messages waiting, and how late the oldest due one is. */
+  delivery?: DeliveryLag;
 };
 
-export type Health = { ok: true };
+export type DeliveryLag = { queued: number; lagSeconds: number };
+
+/** `instance`: which service instance answered (several share one database behind a load balancer). */
+export type Health = { ok: true; instance?: string; delivery?: DeliveryLag };
 
 export type AttachmentPutResponse = { id: string; sha256: string };
 

@@ -18,6 +18,7 @@ import {
   RegistrySearchQuery,
   type AttachmentMediaType,
   type DailyReport,
+  type Health,
   type Role,
 } from '../contract/index.js';
 import { ATTACHMENT_ROLE_PATTERN } from '../contract/domain.js';
@@ -46,7 +47,7 @@ import {
   releaseClaim,
 } from './dossiers.js';
 import { ApiError, forbidden, notFound } from './errors.js';
-import type { LocalSmsSink } from './notify.js';
+import { deliveryLag, type LocalSmsSink } from './notify.js';
 import { reasonsFor, replaceReasons } from './reasons.js';
 import { dailyReport } from './reports.js';
 import { parseInput, validateDeclaration } from './validation.js';
@@ -170,9 +171,10 @@ export async function createApp(deps: AppDeps) {
   const idParam = (req: FastifyRequest): string => (req.params as { id: string }).id;
 
   // ------------------------------------------------------------ public
-  app.get('/api/v1/health', async () => {
-    await ctx.db.query('SELECT 1');
-    return { ok: true } as const;
+  // The load balancer's check too: it answers only when the database does.
+  app.get('/api/v1/health', async (): Promise<Health> => {
+    const delivery = await deliveryLag(ctx.db, ctx.now());
+    return { ok: true, instance: ctx.bus.instanceId, delivery };
   });
   app.get('/api/v1/agencies', async () => ctx.agencies.all());
 

@@ -17,7 +17,13 @@ import {
 } from '../contract/index.js';
 import { auditPayload, writeAudit } from './audit.js';
 import type { Ctx, Staff } from './context.js';
-import type { Database, Queryable, Row } from './db/database.js';
+import {
+  DatabaseUnavailableError,
+  type Database,
+  type QueryResult,
+  type Queryable,
+  type Row,
+} from './db/database.js';
 import { resolveCodeByIdNumber } from './desk.js';
 import { ApiError, forbidden, invalid, notFound } from './errors.js';
 import { pgTimeToIso, yearVn } from './time.js';
@@ -165,8 +171,8 @@ const PREFIX_WORDS_MAX = 200;
 
 /**
  * The distinct words of names (name_words, migration 5), sorted, kept in the service: a few thousand
- * syllables, with the words of each intake here added at once, read again after a minute or when a
- * prefix matches none of them (words another process added). Expanding the last word in memory saves
+ * syllables, with the words of each intake here added at once, those of other instances as their
+ * bus message arrives (migration 13), read again after a minute or when a prefix matches none of them. Expanding the last word in memory saves
  * a search a round trip.
  */
 type WordList = { words: string[]; loadedAt: number };
@@ -179,6 +185,23 @@ async function loadWords(db: Database): Promise<WordList> {
   const list = { words: res.rows.map((r) => r.word), loadedAt: Date.now() };
   wordLists.set(db, list);
   return list;
+}
+
+/**
+ * Words of names stored by another instance (the name_words trigger's bus message, migration 13), or
+ * `undefined`: forget the list and read it again at the next search.
+ */
+export function namesWordsChanged(db: Database, words?: readonly string[]): void {
+  const list = wordLists.get(db);
+  if (!list) return;
+  if (!words) {
+    wordLists.delete(db);
+    return;
+  }
+  for (const w of words) {
+    const at = firstAtLeast(list.words, w);
+    if (list.words[at] !== w) list.words.splice(at, 0, w);
+  }
 }
 
 /**
@@ -273,6 +296,10 @@ export function nameTsquery(typed: readonly string[], found: readonly string[]):
   return terms.join(' & ');
 }
 
+/** A replica that failed a search is left alone this long; the primary answers meanwhile. */
+const REPLICA_RETRY_MS = 5_000;
+const replicaAwayUntil = new WeakMap<Database, number>();
+
 /** GET /dossiers: filters of Appendix 02's search panel, newest first, keyset pages. */
 export async function listDossiers(
   ctx: Ctx,
@@ -323,27 +350,45 @@ export async function listDossiers(
               WHERE c.dossier_id = d.id AND c.claimed_until > $1::timestamptz) AS claim_json
        FROM dossiers d WHERE ${where.join(' AND ')}
       ORDER BY d.listed_at DESC, d.id DESC LIMIT $${params.length}`;
-  let sql = select;
-  if (query.bhxhCode || query.q) {
-    // A search by code or name reads personal data: its audit entry is written by the same statement
-    // (one round trip, and no answer without its entry). PostgreSQL splices in the number of results,
-    // the entry's last value.
-    const now = ctx.now();
-    const payload = auditPayload(now, {
-      actor: `${staff.agencyCode}/${staff.username}`,
-      action: 'dossier.search',
-      details: { by: query.bhxhCode ? 'bhxhCode' : 'name', bhxhCode: maskId(query.bhxhCode), results: 0 },
-    });
-    if (!payload.endsWith('"results":0}}')) throw new Error('unexpected audit payload shape');
-    params.push(now.toISOString(), `${staff.agencyCode}/${staff.username}`, payload.slice(0, -3));
-    const n = params.length;
-    sql = `WITH res AS (${select}),
+  const audited = Boolean(query.bhxhCode || query.q);
+  const auditEntry = (results: number) => ({
+    actor: `${staff.agencyCode}/${staff.username}`,
+    action: 'dossier.search',
+    details: { by: query.bhxhCode ? 'bhxhCode' : 'name', bhxhCode: maskId(query.bhxhCode), results },
+  });
+  let res: QueryResult;
+  if (ctx.readDb && (replicaAwayUntil.get(ctx.readDb) ?? 0) <= Date.now()) {
+    // Served by a replica (DATABASE_READ_URL): it may be a few milliseconds behind the primary. The
+    // audit entry goes to the primary before the answer does; with the replica away, the primary
+    // answers.
+    try {
+      res = await ctx.readDb.query(select, params);
+    } catch (err) {
+      if (!(err instanceof DatabaseUnavailableError)) throw err;
+      // Not tried again for a few seconds: an unreachable host may take seconds to refuse.
+      replicaAwayUntil.set(ctx.readDb, Date.now() + REPLICA_RETRY_MS);
+      res = await ctx.db.query(select, params);
+    }
+    if (audited) await writeAudit(ctx.db, ctx.now(), auditEntry(Math.min(res.rows.length, limit)));
+  } else {
+    let sql = select;
+    if (audited) {
+      // A search by code or name reads personal data: its audit entry is written by the same
+      // statement (one round trip, and no answer without its entry). PostgreSQL splices in the
+      // number of results, the entry's last value.
+      const now = ctx.now();
+      const payload = auditPayload(now, auditEntry(0));
+      if (!payload.endsWith('"results":0}}')) throw new Error('unexpected audit payload shape');
+      params.push(now.toISOString(), `${staff.agencyCode}/${staff.username}`, payload.slice(0, -3));
+      const n = params.length;
+      sql = `WITH res AS (${select}),
       audit AS (INSERT INTO audit_log (at, actor, action, dossier_id, payload)
                 SELECT $${n - 2}::timestamptz, $${n - 1}, 'dossier.search', NULL,
                        $${n} || LEAST((SELECT count(*) FROM res), ${limit}) || '}}')
       SELECT * FROM res ORDER BY listed_at DESC, id DESC`;
+    }
+    res = await ctx.db.query(sql, params);
   }
-  const res = await ctx.db.query(sql, params);
   const rows = res.rows.slice(0, limit);
   const last = rows[rows.length - 1];
   const nextCursor =

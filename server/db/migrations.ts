@@ -441,6 +441,35 @@ ALTER TABLE dossiers ADD COLUMN desk_name text;
 ALTER TABLE dossiers ADD COLUMN code_resolution text;
 `,
   },
+  {
+    version: 13,
+    name: 'new words of names announced to every instance',
+    // Each service instance keeps the words of names to expand a search's last word (migration 5).
+    // With several instances, a word first stored through one must reach the others' lists, or a
+    // search there for its prefix misses the new dossier until the list is read again. The trigger
+    // sends the words it added on the instances' bus channel (server/bus.ts); delivered at commit. A
+    // bulk load that adds more than fits in a notification (8,000 bytes) sends "read it again".
+    sql: `
+CREATE OR REPLACE FUNCTION name_words_add() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  added text[];
+BEGIN
+  WITH ins AS (
+    INSERT INTO name_words (word)
+      SELECT DISTINCT w FROM new_rows, unnest(tsvector_to_array(to_tsvector('simple', new_rows.name_folded))) AS w
+    ON CONFLICT DO NOTHING RETURNING word)
+  SELECT array_agg(word) INTO added FROM ins;
+  IF added IS NOT NULL THEN
+    IF octet_length(array_to_string(added, ',')) > 6000 THEN
+      PERFORM pg_notify('bhxh_bus', '{"kind":"words","reload":true}');
+    ELSE
+      PERFORM pg_notify('bhxh_bus', json_build_object('kind', 'words', 'words', added)::text);
+    END IF;
+  END IF;
+  RETURN NULL;
+END $$;
+`,
+  },
 ];
 
 /** Raised when the database holds migrations newer than this service: running on it could damage it. */

@@ -361,13 +361,16 @@ describe('a failure inside the service', () => {
     await s?.close().catch(() => undefined);
   });
 
-  it('answers 500 with a Vietnamese message and no internals when the database is gone', async () => {
+  it('answers 503 with a Vietnamese message and no internals when the database is gone', async () => {
     const token = await signIn(s.url, '903', 'ttcntt');
     await s.cluster!.stop();
     const res = await call(s.url, 'GET', '/api/v1/dossiers?q=nguyen', { token });
-    expect(res.status).toBe(500);
+    expect(res.status).toBe(503);
     expect(res.body).toEqual({
-      error: { code: 'internal', message: 'Hệ thống gặp lỗi. Vui lòng thử lại sau.' },
+      error: {
+        code: 'unavailable',
+        message: 'Cơ sở dữ liệu tạm thời không sẵn sàng. Vui lòng thử lại sau ít phút.',
+      },
     });
     expect(res.text).not.toMatch(/ECONNREFUSED|postgres|select|stack|at /iu);
   });
