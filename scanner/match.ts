@@ -49,6 +49,7 @@ const SOURCE_RANK: Readonly<Record<RecognitionKind, number>> = {
   cccd_qr: 4,
   mau01: 3,
   cccd_front: 2,
+  cccd_back: 2,
   cmnd: 1,
 };
 
