@@ -99,7 +99,8 @@ export const DeclarationRequest = z.object({
   kind: z.enum(['register', 'update', 'stop']),
   agencyCode: z.string().min(1).max(10),
   fullName: z.string(),
-  bhxhCode: z.string(),
+  /** null (or blank) only from a mobile desk: the service resolves it from the ID number */
+  bhxhCode: z.string().nullable(),
   idKind: z.enum(['cccd', 'cmnd', 'passport']),
   idNumber: z.string(),
   dateOfBirth: z.string().optional(),
@@ -121,9 +122,27 @@ export const DeclarationRequest = z.object({
     .nullable()
     .optional(),
   stop: z.object({ stopDate: z.string(), reason: z.string() }).nullable().optional(),
-  submissionMethod: z.enum(['post', 'counter']),
+  submissionMethod: z.enum(['post', 'counter', 'mobile_desk']),
+  /** the desk's name (e.g. "KCN Quang Minh"); required from a mobile desk, refused otherwise */
+  deskName: z.string().nullable().optional(),
+  /** the desk's time of declaring (ISO 8601 with offset); required from a mobile desk, refused otherwise */
+  declaredAt: z.string().optional(),
 });
 export type DeclarationRequest = z.infer<typeof DeclarationRequest>;
+
+/**
+ * How the answer's bhxhCode came to be: declared (`given`), looked up in the registry by the ID
+ * number because a mobile desk left it empty and exactly one person has that number
+ * (`by_id_number`), or not found (`not_found`: no one, or more than one person, has that number;
+ * the code stays empty, "" in the Dossier, and approving the dossier answers `code_not_found`).
+ */
+export type CodeResolution = 'given' | 'by_id_number' | 'not_found';
+
+/** POST /dossiers' answer: the dossier, its open namesakes by code, and how its code was found. */
+export type IntakeResponse = Dossier & {
+  duplicates: Array<{ id: string; dossierNumber: string; status: DossierStatus }>;
+  codeResolution: CodeResolution;
+};
 
 export const ReceiveRequest = z.object({ clientId: z.string().uuid() });
 
@@ -161,6 +180,20 @@ export type RegistryPerson = {
   dateOfBirth: string;
   gender: 'Nam' | 'Nữ';
 };
+
+/**
+ * GET /registry/persons?idNumber= or ?fullName=&dateOfBirth= (Tra cứu mã số BHXH): field shapes only;
+ * checkRegistrySearch (desk.ts) holds the rules the service answers 422 with.
+ */
+export const RegistrySearchQuery = z.object({
+  idNumber: z.string().max(40).optional(),
+  fullName: z.string().max(400).optional(),
+  dateOfBirth: z.string().max(40).optional(),
+});
+export type RegistrySearchQuery = z.infer<typeof RegistrySearchQuery>;
+/** At most REGISTRY_SEARCH_MAX exact matches; an empty list when no one matches. */
+export type RegistrySearchResponse = { items: RegistryPerson[] };
+export const REGISTRY_SEARCH_MAX = 5;
 
 export type DailyReport = {
   agencyCode: string;

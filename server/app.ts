@@ -15,6 +15,7 @@ import {
   LoginRequest,
   ReasonsUpdate,
   ReceiveRequest,
+  RegistrySearchQuery,
   type AttachmentMediaType,
   type DailyReport,
   type Role,
@@ -31,6 +32,7 @@ import {
 } from './auth.js';
 import type { Ctx, Staff } from './context.js';
 import { decide } from './decisions.js';
+import { parseRegistrySearch, searchRegistry } from './desk.js';
 import {
   claimDossier,
   intakeDossier,
@@ -47,7 +49,6 @@ import type { LocalSmsSink } from './notify.js';
 import { reasonsFor, replaceReasons } from './reasons.js';
 import { dailyReport } from './reports.js';
 import { parseInput, validateDeclaration } from './validation.js';
-import { dateVn } from './time.js';
 
 export type AppDeps = {
   ctx: Ctx;
@@ -86,6 +87,10 @@ export async function createApp(deps: AppDeps) {
     trustProxy: false,
   });
   const limitLogin = createRateLimiter(ctx.config.loginRatePerMinute);
+  // Counted on the service's clock (tests control it), per officer, not per address.
+  const limitRegistrySearch = createRateLimiter(ctx.config.registrySearchPerMinute, () =>
+    ctx.now().getTime(),
+  );
 
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -200,7 +205,7 @@ export async function createApp(deps: AppDeps) {
   app.post('/api/v1/dossiers', async (req, reply) => {
     const staff = await staffOf(req);
     const body = parseInput(DeclarationRequest, req.body);
-    const clean = validateDeclaration(body, dateVn(ctx.now()));
+    const clean = validateDeclaration(body, ctx.now(), ctx.config.deskDeclaredMaxAgeDays);
     const out = await intakeDossier(ctx, staff, body.clientId, clean);
     return await reply.code(out.status).send(out.dossier);
   });
@@ -350,6 +355,12 @@ export async function createApp(deps: AppDeps) {
       details: { count: reasons.length },
     });
     return await reasonsFor(ctx.db, ctx, staff.agencyCode);
+  });
+  app.get('/api/v1/registry/persons', async (req) => {
+    const staff = await staffOf(req);
+    const search = parseRegistrySearch(ctx, parseInput(RegistrySearchQuery, req.query ?? {}));
+    limitRegistrySearch(`staff:${staff.id}`);
+    return await searchRegistry(ctx, staff, search);
   });
   app.get('/api/v1/registry/persons/:bhxhCode', async (req) => {
     const staff = await staffOf(req);

@@ -28,6 +28,10 @@ export type ServiceConfig = {
   lockMs: number;
   /** Login attempts per client address per minute before 429. */
   loginRatePerMinute: number;
+  /** Registry searches (Tra cứu mã số BHXH) per officer per minute before 429. */
+  registrySearchPerMinute: number;
+  /** How long before the service sees it a mobile desk's declaration may have been made (days). */
+  deskDeclaredMaxAgeDays: number;
   sms: SmsConfig;
   email: EmailConfig;
 };
@@ -41,6 +45,12 @@ export const DEFAULT_CONFIG: ServiceConfig = {
   lockAfterFailures: 5,
   lockMs: 15 * 60_000,
   loginRatePerMinute: 30,
+  // A desk officer looks up one or two people a minute at most; 20 leaves room for retyping and stops
+  // a signed-in account from walking the registry.
+  registrySearchPerMinute: 20,
+  // Desks work offline for days (a week-long campaign at an industrial park, then the way back);
+  // older than a month is a wrong clock, not a late upload.
+  deskDeclaredMaxAgeDays: 30,
   sms: {
     brandName: 'BHXH VN',
     maxAttempts: 6,
@@ -60,6 +70,8 @@ export function resolveConfig(overrides: ConfigOverrides = {}, env: NodeJS.Proce
     sessionTtlMs:
       num(env.SESSION_TTL_MINUTES) !== undefined ? num(env.SESSION_TTL_MINUTES)! * 60_000 : undefined,
     attachmentMaxBytes: num(env.ATTACHMENT_MAX_BYTES),
+    registrySearchPerMinute: num(env.REGISTRY_SEARCH_PER_MINUTE),
+    deskDeclaredMaxAgeDays: num(env.DESK_DECLARED_MAX_AGE_DAYS),
     sms: {
       gatewayUrl: env.SMS_GATEWAY_URL || undefined,
       apiKey: env.SMS_API_KEY || undefined,
