@@ -80,6 +80,7 @@ async function main(argv: string[]): Promise<number> {
       ]);
       // One file: one worker (a second would only double the start-up on a 2-core machine).
       const ocr = values['no-ocr'] ? null : new LazyOcr(rest.length === 1 ? { size: 1 } : {});
+      ocr?.prepare();
       const lines = values['json-lines'];
       let failures = 0;
       try {
