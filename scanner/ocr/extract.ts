@@ -364,21 +364,45 @@ export function cleanMobile(value: string): string | null {
   return checked.ok ? checked.value : null;
 }
 
-function cleanName(value: string): { text: string; corrections: number; unknown: number } {
-  const raw = cleanText(value.replace(/[^\p{L}\s]/gu, ' '));
+/** Words OCR read with a confidence under 90: only those may be corrected by the vocabulary. */
+function unsureWords(parts: ReadonlyArray<{ line: OcrLine }> = []): (word: string) => boolean {
+  const sure = new Set<string>();
+  const seen = new Set<string>();
+  for (const { line } of parts)
+    for (const w of line.words ?? []) {
+      for (const piece of w.text.normalize('NFC').match(/\p{L}+/gu) ?? []) {
+        seen.add(piece);
+        if (w.confidence >= 90) sure.add(piece);
+      }
+    }
+  // Without word confidences (another engine), every word counts as unsure.
+  return (word) => seen.size === 0 || !sure.has(word);
+}
+
+function cleanName(
+  value: string,
+  parts?: ReadonlyArray<{ line: OcrLine }>,
+): { text: string; corrections: number; unknown: number } {
+  // A name's words are capitalised: a leading lower-case piece is the label's tail ("…cá nh|ân:").
+  const raw = cleanText(value.replace(/[^\p{L}\s]/gu, ' ')).replace(/^(?:\p{Ll}\p{L}*\s+)+(?=\p{Lu})/u, '');
   const upper = raw === raw.toLocaleUpperCase('vi');
-  const c = correctWords(upper ? titleCase(raw) : raw);
+  // Tone marks on capitals (the cards print names in capitals) are misread with high confidence:
+  // there every unknown word may be corrected.
+  const c = upper ? correctWords(titleCase(raw)) : correctWords(raw, unsureWords(parts));
   return { ...c, text: cleanText(c.text) };
 }
 
-function cleanAddress(value: string): { text: string; corrections: number; unknown: number } {
+function cleanAddress(
+  value: string,
+  parts?: ReadonlyArray<{ line: OcrLine }>,
+): { text: string; corrections: number; unknown: number } {
   const raw = cleanText(value)
     .replace(/\s+([,.:])/gu, '$1')
     .replace(/[.:;]\s+(?=(?:Tỉnh|Thành phố|Huyện|Quận|Thị xã|Xã|Phường|Thị trấn)\b)/gu, ', ')
     .replace(/:,/gu, ',')
     .replace(/,(?=\S)/gu, ', ')
     .replace(/[.;:]+$/u, '');
-  const c = correctWords(raw);
+  const c = correctWords(raw, unsureWords(parts));
   const province = provinceAtEnd(c.text);
   let text = c.text;
   if (province) text = text.slice(0, text.length - province.name.length) + province.name;
@@ -424,7 +448,7 @@ function extractMau01(page: OcrPage, b: Builder): void {
   }
   const name = valueOf('fullName', 1);
   if (name) {
-    const c = cleanName(name.text);
+    const c = cleanName(name.text, name.parts);
     set(b, 'fullName', c.text, confidenceOf(name.parts, c), zoneOf(name.parts));
   }
   const bhxh = valueOf('bhxhCode', 1);
@@ -465,12 +489,12 @@ function extractMau01(page: OcrPage, b: Builder): void {
   }
   const address = valueOf('address', 3);
   if (address) {
-    const c = cleanAddress(address.text);
+    const c = cleanAddress(address.text, address.parts);
     set(b, 'address', c.text, confidenceOf(address.parts, c), zoneOf(address.parts));
   }
   const contact = valueOf('contactPerson', 1);
   if (contact) {
-    const c = cleanName(contact.text);
+    const c = cleanName(contact.text, contact.parts);
     set(b, 'contactPerson', c.text, confidenceOf(contact.parts, c), zoneOf(contact.parts));
   }
   // Section 2 repeats the e-mail and mobile labels: the first ones (before "2. Điều chỉnh") are the
@@ -519,7 +543,7 @@ function extractMau01(page: OcrPage, b: Builder): void {
   if (reason) {
     const text = cleanText(reason.text.replace(/^[.…\s]+|[.…\s]+$/gu, ''));
     if (/\p{L}{2}/u.test(text)) {
-      const c = correctWords(text);
+      const c = correctWords(text, unsureWords(reason.parts));
       set(b, 'stopReason', c.text, confidenceOf(reason.parts, c));
     }
   }
@@ -687,7 +711,7 @@ function extractCard(kind: 'cccd_front' | 'cccd_back' | 'cmnd', page: OcrPage, b
           ])
         : cardValue(lines, ['ho ten', 'ho va ten']);
     if (name) {
-      const c = cleanName(name.parts[0]?.value ?? '');
+      const c = cleanName(name.parts[0]?.value ?? '', name.parts.slice(0, 1));
       if (c.text.split(' ').length >= 2)
         set(b, 'fullName', c.text, confidenceOf(name.parts.slice(0, 1), c), name.parts[0]?.line.bbox);
     }
@@ -709,7 +733,7 @@ function extractCard(kind: 'cccd_front' | 'cccd_back' | 'cmnd', page: OcrPage, b
       if (sex && gender) set(b, 'gender', gender, confidenceOf(sex.parts.slice(0, 1)));
       const residence = cardValue(lines, ['noi thuong tru/place of residence', 'noi thuong tru'], 1);
       if (residence) {
-        const c = cleanAddress(residence.text);
+        const c = cleanAddress(residence.text, residence.parts);
         set(b, 'address', c.text, confidenceOf(residence.parts, c));
       }
       // The number agrees with the birth date and sex printed on the same card: a strong check.
@@ -742,7 +766,7 @@ function extractCard(kind: 'cccd_front' | 'cccd_back' | 'cmnd', page: OcrPage, b
     }
     const residence = cardValue(lines, ['noi cu tru/place of residence', 'noi cu tru'], 2);
     if (residence) {
-      const c = cleanAddress(residence.text);
+      const c = cleanAddress(residence.text, residence.parts);
       set(b, 'address', c.text, confidenceOf(residence.parts, c));
     }
     const mrz = readMrz(lines.map((l) => l.text).join('\n'));

@@ -57,6 +57,7 @@ Cái Uông Bí Cẩm Phả Hạ Long Hải Phòng Kiến An Đồ Sơn Thủy Ng
 Cát Hải Lũng Mèo Vạc Đồng Văn Bảo Lạc Lạc Mường Tè Sìn Hồ Phong Thổ Than Uyên Tam Đường Mộc Châu Quỳnh Nhai
 Vườn Rừng Chợ Cửa Bãi Bến Gành Hòn Đảo Suối Sông Núi Đồi Đầm Hồ Ao Vực Cồn Lũy Mũi Vàm Kênh Rạch Ngòi Cống
 Bà Bố Mẹ Ông Cậu Chú Mợ Dì Cô Thím Kép Đôi Mới Cũ Lớn Nhỏ Dài Cao Thấp Xa Gần Hay
+Trưng Thường Kiệt Phủ Trãi Lợi Đạo Sáu Tông Đản Tăng Bạt Hổ Nguyễn Du Huệ Bạch Đằng Chi Lăng Thủ Khoa Huân
 `;
 
 const fold = (w: string): string =>
@@ -96,17 +97,20 @@ function withCaseOf(model: string, word: string): string {
 export type Corrected = { text: string; corrections: number; unknown: number };
 
 /**
- * Correct each word that is not a known syllable to the one known syllable with the same folded
- * letters. Returns how many words were changed and how many stayed unknown (both lower confidence).
+ * Correct each word that is not a known syllable, and that OCR was unsure of (`unsure`, from its word
+ * confidence), to the one known syllable with the same folded letters. Returns how many words were
+ * changed and how many stayed unknown (both lower the field's confidence).
  */
-export function correctWords(text: string): Corrected {
+export function correctWords(text: string, unsure: (word: string) => boolean = () => true): Corrected {
   let corrections = 0;
   let unknown = 0;
   const out = text.normalize('NFC').replace(/\p{L}+/gu, (word) => {
     const lower = word.toLocaleLowerCase('vi');
     if (KNOWN.has(lower)) return word;
     const candidates = BY_FOLD.get(fold(lower));
-    if (candidates && candidates.size === 1) {
+    // A word OCR was sure of stays as read: the list cannot hold every syllable (Trưng, Khai, …), and
+    // a sure reading of a word it lacks must not be "corrected" into its neighbour.
+    if (candidates && candidates.size === 1 && unsure(word)) {
       corrections++;
       return withCaseOf(word, [...candidates][0] as string);
     }

@@ -9,14 +9,15 @@ import type { OcrPage } from '../../../scanner/ocr/pool.js';
 import { corpusPeople } from '../../corpus/people.js';
 import { mrzLines } from '../../corpus/cards.js';
 
-function page(texts: string[]): OcrPage {
+/** Lines as tesseract returns them; words in `unsure` carry a low confidence (70), the rest 95. */
+function page(texts: string[], unsure: readonly string[] = []): OcrPage {
   const lines = texts.map((text, i) => ({
     text,
     confidence: 95,
     bbox: { x0: 100, y0: i * 40, x1: 1800, y1: i * 40 + 30 },
     words: text.split(' ').map((w, k) => ({
       text: w,
-      confidence: 95,
+      confidence: unsure.includes(w) ? 70 : 95,
       bbox: { x0: 100 + k * 50, y0: i * 40, x1: 140 + k * 50, y1: i * 40 + 30 },
     })),
   }));
@@ -24,25 +25,28 @@ function page(texts: string[]): OcrPage {
 }
 
 describe('Mẫu 01 extraction', () => {
-  const form = page([
-    'Mẫu số 01',
-    '00006.GD/2020/903',
-    'TỜ KHAI',
-    'Tên cơ quan/tổ chức/cá nhân: Nguyễn Thị Quynh',
-    'Mã số bảo hiểm xã hội: O113098765',
-    'Số CMND/HGC/CC: 111987340908',
-    'Địa chỉ liên hệ: Cụm 4, Xã Phúc Hòa, Huyện Phúc Thọ, Thành phố Hà',
-    'Nội',
-    'Số chứng thư số của cơ quan, tổ chức, cá nhân:',
-    'Người liên hệ: Nguyễn Thị Quynh',
-    'Địa chỉ thư điện tử: biennt(@vss.gov.vn',
-    'Điện thoại di động: 0983 847 986',
-    '1. Đăng ký sử dụng:',
-    '- Đăng ký sử dụng phương thức giao dịch điện tử trong lĩnh vực Bảo hiểm xã hội từ ngày 10 tháng 8 năm 2020',
-    '2. Điều chỉnh thông tin:',
-    '- Địa chỉ thư điện tử:',
-    '- Số điện thoại di động:',
-  ]);
+  const form = page(
+    [
+      'Mẫu số 01',
+      '00006.GD/2020/903',
+      'TỜ KHAI',
+      'Tên cơ quan/tổ chức/cá nhân: Nguyễn Thị Quynh',
+      'Mã số bảo hiểm xã hội: O113098765',
+      'Số CMND/HGC/CC: 111987340908',
+      'Địa chỉ liên hệ: Cụm 4, Xã Phúc Hòa, Huyện Phúc Thọ, Thành phố Hà',
+      'Nội',
+      'Số chứng thư số của cơ quan, tổ chức, cá nhân:',
+      'Người liên hệ: Nguyễn Thị Quynh',
+      'Địa chỉ thư điện tử: biennt(@vss.gov.vn',
+      'Điện thoại di động: 0983 847 986',
+      '1. Đăng ký sử dụng:',
+      '- Đăng ký sử dụng phương thức giao dịch điện tử trong lĩnh vực Bảo hiểm xã hội từ ngày 10 tháng 8 năm 2020',
+      '2. Điều chỉnh thông tin:',
+      '- Địa chỉ thư điện tử:',
+      '- Số điện thoại di động:',
+    ],
+    ['Quynh'],
+  );
   it('reads every field, the wrapped address whole, the contact before section 2', () => {
     const r = extractFields(form, 'mau01');
     expect(r?.fields).toEqual({
@@ -60,6 +64,13 @@ describe('Mẫu 01 extraction', () => {
     // a corrected name and an O read as 0 cost confidence
     expect(r!.confidence.fullName).toBeLessThan(r!.confidence.idNumber!);
     expect(r!.confidence.bhxhCode).toBeLessThan(1);
+  });
+  it('leaves a word OCR was sure of as read, even one the vocabulary lacks', () => {
+    const r = extractFields(
+      page(['Địa chỉ liên hệ: Số 5 đường Hai Bà Trưng, Phường Quynh, Tỉnh Nghệ An']),
+      'mau01',
+    );
+    expect(r?.fields.address).toBe('Số 5 đường Hai Bà Trưng, Phường Quynh, Tỉnh Nghệ An');
   });
   it('takes section 2 values as the update and the kind from them', () => {
     const r = extractFields(
