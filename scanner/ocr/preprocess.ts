@@ -109,8 +109,10 @@ export type PrepareOptions = {
   binarise?: boolean;
   /** 3×3 median against speckle (default off) */
   median?: boolean;
-  /** scale scans below this dpi up to 200 (default 140) */
+  /** scale scans below this dpi up to `upscaleTo` (default 140) */
   upscaleBelowDpi?: number;
+  /** the dpi small scans are brought to (default 200) */
+  upscaleTo?: number;
   /** even out the light first (default on) */
   flatten?: boolean;
 };
@@ -120,7 +122,7 @@ export async function prepareForOcr(input: Buffer | Grey, options: PrepareOption
   const dpi = options.dpi ?? 300;
   if (options.flatten !== false) source = await flattenLight(source);
   const skew = estimateSkew(await shrinkGrey(source, 1200), 6);
-  const scale = dpi < (options.upscaleBelowDpi ?? 140) ? 200 / dpi : 1;
+  const scale = dpi < (options.upscaleBelowDpi ?? 140) ? (options.upscaleTo ?? 200) / dpi : 1;
   let image = sharp(source.data, { raw: { width: source.width, height: source.height, channels: 1 } });
   if (scale !== 1)
     image = image.resize(Math.round(source.width * scale), Math.round(source.height * scale), {

@@ -118,7 +118,18 @@ async function main(): Promise<void> {
     const dpi = page!.dpi ?? 300;
     for (const [ci, c] of CONFIGS.entries()) {
       const region = c.top ? topRows(grey, 0.55) : grey;
-      const image = c.prepared ? await prepareForOcr(region, { dpi }) : { bytes: encodePgm(region), dpi };
+      // "our clean-up" is the recogniser's clean-up before this comparison: flatten off, upscale
+      // < 250 dpi to 300, 3×3 median, Otsu binarisation.
+      const image = c.prepared
+        ? await prepareForOcr(region, {
+            dpi,
+            flatten: false,
+            upscaleBelowDpi: 250,
+            upscaleTo: 300,
+            median: true,
+            binarise: true,
+          })
+        : { bytes: encodePgm(region), dpi };
       let text = '';
       let lines: Array<{
         text: string;
