@@ -4,6 +4,7 @@
 export * from './api.js';
 export * from './domain.js';
 export * from './identity.js';
+export * from './input.js';
 export * from './issues.js';
 export * from './text.js';
 export * from './synthetic.js';

@@ -1,6 +1,8 @@
 // The service's configuration: defaults, overridable by ServiceOptions (tests) and by environment
 // variables (npm run server). README's configuration table lists the variables.
 
+import type { RateLimitConfig } from './rateLimit.js';
+
 export type SmsConfig = {
   /** HTTP gateway URL; unset → the local sink (a JSON-lines file the demo can show). */
   gatewayUrl?: string;
@@ -26,8 +28,17 @@ export type ServiceConfig = {
   captchaAfterFailures: number;
   lockAfterFailures: number;
   lockMs: number;
-  /** Login attempts per client address per minute before 429. */
-  loginRatePerMinute: number;
+  /** Largest image accepted, in pixels (an A4 page at 600 dpi is 35 million). */
+  attachmentMaxPixels: number;
+  /** Most pages of a PDF attachment. */
+  attachmentMaxPdfPages: number;
+  /** Sign-in attempts (and captchas) per window, counted in the database across instances. */
+  loginLimit: RateLimitConfig;
+  /**
+   * Whose X-Forwarded-For to believe for the client address (Fastify's trustProxy: addresses or
+   * CIDRs of the load balancers, comma-separated); unset: the connection's own address.
+   */
+  trustProxy?: string;
   sms: SmsConfig;
   email: EmailConfig;
 };
@@ -40,7 +51,9 @@ export const DEFAULT_CONFIG: ServiceConfig = {
   captchaAfterFailures: 3,
   lockAfterFailures: 5,
   lockMs: 15 * 60_000,
-  loginRatePerMinute: 30,
+  attachmentMaxPixels: 50_000_000,
+  attachmentMaxPdfPages: 50,
+  loginLimit: { perAddress: 300, perUser: 10, windowSeconds: 60 },
   sms: {
     brandName: 'BHXH VN',
     maxAttempts: 6,
@@ -60,6 +73,14 @@ export function resolveConfig(overrides: ConfigOverrides = {}, env: NodeJS.Proce
     sessionTtlMs:
       num(env.SESSION_TTL_MINUTES) !== undefined ? num(env.SESSION_TTL_MINUTES)! * 60_000 : undefined,
     attachmentMaxBytes: num(env.ATTACHMENT_MAX_BYTES),
+    attachmentMaxPixels: num(env.ATTACHMENT_MAX_PIXELS),
+    attachmentMaxPdfPages: num(env.ATTACHMENT_MAX_PDF_PAGES),
+    trustProxy: env.TRUST_PROXY || undefined,
+    loginLimit: {
+      perAddress: num(env.LOGIN_LIMIT_PER_ADDRESS),
+      perUser: num(env.LOGIN_LIMIT_PER_USER),
+      windowSeconds: num(env.LOGIN_LIMIT_WINDOW_SECONDS),
+    },
     sms: {
       gatewayUrl: env.SMS_GATEWAY_URL || undefined,
       apiKey: env.SMS_API_KEY || undefined,
@@ -73,6 +94,11 @@ export function resolveConfig(overrides: ConfigOverrides = {}, env: NodeJS.Proce
     ...DEFAULT_CONFIG,
     ...clean(fromEnv),
     ...clean(overrides),
+    loginLimit: {
+      ...DEFAULT_CONFIG.loginLimit,
+      ...clean(fromEnv.loginLimit),
+      ...clean(overrides.loginLimit),
+    },
     sms: { ...DEFAULT_CONFIG.sms, ...clean(fromEnv.sms), ...clean(overrides.sms) },
     email: { ...DEFAULT_CONFIG.email, ...clean(fromEnv.email), ...clean(overrides.email) },
   } as ServiceConfig;

@@ -2,13 +2,14 @@
 // counter, soft claims, and the change rows every write adds to the feed. Every query is scoped to the
 // caller's agency subtree; a dossier out of scope answers 404, as if it did not exist.
 
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import {
-  checkIsoDate,
+  CURSOR_PATTERN,
   foldVietnamese,
   maskId,
   type Dossier,
   type DossierListResponse,
+  type DossierNotification,
   type DossierQuery,
   type DossierSummary,
 } from '../contract/index.js';
@@ -16,6 +17,7 @@ import { auditPayload, writeAudit } from './audit.js';
 import type { Ctx, Staff } from './context.js';
 import type { Database, Queryable, Row } from './db/database.js';
 import { ApiError, forbidden, invalid, notFound } from './errors.js';
+import { sharedSecret } from './secrets.js';
 import { pgTimeToIso, yearVn } from './time.js';
 import type { CleanDeclaration } from './validation.js';
 
@@ -24,9 +26,14 @@ import type { CleanDeclaration } from './validation.js';
  * attachments, downstream steps and live claim. Times come out as ISO 8601 in the session's time zone
  * (+07:00), dates as YYYY-MM-DD. `now` is the SQL of the instant that decides whether a claim still
  * holds. The feed sends these as text, untouched. `steps` is the SQL of the steps array (migration 4
- * renders dossiers from before migration 11, when the steps had a table of their own).
+ * renders dossiers from before migration 11, when the steps had a table of their own), `decisionId`
+ * the SQL of the applied decision's id (before migration 12: NULL).
  */
-export const dossierJson = (now: string, steps = 'd.steps'): string => `json_build_object(
+export const dossierJson = (
+  now: string,
+  steps = 'd.steps',
+  decisionId = 'd.decision_id',
+): string => `json_build_object(
   'id', d.id, 'dossierNumber', d.dossier_number, 'kind', d.kind, 'agencyCode', d.agency_code,
   'fullName', d.full_name, 'bhxhCode', d.bhxh_code, 'idKind', d.id_kind, 'idNumber', d.id_number,
   'dateOfBirth', d.date_of_birth, 'gender', d.gender, 'address', d.address, 'contactPerson', d.contact_person,
@@ -35,7 +42,7 @@ export const dossierJson = (now: string, steps = 'd.steps'): string => `json_bui
   'submissionMethod', d.submission_method, 'declaredAt', d.declared_at, 'receivedAt', d.received_at,
   'expiresAt', d.expires_at, 'status', d.status, 'outcome', d.outcome, 'reason', d.reason,
   'reasonCodes', d.reason_codes, 'reviewer', d.reviewer, 'decidedAt', d.decided_at,
-  'accountResult', d.account_result, 'result', d.result,
+  'accountResult', d.account_result, 'result', d.result, 'decisionId', ${decisionId},
   'attachments', COALESCE((SELECT json_agg(json_build_object('id', a.id, 'role', a.role, 'mediaType', a.media_type,
       'bytes', a.bytes, 'sha256', a.sha256) ORDER BY a.role) FROM attachments a WHERE a.dossier_id = d.id), '[]'),
   'steps', ${steps},
@@ -122,36 +129,84 @@ export async function loadDossier(
   return row.dossier;
 }
 
-/** GET /dossiers/:id — audited: it returns personal data. */
+/** GET /dossiers/:id — audited: it returns personal data. With its SMS and e-mail messages. */
 export async function readDossier(ctx: Ctx, staff: Staff, id: string): Promise<Dossier> {
   const dossier = await loadDossier(ctx.db, ctx, staff, id);
+  const messages = await ctx.db.query<{
+    id: string;
+    channel: 'sms' | 'email';
+    recipient: string;
+    status: 'queued' | 'delivered' | 'failed';
+    attempts: number;
+    created_at: string;
+    status_at: string | null;
+    delivered_at: string | null;
+    next_attempt_at: string;
+  }>(
+    `SELECT id, channel, recipient, status, attempts, created_at, status_at, delivered_at, next_attempt_at
+       FROM notifications WHERE dossier_id = $1 ORDER BY created_at, channel`,
+    [dossier.id],
+  );
   await writeAudit(ctx.db, ctx.now(), {
     actor: `${staff.agencyCode}/${staff.username}`,
     action: 'dossier.read',
     dossierId: dossier.id,
     details: { dossierNumber: dossier.dossierNumber },
   });
-  return dossier;
+  const notifications: DossierNotification[] = messages.rows.map((m) => ({
+    id: m.id,
+    channel: m.channel,
+    recipient: maskId(m.recipient),
+    status: m.status,
+    attempts: Number(m.attempts),
+    createdAt: pgTimeToIso(m.created_at) ?? '',
+    statusAt: pgTimeToIso(m.status_at ?? m.created_at) ?? '',
+    deliveredAt: pgTimeToIso(m.delivered_at),
+    nextAttemptAt: m.status === 'queued' ? pgTimeToIso(m.next_attempt_at) : null,
+  }));
+  return { ...dossier, notifications };
 }
 
 type Cursor = { t: string; id: string };
 
-function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
+/** The cursor's position as listed_at::text gives it ('2020-08-10 09:12:00.123+07'). */
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?[+-]\d{2}(?::\d{2})?$/u;
+const SIGNATURE_CHARS = 22; // 16 bytes of HMAC-SHA256 in base64url
+
+const cursorSignature = (key: Buffer, payload: string): string =>
+  createHmac('sha256', key).update(payload).digest().subarray(0, 16).toString('base64url');
+
+/**
+ * A list cursor: the last row's position in base64url, followed by its signature (HMAC with the
+ * service's shared key), so a cursor the service did not issue is refused (400) before its contents
+ * reach a query.
+ */
+async function encodeCursor(db: Database, c: Cursor): Promise<string> {
+  const payload = Buffer.from(JSON.stringify(c)).toString('base64url');
+  return payload + cursorSignature(await sharedSecret(db, 'cursor'), payload);
 }
-function decodeCursor(s: string): Cursor {
+
+async function decodeCursor(db: Database, s: string): Promise<Cursor> {
+  const refused = new ApiError(
+    400,
+    'bad_request',
+    'Con trỏ trang không hợp lệ: hãy tải lại danh sách từ đầu.',
+    {
+      cursor: 'Con trỏ trang không do dịch vụ cấp.',
+    },
+  );
+  if (!CURSOR_PATTERN.test(s) || s.length <= SIGNATURE_CHARS) throw refused;
+  const payload = s.slice(0, -SIGNATURE_CHARS);
+  const given = Buffer.from(s.slice(-SIGNATURE_CHARS));
+  const expected = Buffer.from(cursorSignature(await sharedSecret(db, 'cursor'), payload));
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw refused;
   try {
-    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Cursor;
-    if (
-      typeof c.t !== 'string' ||
-      typeof c.id !== 'string' ||
-      !UUID.test(c.id) ||
-      Number.isNaN(Date.parse(c.t))
-    )
-      throw new Error();
+    const c = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Cursor;
+    if (typeof c.t !== 'string' || typeof c.id !== 'string' || !UUID.test(c.id) || !CURSOR_TIME.test(c.t))
+      throw new Error('cursor contents');
     return c;
   } catch {
-    throw invalid({ cursor: 'Con trỏ trang không hợp lệ.' });
+    throw refused;
   }
 }
 
@@ -291,21 +346,13 @@ export async function listDossiers(
     if (match) add(`name_terms(d.name_folded) @@ ?::tsquery`, match);
     else where.push('false');
   }
-  const fields: Record<string, string> = {};
-  for (const key of ['from', 'to'] as const) {
-    const v = query[key];
-    if (v === undefined) continue;
-    const checked = checkIsoDate(v, key === 'from' ? 'Từ ngày' : 'Đến ngày');
-    if (!checked.ok) fields[key] = checked.message;
-  }
-  if (Object.keys(fields).length) throw invalid(fields);
   if (query.from) add(`d.listed_at >= (?::date)::timestamptz`, query.from);
   if (query.to) add(`d.listed_at < (?::date + 1)::timestamptz`, query.to);
   if (query.status) add('d.status = ?', query.status);
   if (query.outcome) add('d.outcome = ?', query.outcome);
   if (query.kind) add('d.kind = ?', query.kind);
   if (query.cursor) {
-    const c = decodeCursor(query.cursor);
+    const c = await decodeCursor(ctx.db, query.cursor);
     params.push(c.t, c.id);
     where.push(`(d.listed_at, d.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
   }
@@ -343,7 +390,7 @@ export async function listDossiers(
   const last = rows[rows.length - 1];
   const nextCursor =
     res.rows.length > limit && last
-      ? encodeCursor({ t: String(last.listed_text), id: String(last.id) })
+      ? await encodeCursor(ctx.db, { t: String(last.listed_text), id: String(last.id) })
       : null;
   return { items: rows.map(toSummary), nextCursor };
 }
