@@ -70,7 +70,7 @@ export type AgenciesResponse = Agency[];
 // ---------------------------------------------------------------- dossiers
 
 /** A list cursor as the service issues it (base64url, signed); anything else is a 400. */
-export const CURSOR_PATTERN = /^[A-Za-z0-9_-]{1,400}$/u;
+export const CURSOR_PATTERN = /^[A-Za-z0-9_-]{23,400}$/u;
 
 export const DossierQuery = z.object({
   dossierNumber: textField({ max: 40 }).optional(),
@@ -82,7 +82,8 @@ export const DossierQuery = z.object({
   outcome: z.enum(['valid', 'invalid']).optional(),
   kind: z.enum(['register', 'update', 'stop']).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
-  cursor: z.string().max(400).optional(),
+  /** checked by the service: a cursor it did not issue is a 400 */
+  cursor: z.string().optional(),
 });
 export type DossierQuery = z.infer<typeof DossierQuery>;
 export type DossierListResponse = { items: DossierSummary[]; nextCursor: string | null };

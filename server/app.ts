@@ -44,6 +44,7 @@ import {
   installErrorHandler,
   installJsonParser,
   installTextGate,
+  strictQuery,
 } from './gate.js';
 import type { LocalSmsSink } from './notify.js';
 import { reasonsFor, replaceReasons } from './reasons.js';
@@ -84,6 +85,7 @@ export async function createApp(deps: AppDeps) {
     frameworkErrors: frameworkError,
     clientErrorHandler: clientError(deps.log),
     return503OnClosing: false,
+    routerOptions: { querystringParser: strictQuery },
   });
   installJsonParser(app);
   installTextGate(app);

@@ -94,7 +94,8 @@ async function checkImage(bytes: Buffer, declared: 'image/jpeg' | 'image/png', l
     );
   let meta: Metadata;
   try {
-    const image = sharp(bytes, { failOn: 'error', limitInputPixels: limits.maxPixels });
+    // failOn 'warning': libjpeg only warns about corrupt scan data, and such an image is refused too.
+    const image = sharp(bytes, { failOn: 'warning', limitInputPixels: limits.maxPixels });
     meta = await image.metadata();
     // The whole image decoded (statistics read every pixel): a corrupt scan fails here.
     await image.stats();

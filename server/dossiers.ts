@@ -351,7 +351,7 @@ export async function listDossiers(
   if (query.status) add('d.status = ?', query.status);
   if (query.outcome) add('d.outcome = ?', query.outcome);
   if (query.kind) add('d.kind = ?', query.kind);
-  if (query.cursor) {
+  if (query.cursor !== undefined) {
     const c = await decodeCursor(ctx.db, query.cursor);
     params.push(c.t, c.id);
     where.push(`(d.listed_at, d.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);

@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type pino from 'pino';
-import { firstUncleanString } from '../contract/index.js';
+import { firstUncleanString, isCleanText } from '../contract/index.js';
 import { ApiError, invalid, notFound } from './errors.js';
 
 type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, pino.Logger>;
@@ -73,6 +73,33 @@ export function clientError(log: { info: (o: object, m: string) => void }) {
     }
     socket.destroy();
   };
+}
+
+/**
+ * Query strings decoded strictly: a value whose percent-encoding is malformed or not UTF-8 ("%FF",
+ * "%ED%A0%80", "a%") becomes U+FFFD, which the text gate answers with a 422 naming its field
+ * (the default parser kept such text as it came, and a search ran on it). A repeated key gives a
+ * list, which the schemas refuse.
+ */
+export function strictQuery(raw: string): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const decode = (v: string): string => {
+    try {
+      return decodeURIComponent(v.replaceAll('+', ' '));
+    } catch {
+      return '\uFFFD';
+    }
+  };
+  for (const part of raw.split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    const key = decode(eq < 0 ? part : part.slice(0, eq));
+    const value = eq < 0 ? '' : decode(part.slice(eq + 1));
+    const k = isCleanText(key) ? key : '_';
+    const had = out[k];
+    out[k] = had === undefined ? value : Array.isArray(had) ? [...(had as string[]), value] : [had, value];
+  }
+  return out;
 }
 
 /** JSON bodies decoded as strict UTF-8 and parsed with Fastify's own poisoning checks. */
