@@ -167,7 +167,7 @@ export async function readDossier(ctx: Ctx, staff: Staff, id: string): Promise<D
   return { ...dossier, notifications };
 }
 
-type Cursor = { t: string; id: string };
+export type Cursor = { t: string; id: string };
 
 /** The cursor's position as listed_at::text gives it ('2020-08-10 09:12:00.123+07'). */
 const CURSOR_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?[+-]\d{2}(?::\d{2})?$/u;
@@ -179,35 +179,40 @@ const cursorSignature = (key: Buffer, payload: string): string =>
 /**
  * A list cursor: the last row's position in base64url, followed by its signature (HMAC with the
  * service's shared key), so a cursor the service did not issue is refused (400) before its contents
- * reach a query.
+ * reach a query. Pure; `readCursor` is null for anything `signCursor` did not make with that key.
  */
-async function encodeCursor(db: Database, c: Cursor): Promise<string> {
+export function signCursor(key: Buffer, c: Cursor): string {
   const payload = Buffer.from(JSON.stringify(c)).toString('base64url');
-  return payload + cursorSignature(await sharedSecret(db, 'cursor'), payload);
+  return payload + cursorSignature(key, payload);
 }
 
-async function decodeCursor(db: Database, s: string): Promise<Cursor> {
-  const refused = new ApiError(
-    400,
-    'bad_request',
-    'Con trỏ trang không hợp lệ: hãy tải lại danh sách từ đầu.',
-    {
-      cursor: 'Con trỏ trang không do dịch vụ cấp.',
-    },
-  );
-  if (!CURSOR_PATTERN.test(s) || s.length <= SIGNATURE_CHARS) throw refused;
+export function readCursor(key: Buffer, s: string): Cursor | null {
+  if (!CURSOR_PATTERN.test(s)) return null;
   const payload = s.slice(0, -SIGNATURE_CHARS);
   const given = Buffer.from(s.slice(-SIGNATURE_CHARS));
-  const expected = Buffer.from(cursorSignature(await sharedSecret(db, 'cursor'), payload));
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw refused;
+  const expected = Buffer.from(cursorSignature(key, payload));
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   try {
     const c = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Cursor;
     if (typeof c.t !== 'string' || typeof c.id !== 'string' || !UUID.test(c.id) || !CURSOR_TIME.test(c.t))
-      throw new Error('cursor contents');
-    return c;
+      return null;
+    return { t: c.t, id: c.id };
   } catch {
-    throw refused;
+    return null;
   }
+}
+
+async function encodeCursor(db: Database, c: Cursor): Promise<string> {
+  return signCursor(await sharedSecret(db, 'cursor'), c);
+}
+
+async function decodeCursor(db: Database, s: string): Promise<Cursor> {
+  const c = readCursor(await sharedSecret(db, 'cursor'), s);
+  if (!c)
+    throw new ApiError(400, 'bad_request', 'Con trỏ trang không hợp lệ: hãy tải lại danh sách từ đầu.', {
+      cursor: 'Con trỏ trang không do dịch vụ cấp.',
+    });
+  return c;
 }
 
 /** More words than this for a last-word prefix: search with the prefix itself (a broad, rare query). */
