@@ -111,7 +111,8 @@ export const DeclarationRequest = z.object({
   kind: z.enum(['register', 'update', 'stop']),
   agencyCode: codeField(10),
   fullName: textField({ max: 400 }),
-  bhxhCode: textField({ max: 40 }),
+  /** null (or blank) only from a mobile desk: the service resolves it from the ID number */
+  bhxhCode: textField({ max: 40 }).nullable(),
   idKind: z.enum(['cccd', 'cmnd', 'passport']),
   idNumber: textField({ max: 40 }),
   dateOfBirth: dateField(DATE_BOUNDS.birth, 'Ngày sinh').optional(),
@@ -139,9 +140,27 @@ export const DeclarationRequest = z.object({
     })
     .nullable()
     .optional(),
-  submissionMethod: z.enum(['post', 'counter']),
+  submissionMethod: z.enum(['post', 'counter', 'mobile_desk']),
+  /** the desk's name (e.g. "KCN Quang Minh"); required from a mobile desk, refused otherwise */
+  deskName: textField({ max: 200 }).nullable().optional(),
+  /** the desk's time of declaring (ISO 8601 with offset); required from a mobile desk, refused otherwise */
+  declaredAt: instantField('Thời điểm kê khai').optional(),
 });
 export type DeclarationRequest = z.infer<typeof DeclarationRequest>;
+
+/**
+ * How the answer's bhxhCode came to be: declared (`given`), looked up in the registry by the ID
+ * number because a mobile desk left it empty and exactly one person has that number
+ * (`by_id_number`), or not found (`not_found`: no one, or more than one person, has that number;
+ * the code stays empty, "" in the Dossier, and approving the dossier answers `code_not_found`).
+ */
+export type CodeResolution = 'given' | 'by_id_number' | 'not_found';
+
+/** POST /dossiers' answer: the dossier, its open namesakes by code, and how its code was found. */
+export type IntakeResponse = Dossier & {
+  duplicates: Array<{ id: string; dossierNumber: string; status: DossierStatus }>;
+  codeResolution: CodeResolution;
+};
 
 export const ReceiveRequest = z.object({ clientId: uuidField() });
 
@@ -182,6 +201,20 @@ export type RegistryPerson = {
   dateOfBirth: string;
   gender: 'Nam' | 'Nữ';
 };
+
+/**
+ * GET /registry/persons?idNumber= or ?fullName=&dateOfBirth= (Tra cứu mã số BHXH): field shapes only;
+ * checkRegistrySearch (desk.ts) holds the rules the service answers 422 with.
+ */
+export const RegistrySearchQuery = z.object({
+  idNumber: textField({ max: 40 }).optional(),
+  fullName: textField({ max: 400 }).optional(),
+  dateOfBirth: textField({ max: 40 }).optional(),
+});
+export type RegistrySearchQuery = z.infer<typeof RegistrySearchQuery>;
+/** At most REGISTRY_SEARCH_MAX exact matches; an empty list when no one matches. */
+export type RegistrySearchResponse = { items: RegistryPerson[] };
+export const REGISTRY_SEARCH_MAX = 5;
 
 export type DailyReport = {
   agencyCode: string;

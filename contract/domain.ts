@@ -11,7 +11,8 @@ export type DossierStatus = 'pending' | 'decided' | 'expired';
 /** Trạng thái / Đánh giá hồ sơ */
 export type Outcome = 'valid' | 'invalid';
 export type Channel = 'portal' | 'ivan';
-export type SubmissionMethod = 'post' | 'counter';
+/** Hình thức nộp hồ sơ: by post, at the counter, or at a mobile registration desk (bàn lưu động). */
+export type SubmissionMethod = 'post' | 'counter' | 'mobile_desk';
 export type Role = 'officer' | 'supervisor' | 'admin';
 export type DecisionResult =
   'account_issued' | 'code_not_found' | 'rejected' | 'details_updated' | 'account_stopped';
@@ -77,6 +78,7 @@ export type Dossier = {
   kind: DossierKind;
   agencyCode: string;
   fullName: string;
+  /** "" while unknown: a mobile-desk declaration whose code the registry could not resolve */
   bhxhCode: string;
   idKind: IdKind | null;
   idNumber: string | null;
@@ -93,6 +95,10 @@ export type Dossier = {
   update: UpdateDetails | null;
   stop: StopDetails | null;
   submissionMethod: SubmissionMethod;
+  /** the mobile desk that declared it (submissionMethod mobile_desk), else null */
+  deskName?: string | null;
+  /** how the service came by bhxhCode (api.ts CodeResolution); null for dossiers older than this */
+  codeResolution?: 'given' | 'by_id_number' | 'not_found' | null;
   declaredAt: string;
   receivedAt: string | null;
   expiresAt: string | null;

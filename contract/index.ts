@@ -2,6 +2,7 @@
 // No Node, DOM, Electron or React imports (checked by scripts/check-deps.ts).
 
 export * from './api.js';
+export * from './desk.js';
 export * from './domain.js';
 export * from './identity.js';
 export * from './input.js';

@@ -17,6 +17,7 @@ import {
   ReasonsUpdate,
   ReceiveRequest,
   isUuid,
+  RegistrySearchQuery,
   type AttachmentMediaType,
   type DailyReport,
   type Role,
@@ -26,6 +27,7 @@ import { checkAttachment } from './attachmentCheck.js';
 import { authenticate, bearerToken, createCaptcha, login, logout, type AuthOptions } from './auth.js';
 import type { Ctx, Staff } from './context.js';
 import { decide, decisionRecord } from './decisions.js';
+import { parseRegistrySearch, searchRegistry } from './desk.js';
 import {
   claimDossier,
   intakeDossier,
@@ -49,9 +51,8 @@ import {
 import type { LocalSmsSink } from './notify.js';
 import { reasonsFor, replaceReasons } from './reasons.js';
 import { dailyReport } from './reports.js';
-import { countAttempt } from './rateLimit.js';
+import { countAttempt, countRegistrySearch } from './rateLimit.js';
 import { parseInput, validateDeclaration } from './validation.js';
-import { dateVn } from './time.js';
 
 export type AppDeps = {
   ctx: Ctx;
@@ -192,7 +193,7 @@ export async function createApp(deps: AppDeps) {
   app.post('/api/v1/dossiers', async (req, reply) => {
     const staff = await staffOf(req);
     const body = parseInput(DeclarationRequest, req.body);
-    const clean = validateDeclaration(body, dateVn(ctx.now()));
+    const clean = validateDeclaration(body, ctx.now(), ctx.config.deskDeclaredMaxAgeDays);
     const out = await intakeDossier(ctx, staff, body.clientId, clean);
     return await reply.code(out.status).send(out.dossier);
   });
@@ -341,6 +342,13 @@ export async function createApp(deps: AppDeps) {
       details: { count: reasons.length },
     });
     return await reasonsFor(ctx.db, ctx, staff.agencyCode);
+  });
+  app.get('/api/v1/registry/persons', async (req) => {
+    const staff = await staffOf(req);
+    const search = parseRegistrySearch(ctx, parseInput(RegistrySearchQuery, req.query ?? {}));
+    // Counted in the database on the service's clock (tests control it), per officer, not per address.
+    await countRegistrySearch(ctx, staff.id, ctx.config.registrySearchPerMinute);
+    return await searchRegistry(ctx, staff, search);
   });
   app.get('/api/v1/registry/persons/:bhxhCode', async (req) => {
     const staff = await staffOf(req);

@@ -39,6 +39,10 @@ export type ServiceConfig = {
    * CIDRs of the load balancers, comma-separated); unset: the connection's own address.
    */
   trustProxy?: string;
+  /** Registry searches (Tra cứu mã số BHXH) per officer per minute before 429. */
+  registrySearchPerMinute: number;
+  /** How long before the service sees it a mobile desk's declaration may have been made (days). */
+  deskDeclaredMaxAgeDays: number;
   sms: SmsConfig;
   email: EmailConfig;
 };
@@ -54,6 +58,12 @@ export const DEFAULT_CONFIG: ServiceConfig = {
   attachmentMaxPixels: 50_000_000,
   attachmentMaxPdfPages: 50,
   loginLimit: { perAddress: 300, perUser: 10, windowSeconds: 60 },
+  // A desk officer looks up one or two people a minute at most; 20 leaves room for retyping and stops
+  // a signed-in account from walking the registry.
+  registrySearchPerMinute: 20,
+  // Desks work offline for days (a week-long campaign at an industrial park, then the way back);
+  // older than a month is a wrong clock, not a late upload.
+  deskDeclaredMaxAgeDays: 30,
   sms: {
     brandName: 'BHXH VN',
     maxAttempts: 6,
@@ -81,6 +91,8 @@ export function resolveConfig(overrides: ConfigOverrides = {}, env: NodeJS.Proce
       perUser: num(env.LOGIN_LIMIT_PER_USER),
       windowSeconds: num(env.LOGIN_LIMIT_WINDOW_SECONDS),
     },
+    registrySearchPerMinute: num(env.REGISTRY_SEARCH_PER_MINUTE),
+    deskDeclaredMaxAgeDays: num(env.DESK_DECLARED_MAX_AGE_DAYS),
     sms: {
       gatewayUrl: env.SMS_GATEWAY_URL || undefined,
       apiKey: env.SMS_API_KEY || undefined,

@@ -666,7 +666,9 @@ async function applyOutcome(
       steps.push({
         step: 'registry_check',
         state: 'failed',
-        detail: 'Mã số BHXH không có trên hệ thống HGD: hướng dẫn kê khai tờ khai TK1-TS',
+        detail: d.bhxhCode
+          ? 'Mã số BHXH không có trên hệ thống HGD: hướng dẫn kê khai tờ khai TK1-TS'
+          : 'Chưa có mã số BHXH (hệ thống HGD không tìm thấy theo số giấy tờ tùy thân): hướng dẫn kê khai tờ khai TK1-TS',
       });
       return done('code_not_found');
     }

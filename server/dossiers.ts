@@ -7,15 +7,18 @@ import {
   CURSOR_PATTERN,
   foldVietnamese,
   maskId,
+  type CodeResolution,
   type Dossier,
   type DossierListResponse,
   type DossierNotification,
   type DossierQuery,
   type DossierSummary,
+  type IntakeResponse,
 } from '../contract/index.js';
 import { auditPayload, writeAudit } from './audit.js';
 import type { Ctx, Staff } from './context.js';
 import type { Database, Queryable, Row } from './db/database.js';
+import { resolveCodeByIdNumber } from './desk.js';
 import { ApiError, forbidden, invalid, notFound } from './errors.js';
 import { sharedSecret } from './secrets.js';
 import { pgTimeToIso, yearVn } from './time.js';
@@ -25,24 +28,20 @@ import type { CleanDeclaration } from './validation.js';
  * The whole dossier (API.md, DESIGN.md §3) as one JSON object built by PostgreSQL: the row, its
  * attachments, downstream steps and live claim. Times come out as ISO 8601 in the session's time zone
  * (+07:00), dates as YYYY-MM-DD. `now` is the SQL of the instant that decides whether a claim still
- * holds. The feed sends these as text, untouched. `steps` is the SQL of the steps array (migration 4
- * renders dossiers from before migration 11, when the steps had a table of their own), `decisionId`
- * the SQL of the applied decision's id (before migration 12: NULL).
+ * holds. The feed sends these as text, untouched. `steps` is the SQL of the steps array. A code a
+ * mobile desk left empty and the registry could not resolve is stored NULL and sent as "" (the wire
+ * type's "unknown"; `codeResolution` says why).
  */
-export const dossierJson = (
-  now: string,
-  steps = 'd.steps',
-  decisionId = 'd.decision_id',
-): string => `json_build_object(
+export const dossierJson = (now: string, steps = 'd.steps'): string => `json_build_object(
   'id', d.id, 'dossierNumber', d.dossier_number, 'kind', d.kind, 'agencyCode', d.agency_code,
-  'fullName', d.full_name, 'bhxhCode', d.bhxh_code, 'idKind', d.id_kind, 'idNumber', d.id_number,
+  'fullName', d.full_name, 'bhxhCode', COALESCE(d.bhxh_code, ''), 'idKind', d.id_kind, 'idNumber', d.id_number,
   'dateOfBirth', d.date_of_birth, 'gender', d.gender, 'address', d.address, 'contactPerson', d.contact_person,
   'email', d.email, 'mobile', d.mobile, 'certificate', d.certificate, 'channel', d.channel, 'ivanName', d.ivan_name,
   'effectiveDate', d.effective_date, 'update', d.update_details, 'stop', d.stop_details,
-  'submissionMethod', d.submission_method, 'declaredAt', d.declared_at, 'receivedAt', d.received_at,
-  'expiresAt', d.expires_at, 'status', d.status, 'outcome', d.outcome, 'reason', d.reason,
+  'submissionMethod', d.submission_method, 'deskName', d.desk_name, 'codeResolution', d.code_resolution,
+  'declaredAt', d.declared_at, 'receivedAt', d.received_at, 'expiresAt', d.expires_at, 'status', d.status, 'outcome', d.outcome, 'reason', d.reason,
   'reasonCodes', d.reason_codes, 'reviewer', d.reviewer, 'decidedAt', d.decided_at,
-  'accountResult', d.account_result, 'result', d.result, 'decisionId', ${decisionId},
+  'accountResult', d.account_result, 'result', d.result, 'decisionId', d.decision_id,
   'attachments', COALESCE((SELECT json_agg(json_build_object('id', a.id, 'role', a.role, 'mediaType', a.media_type,
       'bytes', a.bytes, 'sha256', a.sha256) ORDER BY a.role) FROM attachments a WHERE a.dossier_id = d.id), '[]'),
   'steps', ${steps},
@@ -83,7 +82,7 @@ export function toSummary(r: Row): DossierSummary {
     dossierNumber: String(r.dossier_number),
     receivedAt: pgTimeToIso(r.received_at),
     declaredAt: pgTimeToIso(r.declared_at) ?? '',
-    bhxhCode: String(r.bhxh_code),
+    bhxhCode: r.bhxh_code === null || r.bhxh_code === undefined ? '' : String(r.bhxh_code),
     fullName: String(r.full_name),
     address: String(r.address),
     contactPerson: String(r.contact_person),
@@ -502,9 +501,14 @@ export async function nextDossierNumber(q: Queryable, agencyCode: string, year: 
   return `${String(n).padStart(5, '0')}.GD/${year}/${agencyCode}`;
 }
 
-export type IntakeResult = { status: 201 | 200; dossier: Dossier };
+export type IntakeResult = { status: 201 | 200; dossier: IntakeResponse };
 
-async function duplicatesOf(q: Queryable, staff: Staff, dossier: Dossier): Promise<Dossier['duplicates']> {
+async function duplicatesOf(
+  q: Queryable,
+  staff: Staff,
+  dossier: Dossier,
+): Promise<IntakeResponse['duplicates']> {
+  if (!dossier.bhxhCode) return [];
   const res = await q.query<{ id: string; dossier_number: string; status: Dossier['status'] }>(
     `SELECT id, dossier_number, status FROM dossiers
       WHERE bhxh_code = $1 AND id <> $2 AND status = 'pending' AND agency_code = ANY($3::text[]) ORDER BY listed_at DESC LIMIT 20`,
@@ -513,7 +517,13 @@ async function duplicatesOf(q: Queryable, staff: Staff, dossier: Dossier): Promi
   return res.rows.map((r) => ({ id: r.id, dossierNumber: r.dossier_number, status: r.status }));
 }
 
-/** POST /dossiers: a new declaration; the same clientId again answers the same dossier. */
+/**
+ * POST /dossiers: a new declaration; the same clientId again answers the same dossier, with the
+ * codeResolution it was stored with. A mobile desk's empty code is looked up in the registry by the
+ * ID number (resolveCodeByIdNumber). A desk's declaredAt is kept as the dossier's, but the 10-day
+ * expiry counts from the moment the service took the dossier in, never from declaredAt: a desk that
+ * comes back online after days must still have time to send the receipt that follows its intake.
+ */
 export async function intakeDossier(
   ctx: Ctx,
   staff: Staff,
@@ -533,11 +543,17 @@ export async function intakeDossier(
       const id = randomUUID();
       const number = await nextDossierNumber(tx, d.agencyCode, yearVn(now));
       const expiresAt = new Date(now.getTime() + ctx.config.expiryDays * 86400_000);
+      const resolved: { bhxhCode: string | null; resolution: CodeResolution } =
+        d.bhxhCode === null
+          ? await resolveCodeByIdNumber(tx, d.idNumber)
+          : { bhxhCode: d.bhxhCode, resolution: 'given' };
+      const declaredAt = d.declaredAt ?? now.toISOString();
       const inserted = await tx.query(
         `INSERT INTO dossiers (id, client_id, dossier_number, agency_code, kind, full_name, name_folded, bhxh_code, id_kind,
          id_number, date_of_birth, gender, address, contact_person, email, mobile, certificate, channel, ivan_name,
-         effective_date, update_details, stop_details, submission_method, declared_at, listed_at, expires_at, status)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24::timestamptz,$24::timestamptz,$25,'pending')
+         effective_date, update_details, stop_details, submission_method, declared_at, listed_at, expires_at, status,
+         desk_name, code_resolution)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24::timestamptz,$24::timestamptz,$25,'pending',$26,$27)
        ON CONFLICT (client_id) DO NOTHING`,
         [
           id,
@@ -547,7 +563,7 @@ export async function intakeDossier(
           d.kind,
           d.fullName,
           foldVietnamese(d.fullName),
-          d.bhxhCode,
+          resolved.bhxhCode,
           d.idKind,
           d.idNumber,
           d.dateOfBirth,
@@ -563,8 +579,10 @@ export async function intakeDossier(
           d.update ? JSON.stringify(d.update) : null,
           d.stop ? JSON.stringify(d.stop) : null,
           d.submissionMethod,
-          now.toISOString(),
+          declaredAt,
           expiresAt.toISOString(),
+          d.deskName,
+          resolved.resolution,
         ],
       );
       if (inserted.rowCount === 0) throw new RetryIntake();
@@ -573,7 +591,12 @@ export async function intakeDossier(
         actor: `${staff.agencyCode}/${staff.username}`,
         action: 'dossier.intake',
         dossierId: id,
-        details: { dossierNumber: number, bhxhCode: maskId(d.bhxhCode) },
+        details: {
+          dossierNumber: number,
+          bhxhCode: maskId(resolved.bhxhCode),
+          submissionMethod: d.submissionMethod,
+          codeResolution: resolved.resolution,
+        },
       });
       return { status: 201 as const, id };
     })
@@ -590,7 +613,10 @@ export async function intakeDossier(
   if (out.status === 201) wordsAdded(ctx.db, d.fullName);
   const dossier = await loadDossier(ctx.db, ctx, staff, out.id);
   const duplicates = await duplicatesOf(ctx.db, staff, dossier);
-  return { status: out.status, dossier: { ...dossier, duplicates } };
+  return {
+    status: out.status,
+    dossier: { ...dossier, duplicates, codeResolution: dossier.codeResolution ?? 'given' },
+  };
 }
 
 class RetryIntake extends Error {}

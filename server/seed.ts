@@ -25,7 +25,14 @@ type DemoFile = {
   agencies: Array<{ code: string; name: string; parentCode: string | null; address: string; phone: string }>;
   staff: Array<{ username: string; agencyCode: string; displayName: string; role: string }>;
   dossiers: Array<Record<string, unknown> & { dossierNumber: string; agencyCode: string; fullName: string }>;
-  registry: Array<{ bhxhCode: string; fullName: string; dateOfBirth: string; gender: string }>;
+  registry: Array<{
+    bhxhCode: string;
+    fullName: string;
+    dateOfBirth: string;
+    gender: string;
+    /** the CCCD (or old CMND) the registry knows the person by */
+    idNumber?: string | null;
+  }>;
   accounts: Array<{
     bhxhCode: string;
     mobile: string;
@@ -75,8 +82,8 @@ export async function seedDemo(db: Database, demoPath = DEFAULT_DEMO_PATH): Prom
     for (const d of demo.dossiers) await insertLegacyDossier(tx, d);
     for (const r of demo.registry) {
       await tx.query(
-        'INSERT INTO registry_persons (bhxh_code, full_name, date_of_birth, gender) VALUES ($1, $2, $3, $4)',
-        [r.bhxhCode, r.fullName.normalize('NFC'), r.dateOfBirth, r.gender],
+        'INSERT INTO registry_persons (bhxh_code, full_name, date_of_birth, gender, id_number) VALUES ($1, $2, $3, $4, $5)',
+        [r.bhxhCode, r.fullName.normalize('NFC'), r.dateOfBirth, r.gender, r.idNumber ?? null],
       );
     }
     for (const a of demo.accounts) {
@@ -176,7 +183,9 @@ export type SyntheticOptions = {
 /**
  * N synthetic dossiers (realistic names with diacritics, post-2025 addresses, valid codes, CCCD
  * consistent with birth date and gender, valid mobiles), numbered per agency and year like real ones,
- * received at the counter so they never expire. Bulk inserts through unnest arrays.
+ * received at the counter so they never expire. With `registry`, each person is also in the registry
+ * with the same name, birth date, gender and CCCD (registry searches find them by either form). Bulk
+ * inserts through unnest arrays.
  */
 export async function generateSynthetic(db: Database, o: SyntheticOptions): Promise<number> {
   const rnd = createRandom(o.seed ?? 2020);
@@ -189,7 +198,7 @@ export async function generateSynthetic(db: Database, o: SyntheticOptions): Prom
   while (done < o.count) {
     const n = Math.min(chunk, o.count - done);
     const rows: unknown[][] = Array.from({ length: 26 }, () => []);
-    const people: Array<[string, string, string, string]> = [];
+    const people: Array<[string, string, string, string, string]> = [];
     const counters = new Map<string, number>();
     const agencies: string[] = [];
     const years: number[] = [];
@@ -231,7 +240,7 @@ export async function generateSynthetic(db: Database, o: SyntheticOptions): Prom
         declared.getUTCFullYear(),
       ];
       cols.forEach((v, k) => rows[k]!.push(v));
-      if (o.registry) people.push([p.bhxhCode, p.fullName, p.dateOfBirth, p.gender]);
+      if (o.registry) people.push([p.bhxhCode, p.fullName, p.dateOfBirth, p.gender, p.idNumber]);
     }
     await db.transaction(async (tx) => {
       // Reserve a block of numbers per agency and year, then hand them out in order.
@@ -275,14 +284,15 @@ export async function generateSynthetic(db: Database, o: SyntheticOptions): Prom
       );
       if (people.length) {
         await tx.query(
-          `INSERT INTO registry_persons (bhxh_code, full_name, date_of_birth, gender)
-           SELECT c, n, d::date, g FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, n, d, g)
+          `INSERT INTO registry_persons (bhxh_code, full_name, date_of_birth, gender, id_number)
+           SELECT c, n, d::date, g, i FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t(c, n, d, g, i)
            ON CONFLICT (bhxh_code) DO NOTHING`,
           [
             people.map((p) => p[0]),
             people.map((p) => p[1]),
             people.map((p) => p[2]),
             people.map((p) => p[3]),
+            people.map((p) => p[4]),
           ],
         );
       }

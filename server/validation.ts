@@ -13,7 +13,9 @@ import {
   type DeclarationRequest,
   zodFieldMessages,
 } from '../contract/index.js';
+import { checkIntakeSource } from './desk.js';
 import { ApiError, invalid } from './errors.js';
+import { dateVn } from './time.js';
 
 /** Parses `value` with `schema`, or throws 422 with Vietnamese messages per field. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
@@ -50,7 +52,8 @@ export type CleanDeclaration = {
   kind: DeclarationRequest['kind'];
   agencyCode: string;
   fullName: string;
-  bhxhCode: string;
+  /** null: a mobile desk left it empty; intake resolves it from the ID number */
+  bhxhCode: string | null;
   idKind: DeclarationRequest['idKind'];
   idNumber: string;
   dateOfBirth: string | null;
@@ -69,7 +72,11 @@ export type CleanDeclaration = {
     mobile?: string | null;
   } | null;
   stop: { stopDate: string; reason: string } | null;
-  submissionMethod: 'post' | 'counter';
+  submissionMethod: DeclarationRequest['submissionMethod'];
+  /** the mobile desk's name, else null */
+  deskName: string | null;
+  /** the mobile desk's time of declaring (ISO 8601), else null: the service's time of intake */
+  declaredAt: string | null;
 };
 
 function certificate(
@@ -101,13 +108,22 @@ function certificate(
   };
 }
 
-/** Domain checks of a declaration (after its shape passed zod); throws 422 listing every bad field. */
-export function validateDeclaration(d: DeclarationRequest, today: string): CleanDeclaration {
+/**
+ * Domain checks of a declaration (after its shape passed zod); throws 422 listing every bad field.
+ * `now` is the service's clock (a desk's declaredAt is bounded by it and `deskMaxAgeDays`).
+ */
+export function validateDeclaration(
+  d: DeclarationRequest,
+  now: Date,
+  deskMaxAgeDays: number,
+): CleanDeclaration {
+  const today = dateVn(now);
   const fields: Record<string, string> = {};
   const fullName =
     text(fields, 'fullName', d.fullName, { label: 'Họ và tên', max: 100, required: true, name: true }) ?? '';
-  const code = checkBhxhCode(d.bhxhCode);
-  if (!code.ok) fields.bhxhCode = code.message;
+  const source = checkIntakeSource(d, now, deskMaxAgeDays, fields);
+  const code = source.bhxhCode === null ? null : checkBhxhCode(source.bhxhCode);
+  if (code && !code.ok) fields.bhxhCode = code.message;
   const idNumber = checkIdNumber(d.idKind, d.idNumber);
   if (!idNumber.ok) fields.idNumber = idNumber.message;
   let dateOfBirth: string | null = null;
@@ -190,7 +206,7 @@ export function validateDeclaration(d: DeclarationRequest, today: string): Clean
     kind: d.kind,
     agencyCode: d.agencyCode.trim(),
     fullName,
-    bhxhCode: code.ok ? code.value : d.bhxhCode,
+    bhxhCode: code === null ? null : code.ok ? code.value : source.bhxhCode,
     idKind: d.idKind,
     idNumber: idNumber.ok ? idNumber.value : d.idNumber,
     dateOfBirth,
@@ -206,6 +222,8 @@ export function validateDeclaration(d: DeclarationRequest, today: string): Clean
     update,
     stop,
     submissionMethod: d.submissionMethod,
+    deskName: source.deskName,
+    declaredAt: source.declaredAt,
   };
 }
 

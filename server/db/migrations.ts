@@ -1,7 +1,6 @@
 // Numbered migrations, one schema for both database targets. Each runs in its own transaction with its
 // row in schema_migrations; an advisory lock keeps two service instances from migrating at once.
 
-import { dossierJson } from '../dossiers.js';
 import type { Database } from './database.js';
 
 export type Migration = { version: number; name: string; sql: string };
@@ -10,6 +9,27 @@ export type Migration = { version: number; name: string; sql: string };
 const STEPS_BEFORE_11 = `COALESCE((SELECT json_agg(json_build_object('step', s.step, 'state', s.state, 'detail', s.detail, 'at', s.at)
       ORDER BY s.at, array_position(ARRAY['registry_check', 'account', 'sms', 'email'], s.step))
       FROM dossier_steps s WHERE s.dossier_id = d.id), '[]')`;
+
+/**
+ * A dossier rendered as migration 4 rendered it, frozen here: the service's live rendering
+ * (dossiers.ts) reads columns later migrations add, which do not exist yet when migration 4 runs.
+ */
+const DOSSIER_JSON_4 = `json_build_object(
+  'id', d.id, 'dossierNumber', d.dossier_number, 'kind', d.kind, 'agencyCode', d.agency_code,
+  'fullName', d.full_name, 'bhxhCode', d.bhxh_code, 'idKind', d.id_kind, 'idNumber', d.id_number,
+  'dateOfBirth', d.date_of_birth, 'gender', d.gender, 'address', d.address, 'contactPerson', d.contact_person,
+  'email', d.email, 'mobile', d.mobile, 'certificate', d.certificate, 'channel', d.channel, 'ivanName', d.ivan_name,
+  'effectiveDate', d.effective_date, 'update', d.update_details, 'stop', d.stop_details,
+  'submissionMethod', d.submission_method, 'declaredAt', d.declared_at, 'receivedAt', d.received_at,
+  'expiresAt', d.expires_at, 'status', d.status, 'outcome', d.outcome, 'reason', d.reason,
+  'reasonCodes', d.reason_codes, 'reviewer', d.reviewer, 'decidedAt', d.decided_at,
+  'accountResult', d.account_result, 'result', d.result,
+  'attachments', COALESCE((SELECT json_agg(json_build_object('id', a.id, 'role', a.role, 'mediaType', a.media_type,
+      'bytes', a.bytes, 'sha256', a.sha256) ORDER BY a.role) FROM attachments a WHERE a.dossier_id = d.id), '[]'),
+  'steps', ${STEPS_BEFORE_11},
+  'claim', (SELECT json_build_object('claimedBy', c.claimed_by, 'claimedUntil', c.claimed_until) FROM claims c
+      WHERE c.dossier_id = d.id AND c.claimed_until > now()),
+  'version', d.version)`;
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -270,7 +290,7 @@ DROP INDEX dossiers_name;
     // through. Rows already published get their document here; a NULL document reads as a tombstone.
     sql: `
 ALTER TABLE dossier_changes ADD COLUMN doc text;
-UPDATE dossier_changes c SET doc = (SELECT (${dossierJson('now()', STEPS_BEFORE_11, 'NULL')})::text
+UPDATE dossier_changes c SET doc = (SELECT (${DOSSIER_JSON_4})::text
   FROM dossiers d WHERE d.id = c.dossier_id)
  WHERE c.seq IS NOT NULL AND NOT c.deleted;
 `,
@@ -404,6 +424,30 @@ DROP TABLE dossier_steps;
   },
   {
     version: 12,
+    name: 'registry search; mobile-desk declarations',
+    // Tra cứu mã số BHXH finds people by ID number, or by whole name and date of birth, exactly: one
+    // index each, so a lookup reads a few index entries at millions of registry rows. The name's key
+    // is the name folded as the service folds names for search (NFD, combining marks dropped, đ = d,
+    // lower case, spaces collapsed), computed by PostgreSQL on both sides of the comparison, so the
+    // stored rows and the query can never be folded two different ways. An expression index, not a
+    // stored column: building it reads the registry once and rewrites nothing. The function is
+    // inlined by the planner (one expression), so the index matches the query's expression.
+    // A mobile desk may declare without a BHXH code (the service looks it up by ID number and keeps it
+    // empty when no single person matches), names its desk, and the answer says how the code was found.
+    sql: `
+CREATE FUNCTION registry_name_key(name text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT lower(translate(regexp_replace(normalize(btrim(regexp_replace(name, '\\s+', ' ', 'g')), NFD),
+                                        '[\\u0300-\\u036f]', '', 'g'), 'đĐ', 'dd'))
+$$;
+CREATE INDEX registry_persons_id_number ON registry_persons (id_number);
+CREATE INDEX registry_persons_name_key ON registry_persons (registry_name_key(full_name), date_of_birth);
+ALTER TABLE dossiers ALTER COLUMN bhxh_code DROP NOT NULL;
+ALTER TABLE dossiers ADD COLUMN desk_name text;
+ALTER TABLE dossiers ADD COLUMN code_resolution text;
+`,
+  },
+  {
+    version: 13,
     name: 'shared rate limits, service secrets, applied decision, notification times',
     // Sign-in limits are counted in the database, in fixed windows, so that several service
     // instances behind one load balancer share them (a counter in one process's memory let each

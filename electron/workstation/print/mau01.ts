@@ -19,7 +19,12 @@ type Run = { text: string; value: boolean };
 
 const BOX_CHECKED = '☒';
 const BOX_EMPTY = '☐';
-const SUBMISSION_LABEL = { post: 'Qua dịch vụ bưu chính công ích', counter: 'Tại nơi tiếp nhận hồ sơ' };
+// Mẫu 01 has two boxes: a mobile desk is a place of receipt, so its dossiers tick the second.
+const SUBMISSION_LABEL = {
+  post: 'Qua dịch vụ bưu chính công ích',
+  counter: 'Tại nơi tiếp nhận hồ sơ',
+  mobile_desk: 'Tại nơi tiếp nhận hồ sơ',
+};
 
 /** The dossier's printable values by the paths templates use (`{certificate.serial}`, …). */
 export function mau01Values(dossier: Dossier, agency: Agency | null, template: FormTemplate): Values {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkBhxhCode, checkCccdAgainstPerson, checkMobile } from '../../../contract/index.js';
 import { generateSynthetic } from '../../../server/seed.js';
+import { loadDemo } from '../../fixtures/demo.js';
 import { startService } from '../../../server/service.js';
 import { call, decision, dossierId, signIn } from './helpers.js';
 
@@ -84,7 +85,27 @@ describe('synthetic dossiers', () => {
         expect(r.dossier_number).toMatch(/^\d{5}\.GD\/20\d{2}\/(903|00115|001)$/u);
       }
       const registry = await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM registry_persons');
-      expect(registry.rows[0]?.n).toBe(507);
+      // the 500 synthetic people beside the demo's own registry
+      expect(registry.rows[0]?.n).toBe(500 + loadDemo().registry.length);
+      // every registry person has the ID number of their dossier, consistent with birth date and gender
+      const people = (
+        await s.db.query<{
+          id_number: string;
+          date_of_birth: string;
+          gender: 'Nam' | 'Nữ';
+          dossier_id_number: string | null;
+        }>(
+          `SELECT r.id_number, r.date_of_birth, r.gender,
+                  (SELECT d.id_number FROM dossiers d WHERE d.bhxh_code = r.bhxh_code AND NOT d.legacy LIMIT 1) AS dossier_id_number
+             FROM registry_persons r`,
+        )
+      ).rows;
+      expect(people).toHaveLength(500 + loadDemo().registry.length);
+      for (const p of people) {
+        expect(checkCccdAgainstPerson(p.id_number, p.date_of_birth, p.gender).ok).toBe(true);
+        if (p.dossier_id_number !== null) expect(p.id_number).toBe(p.dossier_id_number);
+      }
+      expect(people.filter((p) => p.dossier_id_number !== null)).toHaveLength(500);
     } finally {
       await s.close();
     }
