@@ -112,6 +112,21 @@ const decide = (body: Record<string, unknown>, id: keyof Ids = 'pending'): Req =
   token: 'district',
   json: () => ({ ...decision(1), ...body }),
 });
+const deskIntake = (overrides: Record<string, unknown>): Req =>
+  intake({
+    submissionMethod: 'mobile_desk',
+    deskName: 'KCN Quang Minh',
+    declaredAt: new Date(Date.now() - 86_400_000).toISOString(),
+    ...overrides,
+  });
+/** Every UTF-8 byte percent-encoded (a lone surrogate goes as U+FFFD's bytes, as a browser sends it). */
+const pct = (v: string): string =>
+  [...Buffer.from(v, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+const registrySearch = (qs: string): Req => ({
+  method: 'GET',
+  path: `/api/v1/registry/persons?${qs}`,
+  token: 'officer',
+});
 const reasons = (entry: Record<string, unknown>): Req => ({
   method: 'PUT',
   path: '/api/v1/reasons',
@@ -304,8 +319,51 @@ function textClass(): CaseClass {
         max: 120,
       },
     ],
+    [
+      'desk intake',
+      {
+        field: 'deskName',
+        build: (v) => deskIntake({ deskName: v }),
+        singleLine: true,
+        required: false,
+        max: 200,
+      },
+    ],
+    [
+      'registry search',
+      {
+        field: 'idNumber',
+        build: (v) => registrySearch(`idNumber=${pct(v)}`),
+        singleLine: true,
+        required: false,
+        max: 40,
+      },
+    ],
+    [
+      'registry search',
+      {
+        field: 'fullName',
+        build: (v) => registrySearch(`fullName=${pct(v)}&dateOfBirth=1990-01-02`),
+        singleLine: true,
+        required: false,
+        max: 400,
+      },
+    ],
+    [
+      'registry search',
+      {
+        field: 'dateOfBirth',
+        build: (v) => registrySearch(`fullName=Nguy%E1%BB%85n%20An&dateOfBirth=${pct(v)}`),
+        singleLine: true,
+        required: false,
+        max: 40,
+      },
+    ],
   ];
-  return { name: 'text rules in JSON bodies', cases: fields.flatMap(([route, f]) => textCases(route, f)) };
+  return {
+    name: 'text rules in bodies and queries',
+    cases: fields.flatMap(([route, f]) => textCases(route, f)),
+  };
 }
 
 /** Codes (agency, reason codes): letters, digits and . _ - only. */
@@ -504,11 +562,24 @@ function dateClass(): CaseClass {
     '',
     '1767225600000',
   ];
-  for (const v of instants)
+  for (const v of instants) {
     cases.push({
       name: `decision decidedAt: ${JSON.stringify(v)}`,
       req: decide({ decidedAt: v }),
       expect: { status: 422, code: 'validation_failed', field: 'decidedAt' },
+    });
+    if (v !== '2010-01-01T00:00:00+07:00')
+      cases.push({
+        name: `desk intake declaredAt: ${JSON.stringify(v)}`,
+        req: deskIntake({ declaredAt: v }),
+        expect: { status: 422, code: 'validation_failed', field: 'declaredAt' },
+      });
+  }
+  for (const v of notDates.filter((d) => d.trim() === d && d !== '' && d !== '01/02/2020'))
+    cases.push({
+      name: `registry search dateOfBirth: ${JSON.stringify(v)}`,
+      req: registrySearch(`fullName=Nguy%E1%BB%85n%20An&dateOfBirth=${encodeURIComponent(v)}`),
+      expect: { status: 422, code: 'validation_failed', field: 'dateOfBirth' },
     });
   return { name: 'dates and instants', cases };
 }
@@ -1253,7 +1324,7 @@ describe.each(TARGETS)('bad-request corpus on %s', (target) => {
   });
 
   const CLASS_NAMES = [
-    'text rules in JSON bodies',
+    'text rules in bodies and queries',
     'codes',
     'query strings',
     'dates and instants',

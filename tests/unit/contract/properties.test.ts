@@ -1,5 +1,6 @@
 // Property-based tests (fast-check, 10,000 runs each) of the parsers hostile input meets first: the
-// ID card's QR, the keyboard-wedge detector, the list cursor, the reason text and the other text
+// ID card's QR, the keyboard-wedge detector, the BHYT card number, the list cursor, the reason text
+// and the other text
 // rules, dates and instants. Each must never throw on any input, and every refusal must be a typed
 // error with a Vietnamese message; what they accept must be what PostgreSQL accepts (no NUL, no lone
 // surrogate, NFC, real dates within bounds).
@@ -14,6 +15,7 @@ import {
   DecisionRequest,
   INSTANT_BOUNDS,
   isCleanText,
+  parseBhytCardNumber,
   zodFieldMessages,
   type DateBounds,
 } from '../../../contract/index.js';
@@ -215,6 +217,50 @@ describe('the reason text and the text rules (fast-check, 10,000 runs)', () => {
           const messages = Object.values(zodFieldMessages(r.error.issues));
           expect(messages.length).toBeGreaterThan(0);
           for (const m of messages) expect(m).toMatch(VIETNAMESE);
+        }
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('the BHYT card number (fast-check, 10,000 runs each)', () => {
+  it('never throws; accepts only 2 letters, a level 1–5 and 12 digits, and names what is wrong in Vietnamese', () => {
+    const cardLike = fc
+      .array(fc.oneof(hostileUnit, fc.constantFrom('G', 'd', '4', '0', '1', 'ß', 'ﬀ', '-', '.')), {
+        maxLength: 24,
+      })
+      .map((u) => u.join(''));
+    fc.assert(
+      fc.property(fc.oneof(cardLike, hostileText(30)), (raw) => {
+        const r = parseBhytCardNumber(raw);
+        if (r.ok) {
+          expect(r.value.number).toMatch(/^[A-Z]{2}[1-5]\d{12}$/u);
+          expect(r.value.bhxhCode).toBe(r.value.number.slice(5));
+        } else expect(r.message).toMatch(VIETNAMESE);
+      }),
+      RUNS,
+    );
+  });
+
+  it('reads every well-formed number, in either case and with separators between its parts', () => {
+    const card = fc.tuple(
+      fc.constantFrom('DN', 'HT', 'GD', 'hn', 'Tx'),
+      fc.integer({ min: 1, max: 5 }),
+      fc.integer({ min: 0, max: 99 }),
+      fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 10, maxLength: 10 }),
+      fc.constantFrom('', ' ', '-', '.'),
+    );
+    fc.assert(
+      fc.property(card, ([group, level, province, code, sep]) => {
+        const p = String(province).padStart(2, '0');
+        const r = parseBhytCardNumber(`${group}${sep}${level}${sep}${p}${sep}${code.join('')}`);
+        expect(r.ok).toBe(true);
+        if (r.ok) {
+          expect(r.value.group).toBe(group.toUpperCase());
+          expect(r.value.benefitLevel).toBe(level);
+          expect(r.value.provinceCode).toBe(p);
+          expect(r.value.bhxhCode).toBe(code.join(''));
         }
       }),
       RUNS,
