@@ -1,9 +1,8 @@
 // Property-based tests (fast-check, 10,000 runs each) of the parsers hostile input meets first: the
 // ID card's QR, the keyboard-wedge detector, the BHYT card number, the list cursor, the reason text
-// and the other text
-// rules, dates and instants. Each must never throw on any input, and every refusal must be a typed
-// error with a Vietnamese message; what they accept must be what PostgreSQL accepts (no NUL, no lone
-// surrogate, NFC, real dates within bounds).
+// and the other text rules, dates and instants. Each must never throw on any input, and every refusal
+// must be a typed error with a Vietnamese message; what they accept must be what PostgreSQL accepts
+// (no NUL, no lone surrogate, NFC, real dates within bounds).
 
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
