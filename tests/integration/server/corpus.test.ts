@@ -11,7 +11,7 @@ import { PassThrough } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GATE_MISSED } from '../../../server/gate.js';
-import { realJpeg, realPdf, realPng } from '../../fixtures/files.js';
+import { pdfFromObjects, realJpeg, realPdf, realPng } from '../../fixtures/files.js';
 import {
   call,
   createClock,
@@ -20,6 +20,7 @@ import {
   dossierId,
   signIn,
   startTarget,
+  tableDigest,
   TARGETS,
   type Answer,
   type TestService,
@@ -701,21 +702,7 @@ function pngClaiming(png: Buffer, w: number, h: number): Buffer {
   return out;
 }
 
-function pdfWith(body: string): Buffer {
-  // A hand-made PDF whose cross-reference table is right, so only its content decides.
-  const objects = body.split('\n%%OBJ\n');
-  let text = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((o, i) => {
-    offsets.push(Buffer.byteLength(text, 'latin1'));
-    text += `${i + 1} 0 obj\n${o}\nendobj\n`;
-  });
-  const xref = Buffer.byteLength(text, 'latin1');
-  text += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const off of offsets) text += `${String(off).padStart(10, '0')} 00000 n \n`;
-  text += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(text, 'latin1');
-}
+const pdfWith = (body: string): Buffer => pdfFromObjects(body.split('\n%%OBJ\n'));
 
 async function attachmentClass(): Promise<CaseClass> {
   const jpeg = await realJpeg(120, 80);
@@ -1229,34 +1216,6 @@ function sendWire(port: number, bytes: string | Buffer): Promise<Answer> {
   });
 }
 
-/** A digest of every table a request could change (row by row, in a fixed order). */
-async function digest(s: TestService): Promise<Record<string, string>> {
-  const tables = [
-    'dossiers',
-    'attachments',
-    'dossier_changes',
-    'decisions',
-    'accounts',
-    'notifications',
-    'claims',
-    'rejection_reasons',
-    'dossier_counters',
-    'staff_sessions',
-    'staff_users',
-    'expired_dossiers',
-    'audit_log',
-    'rate_limits',
-  ];
-  const out: Record<string, string> = {};
-  for (const t of tables) {
-    const res = await s.db.query<{ n: number; h: string | null }>(
-      `SELECT count(*)::int AS n, md5(string_agg(x::text, '|' ORDER BY x::text)) AS h FROM ${t} x`,
-    );
-    out[t] = `${res.rows[0]?.n}:${res.rows[0]?.h ?? ''}`;
-  }
-  return out;
-}
-
 const VIETNAMESE = /[àáảãạăâđèéêìíòóôơùúưýỳửữựừứệềếểễộồốổỗợờớởỡạậầấẩẫặằắẳẵ]/iu;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/u;
 
@@ -1338,7 +1297,7 @@ describe.each(TARGETS)('bad-request corpus on %s', (target) => {
   it.each(CLASS_NAMES)('%s: the right 4xx in the envelope, nothing changed', async (name) => {
     const cls = classes.find((c) => c.name === name)!;
     expect(cls.cases.length).toBeGreaterThan(0);
-    const before = await digest(s);
+    const before = await tableDigest(s);
     const logStart = logText.length;
     const failures: string[] = [];
     for (const c of cls.cases) {
@@ -1379,7 +1338,7 @@ describe.each(TARGETS)('bad-request corpus on %s', (target) => {
       if (problems.length) failures.push(`${c.name}: ${problems.join('; ')} — ${res.text.slice(0, 160)}`);
     }
     expect(failures, failures.join('\n')).toEqual([]);
-    expect(await digest(s)).toEqual(before);
+    expect(await tableDigest(s)).toEqual(before);
     const logged = logText.slice(logStart);
     expect(logged).not.toContain(GATE_MISSED);
     expect(logged).not.toContain('request failed');
