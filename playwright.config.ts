@@ -1,7 +1,10 @@
 // End-to-end tests in Debian's Chromium (never a downloaded browser) against the workstation served by
 // its local HTTP host. Screenshots and traces of failures are kept under artifacts/.
+// Chromium's fake camera plays a generated ID card (tests/e2e/camera.setup.ts writes it first); the
+// camera-faults project runs a browser that asks before using the camera and has two cameras.
 import { defineConfig } from '@playwright/test';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const chromium =
   process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/lib/chromium/chromium'].find((p) => existsSync(p));
@@ -9,6 +12,21 @@ const chromium =
 /** The e2e host's fixed port and secret: tests open `${E2E_URL}`. */
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 5391);
 export const E2E_SECRET = process.env.E2E_SECRET ?? 'e2e-secret-not-for-production';
+
+/** The fake camera's video (YUV4MPEG2) of a synthetic ID card, and one that stops after a frame. */
+export const CAMERA_FILE = fileURLToPath(new URL('.tmp/e2e/camera-card.y4m', import.meta.url));
+export const CAMERA_ENDING_FILE = fileURLToPath(new URL('.tmp/e2e/camera-ending.y4m', import.meta.url));
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-features=Translate',
+];
 
 export default defineConfig({
   webServer: {
@@ -18,6 +36,7 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 60_000,
   },
+  globalSetup: './tests/e2e/camera.setup.ts',
   testDir: 'tests/e2e',
   // One workstation host (and one service) serves every spec, so they run in a fixed order: the
   // officer's day on the pristine demo data first, then intake and printing, which add dossiers.
@@ -25,6 +44,19 @@ export default defineConfig({
     { name: 'workstation', testMatch: /workstation\.spec\.ts$/u },
     { name: 'intake', testMatch: /intake\.spec\.ts$/u, dependencies: ['workstation'] },
     { name: 'print', testMatch: /print\.spec\.ts$/u, dependencies: ['intake'] },
+    { name: 'camera', testMatch: /camera\.spec\.ts$/u, dependencies: ['print'] },
+    {
+      name: 'camera-faults',
+      testMatch: /camera-faults\.spec\.ts$/u,
+      dependencies: ['camera'],
+      // Asks before using the camera (no fake UI: refused unless the context grants it), two cameras.
+      use: {
+        launchOptions: {
+          executablePath: chromium,
+          args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream=device-count=2'],
+        },
+      },
+    },
   ],
   outputDir: 'artifacts/e2e-results',
   timeout: 60_000,
@@ -41,14 +73,10 @@ export default defineConfig({
     launchOptions: {
       executablePath: chromium,
       args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-features=Translate',
+        ...CHROMIUM_ARGS,
+        '--use-fake-device-for-media-stream',
+        '--use-fake-ui-for-media-stream',
+        `--use-file-for-fake-video-capture=${CAMERA_FILE}`,
       ],
     },
   },

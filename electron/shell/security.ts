@@ -1,11 +1,14 @@
 // Electron security in one small file (STYLE.md §4, Electron's security checklist): every web contents
-// may not navigate, redirect, open windows or attach webviews; permission requests are denied; the
-// renderer is served from the app:// protocol with a strict CSP and a path-traversal check; IPC
-// senders are checked against that origin.
+// may not navigate, redirect, open windows or attach webviews; permission requests are denied but the
+// camera (video only) for the app's own page (mediaPermission.ts); the renderer is served from the
+// app:// protocol with a strict CSP and a path-traversal check; IPC senders are checked against that
+// origin.
 
 import { app, net, protocol, session, shell, type WebContents } from 'electron';
+import type { MediaAccessPermissionRequest } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { allowPermission } from './mediaPermission.js';
 
 export const APP_SCHEME = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://workstation`;
@@ -66,8 +69,35 @@ function harden(contents: WebContents): void {
 
 export function applySecurity(): void {
   app.on('web-contents-created', (_event, contents) => harden(contents));
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
+  // The camera for Chụp ảnh (video only, the app's main frame); every other permission, and every
+  // USB/HID/serial device, is denied.
+  const own = { scheme: APP_SCHEME, host: new URL(APP_ORIGIN).host };
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) => {
+    const media = permission === 'media' ? (details as MediaAccessPermissionRequest) : null;
+    callback(
+      allowPermission(
+        {
+          permission,
+          origins: [details.requestingUrl, media?.securityOrigin],
+          mediaTypes: media?.mediaTypes ?? [],
+          isMainFrame: details.isMainFrame,
+        },
+        own,
+      ),
+    );
+  });
+  session.defaultSession.setPermissionCheckHandler((_wc, permission, requestingOrigin, details) =>
+    allowPermission(
+      {
+        permission,
+        origins: [requestingOrigin, details.securityOrigin, details.requestingUrl],
+        mediaTypes: details.mediaType ? [details.mediaType] : [],
+        isMainFrame: details.isMainFrame,
+      },
+      own,
+    ),
+  );
+  session.defaultSession.setDevicePermissionHandler(() => false);
   // No remote content: only app:// and the devtools are ever loaded.
   session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
     const ok = details.url.startsWith(`${APP_SCHEME}:`) || details.url.startsWith('devtools:');

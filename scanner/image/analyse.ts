@@ -33,19 +33,27 @@ export function otsuThreshold(data: Uint8Array): number {
   return threshold;
 }
 
+/** How far (px) a dark pixel may be from paper, left or right, to count as ink for the skew. */
+const INK_REACH = 3;
+
 /**
- * Skew in degrees (positive = text lines rise to the right) from the projection profile of dark
- * pixels sheared by candidate angles: text lines give the sharpest profile when level.
+ * Skew in degrees (positive = text lines rise to the right) from the projection profile of ink
+ * sheared by candidate angles: text lines give the sharpest profile when level. Ink is a dark pixel
+ * with paper (a light pixel) within INK_REACH px beside it: the edges of strokes, not the inside of
+ * large dark areas. A camera still has a desk around the card, darker than the threshold: counted
+ * whole, its straight borders with the image's edges outweighed the text and every tilt read 0°.
  */
 export function estimateSkew(grey: Grey, maxDegrees = 10): number {
   const { data, width, height } = grey;
   const threshold = Math.min(otsuThreshold(data), 160);
   const xs: number[] = [];
   const ys: number[] = [];
-  // Sample dark pixels (every other column keeps it fast on big pages).
+  const light = (i: number): boolean => (data[i] ?? 0) >= threshold;
+  // Sample ink (every other column keeps it fast on big pages).
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x += 2) {
-      if ((data[y * width + x] ?? 255) < threshold) {
+    const row = y * width;
+    for (let x = INK_REACH; x < width - INK_REACH; x += 2) {
+      if ((data[row + x] ?? 255) < threshold && (light(row + x - INK_REACH) || light(row + x + INK_REACH))) {
         xs.push(x);
         ys.push(y);
       }

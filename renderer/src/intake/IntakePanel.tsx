@@ -1,6 +1,7 @@
 // "Ảnh CMND/CCCD" on the dossier detail (issue 6 item 7): per role — Ảnh cá nhân, Mặt trước, Mặt sau,
 // Trang tờ khai 1..n — the current image (antd preview: zoom, rotate), "Quét" from a scanner (progress,
-// Huỷ) and "Đính kèm" (file picker or drag and drop: PNG, JPEG, TIFF, PDF), the quality gate's request
+// Huỷ), "Đính kèm" (file picker or drag and drop: PNG, JPEG, TIFF, PDF) and "Chụp ảnh" from the camera
+// (capture/CameraCapture, stored the way Đính kèm stores a file), the quality gate's request
 // to rescan, the upload state ("chờ đồng bộ" / "đã đồng bộ" / lỗi), and beside it "Đối chiếu": the
 // dossier's values against what was recognised, mismatches in red, looser matches in amber.
 // Recognition only suggests; the officer decides.
@@ -32,7 +33,10 @@ import {
   type IntakeImage,
 } from '../../../contract/workstationIntake';
 import { api, call, errorMessage } from '../api';
+import { CameraCapture, type CapturedStill } from '../capture/CameraCapture';
+import type { CameraVerdict, CaptureTarget } from '../../../contract/capture';
 import { formatDate } from '../format';
+import { attachCameraStill } from './cameraIntake';
 
 const ACCEPT = '.png,.jpg,.jpeg,.tif,.tiff,.pdf,image/png,image/jpeg,image/tiff,application/pdf';
 
@@ -80,6 +84,11 @@ function UploadTag({ image }: { image: IntakeImage }) {
 }
 
 type ScanTarget = { role: string };
+
+/** The camera's guide frame for a role: the portrait, an ID card side, or an A4 form page. */
+function captureTarget(role: string): CaptureTarget {
+  return role === 'photo' ? 'photo' : role.startsWith('formPage') ? 'page' : 'card';
+}
 
 function ScanDialog({
   target,
@@ -249,6 +258,7 @@ function RoleSlot({
   serviceId,
   onScan,
   onAttach,
+  onCamera,
 }: {
   dossierId: string;
   role: string;
@@ -256,6 +266,7 @@ function RoleSlot({
   serviceId: string | undefined;
   onScan: (role: string) => void;
   onAttach: (role: string, file: File) => Promise<void>;
+  onCamera: (role: string) => void;
 }) {
   const label = roleLabel(role);
   const [src, setSrc] = useState<string | null>(null);
@@ -333,7 +344,7 @@ function RoleSlot({
           </Typography.Text>
         )}
       </div>
-      <Space size={4} style={{ marginTop: 4 }}>
+      <Space size={4} wrap style={{ marginTop: 4 }}>
         <Button size="small" aria-label={`Quét ${label}`} onClick={() => onScan(role)}>
           Quét
         </Button>
@@ -344,6 +355,9 @@ function RoleSlot({
           onClick={() => input.current?.click()}
         >
           Đính kèm
+        </Button>
+        <Button size="small" aria-label={`Chụp ảnh ${label}`} onClick={() => onCamera(role)}>
+          Chụp ảnh
         </Button>
         {local?.state === 'failed' && (
           <Button
@@ -494,6 +508,8 @@ export function IntakePanel({ dossier }: { dossier: Dossier }) {
   const [images, setImages] = useState<IntakeImage[]>([]);
   const [report, setReport] = useState<IntakeComparison | null>(null);
   const [scanTarget, setScanTarget] = useState<ScanTarget | null>(null);
+  // the role stays while the dialog closes, so its title does not change during the fade-out
+  const [camera, setCamera] = useState<{ role: string; open: boolean }>({ role: 'idFront', open: false });
   const id = dossier.id;
 
   const refresh = useCallback(async () => {
@@ -549,6 +565,16 @@ export function IntakePanel({ dossier }: { dossier: Dossier }) {
     }
   };
 
+  const capture = async (role: string, still: CapturedStill): Promise<CameraVerdict | void> => {
+    const { result, verdict } = await attachCameraStill(id, role, still).catch((err: unknown) => {
+      throw new Error(errorMessage(err));
+    });
+    for (const n of result.notes) void message.info(n);
+    if (!verdict.ok) return verdict;
+    void message.success(`Đã lưu ảnh chụp ${roleLabel(role)}: chờ đồng bộ.`);
+    setCamera((c) => (c.role === role ? { ...c, open: false } : c));
+  };
+
   const serviceIdOf = (role: string): string | undefined =>
     dossier.attachments.find((a) => a.role === role)?.id;
   const localOf = (role: string): IntakeImage | undefined => images.find((i) => i.role === role);
@@ -586,6 +612,7 @@ export function IntakePanel({ dossier }: { dossier: Dossier }) {
                   serviceId={serviceIdOf(role)}
                   onScan={(r) => setScanTarget({ role: r })}
                   onAttach={attach}
+                  onCamera={(r) => setCamera({ role: r, open: true })}
                 />
               ))}
             </Space>
@@ -596,6 +623,13 @@ export function IntakePanel({ dossier }: { dossier: Dossier }) {
         </Col>
       </Row>
       <ScanDialog target={scanTarget} dossierId={id} onClose={() => setScanTarget(null)} />
+      <CameraCapture
+        open={camera.open}
+        title={`Chụp ảnh ${roleLabel(camera.role)}`}
+        target={captureTarget(camera.role)}
+        onCapture={(still) => capture(camera.role, still)}
+        onCancel={() => setCamera((c) => ({ ...c, open: false }))}
+      />
     </>
   );
 }
