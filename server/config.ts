@@ -57,7 +57,7 @@ export const DEFAULT_CONFIG: ServiceConfig = {
   lockMs: 15 * 60_000,
   attachmentMaxPixels: 50_000_000,
   attachmentMaxPdfPages: 50,
-  loginLimit: { perAddress: 300, perUser: 10, windowSeconds: 60 },
+  loginLimit: { perAddress: 300, perUser: 30, windowSeconds: 60 },
   // A desk officer looks up one or two people a minute at most; 20 leaves room for retyping and stops
   // a signed-in account from walking the registry.
   registrySearchPerMinute: 20,
