@@ -42,8 +42,8 @@ export type ErrorCode =
   | 'captcha_required'
   | 'captcha_invalid'
   | 'too_many_requests'
-  /** the service is stopping (a restart): try again in a moment */
-  | 'service_unavailable'
+  /** 503: the database is away (a failover under way) or the service is stopping; send it again */
+  | 'unavailable'
   | 'internal';
 
 export type ApiError = {
@@ -227,9 +227,14 @@ export type DailyReport = {
   perOfficer: Array<{ reviewer: string; valid: number; invalid: number; total: number }>;
   perOutcome: Record<string, number>;
   dossiers: DossierSummary[];
+  /** The SMS/e-mail outbox of the agency's dossiers now: messages waiting, and how late the oldest due one is. */
+  delivery?: DeliveryLag;
 };
 
-export type Health = { ok: true };
+export type DeliveryLag = { queued: number; lagSeconds: number };
+
+/** `instance`: which service instance answered (several share one database behind a load balancer). */
+export type Health = { ok: true; instance?: string; delivery?: DeliveryLag };
 
 export type AttachmentPutResponse = { id: string; sha256: string };
 

@@ -19,6 +19,16 @@ export type DecisionResult =
 export type AttachmentRole = 'photo' | 'idFront' | 'idBack' | `formPage${number}`;
 export type AttachmentMediaType = 'image/jpeg' | 'image/png' | 'application/pdf';
 
+/** The attachment roles of API.md: photo, idFront, idBack, formPage1…50 (the service checks these). */
+export const ATTACHMENT_ROLE_PATTERN = /^(photo|idFront|idBack|formPage([1-9]|[1-4]\d|50))$/u;
+export const MAX_FORM_PAGES = 50;
+
+/** The page number of a formPageN role; null for the other roles. */
+export function formPageNumber(role: string): number | null {
+  const m = /^formPage(\d+)$/u.exec(role);
+  return m ? Number(m[1]) : null;
+}
+
 export type Agency = {
   code: string;
   name: string;

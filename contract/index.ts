@@ -2,6 +2,8 @@
 // No Node, DOM, Electron or React imports (checked by scripts/check-deps.ts).
 
 export * from './api.js';
+export * from './backoff.js';
+export * from './dates.js';
 export * from './desk.js';
 export * from './domain.js';
 export * from './identity.js';

@@ -4,22 +4,43 @@
 // through one dispatcher that validates every input with the schemas below.
 
 import { z } from 'zod';
-import type {
-  Agency,
-  DecisionResult,
-  Dossier,
-  DossierStatus,
-  DossierSummary,
-  Outcome,
-  RejectionReason,
-  StaffUser,
-} from './domain.js';
+import type { Agency, Dossier, DossierStatus, DossierSummary, RejectionReason, StaffUser } from './domain.js';
+import type { ErrorCode } from './api.js';
+import type { OutboxItem, OutboxState } from './outbox.js';
+import type { ScanErrorCode } from './scan.js';
 import { IntakeInputs, type IntakeEvent, type IntakeOutputs } from './workstationIntake.js';
 import { PrintInputs, type PrintEvent, type PrintOutputs } from './workstationPrint.js';
 
+export type { OutboxItem, OutboxState } from './outbox.js';
+
+/** Codes only the workstation gives: they have no meaning on the service or in the scanner part. */
+export type LocalErrorCode =
+  /** the central service cannot be reached (the work goes on offline) */
+  | 'offline'
+  /** sign-in needs the service: no credential of this officer cached here in the last days */
+  | 'offline_unavailable'
+  /** renderer: the workstation's local host stopped answering */
+  | 'host_unreachable'
+  /** local host: only POST calls */
+  | 'method_not_allowed'
+  /** a notice of a decision the service has not yet confirmed */
+  | 'not_synced'
+  /** a notice of a dossier without a decision */
+  | 'not_decided'
+  | 'print_failed'
+  | 'save_failed';
+
+/**
+ * Every code a workstation call can fail with: the service's (API.md, passed through as they came),
+ * the scanner part's, and the workstation's own. One name per meaning: a change of details approved
+ * without Xác nhận is `confirmation_required` and anything over a size limit `payload_too_large`,
+ * wherever it was found.
+ */
+export type WsErrorCode = ErrorCode | ScanErrorCode | LocalErrorCode;
+
 /** Errors cross the transport as values, never as thrown exceptions. */
 export type WsError = {
-  code: string;
+  code: WsErrorCode;
   /** Vietnamese sentence for the officer. */
   message: string;
   fields?: Record<string, string>;
@@ -146,39 +167,6 @@ export type DossierView = {
   agencyAddress: string | null;
   agencyPhone: string | null;
   claim: { claimedBy: string; claimedUntil: string } | null;
-};
-
-export type OutboxState =
-  /** waiting to be sent (or retrying after a network failure) */
-  | 'queued'
-  /** accepted by the service; `result` says what it concluded */
-  | 'synced'
-  /** someone else decided or changed the dossier first: the officer must decide again */
-  | 'conflict'
-  /** the dossier expired before the decision arrived */
-  | 'expired'
-  /** refused by the service for another reason (the officer can retry or dismiss) */
-  | 'failed'
-  /** the officer dismissed it, or decided again after a conflict */
-  | 'dismissed';
-
-export type OutboxItem = {
-  id: string;
-  dossierId: string;
-  dossierNumber: string;
-  fullName: string;
-  outcome: Outcome;
-  reasonCodes: string[];
-  reason: string;
-  confirmUpdate: boolean;
-  baseVersion: number;
-  username: string;
-  state: OutboxState;
-  attempts: number;
-  lastError: string | null;
-  result: DecisionResult | null;
-  createdAt: string;
-  updatedAt: string;
 };
 
 export type DecisionOutcome = {

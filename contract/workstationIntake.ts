@@ -1,4 +1,4 @@
-// The intake part of the typed workstation API (issue 6 item 7): Quét / Đính kèm of the personal photo,
+// The intake part of the typed workstation API: Quét / Đính kèm of the personal photo,
 // ID card and form pages, reader scans that open the matching dossier, and the comparison panel.
 // Merged into `Inputs` / `Outputs` / `WsEvent` by contract/workstation.ts.
 
@@ -12,9 +12,9 @@ import type {
   ScannerDevice,
 } from './scan.js';
 
-/** The service's attachment roles (API.md): photo, idFront, idBack, formPage1…50. */
-export const ATTACHMENT_ROLE_PATTERN = /^(photo|idFront|idBack|formPage([1-9]|[1-4]\d|50))$/u;
-export const MAX_FORM_PAGES = 50;
+import { formPageNumber } from './domain.js';
+
+export { ATTACHMENT_ROLE_PATTERN, formPageNumber, MAX_FORM_PAGES } from './domain.js';
 
 /** Largest file "Đính kèm" accepts (bytes, before base64). */
 export const MAX_ATTACH_BYTES = 25 * 1024 * 1024;
@@ -24,8 +24,8 @@ export function roleLabel(role: string): string {
   if (role === 'photo') return 'Ảnh cá nhân';
   if (role === 'idFront') return 'Mặt trước';
   if (role === 'idBack') return 'Mặt sau';
-  const m = /^formPage(\d+)$/u.exec(role);
-  return m ? `Trang tờ khai ${m[1]}` : role;
+  const page = formPageNumber(role);
+  return page === null ? role : `Trang tờ khai ${page}`;
 }
 
 const dossierId = z.string().min(1).max(64);

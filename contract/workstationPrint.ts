@@ -1,4 +1,4 @@
-// The printing part of the typed workstation API (issue 4 item 5): Print / Save as PDF of a dossier's
+// The printing part of the typed workstation API: Print / Save as PDF of a dossier's
 // documents, the supervisors' Báo cáo screen, and batch printing with progress and cancel.
 // Merged into `Inputs` / `Outputs` / `WsEvent` by contract/workstation.ts.
 //
@@ -10,7 +10,7 @@
 
 import { z } from 'zod';
 import type { DailyReport } from './api.js';
-import type { OutboxItem } from './workstation.js';
+import type { OutboxItem } from './outbox.js';
 
 const jobId = z.string().min(1).max(64);
 const job = z.object({ jobId }).strict();

@@ -2,11 +2,11 @@
 // store key (safeStorage), one IPC channel to the workstation services' dispatcher, events back.
 // The services themselves come from the composition root (electron/workstation/workstation.ts).
 
-import { app, BrowserWindow, ipcMain, safeStorage } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, safeStorage } from 'electron';
 import path from 'node:path';
 import { createShellPrint } from './shell/print.js';
 import { sealedKeyProvider } from './workstation/store/keys.js';
-import { createWorkstation, type Workstation } from './workstation/workstation.js';
+import { createWorkstation, NewerStoreError, type Workstation } from './workstation/workstation.js';
 import {
   APP_ORIGIN,
   applySecurity,
@@ -44,15 +44,9 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
-void app.whenReady().then(() => {
-  applySecurity();
-  serveRenderer(path.join(distDir, 'renderer'));
-  if (!safeStorage.isEncryptionAvailable()) {
-    // Without a keychain the store key cannot be sealed; refuse rather than store it in the clear.
-    throw new Error('OS keychain unavailable: cannot protect the local store key.');
-  }
-  const dataDir = process.env.DATA_DIR ?? path.join(app.getPath('userData'), 'workstation');
-  ws = createWorkstation({
+/** The workstation services on this machine's data folder, with the shell's printing and intake. */
+function openWorkstation(dataDir: string): Workstation {
+  return createWorkstation({
     dataDir,
     serviceUrl: process.env.SERVICE_URL ?? 'http://127.0.0.1:8480',
     keyProvider: sealedKeyProvider(path.join(dataDir, 'store.key.sealed'), {
@@ -69,6 +63,30 @@ void app.whenReady().then(() => {
       esclUrls: (process.env.ESCL_URLS ?? '').split(',').filter(Boolean),
     },
   });
+}
+
+void app.whenReady().then(() => {
+  applySecurity();
+  serveRenderer(path.join(distDir, 'renderer'));
+  if (!safeStorage.isEncryptionAvailable()) {
+    // Without a keychain the store key cannot be sealed; refuse rather than store it in the clear.
+    throw new Error('OS keychain unavailable: cannot protect the local store key.');
+  }
+  const dataDir = process.env.DATA_DIR ?? path.join(app.getPath('userData'), 'workstation');
+  try {
+    ws = openWorkstation(dataDir);
+  } catch (err) {
+    // A store this app must not open (a newer version's) or cannot (damaged, another key): say so
+    // in a window of its own and stop, rather than run without a window.
+    dialog.showErrorBox(
+      'Không mở được kho dữ liệu máy trạm',
+      err instanceof NewerStoreError
+        ? err.message
+        : 'Kho dữ liệu máy trạm không mở được (tệp hỏng hoặc khoá không khớp). Liên hệ bộ phận kỹ thuật.',
+    );
+    app.quit();
+    return;
+  }
   const win = createWindow();
   mainWindow = win;
   ws.on((event) => {

@@ -2,6 +2,10 @@
 //   renderer → contract; electron → contract, scanner; server → contract; scanner → contract.
 //   Nothing imports renderer; only electron/main and electron/preload import the `electron` package;
 //   contract imports no Node, Electron, React or native code.
+// Inside the workstation services: only the workstation itself reaches the store, and through
+// LocalStore (its area modules and its connection stay inside store/; inspect.ts is for tests); handler
+// modules (electron/workstation/handlers/) share what they need through the context, never by importing
+// each other. And no import cycles anywhere (type-only imports count: they tie the files together too).
 // `npm run check:deps` prints each violation; the unit test runs it on the repo and on a bad fixture.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -74,6 +78,27 @@ function mayImportElectron(root: string, file: string): boolean {
   );
 }
 
+const STORE = 'electron/workstation/store/';
+const HANDLERS = 'electron/workstation/handlers/';
+
+/** The workstation's own rules for an import of `target` from `from` (both relative to the root). */
+function workstationRule(from: string, target: string): string | null {
+  const t = target.replace(/\.(js|ts|tsx)$/u, '');
+  if (t.startsWith(STORE) && !from.startsWith(STORE) && !from.startsWith('tests/')) {
+    const name = t.slice(STORE.length);
+    if (name === 'inspect') return 'only tests may import store/inspect (the connection behind LocalStore)';
+    if (name !== 'keys') {
+      if (!from.startsWith('electron/workstation/') && !from.startsWith('scripts/'))
+        return 'only the workstation services may import the store';
+      if (name !== 'localStore')
+        return "the store's area modules are reached through LocalStore (store/localStore)";
+    }
+  }
+  if (from.startsWith(HANDLERS) && t.startsWith(HANDLERS) && t !== from.replace(/\.(ts|tsx)$/u, ''))
+    return 'handlers import each other only through the context (electron/workstation/context)';
+  return null;
+}
+
 function* sourceFiles(dir: string): Generator<string> {
   for (const name of readdirSync(dir)) {
     if (name === 'node_modules' || name === 'dist' || name.startsWith('.') || name === 'deps-fixtures')
@@ -111,6 +136,8 @@ export function checkFile(root: string, file: string): Violation[] {
         } else if (!ALLOWED_LOCAL[part].includes(targetPart)) {
           report(`${part} must not import ${targetPart}`);
         }
+        const rule = workstationRule(rel, path.relative(root, target).split(path.sep).join('/'));
+        if (rule) report(rule);
         continue;
       }
       const pkg = packageName(specifier);
@@ -131,8 +158,75 @@ export function checkFile(root: string, file: string): Violation[] {
   return out;
 }
 
+/** The source file a relative specifier names ('./x.js' is ./x.ts on disk), or null. */
+function resolveLocal(file: string, specifier: string): string | null {
+  const base = path.resolve(path.dirname(file), specifier);
+  const stem = base.replace(/\.(js|mjs|cjs)$/u, '');
+  for (const candidate of [base, `${stem}.ts`, `${stem}.tsx`, path.join(base, 'index.ts')]) {
+    try {
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // try the next
+    }
+  }
+  return null;
+}
+
+/** Import cycles among local files: each strongly connected group of two or more files, once. */
+export function importCycles(root: string, files: readonly string[]): Violation[] {
+  const edges = new Map<string, string[]>();
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    const targets = new Set<string>();
+    for (const pattern of IMPORT_PATTERNS) {
+      for (const m of text.matchAll(pattern)) {
+        const spec = m[1] ?? '';
+        const target = spec.startsWith('.') ? resolveLocal(file, spec) : null;
+        if (target && target !== file) targets.add(target);
+      }
+    }
+    edges.set(file, [...targets]);
+  }
+  // Tarjan's strongly connected components.
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const out: Violation[] = [];
+  let next = 0;
+  const rel = (f: string): string => path.relative(root, f).split(path.sep).join('/');
+  const visit = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges.get(v) ?? []) {
+      if (!edges.has(w)) continue;
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const group: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      group.push(rel(w));
+    } while (w !== v);
+    if (group.length > 1) {
+      group.sort();
+      out.push({ file: group[0]!, line: 1, specifier: group.join(' ⇄ '), rule: 'import cycle' });
+    }
+  };
+  for (const f of edges.keys()) if (!index.has(f)) visit(f);
+  return out;
+}
+
 export function checkDependencyDirection(root: string): Violation[] {
   const out: Violation[] = [];
+  const files: string[] = [];
   for (const part of PARTS) {
     const dir = path.join(root, part);
     try {
@@ -140,9 +234,12 @@ export function checkDependencyDirection(root: string): Violation[] {
     } catch {
       continue;
     }
-    for (const file of sourceFiles(dir)) out.push(...checkFile(root, file));
+    for (const file of sourceFiles(dir)) {
+      files.push(file);
+      out.push(...checkFile(root, file));
+    }
   }
-  return out;
+  return [...out, ...importCycles(root, files)];
 }
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1]);

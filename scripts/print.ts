@@ -14,6 +14,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type {
@@ -406,7 +407,10 @@ export async function runPrint(
           io.out(`Đã ghi ${result.forms} tờ khai Mẫu 01 vào ${target}.`);
           return EXIT.ok;
         } catch (err) {
+          // A stream destroyed before its file was opened still opens (and closes) it afterwards:
+          // remove the temporary file only once the stream has closed, or it stays behind.
           out.destroy();
+          await finished(out).catch(() => undefined);
           rmSync(temp, { force: true });
           if (err instanceof PrintError && err.code === 'cancelled') {
             throw new CliError(EXIT.cancelled, 'Đã huỷ in.');

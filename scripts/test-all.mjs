@@ -45,7 +45,12 @@ if (!only || only === 'static') {
 if (!only || only === 'vitest') {
   const out = path.join(tmp, 'vitest.json');
   rmSync(out, { force: true });
-  const ok = step('vitest', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
+  const ok = step('vitest', bin('vitest'), [
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${out}`,
+  ]);
   if (existsSync(out)) {
     const report = JSON.parse(readFileSync(out, 'utf8'));
     for (const file of report.testResults ?? []) {
@@ -123,10 +128,14 @@ if (!only || only === 'e2e') {
 
 process.stdout.write('\n');
 if (skippedTitles.length) {
-  process.stdout.write(`Skipped (${skippedTitles.length}):\n${skippedTitles.map((t) => `  - ${t}`).join('\n')}\n`);
+  process.stdout.write(
+    `Skipped (${skippedTitles.length}):\n${skippedTitles.map((t) => `  - ${t}`).join('\n')}\n`,
+  );
 }
 if (failedTitles.length) {
-  process.stdout.write(`Failed (${failedTitles.length}):\n${failedTitles.map((t) => `  - ${t}`).join('\n')}\n`);
+  process.stdout.write(
+    `Failed (${failedTitles.length}):\n${failedTitles.map((t) => `  - ${t}`).join('\n')}\n`,
+  );
 }
 process.stdout.write(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
 process.exitCode = totals.failed === 0 ? 0 : 1;

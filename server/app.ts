@@ -20,8 +20,10 @@ import {
   RegistrySearchQuery,
   type AttachmentMediaType,
   type DailyReport,
+  type Health,
   type Role,
 } from '../contract/index.js';
+import { ATTACHMENT_ROLE_PATTERN } from '../contract/domain.js';
 import { writeAudit } from './audit.js';
 import { checkAttachment } from './attachmentCheck.js';
 import { authenticate, bearerToken, createCaptcha, login, logout, type AuthOptions } from './auth.js';
@@ -48,7 +50,7 @@ import {
   installTextGate,
   strictQuery,
 } from './gate.js';
-import type { LocalSmsSink } from './notify.js';
+import { deliveryLag, type LocalSmsSink } from './notify.js';
 import { reasonsFor, replaceReasons } from './reasons.js';
 import { dailyReport } from './reports.js';
 import { countAttempt, countRegistrySearch } from './rateLimit.js';
@@ -65,7 +67,6 @@ export type AppDeps = {
 const ALL_STAFF: readonly Role[] = ['officer', 'supervisor', 'admin'];
 const SUPERVISORS: readonly Role[] = ['supervisor', 'admin'];
 const MEDIA_TYPES: readonly AttachmentMediaType[] = ['image/jpeg', 'image/png', 'application/pdf'];
-const ATTACHMENT_ROLE = /^(photo|idFront|idBack|formPage([1-9]|[1-4]\d|50))$/u;
 
 export async function createApp(deps: AppDeps) {
   const { ctx } = deps;
@@ -98,11 +99,7 @@ export async function createApp(deps: AppDeps) {
   app.addHook('onRequest', async (_req, reply) => {
     if (closing) {
       reply.header('connection', 'close');
-      throw new ApiError(
-        503,
-        'service_unavailable',
-        'Dịch vụ đang khởi động lại. Vui lòng thử lại sau ít giây.',
-      );
+      throw new ApiError(503, 'unavailable', 'Dịch vụ đang khởi động lại. Vui lòng thử lại sau ít giây.');
     }
   });
 
@@ -150,9 +147,10 @@ export async function createApp(deps: AppDeps) {
   };
 
   // ------------------------------------------------------------ public
-  app.get('/api/v1/health', async () => {
-    await ctx.db.query('SELECT 1');
-    return { ok: true } as const;
+  // The load balancer's check too: it answers only when the database does.
+  app.get('/api/v1/health', async (): Promise<Health> => {
+    const delivery = await deliveryLag(ctx.db, ctx.now());
+    return { ok: true, instance: ctx.bus.instanceId, delivery };
   });
   app.get('/api/v1/agencies', async () => ctx.agencies.all());
 
@@ -227,7 +225,7 @@ export async function createApp(deps: AppDeps) {
       const staff = await staffOf(req);
       const id = idParam(req);
       const { role } = req.params as { role: string };
-      if (!ATTACHMENT_ROLE.test(role))
+      if (!ATTACHMENT_ROLE_PATTERN.test(role))
         throw new ApiError(422, 'validation_failed', 'Loại tệp đính kèm không hợp lệ.', {
           role: 'Chỉ nhận photo, idFront, idBack hoặc formPage1…50.',
         });

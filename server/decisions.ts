@@ -9,6 +9,7 @@ import { isoVn, pgTimeToIso } from './time.js';
 import {
   maskId,
   nameKey,
+  shortDate,
   type DecisionRequest,
   type DecisionResult,
   type Dossier,
@@ -38,10 +39,23 @@ function checkDecidedAfterDeclared(d: Decidable, decidedAt: Date): void {
     throw invalid({ decidedAt: 'Thời điểm duyệt trước thời điểm kê khai hồ sơ.' });
 }
 
+// The SMS texts of an approval (GSM-7, no diacritics): each must fit one 160-character SMS whole, the
+// password above all (tests/unit/server/notify.test.ts checks them with the longest values).
+
+/** An issued account: the login (Mã số BHXH) and the one-time password. */
+export const accountIssuedSms = (bhxhCode: string, otp: string): string =>
+  `BHXH VN: Tai khoan GDDT cua ban da duoc cap. Ten dang nhap: ${bhxhCode}. Mat khau: ${otp}. Vui long doi mat khau khi dang nhap lan dau.`;
+
+/** A change of details applied. */
+export const detailsUpdatedSms = (bhxhCode: string, dossierNumber: string): string =>
+  `BHXH VN: Thong tin dang ky GDDT cua ma so ${bhxhCode} da duoc cap nhat theo ho so ${dossierNumber}.`;
+
+/** An account stopped from a day (dd/MM/yyyy). */
+export const accountStoppedSms = (bhxhCode: string, from: string, dossierNumber: string): string =>
+  `BHXH VN: Tai khoan GDDT ${bhxhCode} da ngung su dung tu ngay ${from} theo ho so ${dossierNumber}.`;
+
 /** What the route sends: the status and the exact body text (replayed byte for byte). */
 export type StoredAnswer = { status: number; body: string };
-
-const fmtDate = (iso: string): string => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
 export async function decide(
   ctx: Ctx,
@@ -692,7 +706,7 @@ async function applyOutcome(
       detail: `Đã cấp tài khoản ${d.bhxhCode}; phải đổi mật khẩu khi đăng nhập lần đầu`,
     });
     notify(
-      `BHXH VN: Tai khoan GDDT cua ban da duoc cap. Ten dang nhap: ${d.bhxhCode}. Mat khau: ${input.otp}. Vui long doi mat khau khi dang nhap lan dau.`,
+      accountIssuedSms(d.bhxhCode, String(input.otp)),
       'Tài khoản giao dịch điện tử đã được cấp',
       `Kính gửi ${d.fullName},\n\nHồ sơ số ${d.dossierNumber} đã được duyệt. Tài khoản giao dịch điện tử của bạn là ${d.bhxhCode}; mật khẩu được gửi bằng tin nhắn tới số điện thoại đã đăng ký.\n\nBảo hiểm xã hội Việt Nam`,
     );
@@ -727,7 +741,7 @@ async function applyOutcome(
     );
     steps.push({ step: 'account', state: 'done', detail: 'Đã cập nhật thông tin đăng ký' });
     notify(
-      `BHXH VN: Thong tin dang ky GDDT cua ma so ${d.bhxhCode} da duoc cap nhat theo ho so ${d.dossierNumber}.`,
+      detailsUpdatedSms(d.bhxhCode, d.dossierNumber),
       'Thông tin đăng ký giao dịch điện tử đã được cập nhật',
       `Kính gửi ${d.fullName},\n\nThông tin đăng ký giao dịch điện tử theo hồ sơ số ${d.dossierNumber} đã được cập nhật.\n\nBảo hiểm xã hội Việt Nam`,
       u.mobile ?? account.mobile ?? d.mobile,
@@ -741,9 +755,9 @@ async function applyOutcome(
     now.toISOString(),
   ]);
   steps.push({ step: 'account', state: 'done', detail: 'Đã ngừng tài khoản giao dịch điện tử' });
-  const from = d.stop?.stopDate ? fmtDate(d.stop.stopDate) : fmtDate(isoVn(now));
+  const from = shortDate(d.stop?.stopDate ?? isoVn(now));
   notify(
-    `BHXH VN: Tai khoan GDDT ${d.bhxhCode} da ngung su dung tu ngay ${from} theo ho so ${d.dossierNumber}.`,
+    accountStoppedSms(d.bhxhCode, from, d.dossierNumber),
     'Tài khoản giao dịch điện tử đã ngừng sử dụng',
     `Kính gửi ${d.fullName},\n\nTài khoản giao dịch điện tử ${d.bhxhCode} đã ngừng sử dụng từ ngày ${from}.\n\nBảo hiểm xã hội Việt Nam`,
     account.mobile ?? d.mobile,

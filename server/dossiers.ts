@@ -6,6 +6,7 @@ import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import {
   CURSOR_PATTERN,
   foldVietnamese,
+  formatDossierNumber,
   maskId,
   type CodeResolution,
   type Dossier,
@@ -17,7 +18,13 @@ import {
 } from '../contract/index.js';
 import { auditPayload, writeAudit } from './audit.js';
 import type { Ctx, Staff } from './context.js';
-import type { Database, Queryable, Row } from './db/database.js';
+import {
+  DatabaseUnavailableError,
+  type Database,
+  type QueryResult,
+  type Queryable,
+  type Row,
+} from './db/database.js';
 import { resolveCodeByIdNumber } from './desk.js';
 import { ApiError, forbidden, invalid, notFound } from './errors.js';
 import { sharedSecret } from './secrets.js';
@@ -28,11 +35,11 @@ import type { CleanDeclaration } from './validation.js';
  * The whole dossier (API.md, DESIGN.md §3) as one JSON object built by PostgreSQL: the row, its
  * attachments, downstream steps and live claim. Times come out as ISO 8601 in the session's time zone
  * (+07:00), dates as YYYY-MM-DD. `now` is the SQL of the instant that decides whether a claim still
- * holds. The feed sends these as text, untouched. `steps` is the SQL of the steps array. A code a
- * mobile desk left empty and the registry could not resolve is stored NULL and sent as "" (the wire
- * type's "unknown"; `codeResolution` says why).
+ * holds. The feed sends these as text, untouched. A code a mobile desk left empty and the registry
+ * could not resolve is stored NULL and sent as "" (the wire type's "unknown"; `codeResolution` says
+ * why).
  */
-export const dossierJson = (now: string, steps = 'd.steps'): string => `json_build_object(
+export const dossierJson = (now: string): string => `json_build_object(
   'id', d.id, 'dossierNumber', d.dossier_number, 'kind', d.kind, 'agencyCode', d.agency_code,
   'fullName', d.full_name, 'bhxhCode', COALESCE(d.bhxh_code, ''), 'idKind', d.id_kind, 'idNumber', d.id_number,
   'dateOfBirth', d.date_of_birth, 'gender', d.gender, 'address', d.address, 'contactPerson', d.contact_person,
@@ -44,7 +51,7 @@ export const dossierJson = (now: string, steps = 'd.steps'): string => `json_bui
   'accountResult', d.account_result, 'result', d.result, 'decisionId', d.decision_id,
   'attachments', COALESCE((SELECT json_agg(json_build_object('id', a.id, 'role', a.role, 'mediaType', a.media_type,
       'bytes', a.bytes, 'sha256', a.sha256) ORDER BY a.role) FROM attachments a WHERE a.dossier_id = d.id), '[]'),
-  'steps', ${steps},
+  'steps', d.steps,
   'claim', (SELECT json_build_object('claimedBy', c.claimed_by, 'claimedUntil', c.claimed_until) FROM claims c
       WHERE c.dossier_id = d.id AND c.claimed_until > ${now}),
   'version', d.version)`;
@@ -219,8 +226,8 @@ const PREFIX_WORDS_MAX = 200;
 
 /**
  * The distinct words of names (name_words, migration 5), sorted, kept in the service: a few thousand
- * syllables, with the words of each intake here added at once, read again after a minute or when a
- * prefix matches none of them (words another process added). Expanding the last word in memory saves
+ * syllables, with the words of each intake here added at once, those of other instances as their
+ * bus message arrives (migration 13), read again after a minute or when a prefix matches none of them. Expanding the last word in memory saves
  * a search a round trip.
  */
 type WordList = { words: string[]; loadedAt: number };
@@ -233,6 +240,23 @@ async function loadWords(db: Database): Promise<WordList> {
   const list = { words: res.rows.map((r) => r.word), loadedAt: Date.now() };
   wordLists.set(db, list);
   return list;
+}
+
+/**
+ * Words of names stored by another instance (the name_words trigger's bus message, migration 13), or
+ * `undefined`: forget the list and read it again at the next search.
+ */
+export function namesWordsChanged(db: Database, words?: readonly string[]): void {
+  const list = wordLists.get(db);
+  if (!list) return;
+  if (!words) {
+    wordLists.delete(db);
+    return;
+  }
+  for (const w of words) {
+    const at = firstAtLeast(list.words, w);
+    if (list.words[at] !== w) list.words.splice(at, 0, w);
+  }
 }
 
 /**
@@ -327,6 +351,10 @@ export function nameTsquery(typed: readonly string[], found: readonly string[]):
   return terms.join(' & ');
 }
 
+/** A replica that failed a search is left alone this long; the primary answers meanwhile. */
+const REPLICA_RETRY_MS = 5_000;
+const replicaAwayUntil = new WeakMap<Database, number>();
+
 /** GET /dossiers: filters of Appendix 02's search panel, newest first, keyset pages. */
 export async function listDossiers(
   ctx: Ctx,
@@ -369,27 +397,45 @@ export async function listDossiers(
               WHERE c.dossier_id = d.id AND c.claimed_until > $1::timestamptz) AS claim_json
        FROM dossiers d WHERE ${where.join(' AND ')}
       ORDER BY d.listed_at DESC, d.id DESC LIMIT $${params.length}`;
-  let sql = select;
-  if (query.bhxhCode || query.q) {
-    // A search by code or name reads personal data: its audit entry is written by the same statement
-    // (one round trip, and no answer without its entry). PostgreSQL splices in the number of results,
-    // the entry's last value.
-    const now = ctx.now();
-    const payload = auditPayload(now, {
-      actor: `${staff.agencyCode}/${staff.username}`,
-      action: 'dossier.search',
-      details: { by: query.bhxhCode ? 'bhxhCode' : 'name', bhxhCode: maskId(query.bhxhCode), results: 0 },
-    });
-    if (!payload.endsWith('"results":0}}')) throw new Error('unexpected audit payload shape');
-    params.push(now.toISOString(), `${staff.agencyCode}/${staff.username}`, payload.slice(0, -3));
-    const n = params.length;
-    sql = `WITH res AS (${select}),
+  const audited = Boolean(query.bhxhCode || query.q);
+  const auditEntry = (results: number) => ({
+    actor: `${staff.agencyCode}/${staff.username}`,
+    action: 'dossier.search',
+    details: { by: query.bhxhCode ? 'bhxhCode' : 'name', bhxhCode: maskId(query.bhxhCode), results },
+  });
+  let res: QueryResult;
+  if (ctx.readDb && (replicaAwayUntil.get(ctx.readDb) ?? 0) <= Date.now()) {
+    // Served by a replica (DATABASE_READ_URL): it may be a few milliseconds behind the primary. The
+    // audit entry goes to the primary before the answer does; with the replica away, the primary
+    // answers.
+    try {
+      res = await ctx.readDb.query(select, params);
+    } catch (err) {
+      if (!(err instanceof DatabaseUnavailableError)) throw err;
+      // Not tried again for a few seconds: an unreachable host may take seconds to refuse.
+      replicaAwayUntil.set(ctx.readDb, Date.now() + REPLICA_RETRY_MS);
+      res = await ctx.db.query(select, params);
+    }
+    if (audited) await writeAudit(ctx.db, ctx.now(), auditEntry(Math.min(res.rows.length, limit)));
+  } else {
+    let sql = select;
+    if (audited) {
+      // A search by code or name reads personal data: its audit entry is written by the same
+      // statement (one round trip, and no answer without its entry). PostgreSQL splices in the
+      // number of results, the entry's last value.
+      const now = ctx.now();
+      const payload = auditPayload(now, auditEntry(0));
+      if (!payload.endsWith('"results":0}}')) throw new Error('unexpected audit payload shape');
+      params.push(now.toISOString(), `${staff.agencyCode}/${staff.username}`, payload.slice(0, -3));
+      const n = params.length;
+      sql = `WITH res AS (${select}),
       audit AS (INSERT INTO audit_log (at, actor, action, dossier_id, payload)
                 SELECT $${n - 2}::timestamptz, $${n - 1}, 'dossier.search', NULL,
                        $${n} || LEAST((SELECT count(*) FROM res), ${limit}) || '}}')
       SELECT * FROM res ORDER BY listed_at DESC, id DESC`;
+    }
+    res = await ctx.db.query(sql, params);
   }
-  const res = await ctx.db.query(sql, params);
   const rows = res.rows.slice(0, limit);
   const last = rows[rows.length - 1];
   const nextCursor =
@@ -498,7 +544,7 @@ export async function nextDossierNumber(q: Queryable, agencyCode: string, year: 
     [agencyCode, year],
   );
   const n = res.rows[0]?.last ?? 1;
-  return `${String(n).padStart(5, '0')}.GD/${year}/${agencyCode}`;
+  return formatDossierNumber(n, year, agencyCode);
 }
 
 export type IntakeResult = { status: 201 | 200; dossier: IntakeResponse };

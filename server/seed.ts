@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRandom, foldVietnamese, syntheticPerson } from '../contract/index.js';
+import { createRandom, foldVietnamese, formatDossierNumber, syntheticPerson } from '../contract/index.js';
 import type { Database, Queryable } from './db/database.js';
 import { publishPending } from './dossiers.js';
 import { hashPassword } from './passwords.js';
@@ -259,7 +259,7 @@ export async function generateSynthetic(db: Database, o: SyntheticOptions): Prom
         const key = `${a}|${years[i]}`;
         const next = (counters.get(key) ?? 0) + 1;
         counters.set(key, next);
-        return `${String(next).padStart(5, '0')}.GD/${years[i]}/${a}`;
+        return formatDossierNumber(next, years[i]!, a);
       });
       rows[24] = numbers;
       await tx.query(

@@ -1,5 +1,5 @@
-// The Electron side of printing (issue 4 item 5), kept thin: the workstation services render the PDF
-// and hand its bytes here (electron/workstation/printHandlers.ts, PrintOptions).
+// The Electron side of printing, kept thin: the workstation services render the PDF
+// and hand its bytes here (electron/workstation/handlers/print.ts, PrintOptions).
 //   Print: a hidden window on its own in-memory session loads the PDF from memory through that
 //          session's app:// handler (never a temporary file: the forms carry personal data) into
 //          Chromium's PDF viewer (webPreferences.plugins) and calls webContents.print(), which shows
@@ -11,7 +11,7 @@ import { app, BrowserWindow, dialog, session, type Session } from 'electron';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { PrintOptions } from '../workstation/printHandlers.js';
+import type { PrintOptions } from '../workstation/handlers/print.js';
 import { APP_SCHEME } from './security.js';
 
 /** No "persist:" prefix: the session lives in memory only. */

@@ -105,10 +105,10 @@ export function createApiBridge(ws: Workstation): ApiHandler & { closeStreams():
           error:
             m[1] === 'intake.attach'
               ? {
-                  code: 'too_large',
+                  code: 'payload_too_large',
                   message: `Tệp quá lớn: chỉ nhận tệp tối đa ${MAX_ATTACH_BYTES / 1024 / 1024} MB.`,
                 }
-              : { code: 'too_large', message: 'Dữ liệu gửi lên quá lớn.' },
+              : { code: 'payload_too_large', message: 'Dữ liệu gửi lên quá lớn.' },
         });
         return true;
       }

@@ -1,8 +1,11 @@
-// What the handler modules of the workstation (core, printing, intake) share: built once by the
-// composition root (workstation.ts) and passed to each module's factory. No Electron import here.
+// What the handler modules (handlers/*.ts) share, built once by the composition root (workstation.ts)
+// and passed to each module's factory: the store, the service client, the session, the sync engine and
+// a few services around them. Handler modules never import each other; what two of them need is here.
+// No Electron import.
 
 import type { Dossier } from '../../contract/index.js';
-import type { WsEvent } from '../../contract/workstation.js';
+import type { AppInfo, WsEvent } from '../../contract/workstation.js';
+import type { OpenClaims } from './claims.js';
 import type { SessionService } from './session.js';
 import type { LocalStore } from './store/localStore.js';
 import type { HttpSyncClient } from './sync/httpSyncClient.js';
@@ -14,13 +17,21 @@ export type WorkstationContext = {
   session: SessionService;
   engine: SyncEngine;
   deviceId: string;
+  /** What `app.info` answers (version, device, service, transport). */
+  app: AppInfo;
   now: () => Date;
   /** Send an event to every subscriber (the renderer). */
   emit: (e: WsEvent) => void;
-  /** Agency codes the signed-in user may see; throws `unauthenticated` when nobody is signed in. */
+  /** Agency codes the signed-in user may see; throws `unauthorized` when nobody is signed in. */
   scope: () => string[];
+  /** Whether a dossier of the local store is within the user's scope (false for null). */
+  inScope: (dossier: Dossier | null) => dossier is Dossier;
   /** A dossier of the local store within the user's scope; throws `not_found` otherwise. */
   dossierInScope: (id: string) => Dossier;
+  /** The dossiers opened here and claimed on the service (renewed while open, released on close). */
+  claims: OpenClaims;
+  /** Fetch and cache what offline work needs (agencies, the agency's rejection reasons). */
+  refreshCaches: () => Promise<void>;
   /** Register clean-up to run on `close()` (before the store closes), in reverse order. */
   onClose: (fn: () => Promise<void> | void) => void;
 };

@@ -2,7 +2,7 @@
 // that loads only the pages scrolled into view (so 200,000 rows scroll smoothly), sortable columns,
 // keyboard navigation (↑/↓, Enter), double-click or the context menu to open a dossier, and the Mở rộng
 // search panel whose Tra cứu runs on the local store (works offline; diacritics ignored, đ = d).
-// Printing (issue 4 item 5): rows are marked for printing with the checkbox column, Ctrl+click,
+// Printing: rows are marked for printing with the checkbox column, Ctrl+click,
 // Shift+click (a range) or Space; "In các hồ sơ đã chọn" prints their Mẫu 01 as one job with a progress
 // bar and Huỷ; the context menu prints one row's Mẫu 01.
 import {

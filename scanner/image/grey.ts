@@ -3,7 +3,7 @@
 
 import sharp from 'sharp';
 import type { Grey } from './analyse.js';
-import type { PageImage } from './load.js';
+import type { PageImage } from './page.js';
 
 const cache = new WeakMap<PageImage, Promise<Grey>>();
 

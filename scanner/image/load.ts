@@ -7,6 +7,7 @@ import sharp, { type Metadata } from 'sharp';
 import type * as Mupdf from 'mupdf';
 import { ScanError } from '../errors.js';
 import { decodeGreyBytes, primeGrey } from './grey.js';
+import type { PageImage } from './page.js';
 
 export type InputFormat = 'png' | 'jpeg' | 'tiff' | 'pdf' | 'webp';
 
@@ -15,16 +16,7 @@ export const MAX_PIXELS = 50_000_000;
 export const MAX_PDF_PAGES = 50;
 export const MAX_FILE_BYTES = 200 * 1024 * 1024;
 
-export type PageImage = {
-  /** 0-based page of the input */
-  index: number;
-  /** encoded PNG or JPEG bytes that sharp and zxing both read */
-  bytes: Buffer;
-  width: number;
-  height: number;
-  /** dots per inch from the file (or the PDF rasterisation); null when the file does not say */
-  dpi: number | null;
-};
+export type { PageImage } from './page.js';
 
 export function sniffFormat(bytes: Uint8Array): InputFormat | null {
   const b = bytes;
@@ -62,7 +54,8 @@ async function readInput(input: string | Uint8Array): Promise<Buffer> {
       `Không mở được tệp: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
     );
   }
-  if (size > MAX_FILE_BYTES) throw new ScanError('too_large', `Tệp nặng ${Math.round(size / 1048576)} MB.`);
+  if (size > MAX_FILE_BYTES)
+    throw new ScanError('payload_too_large', `Tệp nặng ${Math.round(size / 1048576)} MB.`);
   return readFile(input);
 }
 
@@ -90,7 +83,7 @@ async function loadRaster(bytes: Buffer, format: InputFormat, options: LoadOptio
   if (width <= 0 || height <= 0) throw new ScanError('bad_input', 'Ảnh không có kích thước.');
   if (width * height > maxPixels) {
     throw new ScanError(
-      'too_large',
+      'payload_too_large',
       `Ảnh ${width} × ${height} điểm ảnh vượt giới hạn ${maxPixels / 1e6} triệu điểm ảnh.`,
     );
   }
@@ -145,7 +138,7 @@ async function loadPdf(bytes: Buffer, options: LoadOptions): Promise<PageImage[]
     if (count === 0) throw new ScanError('bad_input', 'Tệp PDF không có trang nào.');
     if (count > maxPdfPages) {
       throw new ScanError(
-        'too_large',
+        'payload_too_large',
         `Tệp PDF có ${count} trang; chỉ nhận tối đa ${maxPdfPages} trang mỗi lần.`,
       );
     }
@@ -159,7 +152,7 @@ async function loadPdf(bytes: Buffer, options: LoadOptions): Promise<PageImage[]
         const w = (bounds[2] - bounds[0]) * scale;
         const h = (bounds[3] - bounds[1]) * scale;
         if (w * h > (options.maxPixels ?? MAX_PIXELS)) {
-          throw new ScanError('too_large', `Trang ${index + 1} của PDF quá lớn ở ${dpi} dpi.`);
+          throw new ScanError('payload_too_large', `Trang ${index + 1} của PDF quá lớn ở ${dpi} dpi.`);
         }
         const pixmap = page.toPixmap(mupdf.Matrix.scale(scale, scale), mupdf.ColorSpace.DeviceRGB, false);
         const png = Buffer.from(pixmap.asPNG());

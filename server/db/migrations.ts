@@ -1,35 +1,12 @@
 // Numbered migrations, one schema for both database targets. Each runs in its own transaction with its
-// row in schema_migrations; an advisory lock keeps two service instances from migrating at once.
+// row in schema_migrations; an advisory lock keeps two service instances from migrating at once. A
+// migration is frozen once shipped: its SQL is written out here, never built from today's code (a test
+// keeps a fingerprint of each); a change is a new migration. A database that has migrations this
+// service does not know (a newer service wrote it) is refused before anything is written.
 
 import type { Database } from './database.js';
 
 export type Migration = { version: number; name: string; sql: string };
-
-/** The steps of a dossier as rendered while they had a table of their own (migrations 1–10). */
-const STEPS_BEFORE_11 = `COALESCE((SELECT json_agg(json_build_object('step', s.step, 'state', s.state, 'detail', s.detail, 'at', s.at)
-      ORDER BY s.at, array_position(ARRAY['registry_check', 'account', 'sms', 'email'], s.step))
-      FROM dossier_steps s WHERE s.dossier_id = d.id), '[]')`;
-
-/**
- * A dossier rendered as migration 4 rendered it, frozen here: the service's live rendering
- * (dossiers.ts) reads columns later migrations add, which do not exist yet when migration 4 runs.
- */
-const DOSSIER_JSON_4 = `json_build_object(
-  'id', d.id, 'dossierNumber', d.dossier_number, 'kind', d.kind, 'agencyCode', d.agency_code,
-  'fullName', d.full_name, 'bhxhCode', d.bhxh_code, 'idKind', d.id_kind, 'idNumber', d.id_number,
-  'dateOfBirth', d.date_of_birth, 'gender', d.gender, 'address', d.address, 'contactPerson', d.contact_person,
-  'email', d.email, 'mobile', d.mobile, 'certificate', d.certificate, 'channel', d.channel, 'ivanName', d.ivan_name,
-  'effectiveDate', d.effective_date, 'update', d.update_details, 'stop', d.stop_details,
-  'submissionMethod', d.submission_method, 'declaredAt', d.declared_at, 'receivedAt', d.received_at,
-  'expiresAt', d.expires_at, 'status', d.status, 'outcome', d.outcome, 'reason', d.reason,
-  'reasonCodes', d.reason_codes, 'reviewer', d.reviewer, 'decidedAt', d.decided_at,
-  'accountResult', d.account_result, 'result', d.result,
-  'attachments', COALESCE((SELECT json_agg(json_build_object('id', a.id, 'role', a.role, 'mediaType', a.media_type,
-      'bytes', a.bytes, 'sha256', a.sha256) ORDER BY a.role) FROM attachments a WHERE a.dossier_id = d.id), '[]'),
-  'steps', ${STEPS_BEFORE_11},
-  'claim', (SELECT json_build_object('claimedBy', c.claimed_by, 'claimedUntil', c.claimed_until) FROM claims c
-      WHERE c.dossier_id = d.id AND c.claimed_until > now()),
-  'version', d.version)`;
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -288,9 +265,27 @@ DROP INDEX dossiers_name;
     // Building 500 dossiers' JSON on every feed read cost about 40 ms in PostgreSQL. The publisher now
     // renders each change's dossier once, when it numbers the change, and readers pass the stored text
     // through. Rows already published get their document here; a NULL document reads as a tombstone.
+    // The dossier's document as the service rendered it then (steps had a table of their own until 11).
     sql: `
 ALTER TABLE dossier_changes ADD COLUMN doc text;
-UPDATE dossier_changes c SET doc = (SELECT (${DOSSIER_JSON_4})::text
+UPDATE dossier_changes c SET doc = (SELECT (json_build_object(
+  'id', d.id, 'dossierNumber', d.dossier_number, 'kind', d.kind, 'agencyCode', d.agency_code,
+  'fullName', d.full_name, 'bhxhCode', d.bhxh_code, 'idKind', d.id_kind, 'idNumber', d.id_number,
+  'dateOfBirth', d.date_of_birth, 'gender', d.gender, 'address', d.address, 'contactPerson', d.contact_person,
+  'email', d.email, 'mobile', d.mobile, 'certificate', d.certificate, 'channel', d.channel, 'ivanName', d.ivan_name,
+  'effectiveDate', d.effective_date, 'update', d.update_details, 'stop', d.stop_details,
+  'submissionMethod', d.submission_method, 'declaredAt', d.declared_at, 'receivedAt', d.received_at,
+  'expiresAt', d.expires_at, 'status', d.status, 'outcome', d.outcome, 'reason', d.reason,
+  'reasonCodes', d.reason_codes, 'reviewer', d.reviewer, 'decidedAt', d.decided_at,
+  'accountResult', d.account_result, 'result', d.result,
+  'attachments', COALESCE((SELECT json_agg(json_build_object('id', a.id, 'role', a.role, 'mediaType', a.media_type,
+      'bytes', a.bytes, 'sha256', a.sha256) ORDER BY a.role) FROM attachments a WHERE a.dossier_id = d.id), '[]'),
+  'steps', COALESCE((SELECT json_agg(json_build_object('step', s.step, 'state', s.state, 'detail', s.detail, 'at', s.at)
+      ORDER BY s.at, array_position(ARRAY['registry_check', 'account', 'sms', 'email'], s.step))
+      FROM dossier_steps s WHERE s.dossier_id = d.id), '[]'),
+  'claim', (SELECT json_build_object('claimedBy', c.claimed_by, 'claimedUntil', c.claimed_until) FROM claims c
+      WHERE c.dossier_id = d.id AND c.claimed_until > now()),
+  'version', d.version))::text
   FROM dossiers d WHERE d.id = c.dossier_id)
  WHERE c.seq IS NOT NULL AND NOT c.deleted;
 `,
@@ -448,6 +443,35 @@ ALTER TABLE dossiers ADD COLUMN code_resolution text;
   },
   {
     version: 13,
+    name: 'new words of names announced to every instance',
+    // Each service instance keeps the words of names to expand a search's last word (migration 5).
+    // With several instances, a word first stored through one must reach the others' lists, or a
+    // search there for its prefix misses the new dossier until the list is read again. The trigger
+    // sends the words it added on the instances' bus channel (server/bus.ts); delivered at commit. A
+    // bulk load that adds more than fits in a notification (8,000 bytes) sends "read it again".
+    sql: `
+CREATE OR REPLACE FUNCTION name_words_add() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  added text[];
+BEGIN
+  WITH ins AS (
+    INSERT INTO name_words (word)
+      SELECT DISTINCT w FROM new_rows, unnest(tsvector_to_array(to_tsvector('simple', new_rows.name_folded))) AS w
+    ON CONFLICT DO NOTHING RETURNING word)
+  SELECT array_agg(word) INTO added FROM ins;
+  IF added IS NOT NULL THEN
+    IF octet_length(array_to_string(added, ',')) > 6000 THEN
+      PERFORM pg_notify('bhxh_bus', '{"kind":"words","reload":true}');
+    ELSE
+      PERFORM pg_notify('bhxh_bus', json_build_object('kind', 'words', 'words', added)::text);
+    END IF;
+  END IF;
+  RETURN NULL;
+END $$;
+`,
+  },
+  {
+    version: 14,
     name: 'shared rate limits, service secrets, applied decision, notification times',
     // Sign-in limits are counted in the database, in fixed windows, so that several service
     // instances behind one load balancer share them (a counter in one process's memory let each
@@ -492,8 +516,29 @@ CREATE TRIGGER notifications_status_at BEFORE INSERT OR UPDATE ON notifications
   },
 ];
 
+/** Raised when the database holds migrations newer than this service: running on it could damage it. */
+export class NewerSchemaError extends Error {
+  constructor(
+    readonly found: number,
+    readonly known: number,
+  ) {
+    super(
+      `Cơ sở dữ liệu do phiên bản dịch vụ mới hơn tạo (lược đồ ${found}, phiên bản này chỉ biết đến ${known}): ` +
+        'hãy chạy phiên bản dịch vụ mới nhất. Cơ sở dữ liệu không bị thay đổi.',
+    );
+    this.name = 'NewerSchemaError';
+  }
+}
+
 /** Applies every migration not yet applied, up to `upTo` (tests stop earlier); returns how many. */
 export async function migrate(db: Database, upTo = Number.POSITIVE_INFINITY): Promise<number> {
+  const known = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+  const table = await db.query<{ t: string | null }>(`SELECT to_regclass('schema_migrations')::text AS t`);
+  if (table.rows[0]?.t) {
+    const found = await db.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
+    const newest = found.rows[0]?.v ?? 0;
+    if (newest > known) throw new NewerSchemaError(newest, known);
+  }
   await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
   let applied = 0;

@@ -4,7 +4,7 @@
 // p50/p95 latency of GET /registry/persons by ID number (found and not found) and by whole name +
 // date of birth (typed without diacritics). Same-run baseline: the name lookup's SQL with index scans
 // turned off (what a lookup would cost without migration 12's expression index).
-// Target (issue 16): p95 ≤ 20 ms at 1,000,000 people, as the service's other searches.
+// Target: p95 ≤ 20 ms at 1,000,000 people, as the service's other searches.
 
 import { execFileSync } from 'node:child_process';
 import { createRandom, foldVietnamese, syntheticPerson, type SyntheticPerson } from '../../contract/index.js';

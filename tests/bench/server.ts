@@ -3,7 +3,7 @@
 // and measures over real HTTP the p50/p95 latency of search by bhxhCode, by dossierNumber and by name
 // (diacritic-insensitive), of a change-feed page of 500, and the sustained decisions per second with
 // 32 concurrent clients; beside them, pgbench TPS measured in the same run on the same cluster.
-// Targets (issue 2): searches p95 ≤ 20 ms, feed page p95 ≤ 30 ms, ≥ 1,000 decisions/s.
+// Targets: searches p95 ≤ 20 ms, feed page p95 ≤ 30 ms, ≥ 1,000 decisions/s.
 
 import { execFile as execFileCb, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';

@@ -18,12 +18,13 @@ import { DURABLE_SETTINGS, freePort, startPostgres } from '../harness/postgres.j
 import { cpuSeconds } from './cpu.js';
 import { pgStatsSettings, printPgStats, startPgStats } from './pgstats.js';
 import { newWorkstation, PASSWORD, waitFor } from '../integration/workstation/harness.js';
+import { storeDatabase } from '../../electron/workstation/store/inspect.js';
 
 const total = Number(process.argv[2] ?? 100_000);
 const decisions = Number(process.argv[3] ?? 10_000);
 // The service in its own process, as in production (a workstation and the central service never
 // share a process or a machine); the workstation reaches it through a loopback proxy it can cut.
-// Durable, as the central service's server is (docs/server.md, run 11); until 26 Nov 16:45 UTC it was not.
+// Durable, as the central service's server is (docs/server.md, run 11).
 const pg = await startPostgres({ settings: { ...DURABLE_SETTINGS, ...pgStatsSettings() } });
 let service: ChildProcess | undefined;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ws-bench-sync-'));
@@ -101,7 +102,7 @@ try {
 
   // Drain: decide N pending dossiers offline, then reconnect.
   const ids = (
-    ws.store.db
+    storeDatabase(ws.store)
       .prepare("SELECT id FROM dossiers WHERE status = 'pending' ORDER BY rid LIMIT ?")
       .all(decisions) as Array<{ id: string }>
   ).map((x) => x.id);
@@ -156,7 +157,9 @@ try {
   }
   const drainMs = performance.now() - t;
   const synced = (
-    ws.store.db.prepare("SELECT count(*) AS n FROM outbox WHERE state = 'synced'").get() as { n: number }
+    storeDatabase(ws.store).prepare("SELECT count(*) AS n FROM outbox WHERE state = 'synced'").get() as {
+      n: number;
+    }
   ).n;
   console.log(
     `drained ${synced.toLocaleString('en')} queued decisions after reconnecting: ${(drainMs / 1000).toFixed(2)} s (target ≤ 20 s), ` +

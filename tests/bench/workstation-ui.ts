@@ -76,7 +76,7 @@ try {
   let t = performance.now();
   for (let i = 0; i < count; i += 5000) {
     const ds = Array.from({ length: Math.min(5000, count - i) }, (_, k) => makeDossier(i + k));
-    ws.store.db.transaction(() => ws.store.applyDossiers(ds))();
+    ws.store.applyDossiers(ds);
   }
   console.log(
     `filled ${count.toLocaleString('en')} dossiers into the local store in ${((performance.now() - t) / 1000).toFixed(0)} s`,

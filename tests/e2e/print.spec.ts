@@ -1,4 +1,4 @@
-// Printing inside the workstation (issue 4 item 5), end to end in Debian's Chromium against the real
+// Printing inside the workstation, end to end in Debian's Chromium against the real
 // central service (scripts/dev-host.ts: the service on PGlite with the demo data, the workstation behind
 // its local HTTP host). Downloads are read back with pdftotext / pdfinfo. There is no system print
 // dialog here: the page's hidden print frame gets its print() recorded at the page boundary (an init

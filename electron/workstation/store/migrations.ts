@@ -202,6 +202,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE dossiers DROP COLUMN data;
     `,
   },
+  {
+    version: 9,
+    name: 'sort keys of the list by row',
+    // A name search that matches fewer than a thousand dossiers sorts its matches by Ngày tiếp nhận:
+    // it read every match's row of the encrypted table (60 MB at 200,000 dossiers, 13 rows a page)
+    // only for list_at and dossier_number, up to a thousand pages to decrypt. This index holds just
+    // those keys by row (7 MB), so the sort reads a few cached pages (dossierList.ts uses it by name).
+    up: `CREATE INDEX dossiers_order ON dossiers (rid, list_at, dossier_number);`,
+  },
 ];
 
 /** Apply every migration above the database's `user_version`, each in its own transaction. */

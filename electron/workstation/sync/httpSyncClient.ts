@@ -13,6 +13,7 @@ import type {
   DecisionRequest,
   DecisionResponse,
   Dossier,
+  ErrorCode,
   LoginRequest,
   LoginResponse,
   ReasonsResponse,
@@ -20,7 +21,8 @@ import type {
 
 export class ServiceError extends Error {
   readonly status: number;
-  readonly code: string;
+  /** The service's code (API.md); a body without one gets `internal` (5xx) or `bad_request`. */
+  readonly code: ErrorCode;
   readonly fields: Record<string, string> | undefined;
   readonly body: unknown;
   constructor(status: number, body: unknown) {

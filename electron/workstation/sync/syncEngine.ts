@@ -4,11 +4,18 @@
 // service (synced / conflict / expired / failed), and only the officer dismisses those. Scanned and
 // attached images travel in the same outbox (kind 'attachment') with the same retries.
 
-import type { ChangesResponse, DecisionRequest, DecisionResult, Dossier } from '../../../contract/index.js';
+import {
+  backoffDelay,
+  type Backoff,
+  type DecisionRequest,
+  type DecisionResult,
+  type Dossier,
+} from '../../../contract/index.js';
 import type { OutboxItem, SyncStatus } from '../../../contract/workstation.js';
 import type { IntakeImage } from '../../../contract/workstationIntake.js';
 import type { SessionService } from '../session.js';
 import type { AttachmentPayload, LocalStore } from '../store/localStore.js';
+import { pullFeed } from './feed.js';
 import { type HttpSyncClient, NetworkError, ServiceError } from './httpSyncClient.js';
 
 export type SyncEngineOptions = {
@@ -33,15 +40,6 @@ export type SyncListener = {
   dossiersChanged(count: number): void;
   decisionUpdated(item: OutboxItem): void;
 };
-
-/** Exponential backoff with jitter: a random delay in [d/2, d], d = base·2^attempt capped at max. */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
-  const d = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 20));
-  return Math.round(d / 2 + random() * (d / 2));
-}
-
-/** Changes stored per transaction during a first sync's bulk load. */
-const BULK_BATCH = 10_000;
 
 /** Answers recorded together at most (markSyncedSoon), and the longest an answer waits to be recorded. */
 const SYNCED_GROUP = 32;
@@ -110,6 +108,10 @@ export class SyncEngine {
 
   isOnline(): boolean {
     return this.online;
+  }
+
+  private backoff(): Backoff {
+    return { baseMs: this.opts.baseBackoffMs, maxMs: this.opts.maxBackoffMs };
   }
 
   private emitStatus(): void {
@@ -212,9 +214,7 @@ export class SyncEngine {
     const user = this.session.user();
     if (!user) return;
     if (!this.online) {
-      this.schedule(
-        backoffDelay(this.probeAttempt++, this.opts.baseBackoffMs, this.opts.maxBackoffMs, this.opts.random),
-      );
+      this.schedule(backoffDelay(++this.probeAttempt, this.backoff(), this.opts.random));
       return;
     }
     const due = this.store.nextDueAt(user.username);
@@ -340,12 +340,7 @@ export class SyncEngine {
     )
       return false;
     const attempts = this.store.attemptsOf(id) + 1;
-    const delay = backoffDelay(
-      attempts - 1,
-      this.opts.baseBackoffMs,
-      this.opts.maxBackoffMs,
-      this.opts.random,
-    );
+    const delay = backoffDelay(attempts, this.backoff(), this.opts.random);
     this.store.reschedule(id, attempts, this.opts.now().getTime() + delay, err.message);
     return true;
   }
@@ -425,10 +420,8 @@ export class SyncEngine {
       this.kick();
       return entry;
     }
-    const payload = JSON.parse(
-      (this.store.db.prepare('SELECT payload FROM outbox WHERE id = ?').get(id) as { payload: string })
-        .payload,
-    ) as DecisionRequest;
+    const payload = this.store.decisionPayload(id);
+    if (!payload) return entry;
     try {
       await this.pushOne(id, entry.dossierId, payload);
     } catch (err) {
@@ -446,74 +439,11 @@ export class SyncEngine {
     return this.store.outboxItem(id);
   }
 
-  /** Pull the change feed after the last applied sequence, page by page. */
+  /** Pull the change feed after the last applied sequence, page by page (feed.ts). */
   private async pull(): Promise<void> {
     const user = this.session.user();
     if (!user) return;
-    const key = `lastSeq:${user.agencyCode}`;
-    const after = Number(this.store.getState(key) ?? '0');
-    const first = this.client.changes(after, this.opts.pageSize);
-    first.catch(() => undefined); // awaited below
-    // The first sync into an empty store builds its indexes once at the end (LocalStore.beginBulkLoad).
-    const bulk = after === 0 && this.store.beginBulkLoad();
-    let total = 0;
-    try {
-      total = await this.pullPages(first, after, key, bulk);
-    } finally {
-      if (bulk) this.store.endBulkLoad();
-    }
+    const total = await pullFeed(this.store, this.client, user.agencyCode, this.opts.pageSize);
     if (total > 0) this.listener.dossiersChanged(total);
-  }
-
-  /**
-   * Fetches and stores pages until the feed has no more. Each page is stored with its position in one
-   * transaction; in a bulk load, pages are stored BULK_BATCH changes at a time (fewer, larger
-   * transactions), and what was fetched before a failure is still stored.
-   */
-  private async pullPages(
-    first: Promise<ChangesResponse>,
-    after: number,
-    key: string,
-    bulk: boolean,
-  ): Promise<number> {
-    let total = 0;
-    let next = first;
-    let dossiers: Dossier[] = [];
-    let deleted: string[] = [];
-    let lastSeq = after;
-    const store = (): void => {
-      if (dossiers.length + deleted.length === 0 && lastSeq === after) return;
-      this.store.applyChangePage(dossiers, deleted, key, lastSeq);
-      total += dossiers.length + deleted.length;
-      dossiers = [];
-      deleted = [];
-      after = lastSeq;
-    };
-    for (;;) {
-      let page: ChangesResponse;
-      try {
-        page = await next;
-      } catch (err) {
-        store();
-        throw err;
-      }
-      lastSeq = Math.max(lastSeq, page.lastSeq);
-      for (const c of page.changes) {
-        if ('deleted' in c.dossier) deleted.push(c.dossier.id);
-        else dossiers.push(c.dossier);
-        if (c.seq > lastSeq) lastSeq = c.seq;
-      }
-      const more = page.hasMore && page.changes.length > 0;
-      if (more) {
-        // The service prepares the next page while this one is stored. Its position is saved only with
-        // the page that reaches it, so a failure below or in the next fetch loses nothing.
-        next = this.client.changes(lastSeq, this.opts.pageSize);
-        next.catch(() => undefined); // awaited on the next turn; not an unhandled rejection meanwhile
-        await new Promise<void>((resolve) => setImmediate(resolve)); // lets the request leave first
-      }
-      if (!bulk || !more || dossiers.length + deleted.length >= BULK_BATCH) store();
-      if (!more) break;
-    }
-    return total;
   }
 }

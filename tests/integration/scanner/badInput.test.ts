@@ -1,4 +1,4 @@
-// The bad-input corpus of issue 6: each file or QR is refused with a clear Vietnamese error, no crash,
+// The bad-input corpus of the scanner part: each file or QR is refused with a clear Vietnamese error, no crash,
 // no hang — through the same recognizeDocument the CLI and the workstation call.
 
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -60,7 +60,7 @@ describe('bad input', () => {
     const file = path.join(dir, 'huge.png');
     await writeFile(file, pngDeclaring(20_000, 20_000));
     const { error, ms } = await refusal(file);
-    expectCode(error, 'too_large', /20000 × 20000/u);
+    expectCode(error, 'payload_too_large', /20000 × 20000/u);
     expect(ms).toBeLessThan(2000);
   });
 
@@ -68,7 +68,7 @@ describe('bad input', () => {
     const file = path.join(dir, 'many.pdf');
     await writeFile(file, pdfWithPages(500));
     const { error, ms } = await refusal(file);
-    expectCode(error, 'too_large', /500 trang/u);
+    expectCode(error, 'payload_too_large', /500 trang/u);
     expect(ms).toBeLessThan(5000);
   });
 

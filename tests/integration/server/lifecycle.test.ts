@@ -3,7 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite, type Database } from '../../../server/db/database.js';
-import { migrate, MIGRATIONS } from '../../../server/db/migrations.js';
+import { migrate, MIGRATIONS, NewerSchemaError } from '../../../server/db/migrations.js';
 import { call, createClock, declaration, signIn, startTarget, TARGETS, type TestService } from './helpers.js';
 import { generateSynthetic, seedDemo } from '../../../server/seed.js';
 import { nameTsquery } from '../../../server/dossiers.js';
@@ -162,6 +162,27 @@ describe('migrations', () => {
              OR (conrelid = 'dossier_changes'::regclass AND contype = 'p')`,
       );
       expect(dropped.rows).toEqual([]);
+    });
+  });
+});
+
+describe('a database of a newer service', () => {
+  it('is refused, with a message that says what to do, and keeps its migrations', async () => {
+    await withPglite(async (db) => {
+      await migrate(db);
+      const newer = MIGRATIONS.length + 1;
+      await db.query(`INSERT INTO schema_migrations (version, name) VALUES ($1, 'from a newer service')`, [
+        newer,
+      ]);
+      const refused = await migrate(db).catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(NewerSchemaError);
+      expect((refused as Error).message).toBe(
+        `Cơ sở dữ liệu do phiên bản dịch vụ mới hơn tạo (lược đồ ${newer}, phiên bản này chỉ biết đến ${MIGRATIONS.length}): hãy chạy phiên bản dịch vụ mới nhất. Cơ sở dữ liệu không bị thay đổi.`,
+      );
+      const versions = await db.query<{ version: number }>(
+        'SELECT version FROM schema_migrations ORDER BY version',
+      );
+      expect(versions.rows.map((r) => r.version)).toEqual([...MIGRATIONS.map((m) => m.version), newer]);
     });
   });
 });
@@ -341,13 +362,16 @@ describe('a failure inside the service', () => {
     await s?.close().catch(() => undefined);
   });
 
-  it('answers 500 with a Vietnamese message and no internals when the database is gone', async () => {
+  it('answers 503 with a Vietnamese message and no internals when the database is gone', async () => {
     const token = await signIn(s.url, '903', 'ttcntt');
     await s.cluster!.stop();
     const res = await call(s.url, 'GET', '/api/v1/dossiers?q=nguyen', { token });
-    expect(res.status).toBe(500);
+    expect(res.status).toBe(503);
     expect(res.body).toEqual({
-      error: { code: 'internal', message: 'Hệ thống gặp lỗi. Vui lòng thử lại sau.' },
+      error: {
+        code: 'unavailable',
+        message: 'Cơ sở dữ liệu tạm thời không sẵn sàng. Vui lòng thử lại sau ít phút.',
+      },
     });
     expect(res.text).not.toMatch(/ECONNREFUSED|postgres|select|stack|at /iu);
   });

@@ -15,13 +15,14 @@ import type { IntakeImage, IntakeResult } from '../../../contract/workstationInt
 import { createFakeHidBus } from '../../../electron/workstation/dev/fakeHid.js';
 import { startLoopbackProxy, type LoopbackProxy } from '../../../electron/workstation/dev/loopbackProxy.js';
 import { keyFileProvider } from '../../../electron/workstation/store/keys.js';
-import type { IntakeOptions } from '../../../electron/workstation/intakeHandlers.js';
+import type { IntakeOptions } from '../../../electron/workstation/handlers/intake.js';
 import { createWorkstation, type Workstation } from '../../../electron/workstation/workstation.js';
 import { startService, type RunningService } from '../../../server/service.js';
 import { binaryPresent, titleWithSkipReason } from '../../harness/skip.js';
 import { corruptPng } from '../../unit/scanner/support/badFiles.js';
 import { cccdFront, cccdQrText } from '../../unit/scanner/support/images.js';
 import { intake, ok, PASSWORD, waitFor } from './harness.js';
+import { storeDatabase } from '../../../electron/workstation/store/inspect.js';
 
 const scanimage = binaryPresent('/usr/bin/scanimage');
 
@@ -127,7 +128,7 @@ describe('intake: scans and attachments through the outbox (real service on PGli
 
   const queuedImages = (w: Workstation): number =>
     (
-      w.store.db.prepare("SELECT count(*) AS n FROM outbox WHERE kind = 'attachment'").get() as {
+      storeDatabase(w.store).prepare("SELECT count(*) AS n FROM outbox WHERE kind = 'attachment'").get() as {
         n: number;
       }
     ).n;

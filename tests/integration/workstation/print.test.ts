@@ -1,4 +1,4 @@
-// Printing inside the workstation (issue 4 item 5) against the real central service (startService on
+// Printing inside the workstation against the real central service (startService on
 // embedded PGlite with the demo data) and real workstations (composition root, encrypted stores):
 // Mẫu 01 and the decision notice of a dossier read back with pdftotext, the supervisors' reports and
 // the officer refused, batches with progress events and cancel, the shell's dialogs, the local HTTP
@@ -17,13 +17,14 @@ import type {
 } from '../../../contract/workstationPrint.js';
 import { createApiBridge } from '../../../electron/workstation/apiBridge.js';
 import { startHttpHost } from '../../../electron/workstation/httpHost.js';
-import type { PrintOptions } from '../../../electron/workstation/printHandlers.js';
+import type { PrintOptions } from '../../../electron/workstation/handlers/print.js';
 import { keyFileProvider } from '../../../electron/workstation/store/keys.js';
 import { createWorkstation, type Workstation } from '../../../electron/workstation/workstation.js';
 import { startService, type RunningService } from '../../../server/service.js';
 import { titleWithSkipReason } from '../../harness/skip.js';
 import { flat, pdfInfo, pdfText, POPPLER, POPPLER_REASON } from '../../unit/print/pdfTools.js';
 import { intake, PASSWORD } from './harness.js';
+import { storeDatabase } from '../../../electron/workstation/store/inspect.js';
 
 const t = (title: string): string => titleWithSkipReason(title, POPPLER, POPPLER_REASON);
 
@@ -66,8 +67,9 @@ async function signIn(ws: Workstation, username: string): Promise<void> {
 }
 
 function idOf(ws: Workstation, dossierNumber: string): string {
-  const row = ws.store.db.prepare('SELECT id FROM dossiers WHERE dossier_number = ?').get(dossierNumber) as
-    { id: string } | undefined;
+  const row = storeDatabase(ws.store)
+    .prepare('SELECT id FROM dossiers WHERE dossier_number = ?')
+    .get(dossierNumber) as { id: string } | undefined;
   if (!row) throw new Error(`${dossierNumber} not in the local store`);
   return row.id;
 }
@@ -164,7 +166,9 @@ describe('one dossier: Mẫu 01 and the decision notice', () => {
     expect(unknown.message).toMatch(/^Không tìm thấy hồ sơ trên máy trạm/u);
     // 00012.GD/2020/001 belongs to Hà Nội, outside agency 903's tree: never in this desk's store.
     expect(
-      officer.store.db.prepare('SELECT count(*) AS n FROM dossiers WHERE agency_code = ?').get('001'),
+      storeDatabase(officer.store)
+        .prepare('SELECT count(*) AS n FROM dossiers WHERE agency_code = ?')
+        .get('001'),
     ).toEqual({ n: 0 });
     const badKind = await refused(officer, 'print.document', { dossierId: 'x', document: 'receipt' });
     expect(badKind.code).toBe('validation_failed');

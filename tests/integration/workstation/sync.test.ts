@@ -1,5 +1,5 @@
 // The workstation against the real central service on real PostgreSQL: first sync in pages, a
-// decision end to end, and the fault tests of issue 3 — 200 decisions offline, kill -9 right after
+// decision end to end, and the fault tests — 200 decisions offline, kill -9 right after
 // Ghi nhận, the service restarting mid-push, the network cut mid-request, and two workstations
 // deciding the same dossier. Nothing may be lost and nothing applied twice.
 import { spawn } from 'node:child_process';
@@ -22,6 +22,7 @@ import {
   waitFor,
   type Central,
 } from './harness.js';
+import { storeDatabase } from '../../../electron/workstation/store/inspect.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const pg = postgresAvailable();
@@ -53,7 +54,7 @@ async function expectExactlyOnce(c: Central, ws: Workstation, ids: readonly stri
   const counts = await appliedCounts(c.service, ids);
   const wrong = ids.filter((id) => counts.get(id) !== 1);
   expect(wrong, 'dossiers not decided exactly once').toEqual([]);
-  const states = ws.store.db
+  const states = storeDatabase(ws.store)
     .prepare(
       `SELECT state, count(*) AS n FROM outbox WHERE dossier_id IN (${ids.map(() => '?').join(',')}) GROUP BY state`,
     )
@@ -134,7 +135,7 @@ describe.skipIf(!pg)('workstation ⇄ central service (real PostgreSQL)', () => 
       expect(a.store.countDossiers()).toBeLessThan(expected);
       expect(a.store.getState('bulkLoad.indexes')).toBeNull();
       expect(
-        a.store.db
+        storeDatabase(a.store)
           .prepare(
             "SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name = 'dossiers_list_at'",
           )
@@ -215,11 +216,11 @@ describe.skipIf(!pg)('workstation ⇄ central service (real PostgreSQL)', () => 
           record(answers);
         } catch (err) {
           refused += answers.length;
-          store.db.pragma('query_only = OFF');
+          storeDatabase(store).pragma('query_only = OFF');
           throw err;
         }
       };
-      store.db.pragma('query_only = ON');
+      storeDatabase(store).pragma('query_only = ON');
       c.proxy.restore();
       await expectExactlyOnce(c, a, ids);
       expect(refused).toBeGreaterThan(0);
@@ -290,10 +291,16 @@ describe.skipIf(!pg)('workstation ⇄ central service (real PostgreSQL)', () => 
     a.engine.kick();
     await waitFor(() => a.engine.status().queued < 75, 30_000, 'push started');
     c.proxy.cut(); // destroys the requests in flight: some were applied, their answers lost
-    const attemptsBefore = a.store.db.prepare('SELECT sum(attempts) AS n FROM outbox').get() as { n: number };
-    await new Promise((r) => setTimeout(r, 400));
-    expect(a.engine.status().online).toBe(false);
-    c.proxy.restore();
+    const attemptsBefore = storeDatabase(a.store).prepare('SELECT sum(attempts) AS n FROM outbox').get() as {
+      n: number;
+    };
+    try {
+      // The requests in flight fail: the engine goes offline (waited for, not slept on: a busy machine
+      // may take longer than any fixed pause).
+      await waitFor(() => !a.engine.status().online, 30_000, 'the engine to notice the cut');
+    } finally {
+      c.proxy.restore(); // the next tests share the proxy
+    }
     await expectExactlyOnce(c, a, ids);
     expect(attemptsBefore.n).toBeGreaterThan(0);
   });
@@ -337,16 +344,21 @@ describe.skipIf(!pg)('workstation ⇄ central service (real PostgreSQL)', () => 
       b.store
         .listDossiers({}, { field: 'receivedAt', order: 'desc' }, 0, 500, null)
         .rows.find((r) => r.id === id)?.claim ?? null;
+    // The change is numbered by the service's publisher (every 250 ms): number it now, then pull.
+    const pullB = async (): Promise<void> => {
+      await c.service.publishChanges();
+      await b.engine.syncNow();
+    };
     await ok(a.dispatch('dossiers.open', { id }) as never);
-    await b.engine.syncNow();
+    await pullB();
     expect(claimOf()).toMatchObject({ claimedBy: 'Trung tâm Công nghệ thông tin' });
     await ok(a.dispatch('dossiers.close', { id }) as never);
-    await b.engine.syncNow();
+    await pullB();
     expect(claimOf()).toBeNull();
     // Reading it again from the store (after a decision) claims nothing; an unknown id is not found.
     const again = await ok<{ dossier: { id: string } }>(a.dispatch('dossiers.get', { id }) as never);
     expect(again.dossier.id).toBe(id);
-    await b.engine.syncNow();
+    await pullB();
     expect(claimOf()).toBeNull();
     const unknown = (await a.dispatch('dossiers.get', { id: 'no-such-dossier' })) as {
       ok: boolean;

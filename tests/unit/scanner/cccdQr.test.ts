@@ -1,5 +1,5 @@
 // The chip ID card's QR parser: the 7-field format, its 6- and 5-field variants, newer cards with
-// extra fields, and each way a field can be wrong (issue 6, "Bad input").
+// extra fields, and each way a field can be wrong (the scanner part's bad inputs).
 
 import { describe, expect, it } from 'vitest';
 import { looksLikeCccdQr, parseCccdQr } from '../../../scanner/qr/cccdQr.js';

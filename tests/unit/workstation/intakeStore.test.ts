@@ -18,6 +18,7 @@ import { LocalStore, type NewImage } from '../../../electron/workstation/store/l
 import { migrate } from '../../../electron/workstation/store/migrations.js';
 import { createWorkstation, type Workstation } from '../../../electron/workstation/workstation.js';
 import { makeDossier } from './dossierFactory.js';
+import { storeDatabase } from '../../../electron/workstation/store/inspect.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ws-intake-store-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -159,7 +160,7 @@ describe('images are encrypted at rest', () => {
     const d = makeDossier(3);
     s.applyDossiers([d]);
     s.recordImage(image(d.id, 'photo', Buffer.from('PLAINTEXT-PORTRAIT-'.repeat(20))), officer);
-    s.db.pragma('wal_checkpoint(TRUNCATE)');
+    storeDatabase(s).pragma('wal_checkpoint(TRUNCATE)');
     s.close();
     expect(readFileSync(f).includes(Buffer.from('PLAINTEXT-PORTRAIT-'))).toBe(false);
   });
@@ -218,7 +219,7 @@ describe('the HTTP bridge: a larger body for Đính kèm only', () => {
     const other = await post('intake.images', 200_000);
     expect(other.status).toBe(413);
     expect(JSON.parse(other.body)).toMatchObject({
-      error: { code: 'too_large', message: 'Dữ liệu gửi lên quá lớn.' },
+      error: { code: 'payload_too_large', message: 'Dữ liệu gửi lên quá lớn.' },
     });
   });
 
@@ -229,7 +230,7 @@ describe('the HTTP bridge: a larger body for Đính kèm only', () => {
     expect(r.status).toBe(413);
     expect(JSON.parse(r.body)).toMatchObject({
       ok: false,
-      error: { code: 'too_large', message: 'Tệp quá lớn: chỉ nhận tệp tối đa 25 MB.' },
+      error: { code: 'payload_too_large', message: 'Tệp quá lớn: chỉ nhận tệp tối đa 25 MB.' },
     });
   });
 });

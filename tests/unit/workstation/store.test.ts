@@ -1,16 +1,21 @@
 // The local store on real encrypted SQLite files: each migration, encryption at rest, decision + outbox
 // in one transaction, search with folded names (đ = d), and the officer-only dismissal of entries.
 import Sqlite from 'better-sqlite3-multiple-ciphers';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StaffUser } from '../../../contract/index.js';
 import { keyFileProvider } from '../../../electron/workstation/store/keys.js';
-import { LocalStore, nameMatchQuery } from '../../../electron/workstation/store/localStore.js';
+import {
+  LocalStore,
+  nameMatchQuery,
+  NewerStoreError,
+} from '../../../electron/workstation/store/localStore.js';
 import { MIGRATIONS, migrate } from '../../../electron/workstation/store/migrations.js';
 import { makeDossier } from './dossierFactory.js';
+import { storeDatabase } from '../../../electron/workstation/store/inspect.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ws-store-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -63,6 +68,22 @@ function tables(db: Sqlite.Database): string[] {
 describe('migrations', () => {
   it('are numbered 1..n without gaps', () => {
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+  });
+
+  it('are frozen as shipped: each one the same SQL, new ones only added at the end', () => {
+    const shipped = [
+      '1c9df759805c4795',
+      'd10267acc41cdbca',
+      'd6d812ce0abb102e',
+      '0e7cc5442733bbd7',
+      '7bed0269ca054386',
+      '7e2dbfb7372f7361',
+      '4dbf407af8bc53c0',
+      'd3560b157e997a59',
+      'f907c743db7c0117',
+    ];
+    const now = MIGRATIONS.map((m) => createHash('sha256').update(m.up).digest('hex').slice(0, 16));
+    expect(now.slice(0, shipped.length)).toEqual(shipped);
   });
 
   it('1 creates STRICT dossiers, outbox, sync_state and audit tables', () => {
@@ -200,7 +221,26 @@ describe('migrations', () => {
     // a tombstone removes both halves
     s.applyDossiers([], [d.id]);
     expect(s.getDossier(d.id)).toBeNull();
-    expect(s.db.prepare('SELECT count(*) AS n FROM dossier_data').get()).toEqual({ n: 0 });
+    expect(storeDatabase(s).prepare('SELECT count(*) AS n FROM dossier_data').get()).toEqual({ n: 0 });
+    s.close();
+  });
+
+  it('9 keeps the sort keys of the list by row, and a narrow name search sorts with them', () => {
+    const s = new LocalStore({ file: file(), key: key() });
+    s.applyDossiers([makeDossier(1, { fullName: 'Trần Thị Mai' }), makeDossier(2, { fullName: 'Lê Mai' })]);
+    const db = storeDatabase(s);
+    expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'dossiers_order'").get()).toEqual({
+      sql: 'CREATE INDEX dossiers_order ON dossiers (rid, list_at, dossier_number)',
+    });
+    const search = () => s.listDossiers({ name: 'mai' }, { field: 'receivedAt', order: 'desc' }, 0, 10, null);
+    expect(
+      search()
+        .rows.map((r) => r.fullName)
+        .sort(),
+    ).toEqual(['Lê Mai', 'Trần Thị Mai']);
+    // The search names the index (INDEXED BY): without it, it cannot run.
+    db.exec('DROP INDEX dossiers_order');
+    expect(search).toThrow(/no such index: dossiers_order/u);
     s.close();
   });
 
@@ -209,11 +249,42 @@ describe('migrations', () => {
     const k = key();
     new LocalStore({ file: f, key: k }).close();
     const s = new LocalStore({ file: f, key: k });
-    expect(s.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(storeDatabase(s).pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(storeDatabase(s).pragma('journal_mode', { simple: true })).toBe('wal');
     // 1 = NORMAL between decisions; recordDecision commits with FULL and switches back
-    expect(s.db.pragma('synchronous', { simple: true })).toBe(1);
+    expect(storeDatabase(s).pragma('synchronous', { simple: true })).toBe(1);
     s.close();
+  });
+  it('a store written by a newer workstation is refused with a clear message and left as it was', () => {
+    const f = file();
+    const k = key();
+    const s = new LocalStore({ file: f, key: k });
+    const d = makeDossier(1);
+    s.applyDossiers([d]);
+    s.close();
+    // A newer app's store: one migration more than this app knows, in rollback-journal mode.
+    const newer = rawDb(f, k);
+    newer.pragma('journal_mode = DELETE');
+    newer.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    newer.close();
+    const before = readFileSync(f);
+    let refused: unknown;
+    try {
+      new LocalStore({ file: f, key: k }).close();
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).toBeInstanceOf(NewerStoreError);
+    expect((refused as Error).message).toBe(
+      `Kho dữ liệu máy trạm do phiên bản mới hơn tạo (lược đồ ${MIGRATIONS.length + 1}, phiên bản này chỉ biết đến ${MIGRATIONS.length}): hãy cài phiên bản mới nhất của ứng dụng máy trạm. Kho dữ liệu không bị thay đổi.`,
+    );
+    // Not a byte written: no WAL switch, no migration, no bulk-load repair.
+    expect(readFileSync(f).equals(before)).toBe(true);
+    const check = rawDb(f, k);
+    expect(check.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length + 1);
+    expect(check.pragma('journal_mode', { simple: true })).toBe('delete');
+    expect(check.prepare('SELECT count(*) AS n FROM dossiers').get()).toEqual({ n: 1 });
+    check.close();
   });
 });
 
@@ -235,7 +306,7 @@ describe('encryption at rest', () => {
       mediaType: 'image/png',
       content: Buffer.from('PLAINTEXT-ID-IMAGE'),
     });
-    s.db.pragma('wal_checkpoint(TRUNCATE)');
+    storeDatabase(s).pragma('wal_checkpoint(TRUNCATE)');
     s.close();
     const bytes = readFileSync(f);
     for (const secret of [
@@ -354,7 +425,7 @@ describe('dossiers and search', () => {
 describe('first sync in bulk', () => {
   const indexes = (s: LocalStore): string[] =>
     (
-      s.db
+      storeDatabase(s)
         .prepare(
           "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'dossiers' AND sql IS NOT NULL",
         )

@@ -1,8 +1,8 @@
 // Generated test images for the scanner: Mẫu 01 pages in our printed style (sans-serif, QR with the
 // dossier number) and in the portal's style (serif, no QR, number top right under "Mẫu số 01"),
-// ID-card-like fronts (chip CCCD with its QR, old CMND), bare QR images, and the degradations of
-// issue 6 (rotation 1–3°, noise, blur, JPEG quality 40, 150 dpi). Made at test time with sharp
-// (SVG text in DejaVu fonts) and qrcode: no committed binaries.
+// ID-card-like fronts (chip CCCD with its QR, old CMND), bare QR images, and the degradations
+// recognition must survive (rotation 1–3°, noise, blur, JPEG quality 40, 150 dpi). Made at test time
+// with sharp (SVG text in DejaVu fonts) and qrcode: no committed binaries.
 
 import QRCode from 'qrcode';
 import sharp, { type OverlayOptions } from 'sharp';
@@ -245,7 +245,7 @@ export type Degradation = {
   dpi?: number;
 };
 
-/** The degraded set of issue 6: rotated 1–3°, noise, blur, JPEG quality 40, 150 dpi (one or several). */
+/** The degraded set: rotated 1–3°, noise, blur, JPEG quality 40, 150 dpi (one or several). */
 export const DEGRADATIONS: Readonly<Record<string, Degradation>> = {
   rotated: { rotate: 2 },
   noisy: { noise: 40 },

@@ -6,9 +6,9 @@
 
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import { loadPages, sniffFormat, ScanError, type PageImage } from '../../scanner/index.js';
-import { SCAN_ERROR_MESSAGE } from '../../contract/scan.js';
-import { fail } from './errors.js';
+import { loadPages, sniffFormat, ScanError, type PageImage } from '../../../scanner/index.js';
+import { SCAN_ERROR_MESSAGE } from '../../../contract/scan.js';
+import { fail } from '../errors.js';
 
 /** The service refuses larger bodies (server config attachmentMaxBytes, 10 MB by default). */
 export const SERVICE_MAX_BYTES = 9.5 * 1024 * 1024;
@@ -38,8 +38,8 @@ function refuse(error: unknown, bytes: Uint8Array, fileName: string): never {
       'bad_input',
       `Tệp ${name}không phải ảnh PNG, JPEG, TIFF hay tệp PDF (nội dung tệp không khớp với loại ảnh): chọn tệp khác.`,
     );
-  if (error instanceof ScanError && error.code === 'too_large')
-    fail('too_large', `${SCAN_ERROR_MESSAGE.too_large} ${error.detail ?? ''}`.trim());
+  if (error instanceof ScanError && error.code === 'payload_too_large')
+    fail('payload_too_large', `${SCAN_ERROR_MESSAGE.payload_too_large} ${error.detail ?? ''}`.trim());
   fail('bad_input', `Tệp ${name}bị hỏng, không đọc được: quét hoặc chụp lại, hoặc chọn tệp khác.`);
 }
 

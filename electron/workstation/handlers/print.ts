@@ -1,0 +1,457 @@
+// The printing methods of the workstation API (contract/workstationPrint.ts). Documents are rendered by
+// the pure renderers of ../print from what the workstation holds (the local store's dossiers, cached
+// photos, agencies and reasons, the desk's outbox); only the daily report comes from the central
+// service. Each result is a print job kept in memory (../print/jobs.ts), never on disk.
+
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import type { Agency, Dossier, StaffUser } from '../../../contract/index.js';
+import { checkIsoDate } from '../../../contract/identity.js';
+import type { Handlers, OutboxItem } from '../../../contract/workstation.js';
+import type { PrintInputs, PrintJob, ReconciliationJob } from '../../../contract/workstationPrint.js';
+import type { WorkstationContext } from '../context.js';
+import { fail, WsFailure } from '../errors.js';
+import {
+  PrintError,
+  reconciliationItems,
+  renderDailyReport,
+  renderDecisionNotice,
+  renderMau01,
+  renderMau01Batch,
+  renderReconciliation,
+  templateForDate,
+  type BatchItem,
+  type FormTemplate,
+} from '../print/index.js';
+import { shortDate, vnDay } from '../print/format.js';
+import { PrintJobs, pageCount, type JobEntry } from '../print/jobs.js';
+import { NetworkError, ServiceError } from '../sync/httpSyncClient.js';
+
+/** What the Electron shell lends printing (the system print dialog, a save dialog); absent over HTTP. */
+export type PrintOptions = {
+  /** Show the system print dialog for this PDF; false when the officer closed it without printing. */
+  printPdf?: (pdf: Buffer, title: string) => Promise<boolean>;
+  /** Ask where to save (a save dialog) and write the file; the path, or null when cancelled. */
+  savePdf?: (pdf: Buffer, suggestedName: string) => Promise<string | null>;
+  /** How long a finished job stays in memory (ms). */
+  jobTtlMs?: number;
+};
+
+export type PrintMethod = keyof typeof PrintInputs;
+
+const JOB_TTL_MS = 15 * 60_000;
+const PRINTABLE_PHOTO = new Set(['image/jpeg', 'image/png']);
+
+/** What the printing methods share: the context, the jobs, the shell's dialogs, the running batch. */
+type Printing = {
+  ctx: WorkstationContext;
+  jobs: PrintJobs;
+  options: PrintOptions;
+  running: string | null;
+};
+
+/** A dossier number as part of a file name: 00006.GD/2020/903 → 00006.GD-2020-903 */
+function fileSafe(text: string): string {
+  return text.replace(/[^0-9A-Za-z.-]+/gu, '-');
+}
+
+function owner(p: Printing): string {
+  return p.ctx.session.requireUser().username;
+}
+
+function localDossier(ctx: WorkstationContext, id: string): Dossier {
+  try {
+    return ctx.dossierInScope(id);
+  } catch (err) {
+    if (err instanceof WsFailure && err.error.code === 'not_found') {
+      fail(
+        'not_found',
+        'Không tìm thấy hồ sơ trên máy trạm (hồ sơ không có, thuộc cơ quan khác, hoặc đã quá hạn và bị xoá khi đồng bộ).',
+      );
+    }
+    throw err;
+  }
+}
+
+function agencyOf(ctx: WorkstationContext, code: string): Agency {
+  return (
+    ctx.store.agencies().find((a) => a.code === code) ?? {
+      code,
+      name: `Cơ quan BHXH ${code}`,
+      parentCode: null,
+      address: '',
+      phone: '',
+    }
+  );
+}
+
+/** The edition of Mẫu 01 in force on the day the dossier was declared. */
+function templateOf(ctx: WorkstationContext, dossier: Dossier): FormTemplate {
+  return templateForDate(vnDay(dossier.declaredAt) || vnDay(ctx.now().toISOString()));
+}
+
+/** The personal photo from the local attachment cache; `fetch` also asks the service when online. */
+async function photoOf(ctx: WorkstationContext, dossier: Dossier, fetch: boolean): Promise<Buffer | null> {
+  const ref = dossier.attachments.find((a) => a.role === 'photo' && PRINTABLE_PHOTO.has(a.mediaType));
+  if (!ref) return null;
+  const cached = ctx.store.attachment(ref.id);
+  if (cached) return PRINTABLE_PHOTO.has(cached.mediaType) ? cached.content : null;
+  if (!fetch || !ctx.session.hasServiceSession() || !ctx.engine.isOnline()) return null;
+  try {
+    const a = await ctx.client.attachment(ref.id);
+    ctx.store.saveAttachment({ id: ref.id, dossierId: dossier.id, role: 'photo', ...a });
+    return PRINTABLE_PHOTO.has(a.mediaType) ? a.content : null;
+  } catch {
+    return null; // offline or gone: the form prints with an empty photo box
+  }
+}
+
+function requireSupervisor(ctx: WorkstationContext): StaffUser {
+  const user = ctx.session.requireUser();
+  if (user.role === 'officer') {
+    fail(
+      'forbidden',
+      'Chỉ lãnh đạo (vai trò supervisor) được xem và in báo cáo; tài khoản cán bộ tiếp nhận không có quyền này.',
+    );
+  }
+  return user;
+}
+
+function reportDay(ctx: WorkstationContext, raw: string, label: string): string {
+  const checked = checkIsoDate(raw, label);
+  if (!checked.ok) fail('validation_failed', checked.message, { fields: { date: checked.message } });
+  if (checked.value > vnDay(ctx.now().toISOString())) {
+    const message = `${label} ${shortDate(checked.value)} chưa tới: chọn hôm nay hoặc một ngày đã qua.`;
+    fail('validation_failed', message, { fields: { date: message } });
+  }
+  return checked.value;
+}
+
+function printFailure(err: unknown): never {
+  if (err instanceof WsFailure) throw err;
+  if (err instanceof PrintError) fail(err.code, err.message);
+  fail('print_failed', 'Không tạo được tài liệu in: lỗi không mong đợi trên máy trạm. Thử lại.');
+}
+
+/** A queued (or refused) decision is not the service's result: no notice until it is confirmed. */
+function requireConfirmedResult(ctx: WorkstationContext, dossier: Dossier): void {
+  const latest = ctx.store.latestDecision(dossier.id);
+  if (latest && (latest.state === 'queued' || latest.state === 'failed')) {
+    fail(
+      'not_synced',
+      `Đánh giá hồ sơ ${dossier.dossierNumber} chưa được hệ thống trung tâm xác nhận: in thông báo sau khi đồng bộ xong.`,
+    );
+  }
+}
+
+async function printDocument(p: Printing, input: { dossierId: string; document: 'mau01' | 'notice' }) {
+  const { ctx, jobs } = p;
+  const user = ctx.session.requireUser();
+  const dossier = localDossier(ctx, input.dossierId);
+  const agency = agencyOf(ctx, dossier.agencyCode);
+  const number = dossier.dossierNumber;
+  try {
+    if (input.document === 'mau01') {
+      const pdf = await renderMau01(dossier, agency, templateOf(ctx, dossier), {
+        photo: await photoOf(ctx, dossier, true),
+      });
+      ctx.store.audit('print.mau01', user.username, dossier.id);
+      return jobs.keep(user.username, pdf, `Mẫu 01 - hồ sơ ${number}`, `Mau01-${fileSafe(number)}.pdf`);
+    }
+    requireConfirmedResult(ctx, dossier);
+    const pdf = await renderDecisionNotice(dossier, agency, undefined, {
+      reasons: ctx.store.reasons(user.agencyCode),
+    });
+    ctx.store.audit('print.notice', user.username, dossier.id);
+    return jobs.keep(
+      user.username,
+      pdf,
+      `Thông báo kết quả - hồ sơ ${number}`,
+      `ThongBao-${fileSafe(number)}.pdf`,
+    );
+  } catch (err) {
+    return printFailure(err);
+  }
+}
+
+/** The forms of a batch, read one by one while printing: a long selection never sits in memory twice. */
+function* batchItems(ctx: WorkstationContext, ids: readonly string[]): Generator<BatchItem> {
+  for (const id of ids) {
+    const dossier = ctx.store.getDossier(id);
+    if (!dossier) continue; // removed by a sync meanwhile
+    const ref = dossier.attachments.find((a) => a.role === 'photo' && PRINTABLE_PHOTO.has(a.mediaType));
+    const cached = ref ? ctx.store.attachment(ref.id) : null;
+    yield {
+      dossier,
+      agency: agencyOf(ctx, dossier.agencyCode),
+      photo: cached && PRINTABLE_PHOTO.has(cached.mediaType) ? cached.content : null,
+      template: templateOf(ctx, dossier),
+    };
+  }
+}
+
+/** Renders a batch into memory in the background; its end (job or failure) is `entry.batch.done`. */
+async function renderBatch(p: Printing, entry: JobEntry, ids: readonly string[], signal: AbortSignal) {
+  const { ctx } = p;
+  const jobId = entry.job.jobId;
+  const total = ids.length;
+  const chunks: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(chunk);
+      callback();
+    },
+  });
+  try {
+    const result = await renderMau01Batch(batchItems(ctx, ids), sink, {
+      total,
+      signal,
+      onProgress: (n) => ctx.emit({ type: 'print.progress', jobId, done: n, total }),
+    });
+    const pdf = Buffer.concat(chunks);
+    chunks.length = 0;
+    entry.pdf = pdf;
+    entry.job = { ...entry.job, pages: pageCount(pdf), size: pdf.length, forms: result.forms };
+    ctx.store.audit('print.batch', entry.owner, null, `${result.forms} tờ khai`);
+    return entry.job;
+  } catch (err) {
+    chunks.length = 0;
+    sink.destroy();
+    entry.error =
+      err instanceof PrintError
+        ? { code: err.code, message: err.message }
+        : {
+            code: 'print_failed',
+            message: 'Không tạo được tệp in các hồ sơ: lỗi không mong đợi trên máy trạm. Thử lại.',
+          };
+    throw new WsFailure(entry.error);
+  } finally {
+    p.jobs.batchEnded(entry);
+    if (p.running === jobId) p.running = null;
+  }
+}
+
+function batchStart(p: Printing, input: { dossierIds: string[] }) {
+  const { ctx } = p;
+  const user = ctx.session.requireUser();
+  const ids = [...new Set(input.dossierIds)];
+  const missing = ids.filter((id) => !ctx.inScope(ctx.store.getDossier(id)));
+  if (missing.length > 0) {
+    fail(
+      'not_found',
+      `Không tìm thấy ${missing.length} trong ${ids.length} hồ sơ đã chọn trên máy trạm (có thể đã bị xoá khi đồng bộ): chọn lại rồi in.`,
+    );
+  }
+  if (p.jobs.batchRunning(p.running)) {
+    fail('busy', 'Đang in một lô hồ sơ khác: chờ lô đó xong hoặc huỷ trước khi in lô mới.');
+  }
+  const jobId = randomUUID();
+  const total = ids.length;
+  const controller = new AbortController();
+  const entry: JobEntry = {
+    owner: user.username,
+    job: {
+      jobId,
+      title: `Mẫu 01 - ${total} hồ sơ`,
+      fileName: `Mau01-${total}-ho-so-${vnDay(ctx.now().toISOString())}.pdf`,
+      pages: 0,
+      size: 0,
+      forms: 0,
+      delivery: p.jobs.delivery,
+    },
+    pdf: null,
+    expiresAt: Number.POSITIVE_INFINITY,
+    batch: null,
+    error: null,
+  };
+  const done = renderBatch(p, entry, ids, controller.signal);
+  done.catch(() => undefined); // observed through print.batchWait
+  entry.batch = { controller, done };
+  p.jobs.addBatch(entry);
+  p.running = jobId;
+  return { jobId, total };
+}
+
+async function batchWait(p: Printing, jobId: string): Promise<PrintJob> {
+  const entry = p.jobs.entryOf(jobId, owner(p));
+  if (entry.batch) {
+    try {
+      return await entry.batch.done;
+    } catch (err) {
+      p.jobs.drop(jobId); // a cancelled or failed batch leaves nothing behind
+      throw err;
+    }
+  }
+  if (entry.error) {
+    p.jobs.drop(jobId);
+    fail(entry.error.code, entry.error.message);
+  }
+  return entry.job;
+}
+
+/** The daily report of the central service, for supervisors (online only). */
+async function dailyReport(p: Printing, input: { date: string }) {
+  const { ctx } = p;
+  const user = requireSupervisor(ctx);
+  const date = reportDay(ctx, input.date, 'Ngày báo cáo');
+  if (!ctx.session.hasServiceSession()) {
+    fail(
+      'offline',
+      'Báo cáo ngày lấy từ hệ thống trung tâm: cần kết nối mạng và đăng nhập trực tuyến (không làm được khi ngoại tuyến).',
+    );
+  }
+  let report;
+  try {
+    report = await ctx.client.dailyReport(date);
+  } catch (err) {
+    if (err instanceof ServiceError && err.status === 403) {
+      fail('forbidden', `Hệ thống trung tâm không cho phép xem báo cáo ngày: ${err.message}`);
+    }
+    if (err instanceof ServiceError && err.status === 401) {
+      fail('unauthorized', 'Phiên làm việc với hệ thống trung tâm đã hết hạn: đăng nhập lại.');
+    }
+    if (err instanceof ServiceError) fail(err.code, err.message);
+    if (err instanceof NetworkError) {
+      fail(
+        'offline',
+        'Không kết nối được hệ thống trung tâm để lấy báo cáo ngày: kiểm tra mạng rồi thử lại.',
+      );
+    }
+    throw err;
+  }
+  try {
+    const pdf = await renderDailyReport(report, agencyOf(ctx, user.agencyCode), {
+      preparedBy: user.displayName,
+      generatedAt: ctx.now().toISOString(),
+    });
+    ctx.store.audit('print.dailyReport', user.username, null, date);
+    const job = p.jobs.keep(
+      user.username,
+      pdf,
+      `Báo cáo ngày ${shortDate(date)}`,
+      `BaoCaoNgay-${fileSafe(user.agencyCode)}-${date}.pdf`,
+    );
+    return { job, report };
+  } catch (err) {
+    return printFailure(err);
+  }
+}
+
+/** This desk's end-of-day reconciliation from the local outbox, for supervisors. */
+async function reconciliation(p: Printing, input: { date: string }): Promise<ReconciliationJob> {
+  const { ctx } = p;
+  const user = requireSupervisor(ctx);
+  const date = reportDay(ctx, input.date, 'Ngày đối chiếu');
+  const all: OutboxItem[] = ctx.store.outboxItems(50_000);
+  const items = reconciliationItems(all, date);
+  const bucket = (states: readonly OutboxItem['state'][]): number =>
+    items.filter((i) => states.includes(i.state)).length;
+  const counts: ReconciliationJob['counts'] = {
+    decidedToday: items.filter((i) => vnDay(i.createdAt) === date).length,
+    confirmed: bucket(['synced']),
+    waiting: bucket(['queued']),
+    failed: bucket(['conflict', 'expired', 'failed']),
+    dismissed: bucket(['dismissed']),
+  };
+  const officers = [...new Set(items.map((i) => i.username))];
+  try {
+    const pdf = await renderReconciliation({
+      agency: agencyOf(ctx, user.agencyCode),
+      date,
+      deviceId: ctx.deviceId,
+      officer: officers.length > 0 ? officers.join(', ') : user.displayName,
+      items: all,
+      generatedAt: ctx.now().toISOString(),
+    });
+    ctx.store.audit('print.reconciliation', user.username, null, date);
+    const job = p.jobs.keep(
+      user.username,
+      pdf,
+      `Đối chiếu cuối ngày ${shortDate(date)}`,
+      `DoiChieu-${fileSafe(ctx.deviceId)}-${date}.pdf`,
+    );
+    return { job, items, counts };
+  } catch (err) {
+    return printFailure(err);
+  }
+}
+
+async function printSystem(p: Printing, jobId: string) {
+  const { entry, pdf } = p.jobs.finished(jobId, owner(p));
+  if (!p.options.printPdf) {
+    fail(
+      'unsupported',
+      'Hộp thoại in của hệ thống chỉ có trong ứng dụng máy trạm; trên trình duyệt, trang tự mở hộp thoại in.',
+    );
+  }
+  try {
+    return { printed: await p.options.printPdf(pdf, entry.job.title) };
+  } catch {
+    return fail(
+      'print_failed',
+      'Không in được: máy in hoặc hộp thoại in báo lỗi. Kiểm tra máy in rồi thử lại.',
+    );
+  }
+}
+
+async function printSave(p: Printing, jobId: string) {
+  const { entry, pdf } = p.jobs.finished(jobId, owner(p));
+  if (!p.options.savePdf) {
+    fail(
+      'unsupported',
+      'Hộp thoại lưu tệp chỉ có trong ứng dụng máy trạm; trên trình duyệt, tệp được tải xuống.',
+    );
+  }
+  try {
+    return { savedTo: await p.options.savePdf(pdf, entry.job.fileName) };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    const why =
+      code === 'ENOSPC'
+        ? 'ổ đĩa đã đầy'
+        : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+          ? 'không có quyền ghi vào thư mục đã chọn'
+          : 'lỗi khi ghi tệp';
+    return fail('save_failed', `Không lưu được tệp PDF: ${why}.`);
+  }
+}
+
+export function createPrintHandlers(
+  ctx: WorkstationContext,
+  options: PrintOptions = {},
+): Pick<Handlers, PrintMethod> {
+  const delivery: PrintJob['delivery'] = options.printPdf && options.savePdf ? 'shell' : 'renderer';
+  const p: Printing = {
+    ctx,
+    jobs: new PrintJobs(ctx.now, options.jobTtlMs ?? JOB_TTL_MS, delivery),
+    options,
+    running: null,
+  };
+  ctx.session.onChange((s) => p.jobs.keepOnlyOf(s?.user.username ?? null));
+  ctx.onClose(() => p.jobs.close());
+  return {
+    'print.document': (input) => printDocument(p, input),
+    'print.batchStart': async (input) => batchStart(p, input),
+    'print.batchWait': (input) => batchWait(p, input.jobId),
+    async 'print.cancel'(input) {
+      p.jobs.entryOf(input.jobId, owner(p)).batch?.controller.abort();
+      return null;
+    },
+    'print.dailyReport': (input) => dailyReport(p, input),
+    'print.reconciliation': (input) => reconciliation(p, input),
+    'print.system': (input) => printSystem(p, input.jobId),
+    'print.save': (input) => printSave(p, input.jobId),
+    async 'print.data'(input) {
+      const { entry, pdf } = p.jobs.finished(input.jobId, owner(p));
+      return {
+        fileName: entry.job.fileName,
+        dataUrl: `data:application/pdf;base64,${pdf.toString('base64')}`,
+      };
+    },
+    async 'print.discard'(input) {
+      p.jobs.entryOf(input.jobId, owner(p));
+      p.jobs.drop(input.jobId);
+      return null;
+    },
+  };
+}
