@@ -1,7 +1,14 @@
 // The service's configuration: defaults, overridable by ServiceOptions (tests) and by environment
 // variables (npm run server). README's configuration table lists the variables.
 
-import type { RateLimitConfig } from './rateLimit.js';
+/** A rate limit's numbers: attempts per client address and per account in each fixed window. */
+export type RateLimitConfig = {
+  /** attempts per client address per window */
+  perAddress: number;
+  /** attempts per account (agency + user name) per window */
+  perUser: number;
+  windowSeconds: number;
+};
 
 export type SmsConfig = {
   /** HTTP gateway URL; unset → the local sink (a JSON-lines file the demo can show). */

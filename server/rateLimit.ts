@@ -8,16 +8,9 @@
 // a new window for its address.
 
 import { createHash } from 'node:crypto';
+import type { RateLimitConfig } from './config.js';
 import type { Ctx } from './context.js';
 import { ApiError } from './errors.js';
-
-export type RateLimitConfig = {
-  /** attempts per client address per window */
-  perAddress: number;
-  /** attempts per account (agency + user name) per window */
-  perUser: number;
-  windowSeconds: number;
-};
 
 /** Keys are hashed: the table holds no user names or addresses. */
 const keyOf = (kind: string, value: string): string =>
