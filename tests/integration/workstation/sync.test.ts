@@ -295,7 +295,9 @@ describe.skipIf(!pg)('workstation ⇄ central service (real PostgreSQL)', () => 
       await new Promise((r) => setImmediate(r));
       await locker.query('ROLLBACK');
       await closing;
-      expect(a.engine.status().queued, 'decisions still queued when the service went down').toBeGreaterThan(0);
+      expect(a.engine.status().queued, 'decisions still queued when the service went down').toBeGreaterThan(
+        0,
+      );
     } finally {
       await locker.end().catch(() => undefined);
       if (!stopped) c.proxy.restore();
