@@ -267,6 +267,14 @@ export function DeskForm({
     });
   };
   const blur = (f: DeskField): void => setTouched((t) => (t.has(f) ? t : new Set([...t, f])));
+  /** A refusal of Ghi nhận that no longer holds (the page stored, the tick given) leaves the screen. */
+  const settled = (key: 'formPage1' | 'identityConfirmed'): void =>
+    setExtraErrors((x) => {
+      if (!x[key]) return x;
+      const next = { ...x };
+      delete next[key];
+      return next;
+    });
 
   const onBhyt = (): void => {
     blur('bhytCard');
@@ -674,7 +682,10 @@ export function DeskForm({
             refCode={decl.ref}
             images={images}
             readOnly={correctingMode}
-            onStored={(image) => setImages((list) => [...list.filter((i) => i.role !== image.role), image])}
+            onStored={(image) => {
+              setImages((list) => [...list.filter((i) => i.role !== image.role), image]);
+              if (image.role === 'formPage1') settled('formPage1');
+            }}
           />
           {extraErrors.formPage1 && (
             <Typography.Paragraph type="danger" role="alert" style={{ marginTop: 4 }}>
@@ -685,7 +696,10 @@ export function DeskForm({
             <div style={{ marginTop: 10 }}>
               <Checkbox
                 checked={identity !== null}
-                onChange={(e) => setIdentity(e.target.checked ? { at: new Date().toISOString() } : null)}
+                onChange={(e) => {
+                  setIdentity(e.target.checked ? { at: new Date().toISOString() } : null);
+                  if (e.target.checked) settled('identityConfirmed');
+                }}
               >
                 <Typography.Text strong>Xác nhận nhân thân:</Typography.Text> đã đối chiếu bản gốc thẻ
                 CCCD/CMND với người kê khai
