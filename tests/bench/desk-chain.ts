@@ -147,11 +147,20 @@ try {
 
   // 3. The network returns: every chain applied once.
   const t0 = performance.now();
+  let lastReport = t0;
   c.proxy.restore();
   ws.engine.kick();
   await waitFor(
     async () => {
       const rows = await ok<DeskRow[]>(ws.dispatch('desk.list', { query: '' }) as never);
+      if (performance.now() - lastReport > 15_000) {
+        lastReport = performance.now();
+        const by = new Map<string, number>();
+        for (const r of rows) by.set(r.state, (by.get(r.state) ?? 0) + 1);
+        console.log(
+          `  ${((lastReport - t0) / 1000).toFixed(0)} s: ${[...by].map(([k, v]) => `${k} ${v}`).join(', ')}`,
+        );
+      }
       return rows.length >= N && rows.every((r) => r.state === 'decided');
     },
     600_000,
