@@ -4,7 +4,8 @@
 // reaches the desks through the change feed. SMS text goes out without diacritics, so it is GSM-7
 // and one message holds 160 characters.
 
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { Agent, request } from 'undici';
@@ -114,20 +115,55 @@ export function createHttpSmsGateway(config: SmsConfig, connections = 64): SmsGa
   };
 }
 
+/**
+ * Appends lines to a file off the event loop: the lines of the calls that arrive while a write is
+ * under way go out together in the next one, in order, and each call resolves once its line is in
+ * the file. A delivery pass to the local sink had written each message synchronously (open, write,
+ * close), 500 in one turn of the event loop: during a decision burst that held every request back
+ * for tens of milliseconds.
+ */
+function lineAppender(file: string): (line: string) => Promise<void> {
+  let lines: string[] = [];
+  let waiting: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
+  let writing = false;
+  const flush = async (): Promise<void> => {
+    writing = true;
+    while (lines.length > 0) {
+      const text = lines.join('');
+      const these = waiting;
+      lines = [];
+      waiting = [];
+      try {
+        await appendFile(file, text);
+        for (const w of these) w.resolve();
+      } catch (err) {
+        for (const w of these) w.reject(err);
+      }
+    }
+    writing = false;
+  };
+  return (line) =>
+    new Promise<void>((resolve, reject) => {
+      lines.push(line);
+      waiting.push({ resolve, reject });
+      if (!writing) void flush();
+    });
+}
+
 /** The default: messages go to a JSON-lines file (DATA_DIR/server/sms-sink.jsonl) and memory. */
 export type LocalSmsSink = SmsGateway & { messages(): Array<OutgoingSms & { at: string }> };
 
 export function createLocalSmsSink(dataDir?: string): LocalSmsSink {
   const kept: Array<OutgoingSms & { at: string }> = [];
-  const file = dataDir ? path.join(dataDir, 'sms-sink.jsonl') : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const append = dataDir ? lineAppender(path.join(dataDir, 'sms-sink.jsonl')) : undefined;
   return {
     name: 'local-sink',
     async send(m) {
       const entry = { ...m, at: new Date().toISOString() };
       kept.push(entry);
       if (kept.length > 500) kept.shift();
-      if (file) appendFileSync(file, `${JSON.stringify(entry)}\n`);
+      await append?.(`${JSON.stringify(entry)}\n`);
       return { ok: true, providerId: `local-${kept.length}` };
     },
     messages: () => [...kept],
@@ -145,17 +181,18 @@ export function createMailer(
 ): Mailer & { sent(): OutgoingEmail[] } {
   const kept: OutgoingEmail[] = [];
   const transport = smtpUrl ? nodemailer.createTransport(smtpUrl) : undefined;
-  const file = dataDir ? path.join(dataDir, 'email-sink.jsonl') : undefined;
+  let append: ((line: string) => Promise<void>) | undefined;
   return {
     name: smtpUrl ? 'smtp' : 'local-sink',
     async send(m) {
       if (!transport) {
         kept.push(m);
         if (kept.length > 500) kept.shift();
-        if (file) {
-          mkdirSync(path.dirname(file), { recursive: true });
-          appendFileSync(file, `${JSON.stringify({ ...m, at: new Date().toISOString() })}\n`);
+        if (dataDir && !append) {
+          mkdirSync(dataDir, { recursive: true });
+          append = lineAppender(path.join(dataDir, 'email-sink.jsonl'));
         }
+        await append?.(`${JSON.stringify({ ...m, at: new Date().toISOString() })}\n`);
         return { ok: true };
       }
       try {
