@@ -416,7 +416,10 @@ export async function listDossiers(
       replicaAwayUntil.set(ctx.readDb, Date.now() + REPLICA_RETRY_MS);
       res = await ctx.db.query(select, params);
     }
-    if (audited) await writeAudit(ctx.db, ctx.now(), auditEntry(Math.min(res.rows.length, limit)));
+    if (audited)
+      await writeAudit(ctx.db, ctx.now(), auditEntry(Math.min(res.rows.length, limit)), {
+        waitForFlush: false,
+      });
   } else {
     let sql = select;
     if (audited) {
