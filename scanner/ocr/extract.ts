@@ -18,7 +18,7 @@ import {
 import type { Recognition, RecognitionKind, RecognizedField, RecognizedFields } from '../../contract/scan.js';
 import { cleanText } from '../../contract/text.js';
 import type { OcrBox, OcrLine, OcrPage, OcrWord } from './pool.js';
-import { correctWords, provinceAtEnd } from './vocabulary.js';
+import { correctWords, provinceAtEnd, resolveName } from './vocabulary.js';
 
 /** Per-character fold (same length as the input, so offsets map back): no marks, đ→d, lower case. */
 export function foldSameLength(value: string): string {
@@ -141,12 +141,14 @@ export function classifyText(text: string): RecognitionKind | null {
   return null;
 }
 
-type Builder = {
+export type Builder = {
   fields: RecognizedFields;
   confidence: Partial<Record<RecognizedField, number>>;
   warnings: string[];
   /** where each field was read (page pixels), for zone re-reads */
   zones: Partial<Record<RecognizedField, OcrBox>>;
+  /** a card's name line in capitals, as read on the page (settled by settleCardName) */
+  nameReading?: { words: string[]; line: OcrLine };
 };
 
 /** The words of `line` that make up `value` (by position of the value at the line's end). */
@@ -382,12 +384,21 @@ function unsureWords(parts: ReadonlyArray<{ line: OcrLine }> = []): (word: strin
 function cleanName(
   value: string,
   parts?: ReadonlyArray<{ line: OcrLine }>,
-): { text: string; corrections: number; unknown: number } {
+): { text: string; corrections: number; unknown: number; cap?: number } {
   // A name's words are capitalised: a leading lower-case piece is the label's tail ("…cá nh|ân:").
   const raw = cleanText(value.replace(/[^\p{L}\s]/gu, ' ')).replace(/^(?:\p{Ll}\p{L}*\s+)+(?=\p{Lu})/u, '');
   const upper = raw === raw.toLocaleUpperCase('vi');
   // Tone marks on capitals (the cards print names in capitals) are misread with high confidence:
-  // there every unknown word may be corrected.
+  // there each word's tone marks are chosen among the known syllables by its place in the name.
+  if (upper && raw.split(' ').length >= 2) {
+    const r = resolveName([raw.split(' ')]);
+    return {
+      text: r.words.join(' '),
+      corrections: r.changed,
+      unknown: r.unknown,
+      ...(r.ambiguous > 0 ? { cap: 0.6 } : {}),
+    };
+  }
   const c = upper ? correctWords(titleCase(raw)) : correctWords(raw, unsureWords(parts));
   return { ...c, text: cleanText(c.text) };
 }
@@ -397,6 +408,12 @@ function cleanAddress(
   parts?: ReadonlyArray<{ line: OcrLine }>,
 ): { text: string; corrections: number; unknown: number } {
   const raw = cleanText(value)
+    // What a card's photo column and guilloche put into the text: the expiry date ("(04/07/2040"),
+    // stray marks before the first word ("ô.", "ce-", "."), a dot before a comma.
+    .replace(/\s*\(?\b\d{1,2}\/\d{1,2}\/\d{4}\b\)?\s*/gu, ' ')
+    .replace(/^(?:[^\p{L}\d]+|\p{Ll}{1,2}[.\-–]+\s*)+/u, '')
+    .replace(/\.\s*,/gu, ',')
+    .trim()
     .replace(/\s+([,.:])/gu, '$1')
     .replace(/[.:;]\s+(?=(?:Tỉnh|Thành phố|Huyện|Quận|Thị xã|Xã|Phường|Thị trấn)\b)/gu, ', ')
     .replace(/:,/gu, ',')
@@ -628,6 +645,52 @@ function cardValue(
   return null;
 }
 
+/** The words of a line printed in capitals (a card's name): at least two, nearly all letters upper case. */
+export function capitalWords(text: string): string[] | null {
+  const words = text
+    .normalize('NFC')
+    .split(/\s+/u)
+    .map((w) => w.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, ''))
+    .filter((w) => w !== '');
+  // Stray marks the photo, the guilloche or a tone mark leave at the ends: short lower-case pieces.
+  while (words.length && (words[0] as string) !== (words[0] as string).toLocaleUpperCase('vi')) words.shift();
+  while (words.length && words.at(-1) !== words.at(-1)!.toLocaleUpperCase('vi')) words.pop();
+  if (words.length < 2 || words.length > 7) return null;
+  const letters = words.join('').replace(/[^\p{L}]/gu, '');
+  const upper = [...letters].filter((c) => c !== c.toLocaleLowerCase('vi')).length;
+  if (letters.length < 4 || upper / letters.length < 0.85 || /\d{3}/u.test(text)) return null;
+  // The card's own printed words in capitals are not a name.
+  const f = foldSameLength(words.join(' '));
+  if (/cong hoa|viet nam|can cuoc|cong dan|identity|socialist|doc lap|chung minh|nhan dan|republic/u.test(f))
+    return null;
+  return words;
+}
+
+/**
+ * The line of a chip card's front that holds the name: the first line in capitals after the name's
+ * label (or after the number when the label is misread, as the 2024 card's long bilingual label often
+ * is) and before the birth date. Found by its place and its capitals, not by reading its label.
+ */
+export function cardNameLine(lines: OcrLine[]): { line: OcrLine; words: string[] } | null {
+  const folded = lines.map((l) => foldSameLength(l.text));
+  const labelAt = folded.findIndex((f) =>
+    /ho va ten|full name|khai sinh|surname|given name|middle name|chu dem/u.test(f),
+  );
+  const numberAt = lines.findIndex((l) => /\d{9,12}/u.test(ocrDigits(l.text.replace(/\s/gu, ''))));
+  const birthAt = folded.findIndex(
+    (f, i) =>
+      i > Math.max(labelAt, numberAt) &&
+      /birth|ngay.{0,14}sinh|sinh ngay|\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}/u.test(f),
+  );
+  const from = Math.max(labelAt, numberAt) + 1;
+  const to = birthAt >= 0 ? birthAt : lines.length;
+  for (let i = from; i < to; i++) {
+    const words = capitalWords((lines[i] as OcrLine).text);
+    if (words) return { line: lines[i] as OcrLine, words };
+  }
+  return null;
+}
+
 /** A card's continuation line without what the photo's column puts before it (the expiry date). */
 function continuation(text: string): string {
   return text.replace(/^[\s\d/.,:;'"|-]+(?=\p{L})/u, '').trim();
@@ -701,6 +764,13 @@ function extractCard(kind: 'cccd_front' | 'cccd_back' | 'cmnd', page: OcrPage, b
       );
       break;
     }
+    // A chip card's name: the line in capitals between the number and the birth date (its label is
+    // often misread); its tone marks are settled by resolveName once the number gives the sex.
+    const nameLine = kind === 'cccd_front' ? cardNameLine(lines) : null;
+    if (nameLine) {
+      b.nameReading = { words: nameLine.words, line: nameLine.line };
+      b.zones.fullName = nameLine.line.bbox;
+    }
     const name =
       kind === 'cccd_front'
         ? cardValue(lines, [
@@ -710,7 +780,7 @@ function extractCard(kind: 'cccd_front' | 'cccd_back' | 'cmnd', page: OcrPage, b
             'ho va ten',
           ])
         : cardValue(lines, ['ho ten', 'ho va ten']);
-    if (name) {
+    if (name && !nameLine) {
       const c = cleanName(name.parts[0]?.value ?? '', name.parts.slice(0, 1));
       if (c.text.split(' ').length >= 2)
         set(b, 'fullName', c.text, confidenceOf(name.parts.slice(0, 1), c), name.parts[0]?.line.bbox);
@@ -722,8 +792,21 @@ function extractCard(kind: 'cccd_front' | 'cccd_back' | 'cmnd', page: OcrPage, b
         : ['sinh ngay', 'ngay sinh'],
     );
     if (dob) {
-      const date = findDate(dob.parts[0]?.value ?? '');
-      if (date) set(b, 'dateOfBirth', date, confidenceOf(dob.parts.slice(0, 1)), dob.parts[0]?.line.bbox);
+      let date = findDate(dob.parts[0]?.value ?? '');
+      // A holder of a card was born after 1900: "1873" is a 9 read as 8 (corrected, not trusted).
+      let plausible = true;
+      if (date && Number(date.slice(0, 4)) < 1900) {
+        date = `${Number(date.slice(0, 4)) + 100}${date.slice(4)}`;
+        plausible = false;
+      }
+      if (date)
+        set(
+          b,
+          'dateOfBirth',
+          date,
+          confidenceOf(dob.parts.slice(0, 1), plausible ? {} : { cap: 0.7 }),
+          digitZone(dob.parts[0]!.line),
+        );
     }
     if (kind === 'cccd_front') {
       const sex = cardValue(lines, ['gioi tinh/sex', 'gioi tinh'], 0);
@@ -736,18 +819,8 @@ function extractCard(kind: 'cccd_front' | 'cccd_back' | 'cmnd', page: OcrPage, b
         const c = cleanAddress(residence.text, residence.parts);
         set(b, 'address', c.text, confidenceOf(residence.parts, c));
       }
-      // The number agrees with the birth date and sex printed on the same card: a strong check.
-      const parsed = b.fields.idNumber ? parseCccd(b.fields.idNumber) : null;
-      if (parsed?.ok && b.fields.dateOfBirth && b.fields.gender) {
-        const agrees =
-          parsed.value.gender === b.fields.gender &&
-          String(parsed.value.yearOfBirth % 100).padStart(2, '0') === b.fields.dateOfBirth.slice(2, 4);
-        if (agrees) b.confidence.idNumber = Math.min(1, (b.confidence.idNumber ?? 0) + 0.1);
-        else {
-          b.confidence.idNumber = Math.min(b.confidence.idNumber ?? 0, 0.6);
-          b.warnings.push('Số CCCD đọc được không khớp với năm sinh hoặc giới tính trên thẻ: cần xem lại.');
-        }
-      }
+      crossCheckCard(b);
+      if (b.nameReading) settleCardName(b, [b.nameReading.words]);
     }
   } else {
     const issue = cardValue(
@@ -778,6 +851,57 @@ function extractCard(kind: 'cccd_front' | 'cccd_back' | 'cmnd', page: OcrPage, b
   }
 }
 
+/**
+ * A chip card's number encodes the holder's sex and century and the last two digits of the birth
+ * year (contract/identity.ts): the number, read digits-only and checked against the province table,
+ * is the most reliable field of a card. A birth date whose year disagrees while the sex agrees has its
+ * year misread ("1891", "1989" for 1980): the year is taken from the number and the date is returned
+ * below the reliable line. Sex and year both disagreeing cast doubt on the number itself.
+ */
+function crossCheckCard(b: Builder): void {
+  const parsed = b.fields.idNumber ? parseCccd(b.fields.idNumber) : null;
+  if (!parsed?.ok) return;
+  const { gender, yearOfBirth } = parsed.value;
+  const dob = b.fields.dateOfBirth;
+  const sexAgrees = b.fields.gender === undefined || b.fields.gender === gender;
+  const yearAgrees = dob === undefined || Number(dob.slice(0, 4)) === yearOfBirth;
+  if (sexAgrees && yearAgrees) {
+    if (dob && b.fields.gender) b.confidence.idNumber = Math.min(1, (b.confidence.idNumber ?? 0) + 0.1);
+    return;
+  }
+  if (sexAgrees && dob && (b.fields.gender || (b.confidence.idNumber ?? 0) >= 0.9)) {
+    b.fields.dateOfBirth = `${yearOfBirth}${dob.slice(4)}`;
+    b.confidence.dateOfBirth = Math.min(b.confidence.dateOfBirth ?? 0, 0.7);
+    return;
+  }
+  b.confidence.idNumber = Math.min(b.confidence.idNumber ?? 0, 0.6);
+  b.warnings.push('Số CCCD đọc được không khớp với năm sinh hoặc giới tính trên thẻ: cần xem lại.');
+}
+
+/**
+ * A card's name from its readings in capitals (the page's first, then the name line read again): the
+ * tone marks are chosen by resolveName, the sex taken from the number. The confidence starts from the
+ * page's weakest word; every word chosen against the page's reading lowers it, a word with a close
+ * rival caps it at 0.6, readings that disagree cap it at 0.85.
+ */
+export function settleCardName(b: Builder, readings: string[][]): void {
+  const reading = b.nameReading;
+  if (!reading) return;
+  const parsed = b.fields.idNumber ? parseCccd(b.fields.idNumber) : null;
+  const gender = parsed?.ok ? parsed.value.gender : (b.fields.gender ?? null);
+  const r = resolveName(readings, { gender });
+  let c = confidenceOf([{ line: reading.line, value: reading.words.join(' ') }], {
+    corrections: r.changed,
+    unknown: r.unknown,
+  });
+  const chosen = r.words.map((w) => w.toLocaleUpperCase('vi'));
+  const disagree = readings.some((words) => words.some((w, i) => chosen[i] !== undefined && w !== chosen[i]));
+  if (r.ambiguous > 0) c = Math.min(c, 0.6);
+  if (disagree) c = Math.min(c, 0.85);
+  delete b.fields.fullName;
+  set(b, 'fullName', r.words.join(' '), Math.round(c * 100) / 100, reading.line.bbox);
+}
+
 /** Fields of a recognised page. `kind` forces the layout; otherwise the page's title decides. */
 export function extractFields(page: OcrPage, kind?: RecognitionKind | null): Recognition | null {
   return extractWithZones(page, kind)?.recognition ?? null;
@@ -787,7 +911,13 @@ export function extractFields(page: OcrPage, kind?: RecognitionKind | null): Rec
 export function extractWithZones(
   page: OcrPage,
   kind?: RecognitionKind | null,
-): { recognition: Recognition; zones: Partial<Record<RecognizedField, OcrBox>> } | null {
+): {
+  recognition: Recognition;
+  zones: Partial<Record<RecognizedField, OcrBox>>;
+  /** a card's name in capitals as the page read it: read its zone again and call reconsiderCardName */
+  nameWords?: string[];
+  builder: Builder;
+} | null {
   const k = kind ?? classifyText(page.text);
   if (k === null || k === 'cccd_qr') return null;
   const b: Builder = { fields: {}, confidence: {}, warnings: [], zones: {} };
@@ -796,5 +926,7 @@ export function extractWithZones(
   return {
     recognition: { kind: k, fields: b.fields, confidence: b.confidence, source: 'ocr', warnings: b.warnings },
     zones: b.zones,
+    ...(b.nameReading ? { nameWords: b.nameReading.words } : {}),
+    builder: b,
   };
 }

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { cleanEmail, cleanMobile, extractFields, findDate, readMrz } from '../../../scanner/ocr/extract.js';
-import { correctWords } from '../../../scanner/ocr/vocabulary.js';
+import { correctWords, markDistance, resolveName } from '../../../scanner/ocr/vocabulary.js';
 import type { OcrPage } from '../../../scanner/ocr/pool.js';
 import { corpusPeople } from '../../corpus/people.js';
 import { mrzLines } from '../../corpus/cards.js';
@@ -110,6 +110,68 @@ describe('value clean-up', () => {
     expect(correctWords('Quynh Chấu').text).toBe('Quỳnh Châu');
     // both are words: left as read
     expect(correctWords('Đồng').text).toBe('Đồng');
+  });
+});
+
+describe('a chip card front read by OCR', () => {
+  // A 2024 front as tesseract reads it at 150 dpi: the long bilingual label above the name misread.
+  const front = (name: string, birth: string, sex = 'Nam'): OcrPage =>
+    page([
+      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+      'CĂN CƯỚC',
+      'IDENTITY CARD',
+      '`0 định danh cả nhân!#ersonal dentifcatioh nuber:',
+      '040099315832',
+      'và lênkưạisinh/5ugnate,migdle hame an giưen name',
+      name,
+      `Ngày, thắng, năm sinh/Date of bithz ${birth}`,
+      `Giới tính/Sex: ${sex}`,
+    ]);
+  it('finds the name by its place and capitals when its label is misread', () => {
+    const r = extractFields(front('TRỊNH VĂN TRIỀU 7', '07/09/1999'), 'cccd_front');
+    expect(r?.fields).toMatchObject({
+      idNumber: '040099315832',
+      fullName: 'Trịnh Văn Triều',
+      dateOfBirth: '1999-09-07',
+      gender: 'Nam',
+    });
+  });
+  it('settles tone marks misread on capitals by a syllable’s place in the name, and says it guessed', () => {
+    const r = extractFields(front('ĐĂNG VĂN TRIỂU', '07/09/1999'), 'cccd_front');
+    // Đặng is a family name (Đăng is not); Triểu is no syllable, Triều a given name (Triệu a family name)
+    expect(r?.fields.fullName).toBe('Đặng Văn Triều');
+    expect(r!.confidence.fullName).toBeLessThan(0.9);
+  });
+  it('takes the birth year from the number when only the year disagrees', () => {
+    // 040099… : born in the 20th century, a man, in (19)99; the year read as 1989
+    const r = extractFields(front('TRỊNH VĂN TRIỀU', '07/09/1989'), 'cccd_front');
+    expect(r?.fields.dateOfBirth).toBe('1999-09-07');
+    expect(r!.confidence.dateOfBirth).toBeLessThan(0.9);
+  });
+});
+
+describe('names in capitals', () => {
+  it('counts the marks two readings differ by', () => {
+    expect(markDistance('đặng', 'ĐĂNG')).toBe(1);
+    expect(markDistance('hằng', 'hãng')).toBe(2);
+    expect(markDistance('văn', 'VĂN')).toBe(0);
+  });
+  it('chooses among the syllables with the same letters by place, sex and every reading', () => {
+    expect(resolveName([['ĐĂNG', 'NỮ', 'THỊ', 'YÊN']]).words).toEqual(['Đặng', 'Nữ', 'Thị', 'Yến']);
+    expect(resolveName([['TÔN', 'THÁI', 'THI', 'OANH']]).words.join(' ')).toBe('Tôn Thái Thị Oanh');
+    // a man is not "Thị"
+    expect(resolveName([['LÊ', 'THI', 'HÙNG']], { gender: 'Nam' }).words[1]).not.toBe('Thị');
+    // a second family name in the middle ("Thái Đặng Thị Hà") is as likely as the middle name Đăng:
+    // two readings that disagree leave it a guess, and say so
+    const twice = resolveName([
+      ['HỒ', 'ĐĂNG', 'TRÂM'],
+      ['HỒ', 'ĐẶNG', 'TRÂM'],
+    ]);
+    expect(twice.ambiguous).toBe(1);
+  });
+  it('says when a word stays a guess (THUY: six syllables fit, none preferred)', () => {
+    const r = resolveName([['LÊ', 'PHẠM', 'NGỌC', 'THUY']]);
+    expect(r.ambiguous).toBeGreaterThan(0);
   });
 });
 
