@@ -118,7 +118,14 @@ export async function findPaper(grey: Grey): Promise<Quad | null> {
       if (d < minDiff) [minDiff, bl] = [d, [x, y + 1]];
     }
   }
-  const back = (p: Point): Point => [p[0] / scale, p[1] / scale];
+  // Each corner moved 1 % of the paper's size inwards: the paper's edge itself, blurred into the desk,
+  // would come back as a dark rule along the page that OCR reads as "|" after every line.
+  const cx = (tl[0] + tr[0] + br[0] + bl[0]) / 4;
+  const cy = (tl[1] + tr[1] + br[1] + bl[1]) / 4;
+  const back = (p: Point): Point => [
+    (p[0] + (cx - p[0]) * 0.02) / scale,
+    (p[1] + (cy - p[1]) * 0.02) / scale,
+  ];
   const corners: [Point, Point, Point, Point] = [back(tl), back(tr), back(br), back(bl)];
   const dist = (p: Point, q: Point): number => Math.hypot(p[0] - q[0], p[1] - q[1]);
   const width = Math.round(Math.max(dist(corners[0], corners[1]), dist(corners[3], corners[2])));

@@ -316,6 +316,10 @@ export function mau01LineNeed(head: string): { keep: boolean; continuation: numb
     stopReason: 1,
   };
   for (const [label, names] of MAU01_LABELS) {
+    // A section's title carries its number: "- Ngày ngừng…" (the stop date's line) begins with the
+    // same letters as "3. Ngày ngừng sử dụng…", and a head cut short cannot tell them apart otherwise.
+    const number = SECTION_NUMBER[label];
+    if (number && !new RegExp(`^\\s*${number}`, 'u').test(stripListMark(head))) continue;
     for (const name of names) {
       const target = lettersOnly(name);
       const n = Math.min(target.length, letters.length);
@@ -325,8 +329,7 @@ export function mau01LineNeed(head: string): { keep: boolean; continuation: numb
         const continuation = NEED[label];
         if (continuation !== undefined) return { keep: true, continuation };
         // Section titles are read (they tell the contact's e-mail from section 2's); the rest is not.
-        const section = label === 'section1' || label === 'section2' || label === 'section3';
-        return section && /^\s*[123]/u.test(stripListMark(head)) ? { keep: false, continuation: 0 } : null;
+        return number ? { keep: false, continuation: 0 } : null;
       }
     }
   }
@@ -345,16 +348,52 @@ export function findDate(value: string): string | null {
   return parsed.ok ? parsed.value : null;
 }
 
+/**
+ * Mail domains common in Vietnam: an OCR'd domain one or two letters from one of these is that one
+ * ("gmai1.com", "vss.gov,vn"), and a reading whose "@" was lost ends with one ("hoa.le02gmail.com").
+ */
+const COMMON_DOMAINS = [
+  'gmail.com',
+  'yahoo.com',
+  'yahoo.com.vn',
+  'outlook.com',
+  'hotmail.com',
+  'icloud.com',
+  'vss.gov.vn',
+  'baohiemxahoi.gov.vn',
+  'fpt.vn',
+  'fpt.com.vn',
+  'viettel.vn',
+  'vnpt.vn',
+];
+
 /** An OCR'd e-mail: spaces and stray brackets out ("ten(@mail" → "ten@mail"), lower case, checked. */
 export function cleanEmail(value: string): string | null {
-  const compact = value
+  let compact = value
     .replace(/\s+/gu, '')
+    // Addresses are printed in lower case: a capital I among lower-case letters is an l ("Iy34").
+    .replace(/I(?=[^A-Z]*$)/gu, (i, at: number, all: string) => (/[a-z]/u.test(all) ? 'l' : i))
     .replace(/[([{]@/gu, '@')
     .replace(/@[)\]}]/gu, '@')
+    // "@" read as another round sign
+    .replace(/[©®]/gu, '@')
     .replace(/[,;:.)]+$/u, '')
     .toLowerCase();
-  if (!compact.includes('@')) return null;
-  const checked = checkEmail(compact);
+  if (!compact.includes('@')) {
+    const domain = COMMON_DOMAINS.filter((d) => compact.endsWith(d) && compact.length > d.length + 1).sort(
+      (a, b) => b.length - a.length,
+    )[0];
+    if (!domain) return null;
+    compact = `${compact.slice(0, compact.length - domain.length)}@${domain}`;
+  }
+  const at = compact.lastIndexOf('@');
+  let local = compact.slice(0, at).replace(/@/gu, '');
+  let domain = compact.slice(at + 1).replace(/,/gu, '.');
+  // A comma or a doubled dot in the local part is OCR's dot.
+  local = local.replace(/,/gu, '.').replace(/\.{2,}/gu, '.');
+  const near = COMMON_DOMAINS.map((d) => ({ d, e: editDistance(domain, d) })).sort((a, b) => a.e - b.e)[0];
+  if (near && near.e > 0 && near.e <= (near.d.length >= 9 ? 2 : 1)) domain = near.d;
+  const checked = checkEmail(`${local}@${domain}`);
   return checked.ok ? checked.value : null;
 }
 
@@ -520,10 +559,7 @@ function extractMau01(page: OcrPage, b: Builder): void {
   const section3 = labelled.findIndex((l) => l?.label === 'section3');
   const before = (i: number | undefined): boolean => i !== undefined && (section2 < 0 || i < section2);
   const email = valueOf('email', 1);
-  if (email && before(email.index)) {
-    const value = cleanEmail(email.text);
-    if (value) set(b, 'email', value, confidenceOf(email.parts), zoneOf(email.parts));
-  }
+  if (email && before(email.index)) setEmail(b, 'email', email.parts);
   const mobile = valueOf('mobile', 1);
   if (mobile && before(mobile.index)) {
     const value = cleanMobile(mobile.text);
@@ -540,8 +576,7 @@ function extractMau01(page: OcrPage, b: Builder): void {
   }
   if (section2 >= 0) {
     const newEmail = valueOf('email', 1, section2);
-    const value = newEmail ? cleanEmail(newEmail.text) : null;
-    if (newEmail && value) set(b, 'updateEmail', value, confidenceOf(newEmail.parts), zoneOf(newEmail.parts));
+    if (newEmail) setEmail(b, 'updateEmail', newEmail.parts);
     const newMobile = valueOf('mobile', 1, section2);
     const m = newMobile ? cleanMobile(newMobile.text) : null;
     if (newMobile && m) set(b, 'updateMobile', m, confidenceOf(newMobile.parts), zoneOf(newMobile.parts));
@@ -583,6 +618,28 @@ function extractMau01(page: OcrPage, b: Builder): void {
           : 'effectiveDate';
     set(b, 'dossierKind', kind, b.confidence[from] ?? 0.5);
   }
+}
+
+/**
+ * An e-mail from its label's line: cleaned (a repair — a "(@", a lost "@" before a common domain, a
+ * domain a letter off — counts as a correction), and its zone — the value's own words — kept even when
+ * the reading is not an address, so that it is read again with the e-mail's characters only.
+ */
+function setEmail(
+  b: Builder,
+  field: 'email' | 'updateEmail',
+  parts: Array<{ line: OcrLine; value: string }>,
+): void {
+  const text = parts.map((p) => p.value).join(' ');
+  const words = parts.flatMap((p) => valueWords(p.line, p.value));
+  if (words.length === 0 || !/[\p{L}\d]/u.test(text)) return;
+  const value = cleanEmail(text);
+  const plain = text
+    .replace(/\s+/gu, '')
+    .replace(/[,;:.)]+$/u, '')
+    .toLowerCase();
+  if (value) set(b, field, value, confidenceOf(parts, { corrections: value === plain ? 0 : 1 }));
+  b.zones[field] = unionBox(words);
 }
 
 /** How many characters of `value` OCR's digit fixes had to change (O→0, l→1, …). */

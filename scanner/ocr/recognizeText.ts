@@ -15,7 +15,14 @@ import type { Grey } from '../image/analyse.js';
 import { greyOf } from '../image/grey.js';
 import { rectifyPhoto } from '../image/rectify.js';
 import type { PageImage } from '../image/load.js';
-import { capitalWords, extractWithZones, findDate, mau01LineNeed, settleCardName } from './extract.js';
+import {
+  capitalWords,
+  cleanEmail,
+  extractWithZones,
+  findDate,
+  mau01LineNeed,
+  settleCardName,
+} from './extract.js';
 import { readFormByLayout } from './layout.js';
 import type { OcrBox, OcrEngine } from './pool.js';
 import { encodePgm, prepareForOcr } from './preprocess.js';
@@ -77,8 +84,30 @@ async function enlargePgm(pgm: Buffer, scale: number): Promise<Buffer> {
   });
 }
 
-type ZoneSpec = { whitelist: string; check: Check; keepSlash?: boolean; enlargeBelowDpi?: number };
+type ZoneSpec = {
+  whitelist: string;
+  check: Check;
+  keepSlash?: boolean;
+  enlargeBelowDpi?: number;
+  /** the value from the whole zone's text (instead of its digit runs) */
+  read?: (text: string) => string | null;
+};
+/** What an e-mail may hold, as tesseract's whitelist (the "@" OCR reads as "(@", "©" among them). */
+const EMAIL_CHARACTERS = 'abcdefghijklmnopqrstuvwxyz0123456789@._-';
+const readEmail = (text: string): string | null =>
+  text
+    .split(/\s+/u)
+    .map((t) => cleanEmail(t))
+    .find((v) => v !== null) ?? cleanEmail(text);
+const EMAIL_ZONE: ZoneSpec = {
+  whitelist: EMAIL_CHARACTERS,
+  check: () => null,
+  enlargeBelowDpi: 250,
+  read: readEmail,
+};
 const NUMERIC: Partial<Record<RecognizedField, ZoneSpec>> = {
+  email: EMAIL_ZONE,
+  updateEmail: EMAIL_ZONE,
   // A card's birth date (dd/mm/yyyy): its day and month are misread as often as the year.
   dateOfBirth: {
     whitelist: '0123456789/',
@@ -148,7 +177,7 @@ export async function recognizeTextPage(engine: OcrEngine, page: PageImage): Pro
       .replace(spec.keepSlash ? /[^\d/+\s]/gu : /[^\d+\s]/gu, ' ')
       .split(/\s{2,}|\n/u)
       .map((r) => r.replace(/\s/gu, ''));
-    let second = runs.map(spec.check).find((v) => v !== null) ?? null;
+    let second = spec.read ? spec.read(again.text) : (runs.map(spec.check).find((v) => v !== null) ?? null);
     // A card's birth year is the one its number encodes (crossCheckCard): compare day and month.
     const card =
       field === 'dateOfBirth' && recognition.fields.idNumber ? parseCccd(recognition.fields.idNumber) : null;

@@ -6,7 +6,7 @@
 //   * how often a field returned with confidence ≥ 0.9 is right, against below 0.9;
 //   * time per page: our warm pool (whole recognizePage) vs the native command, same pages, same run;
 //   * a cold `npm run scan -- recognize FILE` as a whole command vs native's whole command.
-// Run: npx tsx tests/bench/scanner.ts [--only mau01,cccd_front,cccd_back,cmnd] [--limit N] [--every N] [--no-native]
+// Run: npx tsx tests/bench/scanner.ts [--only mau01,cccd_front,cccd_back,cmnd] [--match REGEX] [--limit N] [--every N] [--no-native]
 //      [--cold 5] [--failures]
 
 import { execFile } from 'node:child_process';
@@ -27,6 +27,7 @@ const run = promisify(execFile);
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
+    match: { type: 'string' },
     limit: { type: 'string' },
     every: { type: 'string', default: '1' },
     'no-native': { type: 'boolean', default: false },
@@ -73,6 +74,8 @@ async function main(): Promise<void> {
   // --every N keeps every N-th clean image with its degraded twin (a stratified sample of the corpus).
   const every = Number(values.every);
   let items = plan().filter((i, k) => (!only || only.has(i.doc)) && Math.floor(k / 2) % every === 0);
+  // --match REGEX keeps the images whose id matches (e.g. the pages of one failure class).
+  if (values.match) items = items.filter((i) => new RegExp(values.match as string, 'u').test(i.id));
   if (values.limit) items = items.slice(0, Number(values.limit));
   const t0 = process.hrtime.bigint();
   const files = await ensureCorpus(defaultCorpusDir(), items);

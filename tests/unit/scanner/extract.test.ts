@@ -100,6 +100,12 @@ describe('value clean-up', () => {
   it('e-mail, mobile and dates as OCR returns them', () => {
     expect(cleanEmail('ten.ho (@gmail.com.')).toBe('ten.ho@gmail.com');
     expect(cleanEmail('không có')).toBeNull();
+    // a lost "@" before a common domain, a domain a letter off, "©" and commas for "@" and dots
+    expect(cleanEmail('hoa.le02gmail.com')).toBe('hoa.le02@gmail.com');
+    expect(cleanEmail('ten.ho@gmai1.com')).toBe('ten.ho@gmail.com');
+    expect(cleanEmail('ten,ho©vss.gov,vn')).toBe('ten.ho@vss.gov.vn');
+    // an unknown domain is left as read
+    expect(cleanEmail('an@truong-thpt.edu.vn')).toBe('an@truong-thpt.edu.vn');
     expect(cleanMobile('0983.847.986')).toBe('+84983847986');
     expect(cleanMobile('0l23')).toBeNull();
     expect(findDate('từ ngày 1O tháng 8 năm 2020')).toBe('2020-08-10');
