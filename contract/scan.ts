@@ -135,7 +135,7 @@ export const SCAN_ERROR_MESSAGE: Readonly<Record<ScanErrorCode, string>> = {
   jammed: 'Giấy bị kẹt trong máy quét. Gỡ giấy kẹt rồi quét lại.',
   cancelled: 'Đã huỷ lượt quét.',
   io: 'Lỗi khi trao đổi dữ liệu với máy quét. Thử lại; nếu vẫn lỗi, khởi động lại máy quét.',
-  timeout: 'Máy quét không phản hồi trong thời gian cho phép.',
+  timeout: 'Máy quét không phản hồi: kiểm tra nắp, giấy kẹt và dây cáp của máy rồi quét lại.',
   unsupported: 'Máy quét không hỗ trợ thiết lập đã chọn (độ phân giải, chế độ màu hoặc khay giấy).',
   bad_input: 'Tệp không đọc được: không phải ảnh PNG, JPEG, TIFF hoặc tệp PDF hợp lệ.',
   payload_too_large: 'Tệp quá lớn để xử lý (quá nhiều điểm ảnh hoặc quá nhiều trang).',

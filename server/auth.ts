@@ -1,6 +1,6 @@
 // Staff sign-in (API.md "Staff sessions"): scrypt password hashes, expiring bearer sessions stored as
-// hashes of the token, a captcha after 3 failed sign-ins and a 15-minute lock-out after 5, and a
-// per-address rate limit. `authenticate` turns a bearer token into the signed-in Staff.
+// hashes of the token, a captcha after 3 failed sign-ins and a 15-minute lock-out after 5 (the rate
+// limits of sign-in are in rateLimit.ts). `authenticate` turns a bearer token into the signed-in Staff.
 
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import svgCaptcha from 'svg-captcha';
@@ -182,7 +182,8 @@ export async function logout(ctx: Ctx, token: string): Promise<void> {
 }
 
 export function bearerToken(header: string | undefined): string | null {
-  const m = /^Bearer ([A-Za-z0-9_-]{20,200})$/u.exec(header ?? '');
+  // The scheme is case-insensitive (RFC 9110; API.md "Input rules").
+  const m = /^Bearer +([A-Za-z0-9_-]{20,200}) *$/iu.exec(header ?? '');
   return m?.[1] ?? null;
 }
 
@@ -233,25 +234,4 @@ export async function authenticate(ctx: Ctx, header: string | undefined): Promis
   if (entry.expiresAt <= now)
     throw new ApiError(401, 'session_expired', 'Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.');
   return entry.staff;
-}
-
-/** Fixed-window counter per key (client address): 429 past the limit. In memory, per instance. */
-export function createRateLimiter(perMinute: number, now: () => number = Date.now) {
-  const windows = new Map<string, { start: number; count: number }>();
-  return (key: string): void => {
-    const t = now();
-    const w = windows.get(key);
-    if (!w || t - w.start >= 60_000) {
-      windows.set(key, { start: t, count: 1 });
-      if (windows.size > 10_000) windows.clear();
-      return;
-    }
-    w.count += 1;
-    if (w.count > perMinute)
-      throw new ApiError(
-        429,
-        'too_many_requests',
-        'Bạn thao tác quá nhiều lần. Vui lòng thử lại sau ít phút.',
-      );
-  };
 }

@@ -22,7 +22,7 @@ beforeAll(async () => {
     databaseUrl: pg.url,
     seedDemo: true,
     background: false,
-    config: { loginRatePerMinute: 10_000 },
+    config: { loginLimit: { perAddress: 10_000, perUser: 10_000 } },
     auth: { captchaText: () => captchaText },
   };
   a = await startService(options);

@@ -9,8 +9,9 @@ import { generateSynthetic, seedDemo } from '../../../server/seed.js';
 import { nameTsquery } from '../../../server/dossiers.js';
 import { installRoutines } from '../../../server/decisions.js';
 import { createRandom } from '../../../contract/index.js';
+import { realJpeg } from '../../fixtures/files.js';
 
-const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 3)]);
+const JPEG = await realJpeg();
 
 describe.each(TARGETS)('10-day expiry on %s', (target) => {
   let s: TestService;
