@@ -6,8 +6,11 @@
 //   * how often a field returned with confidence ≥ 0.9 is right, against below 0.9;
 //   * time per page: our warm pool (whole recognizePage) vs the native command, same pages, same run;
 //   * a cold `npm run scan -- recognize FILE` as a whole command vs native's whole command.
-// Run: npx tsx tests/bench/scanner.ts [--only mau01,cccd_front,cccd_back,cmnd] [--match REGEX] [--limit N] [--every N] [--no-native]
-//      [--cold 5] [--failures]
+// Run: npx tsx tests/bench/scanner.ts [--only mau01,cccd_front,cccd_back,cmnd] [--match REGEX] [--limit N] [--every N [--offset K]]
+//      [--no-native] [--cold 5] [--failures]
+// --every 3 --offset 1 (or 2) samples images the sample at offset 0 does not hold: a held-out check
+// for a change tuned on the failures of another sample. --held-out-names draws the people's names from
+// syllables the corpus never uses (tests/corpus/people.ts), into a corpus folder of their own.
 
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -16,6 +19,7 @@ import { parseArgs, promisify } from 'node:util';
 import { RELIABLE_CONFIDENCE } from '../../contract/scan.js';
 import { plan, type CorpusItem, type DocKind } from '../corpus/corpus.js';
 import { defaultCorpusDir, ensureCorpus, type CorpusFile } from '../corpus/generate.js';
+import { useHeldOutNames } from '../corpus/people.js';
 import { loadPages } from '../../scanner/image/load.js';
 import { OcrPool } from '../../scanner/ocr/pool.js';
 import { initQrDecoder } from '../../scanner/qr/decode.js';
@@ -30,9 +34,11 @@ const { values } = parseArgs({
     match: { type: 'string' },
     limit: { type: 'string' },
     every: { type: 'string', default: '1' },
+    offset: { type: 'string', default: '0' },
     'no-native': { type: 'boolean', default: false },
     cold: { type: 'string', default: '5' },
     failures: { type: 'boolean', default: false },
+    'held-out-names': { type: 'boolean', default: false },
   },
 });
 const HAVE_NATIVE = !values['no-native'] && existsSync('/usr/bin/tesseract');
@@ -70,17 +76,20 @@ function plainFields(item: CorpusItem, text: string): Record<string, string> {
 }
 
 async function main(): Promise<void> {
+  if (values['held-out-names']) useHeldOutNames();
   const only = values.only ? new Set(values.only.split(',') as DocKind[]) : null;
   // --every N keeps every N-th clean image with its degraded twin (a stratified sample of the corpus).
   const every = Number(values.every);
-  let items = plan().filter((i, k) => (!only || only.has(i.doc)) && Math.floor(k / 2) % every === 0);
+  const offset = Number(values.offset) % every;
+  let items = plan().filter((i, k) => (!only || only.has(i.doc)) && Math.floor(k / 2) % every === offset);
   // --match REGEX keeps the images whose id matches (e.g. the pages of one failure class).
   if (values.match) items = items.filter((i) => new RegExp(values.match as string, 'u').test(i.id));
   if (values.limit) items = items.slice(0, Number(values.limit));
   const t0 = process.hrtime.bigint();
-  const files = await ensureCorpus(defaultCorpusDir(), items);
+  const dir = values['held-out-names'] ? `${defaultCorpusDir()}-held-out-names` : defaultCorpusDir();
+  const files = await ensureCorpus(dir, items);
   console.log(
-    `Scanner benchmark on ${files.length} corpus images (${defaultCorpusDir()}, made or reused in ${(ms(t0) / 1000).toFixed(0)} s); load ${load()}`,
+    `Scanner benchmark on ${files.length} corpus images (${dir}, made or reused in ${(ms(t0) / 1000).toFixed(0)} s); load ${load()}`,
   );
   console.log(
     `native baseline: ${HAVE_NATIVE ? (await run('tesseract', ['--version'])).stdout.split('\n')[0] : 'absent (skipped)'}`,
