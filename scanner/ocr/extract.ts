@@ -716,12 +716,22 @@ export function capitalWords(text: string): string[] | null {
   const letters = words.join('').replace(/[^\p{L}]/gu, '');
   const upper = [...letters].filter((c) => c !== c.toLocaleLowerCase('vi')).length;
   if (letters.length < 4 || upper / letters.length < 0.85 || /\d{3}/u.test(text)) return null;
-  // The card's own printed words in capitals are not a name.
+  // The card's own printed words in capitals are not a name, even misread ("IDENTTY CARD"): a name's
+  // words are Vietnamese syllables, so a line with fewer than half of them shaped like one is not.
   const f = foldSameLength(words.join(' '));
   if (/cong hoa|viet nam|can cuoc|cong dan|identity|socialist|doc lap|chung minh|nhan dan|republic/u.test(f))
     return null;
+  const shaped = words.filter((w) => SYLLABLE_SHAPE.test(foldSameLength(w))).length;
+  if (shaped * 2 < words.length) return null;
   return words;
 }
+
+/**
+ * The shape of a Vietnamese syllable once its marks are folded: an initial consonant (or none), one
+ * to three vowels, a final among c ch m n ng nh p t (or none). "CARD", "IDENTTY" are not.
+ */
+const SYLLABLE_SHAPE =
+  /^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$/u;
 
 /**
  * The line of a chip card's front that holds the name: the first line in capitals after the name's
@@ -933,6 +943,28 @@ function crossCheckCard(b: Builder): void {
   }
   b.confidence.idNumber = Math.min(b.confidence.idNumber ?? 0, 0.6);
   b.warnings.push('Số CCCD đọc được không khớp với năm sinh hoặc giới tính trên thẻ: cần xem lại.');
+}
+
+/**
+ * A chip card's sex when its line was not read (the 2024 card's "Giới tính/Sex" is small and often
+ * lost under JPEG or skew): the number's century digit carries it (contract/identity.ts). As reliable
+ * as the number when the number's birth year matches the date read on the card; otherwise 0.7. Run
+ * once the number's zone has been read again (its confidence then says whether both readings agree).
+ */
+export function sexFromNumber(b: Builder): void {
+  if (b.fields.gender !== undefined || !b.fields.idNumber) return;
+  const parsed = parseCccd(b.fields.idNumber);
+  if (!parsed.ok) return;
+  const dob = b.fields.dateOfBirth;
+  // The date must have been read reliably as it is: a year already taken from the number proves nothing.
+  const yearAgrees =
+    dob !== undefined &&
+    Number(dob.slice(0, 4)) === parsed.value.yearOfBirth &&
+    (b.confidence.dateOfBirth ?? 0) >= 0.9;
+  const c = yearAgrees
+    ? Math.min(b.confidence.idNumber ?? 0, 0.9)
+    : Math.min(b.confidence.idNumber ?? 0, 0.7);
+  set(b, 'gender', parsed.value.gender, c);
 }
 
 /**

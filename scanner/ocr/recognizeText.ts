@@ -22,6 +22,7 @@ import {
   findDate,
   mau01LineNeed,
   settleCardName,
+  sexFromNumber,
 } from './extract.js';
 import { readFormByLayout } from './layout.js';
 import type { OcrBox, OcrEngine } from './pool.js';
@@ -194,5 +195,6 @@ export async function recognizeTextPage(engine: OcrEngine, page: PageImage): Pro
       recognition.warnings.push(`${FIELD_LABEL[field]}: hai lần đọc cho kết quả khác nhau, cần xem lại.`);
     }
   }
+  if (recognition.kind === 'cccd_front') sexFromNumber(found.builder);
   return recognition;
 }

@@ -3,7 +3,16 @@
 // restored from the vocabulary, the kind from the filled section, the MRZ of a card's back.
 
 import { describe, expect, it } from 'vitest';
-import { cleanEmail, cleanMobile, extractFields, findDate, readMrz } from '../../../scanner/ocr/extract.js';
+import {
+  capitalWords,
+  cleanEmail,
+  cleanMobile,
+  extractFields,
+  findDate,
+  readMrz,
+  sexFromNumber,
+  type Builder,
+} from '../../../scanner/ocr/extract.js';
 import { correctWords, markDistance, resolveName } from '../../../scanner/ocr/vocabulary.js';
 import type { OcrPage } from '../../../scanner/ocr/pool.js';
 import { corpusPeople } from '../../corpus/people.js';
@@ -153,6 +162,31 @@ describe('a chip card front read by OCR', () => {
     const r = extractFields(front('TRỊNH VĂN TRIỀU', '07/09/1989'), 'cccd_front');
     expect(r?.fields.dateOfBirth).toBe('1999-09-07');
     expect(r!.confidence.dateOfBirth).toBeLessThan(0.9);
+  });
+  it('takes no misread printed words for a name: a name is made of Vietnamese syllables', () => {
+    expect(capitalWords('IDENTTY CARD')).toBeNull();
+    expect(capitalWords('REPUBIIC OF VIET NAM')).toBeNull();
+    expect(capitalWords('VÕ THỊ NGỌC HẰNG')).toEqual(['VÕ', 'THỊ', 'NGỌC', 'HẰNG']);
+    // one word misread out of shape still leaves a name
+    expect(capitalWords('NGUYẺN VĂN HUNGG')).toEqual(['NGUYẺN', 'VĂN', 'HUNGG']);
+  });
+  it('takes the sex from the number when its line was not read, reliable only beside a date read as it is', () => {
+    const card = (dobConfidence: number): Builder => ({
+      fields: { idNumber: '040199315832', dateOfBirth: '1999-09-07' },
+      confidence: { idNumber: 0.95, dateOfBirth: dobConfidence },
+      warnings: [],
+      zones: {},
+    });
+    const read = card(0.95);
+    sexFromNumber(read);
+    expect(read.fields.gender).toBe('Nữ'); // century digit 1: the 20th century, a woman
+    expect(read.confidence.gender).toBe(0.9);
+    const yearFromNumber = card(0.7);
+    sexFromNumber(yearFromNumber);
+    expect(yearFromNumber.confidence.gender).toBe(0.7);
+    const sexRead = { ...card(0.95), fields: { idNumber: '040199315832', gender: 'Nam' as const } };
+    sexFromNumber(sexRead);
+    expect(sexRead.fields.gender).toBe('Nam'); // what the card says is kept (crossCheckCard warns)
   });
 });
 
