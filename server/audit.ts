@@ -37,26 +37,9 @@ export function auditInsert(at: Date, entry: AuditEntry, first = 1): { sql: stri
   };
 }
 
-/**
- * Writes an entry in its own statement. With `waitForFlush` false its transaction commits without
- * waiting for the WAL to reach the disk (or the synchronous replica): for an entry whose statement
- * writes nothing else, e.g. a search's (see listDossiers).
- */
-export async function writeAudit(
-  q: Queryable,
-  at: Date,
-  entry: AuditEntry,
-  options: { waitForFlush?: boolean } = {},
-): Promise<void> {
+export async function writeAudit(q: Queryable, at: Date, entry: AuditEntry): Promise<void> {
   const { sql, params } = auditInsert(at, entry);
-  if (options.waitForFlush === false) {
-    await q.query(
-      `INSERT INTO audit_log (at, actor, action, dossier_id, payload)
-       SELECT $1::timestamptz, $2::text, $3::text, $4::uuid, $5::text
-        WHERE set_config('synchronous_commit', 'off', true) = 'off'`,
-      params,
-    );
-  } else await q.query(sql, params);
+  await q.query(sql, params);
 }
 
 export function entryHash(prevHash: string, seq: number, payload: string): string {

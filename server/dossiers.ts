@@ -416,23 +416,13 @@ export async function listDossiers(
       replicaAwayUntil.set(ctx.readDb, Date.now() + REPLICA_RETRY_MS);
       res = await ctx.db.query(select, params);
     }
-    if (audited)
-      await writeAudit(ctx.db, ctx.now(), auditEntry(Math.min(res.rows.length, limit)), {
-        waitForFlush: false,
-      });
+    if (audited) await writeAudit(ctx.db, ctx.now(), auditEntry(Math.min(res.rows.length, limit)));
   } else {
     let sql = select;
     if (audited) {
       // A search by code or name reads personal data: its audit entry is written by the same
       // statement (one round trip, and no answer without its entry). PostgreSQL splices in the
-      // number of results, the entry's last value. The statement's transaction commits without
-      // waiting for its WAL to reach the disk (synchronous_commit off, for this transaction only):
-      // a search writes nothing but this entry, and waiting for the flush was most of a search's
-      // time in the database (search backends' samples: 62 % waiting for the WAL write lock, 13 %
-      // in its fsync, 24 % on a core, quiet or during a decision burst alike). The entry is in
-      // PostgreSQL's WAL before the answer leaves, and on disk within the WAL writer's next rounds
-      // (≤ 3 × wal_writer_delay, 0.6 s) or with the next durable commit, whichever is first; only a
-      // database crash inside that window can lose it. Decisions and every other write stay durable.
+      // number of results, the entry's last value.
       const now = ctx.now();
       const payload = auditPayload(now, auditEntry(0));
       if (!payload.endsWith('"results":0}}')) throw new Error('unexpected audit payload shape');
@@ -441,8 +431,7 @@ export async function listDossiers(
       sql = `WITH res AS (${select}),
       audit AS (INSERT INTO audit_log (at, actor, action, dossier_id, payload)
                 SELECT $${n - 2}::timestamptz, $${n - 1}, 'dossier.search', NULL,
-                       $${n} || LEAST((SELECT count(*) FROM res), ${limit}) || '}}'
-                 WHERE set_config('synchronous_commit', 'off', true) = 'off')
+                       $${n} || LEAST((SELECT count(*) FROM res), ${limit}) || '}}')
       SELECT * FROM res ORDER BY listed_at DESC, id DESC`;
     }
     res = await ctx.db.query(sql, params);
