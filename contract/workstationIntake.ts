@@ -69,7 +69,9 @@ export const IntakeInputs = {
   /** The comparison panel: what was recognised in the images and reader scans against the dossier. */
   'intake.compare': z.object({ dossierId }).strict(),
   /** A keyboard-wedge reader's text → the matching dossier. */
-  'reader.lookup': z.object({ text: textField({ max: 4000, required: true, raw: true, multiline: true }) }).strict(),
+  'reader.lookup': z
+    .object({ text: textField({ max: 4000, required: true, raw: true, multiline: true }) })
+    .strict(),
 } as const;
 
 /** Where an image is on its way to the service. */

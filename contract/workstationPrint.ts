@@ -20,9 +20,7 @@ const day = z.object({ date: z.string().max(32) }).strict();
 
 export const PrintInputs = {
   /** Mẫu 01 or the decision notice of one dossier of the local store. */
-  'print.document': z
-    .object({ dossierId: idText(), document: z.enum(['mau01', 'notice']) })
-    .strict(),
+  'print.document': z.object({ dossierId: idText(), document: z.enum(['mau01', 'notice']) }).strict(),
   /** Start one print job of many Mẫu 01 (one form from each new page); progress comes as events. */
   'print.batchStart': z.object({ dossierIds: z.array(idText()).min(1).max(5000) }).strict(),
   /** Wait for a batch to end: its job, or the failure ('cancelled': "Đã huỷ in."). */
