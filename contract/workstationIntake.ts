@@ -56,7 +56,10 @@ export const IntakeInputs = {
       role,
       fileName: textField({ max: 255 }).default(''),
       /** base64 of the file; the size limit (MAX_ATTACH_BYTES) is checked on the decoded bytes */
-      data: z.string().max(Math.ceil((MAX_ATTACH_BYTES * 4) / 3) + 8),
+      data: z
+        .string()
+        .max(Math.ceil((MAX_ATTACH_BYTES * 4) / 3) + 8)
+        .regex(/^[A-Za-z0-9+/]*={0,2}$/u, 'Dữ liệu tệp gửi lên không hợp lệ (không phải base64).'),
     })
     .strict(),
   'intake.cancel': z.object({ jobId: idText() }).strict(),

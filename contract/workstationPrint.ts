@@ -9,14 +9,14 @@
 // iframe or downloads it.
 
 import { z } from 'zod';
-import { idText } from './input.js';
+import { idText, textField } from './input.js';
 import type { DailyReport } from './api.js';
 import type { OutboxItem } from './outbox.js';
 
 const jobId = idText();
 const job = z.object({ jobId }).strict();
 /** YYYY-MM-DD; checked in the handler so a wrong or impossible date gets its own sentence. */
-const day = z.object({ date: z.string().max(32) }).strict();
+const day = z.object({ date: textField({ max: 32, required: true }) }).strict();
 
 export const PrintInputs = {
   /** Mẫu 01 or the decision notice of one dossier of the local store. */
