@@ -16,7 +16,7 @@ import type { OutboxItem } from './outbox.js';
 const jobId = idText();
 const job = z.object({ jobId }).strict();
 /** YYYY-MM-DD; checked in the handler so a wrong or impossible date gets its own sentence. */
-const day = z.object({ date: textField({ max: 32, required: true }) }).strict();
+const day = z.object({ date: textField({ max: 32 }) }).strict();
 
 export const PrintInputs = {
   /** Mẫu 01 or the decision notice of one dossier of the local store. */
