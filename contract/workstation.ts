@@ -4,6 +4,7 @@
 // through one dispatcher that validates every input with the schemas below.
 
 import { z } from 'zod';
+import { codeField, DATE_BOUNDS, dateField, idText, textField, uuidField } from './input.js';
 import type { Agency, Dossier, DossierStatus, DossierSummary, RejectionReason, StaffUser } from './domain.js';
 import type { ErrorCode } from './api.js';
 import type { OutboxItem, OutboxState } from './outbox.js';
@@ -55,7 +56,7 @@ export type WsResult<T> = { ok: true; value: T } | { ok: false; error: WsError }
 // ---------------------------------------------------------------- input schemas (checked at the boundary)
 
 const empty = z.object({}).strict();
-const id = z.object({ id: z.string().min(1).max(64) }).strict();
+const id = z.object({ id: idText() }).strict();
 
 export const SortField = z.enum([
   'receivedAt',
@@ -73,13 +74,13 @@ export type SortField = z.infer<typeof SortField>;
 
 export const DossierFilter = z
   .object({
-    dossierNumber: z.string().max(40).optional(),
-    bhxhCode: z.string().max(10).optional(),
+    dossierNumber: textField({ max: 40 }).optional(),
+    bhxhCode: textField({ max: 10 }).optional(),
     /** Họ và tên: diacritic-insensitive, đ = d. */
-    name: z.string().max(200).optional(),
-    /** YYYY-MM-DD, on receivedAt (declaredAt when not yet received). */
-    from: z.string().max(10).optional(),
-    to: z.string().max(10).optional(),
+    name: textField({ max: 200 }).optional(),
+    /** YYYY-MM-DD, on receivedAt (declaredAt when not yet received): real days, as the service's list. */
+    from: dateField(DATE_BOUNDS.filter, 'Từ ngày').optional(),
+    to: dateField(DATE_BOUNDS.filter, 'Đến ngày').optional(),
     status: z.enum(['pending', 'decided', 'expired']).optional(),
     outcome: z.enum(['valid', 'invalid']).optional(),
   })
@@ -91,13 +92,14 @@ const CoreInputs = {
   'agencies.list': empty,
   'session.current': empty,
   'session.captcha': empty,
+  /** The service's LoginRequest rules (contract/api.ts), so a malformed sign-in never leaves the desk. */
   'session.signIn': z
     .object({
-      agencyCode: z.string().min(1).max(10),
-      username: z.string().min(1).max(64),
-      password: z.string().min(1).max(256),
-      captchaId: z.string().max(128).optional(),
-      captchaAnswer: z.string().max(32).optional(),
+      agencyCode: codeField(10),
+      username: textField({ max: 64, required: true }),
+      password: textField({ max: 256, required: true, raw: true }),
+      captchaId: uuidField().optional(),
+      captchaAnswer: textField({ max: 32 }).optional(),
     })
     .strict(),
   'session.signOut': empty,
@@ -116,16 +118,15 @@ const CoreInputs = {
   /** The open dossier again, from the local store only (no claim, no service call): after its decision. */
   'dossiers.get': id,
   'dossiers.close': id,
-  'attachments.get': z
-    .object({ id: z.string().min(1).max(64), dossierId: z.string().min(1).max(64) })
-    .strict(),
+  'attachments.get': z.object({ id: idText(), dossierId: idText() }).strict(),
   'reasons.list': empty,
   'decisions.record': z
     .object({
-      dossierId: z.string().min(1).max(64),
+      dossierId: idText(),
       outcome: z.enum(['valid', 'invalid']),
-      reasonCodes: z.array(z.string().max(32)).max(20).default([]),
-      reason: z.string().max(2000).default(''),
+      /** The service's DecisionRequest rules; which outcome takes a reason is decisionReasonProblem's. */
+      reasonCodes: z.array(codeField(32)).max(20).default([]),
+      reason: textField({ max: 2000, multiline: true }).default(''),
       confirmUpdate: z.boolean().optional(),
     })
     .strict(),

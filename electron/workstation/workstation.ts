@@ -127,6 +127,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     scope,
     inScope,
     dossierInScope(id) {
+      session.requireUser(); // signed out: "sign in", not "no such dossier"
       const dossier = store.getDossier(id);
       if (!inScope(dossier)) fail('not_found', 'Không tìm thấy hồ sơ.');
       return dossier;

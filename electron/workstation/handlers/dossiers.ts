@@ -4,7 +4,12 @@
 // outbox first, then pushed at once, the officer waiting at most `recordWaitMs` for the service.
 
 import { randomUUID } from 'node:crypto';
-import type { DecisionRequest, Dossier } from '../../../contract/index.js';
+import {
+  decisionReasonProblem,
+  isBlank,
+  type DecisionRequest,
+  type Dossier,
+} from '../../../contract/index.js';
 import type { DossierView, Handlers } from '../../../contract/workstation.js';
 import type { WorkstationContext } from '../context.js';
 import { fail, serviceFailure } from '../errors.js';
@@ -63,12 +68,10 @@ async function recordDecision(
 ) {
   const user = ctx.session.requireUser();
   const dossier = ctx.dossierInScope(input.dossierId);
-  const reason = input.reason.trim();
-  if (input.outcome === 'invalid' && input.reasonCodes.length === 0 && reason === '') {
-    fail('validation_failed', 'Hồ sơ không hợp lệ cần có lý do.', {
-      fields: { reason: 'Chọn lý do hoặc nhập nội dung đánh giá.' },
-    });
-  }
+  // The service's rules at the desk: a decision queued here is one the service takes.
+  const problem = decisionReasonProblem(input.outcome, input.reasonCodes, input.reason);
+  if (problem) fail('validation_failed', problem.message, { fields: problem.fields });
+  const reason = isBlank(input.reason) ? '' : input.reason.trim();
   if (dossier.kind === 'update' && input.outcome === 'valid' && !input.confirmUpdate) {
     fail('confirmation_required', 'Cần xác nhận cập nhật thông tin đăng ký của cá nhân.');
   }

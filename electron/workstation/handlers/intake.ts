@@ -102,6 +102,7 @@ function store(
 }
 
 async function scan(i: Intake, input: Parameters<Handlers['intake.scan']>[0]): Promise<IntakeResult> {
+  i.ctx.session.requireUser(); // signed out: "sign in" before anything about the input
   checkRole(input.role);
   const dossier = i.ctx.dossierInScope(input.dossierId);
   const prepared = await i.scanning.scanPrepared({
@@ -162,11 +163,10 @@ export function createIntakeHandlers(ctx: WorkstationContext): Pick<Handlers, In
     },
     'intake.scan': (input) => scan(i, input),
     async 'intake.attach'(input) {
+      ctx.session.requireUser();
       checkRole(input.role);
       const dossier = ctx.dossierInScope(input.dossierId);
       const name = input.fileName.normalize('NFC');
-      if (!/^[A-Za-z0-9+/]*={0,2}$/u.test(input.data))
-        fail('bad_input', 'Dữ liệu tệp gửi lên không hợp lệ (không phải base64).');
       const bytes = Buffer.from(input.data, 'base64');
       if (bytes.length > MAX_ATTACH_BYTES)
         fail('payload_too_large', `Tệp quá lớn: chỉ nhận tệp tối đa ${MAX_ATTACH_BYTES / 1024 / 1024} MB.`);

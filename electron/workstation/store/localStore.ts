@@ -181,8 +181,8 @@ export class LocalStore {
   attemptsOf(id: string): number {
     return outbox.attemptsOf(this.db, id);
   }
-  retry(id: string): OutboxItem | null {
-    return outbox.retry(this.db, id);
+  retry(id: string, username: string): OutboxItem | null {
+    return outbox.retry(this.db, id, username);
   }
   dismiss(id: string, username: string): OutboxItem | null {
     return outbox.dismiss(this.db, id, username);

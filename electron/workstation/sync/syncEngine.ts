@@ -59,6 +59,12 @@ export class SyncEngine {
   private probeAttempt = 0;
   /** Renewals of the service session refused for now (429, 5xx) in a row: their backoff. */
   private renewAttempt = 0;
+  /**
+   * A renewal refused for now waits for its backoff timer: passes started meanwhile (a new decision,
+   * the pull) do not ask the service again ahead of it, or an office of desks deciding would each add
+   * a sign-in to a service that already said "not now". Only the timer or "Đồng bộ ngay" ends it.
+   */
+  private renewalHeld = false;
   private stopped = false;
   private readonly imageListeners = new Set<(image: IntakeImage) => void>();
   private readonly desk: DeskChainSender;
@@ -170,6 +176,7 @@ export class SyncEngine {
 
   /** Wait for the current pass (and one more, so the caller's change is included). */
   async syncNow(): Promise<SyncStatus> {
+    this.renewalHeld = false;
     this.kick();
     this.again = true;
     while (this.running) await this.running;
@@ -181,6 +188,7 @@ export class SyncEngine {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
+      this.renewalHeld = false;
       this.kick();
     }, ms);
     this.timer.unref?.();
@@ -206,6 +214,7 @@ export class SyncEngine {
         this.probeAttempt = 0;
       }
       if (!this.session.hasServiceSession() && !this.session.needsSignIn()) {
+        if (this.renewalHeld) return;
         if (!(await this.session.renew())) {
           if (!this.session.needsSignIn()) this.renewAttempt += 1;
           throw new Error(this.session.needsSignIn() ? 'needs sign-in' : 'renew');
@@ -247,8 +256,10 @@ export class SyncEngine {
     if (this.renewAttempt > 0 && !this.session.hasServiceSession() && !this.session.needsSignIn()) {
       // The renewal was refused for now: again after the backoff, or when the service said if later,
       // but never later than the longest backoff (a desk asking once a minute costs the service nothing).
+      if (this.renewalHeld && this.timer) return; // already due at its time
       const asked = this.session.renewalRetryAfterMs() ?? 0;
       const backoff = backoffDelay(this.renewAttempt, this.backoff(), this.opts.random);
+      this.renewalHeld = true;
       this.schedule(Math.min(Math.max(asked, backoff), this.opts.maxBackoffMs));
       return;
     }

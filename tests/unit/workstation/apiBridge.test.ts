@@ -96,7 +96,7 @@ describe('API bridge on the local HTTP host', () => {
     );
     expect(fieldsOf(worse)).toEqual({
       outcome: 'Giá trị không nằm trong danh sách cho phép.',
-      reason: 'Giá trị quá dài hoặc quá lớn.',
+      reason: 'Dài tối đa 2000 ký tự.',
       _: 'Có trường không được phép.',
     });
     const unknown = await post('/api/call/nope.nope', '{}', good());
