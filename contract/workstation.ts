@@ -10,6 +10,7 @@ import type { OutboxItem, OutboxState } from './outbox.js';
 import type { ScanErrorCode } from './scan.js';
 import { IntakeInputs, type IntakeEvent, type IntakeOutputs } from './workstationIntake.js';
 import { PrintInputs, type PrintEvent, type PrintOutputs } from './workstationPrint.js';
+import { SettingsInputs, type SettingsOutputs } from './workstationSettings.js';
 
 export type { OutboxItem, OutboxState } from './outbox.js';
 
@@ -133,8 +134,11 @@ const CoreInputs = {
   'sync.dismiss': id,
 } as const;
 
-/** Every method: the core ones here, printing (contract/workstationPrint.ts), intake (workstationIntake.ts). */
-export const Inputs = { ...CoreInputs, ...PrintInputs, ...IntakeInputs } as const;
+/**
+ * Every method: the core ones here, printing (contract/workstationPrint.ts), intake (workstationIntake.ts),
+ * settings and support (workstationSettings.ts).
+ */
+export const Inputs = { ...CoreInputs, ...PrintInputs, ...IntakeInputs, ...SettingsInputs } as const;
 
 export type Method = keyof typeof Inputs;
 export type Input<M extends Method> = z.input<(typeof Inputs)[M]>;
@@ -224,7 +228,7 @@ type CoreOutputs = {
   'sync.dismiss': OutboxItem;
 };
 
-export type Outputs = CoreOutputs & PrintOutputs & IntakeOutputs;
+export type Outputs = CoreOutputs & PrintOutputs & IntakeOutputs & SettingsOutputs;
 
 /** The API as the renderer sees it. */
 export type WorkstationApi = {

@@ -15,18 +15,33 @@ import { createDossierHandlers } from './handlers/dossiers.js';
 import { createIntakeHandlers, type IntakeOptions } from './handlers/intake.js';
 import { createPrintHandlers, type PrintOptions } from './handlers/print.js';
 import { createSessionHandlers } from './handlers/session.js';
+import { createSettingsHandlers, type SupportOptions } from './handlers/settings.js';
+import { silentLog, type Logger } from './log.js';
+import { SettingsStore } from './settings.js';
 import { createSyncHandlers } from './handlers/sync.js';
 import { SessionService } from './session.js';
 import type { KeyProvider } from './store/keys.js';
 import { LocalStore } from './store/localStore.js';
 import { HttpSyncClient } from './sync/httpSyncClient.js';
+import type { NetworkStack } from './sync/network.js';
 import { SyncEngine, type SyncEngineOptions } from './sync/syncEngine.js';
 
 export type WorkstationOptions = {
   /** The workstation's folder: the encrypted store lives here. */
   dataDir: string;
-  /** The central service, e.g. http://127.0.0.1:8480 */
+  /**
+   * The central service, e.g. http://127.0.0.1:8480: the default under the settings files (a
+   * development run's SERVICE_URL); Cài đặt and the system-wide file override it.
+   */
   serviceUrl: string;
+  /** This machine's settings; default: the per-machine file `settings.json` in dataDir, no system file. */
+  settings?: SettingsStore;
+  /** The log (default: none written). */
+  log?: Logger;
+  /** How the service client's requests leave the machine (default: Node's http, sync/network.ts). */
+  network?: NetworkStack;
+  /** Xuất nhật ký hỗ trợ: the log files and the shell's save dialog. */
+  support?: SupportOptions;
   keyProvider: KeyProvider;
   transport: AppInfo['transport'];
   version?: string;
@@ -50,25 +65,43 @@ export type Workstation = {
   store: LocalStore;
   engine: SyncEngine;
   session: SessionService;
+  settings: SettingsStore;
+  log: Logger;
   close(): Promise<void>;
 };
 
 export function createWorkstation(options: WorkstationOptions): Workstation {
   const now = options.now ?? (() => new Date());
+  const log = options.log ?? silentLog();
+  const settings =
+    options.settings ??
+    new SettingsStore({
+      userFile: path.join(options.dataDir, 'settings.json'),
+      systemFile: null,
+      defaults: { serviceUrl: options.serviceUrl, esclUrls: options.intake?.esclUrls ?? [] },
+      onProblem: (message) => log.warn(message),
+    });
+  const initial = settings.get();
   const store = new LocalStore({
     file: path.join(options.dataDir, 'workstation.db'),
     key: options.keyProvider.loadKey(),
     now,
   });
-  const client = new HttpSyncClient({ baseUrl: options.serviceUrl, timeoutMs: options.requestTimeoutMs });
+  const client = new HttpSyncClient({
+    baseUrl: initial.serviceUrl,
+    proxy: initial.proxy,
+    timeoutMs: options.requestTimeoutMs,
+    ...(options.network ? { network: options.network } : {}),
+  });
   const session = new SessionService(store, client, now);
   const listeners = new Set<(e: WsEvent) => void>();
   const emit = (e: WsEvent): void => {
     for (const l of listeners) {
       try {
         l(e);
-      } catch {
+      } catch (err) {
         // a broken subscriber must not stop the others
+        log.error({ err, event: e.type }, 'event listener failed');
       }
     }
   };
@@ -94,6 +127,8 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
 
   const closers: Array<() => Promise<void> | void> = [];
   const ctx: WorkstationContext = {
+    settings,
+    log,
     store,
     client,
     session,
@@ -102,7 +137,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     app: {
       version: options.version ?? '0.1.0',
       deviceId,
-      serviceUrl: options.serviceUrl,
+      serviceUrl: initial.serviceUrl,
       transport: options.transport,
     },
     now,
@@ -121,8 +156,9 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       try {
         store.saveAgencies(await client.agencies());
         if (user && session.hasServiceSession()) store.saveReasons(user.agencyCode, await client.reasons());
-      } catch {
+      } catch (err) {
         // offline: the cached copies serve
+        log.info({ err }, 'caches not refreshed');
       }
     },
     onClose: (fn) => closers.push(fn),
@@ -134,14 +170,28 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     ...createSyncHandlers(ctx),
     ...createPrintHandlers(ctx, options.print),
     ...createIntakeHandlers(ctx, options.intake),
+    ...createSettingsHandlers(ctx, options.support),
   };
+
+  // A new service address or proxy applies to the next request; the app's info follows.
+  const offSettings = settings.onChange((s) => {
+    if (s.serviceUrl !== client.baseUrl() || JSON.stringify(s.proxy) !== JSON.stringify(initial.proxy)) {
+      client.configure(s.serviceUrl, s.proxy);
+      initial.proxy = s.proxy;
+      ctx.app.serviceUrl = s.serviceUrl;
+      engine.kick();
+    }
+  });
+  closers.push(() => {
+    offSettings();
+  });
 
   engine.start();
   void ctx.refreshCaches();
 
   return {
     handlers,
-    dispatch: createDispatch(handlers),
+    dispatch: createDispatch(handlers, log),
     on(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -149,6 +199,8 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     store,
     engine,
     session,
+    settings,
+    log,
     async close() {
       claims.stop();
       for (const fn of closers.reverse()) await fn();
