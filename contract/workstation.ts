@@ -10,7 +10,7 @@ import type { OutboxItem, OutboxState } from './outbox.js';
 import type { ScanErrorCode } from './scan.js';
 import { IntakeInputs, type IntakeEvent, type IntakeOutputs } from './workstationIntake.js';
 import { PrintInputs, type PrintEvent, type PrintOutputs } from './workstationPrint.js';
-import { SettingsInputs, type SettingsOutputs } from './workstationSettings.js';
+import { SettingsInputs, type SettingsOutputs, type UpdateEvent } from './workstationSettings.js';
 
 export type { OutboxItem, OutboxState } from './outbox.js';
 
@@ -29,7 +29,11 @@ export type LocalErrorCode =
   /** a notice of a dossier without a decision */
   | 'not_decided'
   | 'print_failed'
-  | 'save_failed';
+  | 'save_failed'
+  /** updates: none configured here, or the update could not be fetched or verified */
+  | 'update_failed'
+  /** a restart refused while the outbox is being sent (try again when it has finished) */
+  | 'sync_in_progress';
 
 /**
  * Every code a workstation call can fail with: the service's (API.md, passed through as they came),
@@ -246,6 +250,7 @@ export type Handlers = {
 
 export type WsEvent =
   | PrintEvent
+  | UpdateEvent
   | IntakeEvent
   | { type: 'sync.status'; status: SyncStatus }
   | { type: 'dossiers.changed'; count: number }

@@ -157,8 +157,13 @@ export type ConnectionCheck = {
 };
 
 /** What Cài đặt may change: everything but the keychain rule, which only the system-wide file sets. */
-const patch = SettingsSchema.omit({ allowBasicTextKeychain: true }).partial().strict();
-export type SettingsPatch = z.infer<typeof patch>;
+export const SettingsPatchSchema = SettingsSchema.omit({ allowBasicTextKeychain: true }).partial().strict();
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+/**
+ * At the dispatcher a patch is only an object: the settings store checks it field by field
+ * (SettingsPatchSchema), so each refused field gets its own sentence under its own name.
+ */
+const patch = z.record(z.string().max(64), z.unknown()).transform((v) => v as SettingsPatch);
 /** Settings only the administrator's system-wide file may give. */
 export const SYSTEM_ONLY_KEYS: readonly SettingKey[] = ['allowBasicTextKeychain'];
 
@@ -170,7 +175,37 @@ export const SettingsInputs = {
   'settings.testConnection': z.object({ patch: patch.default({}) }).strict(),
   /** Xuất nhật ký hỗ trợ: a zip of the logs, the app's version and its settings (no personal data). */
   'support.exportLogs': z.object({}).strict(),
+  /** Updates (Cập nhật): where they stand, look for one, fetch and verify it, restart into it. */
+  'update.status': z.object({}).strict(),
+  'update.check': z.object({}).strict(),
+  'update.download': z.object({}).strict(),
+  /** Restart now into the downloaded, verified update; refused while the outbox is being sent. */
+  'update.install': z.object({}).strict(),
 } as const;
+
+export type UpdateState =
+  /** no update URL set, or not the installed app (the browser host, a development run) */
+  | 'unavailable'
+  | 'idle'
+  | 'checking'
+  | 'none'
+  | 'available'
+  | 'downloading'
+  /** downloaded and its sha512 (and, on Windows, its signature) checked: the officer may restart */
+  | 'ready'
+  | 'error';
+
+export type UpdateStatus = {
+  state: UpdateState;
+  current: string;
+  /** the version found on the update server */
+  version: string | null;
+  releaseDate: string | null;
+  /** 0–100 while downloading */
+  percent: number | null;
+  /** Vietnamese: what happened, what to do (errors, why unavailable) */
+  message: string | null;
+};
 
 export type SupportExport = {
   fileName: string;
@@ -197,8 +232,14 @@ export function settingsFieldMessages(issues: readonly z.core.$ZodIssue[]): Reco
 }
 
 export type SettingsOutputs = {
+  'update.status': UpdateStatus;
+  'update.check': UpdateStatus;
+  'update.download': UpdateStatus;
+  'update.install': UpdateStatus;
   'settings.get': SettingsView;
   'settings.update': SettingsView;
   'settings.testConnection': ConnectionCheck;
   'support.exportLogs': SupportExport;
 };
+
+export type UpdateEvent = { type: 'update.status'; status: UpdateStatus };

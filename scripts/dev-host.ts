@@ -73,7 +73,10 @@ if (testMode) {
 
 const wsDir = path.join(dataDir, 'workstation');
 const hidBus = testMode ? createFakeHidBus() : null;
-const fileLog = await createFileLog(path.resolve(process.env.WS_LOG_DIR ?? path.join(wsDir, 'logs')));
+const logDir = path.resolve(process.env.WS_LOG_DIR ?? path.join(wsDir, 'logs'));
+// A test run's log holds that run only (tests/e2e/log.spec.ts reads all of it).
+if (testMode && process.env.WS_LOG_DIR) rmSync(logDir, { recursive: true, force: true });
+const fileLog = await createFileLog(logDir);
 fileLog.log.info({ transport: 'http', testMode }, 'workstation host starting');
 const esclUrls = (process.env.ESCL_URLS ?? '').split(',').filter(Boolean);
 const settings = new SettingsStore({

@@ -55,6 +55,8 @@ const NOT_NAMES = new Set(
 /**
  * Masks what may be personal in a free text: runs of 9+ digits (CCCD 12, CMND 9, BHXH code 10, phones),
  * +84 phones, e-mail addresses, and runs of capitalised words (names) other than known technical words.
+ * A name written in lower case inside a sentence is not recognisable as one: the code must not log
+ * names at all (fields named fullName, contactPerson… are replaced whatever their case).
  */
 export function maskPersonal(text: string): string {
   return text
@@ -68,6 +70,7 @@ export function maskPersonal(text: string): string {
 
 function maskDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskPersonal(value);
+  if (value instanceof Error) return errorSerializer(value);
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
   const out: Record<string, unknown> = {};

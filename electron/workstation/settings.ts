@@ -12,6 +12,7 @@ import {
   SETTING_KEYS,
   SYSTEM_ONLY_KEYS,
   SettingsFileSchema,
+  SettingsPatchSchema,
   SettingsSchema,
   settingsFieldMessages,
   type SettingKey,
@@ -190,7 +191,14 @@ export class SettingsStore {
   }
 
   /** The settings as they would be with this patch (checked, nothing written). */
-  preview(patch: SettingsPatch): Settings {
+  preview(input: SettingsPatch): Settings {
+    const checked = SettingsPatchSchema.safeParse(input);
+    if (!checked.success) {
+      fail('validation_failed', 'Cài đặt không hợp lệ.', {
+        fields: settingsFieldMessages(checked.error.issues),
+      });
+    }
+    const patch = checked.data;
     const locked = this.locked().filter((k) => k in patch);
     if (locked.length > 0) {
       fail('forbidden', 'Quản trị viên đã đặt mục này cho toàn máy: không đổi được ở đây.', {
@@ -207,8 +215,9 @@ export class SettingsStore {
   }
 
   /** Writes the patch to the per-machine file (atomically) and tells the listeners. */
-  update(patch: SettingsPatch): Settings {
-    this.preview(patch);
+  update(input: SettingsPatch): Settings {
+    this.preview(input);
+    const patch = SettingsPatchSchema.parse(input);
     const user = { ...this.user, ...patch };
     // Text kept NFC, as everywhere (the workstation's name is Vietnamese).
     if (typeof user.workstationName === 'string')

@@ -18,6 +18,7 @@ import { createSessionHandlers } from './handlers/session.js';
 import { createSettingsHandlers, type SupportOptions } from './handlers/settings.js';
 import { silentLog, type Logger } from './log.js';
 import { SettingsStore } from './settings.js';
+import { UpdateService, type AppUpdaterLike } from './updates.js';
 import { createSyncHandlers } from './handlers/sync.js';
 import { SessionService } from './session.js';
 import type { KeyProvider } from './store/keys.js';
@@ -42,6 +43,8 @@ export type WorkstationOptions = {
   network?: NetworkStack;
   /** Xuất nhật ký hỗ trợ: the log files and the shell's save dialog. */
   support?: SupportOptions;
+  /** The platform's electron-updater (the installed app only). */
+  updater?: AppUpdaterLike | null;
   keyProvider: KeyProvider;
   transport: AppInfo['transport'];
   version?: string;
@@ -114,14 +117,14 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       dossiersChanged: (count) => emit({ type: 'dossiers.changed', count }),
       decisionUpdated: (item) => emit({ type: 'decision.updated', item }),
     },
-    { now, ...options.sync },
+    { now, log, ...options.sync },
   );
   session.onChange((s) => {
     emit({ type: 'session.changed', session: s });
     if (s) engine.kick();
   });
   const deviceId = store.deviceId();
-  const claims = new OpenClaims(client, session, options.claimRenewMs);
+  const claims = new OpenClaims(client, session, options.claimRenewMs, log);
   const scope = (): string[] => store.agencyScope(session.requireUser().agencyCode);
   const inScope = (d: Dossier | null): d is Dossier => d !== null && scope().includes(d.agencyCode);
 
@@ -170,7 +173,18 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     ...createSyncHandlers(ctx),
     ...createPrintHandlers(ctx, options.print),
     ...createIntakeHandlers(ctx, options.intake),
-    ...createSettingsHandlers(ctx, options.support),
+    ...createSettingsHandlers(
+      ctx,
+      options.support,
+      new UpdateService({
+        updater: options.updater ?? null,
+        currentVersion: ctx.app.version,
+        settings,
+        log,
+        draining: () => engine.status().syncing,
+        onStatus: (status) => emit({ type: 'update.status', status }),
+      }),
+    ),
   };
 
   // A new service address or proxy applies to the next request; the app's info follows.

@@ -15,6 +15,7 @@ import type { WorkstationContext } from '../context.js';
 import { fail } from '../errors.js';
 import { supportFileName, supportZip } from '../support.js';
 import { NetworkError, ServiceError } from '../sync/httpSyncClient.js';
+import type { UpdateService } from '../updates.js';
 
 export type SettingsMethod = keyof typeof SettingsInputs;
 
@@ -50,7 +51,8 @@ function reachProxy(proxy: ProxySetting, timeoutMs: number): Promise<ConnectionS
 
 export function createSettingsHandlers(
   ctx: WorkstationContext,
-  support: SupportOptions = {},
+  support: SupportOptions | undefined,
+  updates: UpdateService,
 ): Pick<Handlers, SettingsMethod> {
   const { settings, session, client, log } = ctx;
   const canEdit = (): boolean => {
@@ -108,18 +110,30 @@ export function createSettingsHandlers(
         ms,
       };
     },
+    async 'update.status'() {
+      return updates.get();
+    },
+    async 'update.check'() {
+      return updates.check();
+    },
+    async 'update.download'() {
+      return updates.download();
+    },
+    async 'update.install'() {
+      return updates.install();
+    },
     async 'support.exportLogs'() {
       const now = ctx.now();
       const { bytes, entries } = supportZip({
         app: ctx.app,
         settings: settings.view(canEdit()),
         sync: ctx.engine.status(),
-        logFiles: support.logFiles?.() ?? [],
+        logFiles: support?.logFiles?.() ?? [],
         now,
       });
       const fileName = supportFileName(ctx.deviceId, now);
       log.info({ entries: entries.length, bytes: bytes.length }, 'support export');
-      if (support.saveFile) {
+      if (support?.saveFile) {
         let savedTo: string | null;
         try {
           savedTo = await support.saveFile(bytes, fileName);

@@ -58,7 +58,8 @@ export class IntakeScanning {
     ctx.session.onChange((s) => {
       if (!s) this.readerScans.clear();
     });
-    if (options) void this.scanner().catch(() => undefined);
+    if (options)
+      void this.scanner().catch((err: unknown) => ctx.log.error({ err }, 'scanner service did not start'));
   }
 
   scanner(): Promise<ScannerService> {
@@ -164,7 +165,8 @@ export class IntakeScanning {
         const quality = await assessQuality(prepared.page.bytes, { dpi: prepared.dpi }).catch(() => null);
         store.saveRecognition(id, { recognition: null, error: r.error.message, quality });
       }
-    } catch {
+    } catch (err) {
+      this.ctx.log.error({ err, image: id }, 'recognition failed');
       store.saveRecognition(id, { recognition: null, error: 'Không nhận dạng được ảnh này.', quality: null });
     } finally {
       this.recognizing.delete(id);

@@ -93,3 +93,51 @@ export const nodeNetwork: NetworkStack = {
     };
   },
 };
+
+/** Electron's ProxyConfig (session.setProxy) for a proxy setting: the same four choices in its terms. */
+export function electronProxyConfig(
+  proxy: ProxySetting,
+):
+  | { mode: 'system' | 'direct' }
+  | { mode: 'fixed_servers'; proxyRules: string; proxyBypassRules: string }
+  | { mode: 'pac_script'; pacScript: string } {
+  switch (proxy.mode) {
+    case 'system':
+      return { mode: 'system' };
+    case 'none':
+      return { mode: 'direct' };
+    case 'fixed':
+      return {
+        mode: 'fixed_servers',
+        proxyRules: proxy.url,
+        proxyBypassRules: proxy.bypass
+          .split(/[,;\s]+/u)
+          .filter(Boolean)
+          .join(','),
+      };
+    case 'pac':
+      return { mode: 'pac_script', pacScript: proxy.pacUrl };
+    default: {
+      const never: never = proxy;
+      return never;
+    }
+  }
+}
+
+/** How a proxy setting reads in Kiểm tra kết nối. */
+export function describeProxy(proxy: ProxySetting): string {
+  switch (proxy.mode) {
+    case 'system':
+      return 'theo cài đặt proxy của hệ điều hành';
+    case 'none':
+      return 'trực tiếp (không qua proxy)';
+    case 'fixed':
+      return `qua proxy ${proxy.url}`;
+    case 'pac':
+      return `theo tệp PAC ${proxy.pacUrl}`;
+    default: {
+      const never: never = proxy;
+      return never;
+    }
+  }
+}

@@ -13,6 +13,7 @@ import {
 } from '../../../contract/index.js';
 import type { OutboxItem, SyncStatus } from '../../../contract/workstation.js';
 import type { IntakeImage } from '../../../contract/workstationIntake.js';
+import type { Logger } from '../log.js';
 import type { SessionService } from '../session.js';
 import type { AttachmentPayload, LocalStore } from '../store/localStore.js';
 import { pullFeed } from './feed.js';
@@ -31,6 +32,8 @@ export type SyncEngineOptions = {
    */
   concurrency?: number;
   pageSize?: number;
+  /** Where errors the engine rides over are written (ctx.log). */
+  log?: Logger;
   random?: () => number;
   now?: () => Date;
 };
@@ -56,10 +59,11 @@ export class SyncEngine {
   private probeAttempt = 0;
   private stopped = false;
   private readonly imageListeners = new Set<(image: IntakeImage) => void>();
-  private readonly opts: Required<Omit<SyncEngineOptions, 'now' | 'random'>> & {
+  private readonly opts: Required<Omit<SyncEngineOptions, 'now' | 'random' | 'log'>> & {
     now: () => Date;
     random: () => number;
   };
+  private readonly log: Logger | undefined;
 
   constructor(
     private readonly store: LocalStore,
@@ -79,6 +83,7 @@ export class SyncEngine {
       random: options.random ?? Math.random,
       now: options.now ?? (() => new Date()),
     };
+    this.log = options.log;
   }
 
   status(): SyncStatus {
@@ -377,8 +382,9 @@ export class SyncEngine {
         // next is made against it (the next pull would bring it too).
         try {
           this.store.applyDossiers([await this.client.dossier(dossierId)]);
-        } catch {
+        } catch (err) {
           // offline again: the pull after reconnecting brings it
+          this.log?.info({ err, dossier: dossierId }, 'dossier not refreshed after upload');
         }
       }
     } catch (err) {
@@ -402,8 +408,9 @@ export class SyncEngine {
     for (const l of this.imageListeners) {
       try {
         l(image);
-      } catch {
+      } catch (err) {
         // a broken subscriber must not stop the sync
+        this.log?.error({ err }, 'image listener failed');
       }
     }
   }

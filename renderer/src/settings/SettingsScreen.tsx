@@ -272,7 +272,13 @@ export function SettingsScreen({ onBack }: { onBack?: () => void }) {
             'Địa chỉ máy quét mạng, ví dụ http://192.168.1.20/eSCL; Enter sau mỗi địa chỉ.'
           }
         >
-          <Select mode="tags" aria-label="Máy quét eSCL" open={false} disabled={locked('esclUrls')} />
+          <Select
+            mode="tags"
+            aria-label="Máy quét eSCL"
+            open={false}
+            suffixIcon={null}
+            disabled={locked('esclUrls')}
+          />
         </Form.Item>
         <Form.Item
           label="Thời gian lưu ảnh"
