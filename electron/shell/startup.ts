@@ -5,7 +5,7 @@
 // what each start-up failure tells the officer: a Vietnamese title, what happened and what to do.
 
 import { SettingsFileError } from '../workstation/settings.js';
-import { NewerStoreError } from '../workstation/store/localStore.js';
+import { NewerStoreError } from '../workstation/workstation.js';
 
 export type StartupProblem = { title: string; message: string };
 
