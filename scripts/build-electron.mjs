@@ -1,4 +1,4 @@
-// Bundles Electron's main and preload with esbuild into dist/electron (CommonJS: a sandboxed preload
+// Bundles Electron's main, the decoder worker and the preload with esbuild into dist/electron (CommonJS: a sandboxed preload
 // must be CommonJS). Native modules and electron stay external: electron-builder ships and rebuilds them.
 import { build } from 'esbuild';
 import path from 'node:path';
@@ -18,7 +18,9 @@ const common = {
     'node-hid',
     'sharp',
     'tesseract.js',
-    'mupdf',
+    // pdf.js (ESM, loaded by import()) and its Skia canvas (native, prebuilt per platform).
+    'pdfjs-dist',
+    '@napi-rs/canvas',
     'zxing-wasm',
     // Inlined, pdfkit fails at load (its data files are found with import.meta.url, empty in CJS):
     // the printing renderers need both as real modules (docs/print.md, packaging notes).
@@ -30,6 +32,12 @@ await build({
   ...common,
   entryPoints: [path.join(root, 'electron', 'main.ts')],
   outfile: path.join(root, 'dist', 'electron', 'main.cjs'),
+});
+// The decoder's worker thread (untrusted files off the main process): beside main.cjs, same externals.
+await build({
+  ...common,
+  entryPoints: [path.join(root, 'electron', 'workstation', 'intake', 'decoderWorker.ts')],
+  outfile: path.join(root, 'dist', 'electron', 'decoder.cjs'),
 });
 await build({
   ...common,

@@ -23,7 +23,7 @@ import {
 import { compareWithDossier, recognizeReaderText, toScanErrorInfo } from '../../../scanner/index.js';
 import type { WorkstationContext } from '../context.js';
 import { fail } from '../errors.js';
-import { preparePages, type PreparedPage } from '../intake/images.js';
+import type { PreparedPage } from '../intake/images.js';
 import { IntakeScanning, type IntakeOptions } from '../intake/scanning.js';
 
 export type { IntakeOptions } from '../intake/scanning.js';
@@ -141,7 +141,7 @@ async function scan(i: Intake, input: Parameters<Handlers['intake.scan']>[0]): P
     const prepared: PreparedPage[] = [];
     for (const page of pages.slice(0, maxPagesFor(input.role))) {
       const bytes = await readFile(page.path);
-      prepared.push(...(await preparePages(bytes, { maxPages: 1 })).pages);
+      prepared.push(...(await i.scanning.decoder.prepare(bytes, { maxPages: 1 })).pages);
     }
     if (prepared.length === 0)
       fail('feeder_empty', 'Máy quét không trả về trang nào. Đặt giấy rồi quét lại.');
@@ -210,7 +210,10 @@ export function createIntakeHandlers(
       const bytes = Buffer.from(input.data, 'base64');
       if (bytes.length > MAX_ATTACH_BYTES)
         fail('payload_too_large', `Tệp quá lớn: chỉ nhận tệp tối đa ${MAX_ATTACH_BYTES / 1024 / 1024} MB.`);
-      const { pages } = await preparePages(bytes, { fileName: name, maxPages: maxPagesFor(input.role) });
+      const { pages } = await scanning.decoder.prepare(bytes, {
+        fileName: name,
+        maxPages: maxPagesFor(input.role),
+      });
       return store(i, dossier, input.role, pages, 'file', name || null);
     },
     async 'intake.cancel'(input) {

@@ -10,9 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Recognition } from '../../../contract/scan.js';
 import type { IntakeImage, ReaderMatch } from '../../../contract/workstationIntake.js';
-import { assessQuality, ScannerService, type HidBackend } from '../../../scanner/index.js';
+import { ScannerService, type HidBackend } from '../../../scanner/index.js';
 import type { WorkstationContext } from '../context.js';
 import { fail, WsFailure } from '../errors.js';
+import { createDecoder, type Decoder } from './decoder.js';
 import type { PreparedPage } from './images.js';
 
 /** Scanner and reader settings for intake (devices, eSCL URLs, SANE configuration). */
@@ -34,6 +35,8 @@ export type IntakeOptions = {
 
 export class IntakeScanning {
   readonly workDir: string;
+  /** Decoding and recognition of untrusted files, in a worker (decoder.ts). */
+  readonly decoder: Decoder;
   private readonly settings: IntakeOptions;
   private scannerPromise: Promise<ScannerService> | null = null;
   /** The latest reader recognition of each dossier (memory only): a source of the comparison. */
@@ -52,6 +55,10 @@ export class IntakeScanning {
     options?: IntakeOptions,
   ) {
     this.settings = options ?? { hid: false };
+    this.decoder = createDecoder({
+      log: ctx.log,
+      ...(this.settings.ocrWorkers ? { ocrWorkers: this.settings.ocrWorkers } : {}),
+    });
     this.workDir = this.settings.workDir ?? mkdtempSync(path.join(os.tmpdir(), 'ws-scans-'));
     mkdirSync(this.workDir, { recursive: true, mode: 0o700 });
     // The next officer at a shared desk does not inherit what the previous one's reader scanned.
@@ -155,16 +162,13 @@ export class IntakeScanning {
   private async recognize(id: string, prepared: PreparedPage): Promise<void> {
     const { store } = this.ctx;
     try {
-      const s = await this.scanner();
-      const r = await s.recognize({ bytes: prepared.page.bytes });
+      const r = await this.decoder.recognize(prepared.page.bytes, prepared.dpi);
       if (this.closed) return;
-      if (r.ok) {
-        const { page: _page, quality, ...recognition } = r.value.recognition;
-        store.saveRecognition(id, { recognition, error: null, quality: quality ?? null });
-      } else {
-        const quality = await assessQuality(prepared.page.bytes, { dpi: prepared.dpi }).catch(() => null);
-        store.saveRecognition(id, { recognition: null, error: r.error.message, quality });
-      }
+      store.saveRecognition(id, {
+        recognition: r.recognition,
+        error: r.recognition ? null : r.error,
+        quality: r.quality,
+      });
     } catch (err) {
       this.ctx.log.error({ err, image: id }, 'recognition failed');
       store.saveRecognition(id, { recognition: null, error: 'Không nhận dạng được ảnh này.', quality: null });
@@ -176,6 +180,7 @@ export class IntakeScanning {
   async close(): Promise<void> {
     this.closed = true;
     await this.recognitionQueue.catch(() => undefined);
+    await this.decoder.close();
     if (this.scannerPromise) await (await this.scannerPromise.catch(() => null))?.close();
     await rm(this.workDir, { recursive: true, force: true }).catch(() => undefined);
   }
