@@ -11,6 +11,7 @@ import { app, BrowserWindow, crashReporter, dialog, ipcMain, safeStorage } from 
 import path from 'node:path';
 import { createElectronNetwork } from './shell/network.js';
 import { createShellPrint } from './shell/print.js';
+import { usePackagedResources } from './shell/resources.js';
 import { saveWithDialog } from './shell/saveFile.js';
 import { keychainProblem, StartupError, startupProblem } from './shell/startup.js';
 import { createShellUpdater } from './shell/updates.js';
@@ -33,6 +34,7 @@ let mainWindow: BrowserWindow | null = null;
 let fileLog: WorkstationLog | null = null;
 
 registerAppScheme();
+if (app.isPackaged) usePackagedResources(process.resourcesPath);
 // Crash dumps stay on this machine (userData/Crashpad) for IT; nothing is uploaded anywhere.
 crashReporter.start({ uploadToServer: false, compress: true });
 

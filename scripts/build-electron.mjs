@@ -1,6 +1,7 @@
 // Bundles Electron's main, the decoder worker and the preload with esbuild into dist/electron (CommonJS: a sandboxed preload
 // must be CommonJS). Native modules and electron stay external: electron-builder ships and rebuilds them.
 import { build } from 'esbuild';
+import { ELECTRON_EXTERNALS } from './electron-externals.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,21 +13,7 @@ const common = {
   target: 'node20',
   sourcemap: true,
   logLevel: 'info',
-  external: [
-    'electron',
-    'better-sqlite3-multiple-ciphers',
-    'node-hid',
-    'sharp',
-    'tesseract.js',
-    // pdf.js (ESM, loaded by import()) and its Skia canvas (native, prebuilt per platform).
-    'pdfjs-dist',
-    '@napi-rs/canvas',
-    'zxing-wasm',
-    // Inlined, pdfkit fails at load (its data files are found with import.meta.url, empty in CJS):
-    // the printing renderers need both as real modules (docs/print.md, packaging notes).
-    'pdfkit',
-    'fontkit',
-  ],
+  external: ELECTRON_EXTERNALS,
 };
 await build({
   ...common,
