@@ -57,9 +57,14 @@ export function updateErrorMessage(err: unknown): string {
   }
 }
 
+/** First look a minute after start (the officer's first dossiers come first), then every 6 hours. */
+const FIRST_CHECK_MS = 60_000;
+const CHECK_EVERY_MS = 6 * 3_600_000;
+
 export class UpdateService {
   private status: UpdateStatus;
   private feed = '';
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly o: UpdaterOptions) {
     this.status = {
@@ -152,6 +157,35 @@ export class UpdateService {
       this.o.log.error({ err, version: this.status.version }, 'update refused or not downloaded');
       return this.set({ state: 'error', percent: null, message: updateErrorMessage(err) });
     }
+  }
+
+  /**
+   * In the background: look for an update now and then and, when there is one, fetch and verify it;
+   * the officer is told (an 'update.status' event) and restarts when they choose.
+   */
+  startBackground(): void {
+    if (!this.o.updater || this.timer) return;
+    const tick = (): void => {
+      this.timer = setTimeout(() => void run(), CHECK_EVERY_MS);
+      this.timer.unref();
+    };
+    const run = async (): Promise<void> => {
+      try {
+        if (this.get().state === 'unavailable' || this.status.state === 'ready') return;
+        if ((await this.check()).state === 'available') await this.download();
+      } catch (err) {
+        this.o.log.warn({ err }, 'background update check failed');
+      } finally {
+        if (this.timer) tick();
+      }
+    };
+    this.timer = setTimeout(() => void run(), FIRST_CHECK_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
   }
 
   /** Restart into the verified update, unless decisions are being sent right now. */

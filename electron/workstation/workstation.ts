@@ -167,24 +167,23 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     onClose: (fn) => closers.push(fn),
   };
 
+  const updates = new UpdateService({
+    updater: options.updater ?? null,
+    currentVersion: ctx.app.version,
+    settings,
+    log,
+    draining: () => engine.status().syncing,
+    onStatus: (status) => emit({ type: 'update.status', status }),
+  });
+  updates.startBackground();
+  closers.push(() => updates.stop());
   const handlers: Handlers = {
     ...createSessionHandlers(ctx),
     ...createDossierHandlers(ctx, { recordWaitMs: options.recordWaitMs }),
     ...createSyncHandlers(ctx),
     ...createPrintHandlers(ctx, options.print),
     ...createIntakeHandlers(ctx, options.intake),
-    ...createSettingsHandlers(
-      ctx,
-      options.support,
-      new UpdateService({
-        updater: options.updater ?? null,
-        currentVersion: ctx.app.version,
-        settings,
-        log,
-        draining: () => engine.status().syncing,
-        onStatus: (status) => emit({ type: 'update.status', status }),
-      }),
-    ),
+    ...createSettingsHandlers(ctx, options.support, updates),
   };
 
   // A new service address or proxy applies to the next request; the app's info follows.

@@ -11,6 +11,7 @@ import { DossierList } from './DossierList';
 import { useReaderScan } from './intake/useReaderScan';
 import { ReportsScreen } from './print/ReportsScreen';
 import { SettingsScreen } from './settings/SettingsScreen';
+import { UpdateNotice } from './settings/UpdateNotice';
 import { SignIn } from './SignIn';
 import { SyncStatusBar } from './SyncStatus';
 
@@ -62,6 +63,7 @@ export function App() {
         </Typography.Text>
         <span style={{ flex: 1 }} />
         <Space>
+          <UpdateNotice />
           {session.offline && <Tag color="orange">Đăng nhập ngoại tuyến</Tag>}
           <Typography.Text style={{ color: '#fff' }}>
             {session.user.displayName} ({session.user.username}) — {session.user.agencyName}

@@ -61,6 +61,7 @@ test('Cài đặt from the sign-in screen: https rule, Kiểm tra kết nối, a
     await page.getByText('Cài đặt máy trạm', { exact: true }).scrollIntoViewIfNeeded();
     await page.screenshot({ path: `artifacts/screens/settings-${w}.png` });
   }
+  await page.screenshot({ path: 'artifacts/screens/settings-full-1440.png', fullPage: true });
 
   // Xuất nhật ký hỗ trợ: a zip with the logs and thong-tin.json.
   const download = page.waitForEvent('download', SLOW);

@@ -18,6 +18,7 @@ import {
 } from 'antd';
 import { useEffect, useState } from 'react';
 import type {
+  UpdateStatus,
   ConnectionCheck,
   SettingKey,
   Settings,
@@ -25,7 +26,7 @@ import type {
   SettingsView,
 } from '../../../contract/workstationSettings';
 import { MAX_RETENTION_DAYS } from '../../../contract/workstationSettings';
-import { ApiFailure, call, errorMessage } from '../api';
+import { ApiFailure, api, call, errorMessage } from '../api';
 
 type FormValues = Omit<Settings, 'allowBasicTextKeychain'>;
 const EDITABLE: Array<keyof FormValues> = [
@@ -62,7 +63,8 @@ export function SettingsScreen({ onBack }: { onBack?: () => void }) {
   const [view, setView] = useState<SettingsView | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [check, setCheck] = useState<ConnectionCheck | null>(null);
-  const [busy, setBusy] = useState<'save' | 'check' | 'export' | null>(null);
+  const [busy, setBusy] = useState<'save' | 'check' | 'export' | 'update' | null>(null);
+  const [update, setUpdate] = useState<UpdateStatus | null>(null);
   const proxyMode = Form.useWatch(['proxy', 'mode'], form);
 
   useEffect(() => {
@@ -72,6 +74,12 @@ export function SettingsScreen({ onBack }: { onBack?: () => void }) {
         form.setFieldsValue(v.settings);
       })
       .catch((err: unknown) => setLoadError(errorMessage(err)));
+    call('update.status', {})
+      .then(setUpdate)
+      .catch(() => setUpdate(null));
+    return api.on((e) => {
+      if (e.type === 'update.status') setUpdate(e.status);
+    });
   }, [form]);
 
   if (loadError) return <Alert type="error" showIcon title={loadError} role="alert" />;
@@ -121,6 +129,17 @@ export function SettingsScreen({ onBack }: { onBack?: () => void }) {
       );
     } catch (err) {
       showFieldErrors(err);
+      void message.error(errorMessage(err));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const updateStep = async (method: 'update.check' | 'update.download'): Promise<void> => {
+    setBusy('update');
+    try {
+      setUpdate(await call(method, {}));
+    } catch (err) {
       void message.error(errorMessage(err));
     } finally {
       setBusy(null);
@@ -316,6 +335,38 @@ export function SettingsScreen({ onBack }: { onBack?: () => void }) {
         >
           <Input aria-label="Địa chỉ cập nhật" disabled={locked('updateUrl')} placeholder="https://" />
         </Form.Item>
+        {update && (
+          <Form.Item label="Phiên bản" wrapperCol={{ span: 17 }}>
+            <Space direction="vertical">
+              <Typography.Text>
+                Đang dùng {update.current}
+                {update.version && update.state !== 'none' ? `; bản mới: ${update.version}` : ''}
+                {update.state === 'none' ? ' (mới nhất)' : ''}
+                {update.state === 'downloading' ? ` — đang tải ${update.percent ?? 0}%` : ''}
+                {update.state === 'ready'
+                  ? ' — đã tải và kiểm tra, khởi động lại ở đầu trang để cập nhật'
+                  : ''}
+              </Typography.Text>
+              {update.message && (
+                <Typography.Text type={update.state === 'error' ? 'danger' : 'secondary'}>
+                  {update.message}
+                </Typography.Text>
+              )}
+              {update.state !== 'unavailable' && (
+                <Space>
+                  <Button onClick={() => void updateStep('update.check')} loading={busy === 'update'}>
+                    Kiểm tra cập nhật
+                  </Button>
+                  {update.state === 'available' && (
+                    <Button onClick={() => void updateStep('update.download')} loading={busy === 'update'}>
+                      Tải bản cập nhật
+                    </Button>
+                  )}
+                </Space>
+              )}
+            </Space>
+          </Form.Item>
+        )}
 
         <Form.Item wrapperCol={{ offset: 7, span: 17 }}>
           <Space>
