@@ -187,7 +187,9 @@ export function SettingsScreen({ onBack }: { onBack?: () => void }) {
         wrapperCol={{ span: 17 }}
         disabled={busy === 'save'}
       >
-        <Typography.Title level={5}>Kết nối</Typography.Title>
+        <Typography.Title level={5} style={{ marginTop: 0 }}>
+          Kết nối
+        </Typography.Title>
         <Form.Item
           label="Địa chỉ dịch vụ trung tâm"
           name="serviceUrl"
