@@ -4,6 +4,7 @@
 import type { DailyReport, DossierSummary } from '../contract/index.js';
 import { writeAudit } from './audit.js';
 import { toSummary } from './dossiers.js';
+import { deliveryLag } from './notify.js';
 import type { Ctx, Staff } from './context.js';
 
 export async function dailyReport(ctx: Ctx, staff: Staff, date: string): Promise<DailyReport> {
@@ -47,6 +48,7 @@ export async function dailyReport(ctx: Ctx, staff: Staff, date: string): Promise
     action: 'report.daily',
     details: { date, rows: list.rowCount },
   });
+  const delivery = await deliveryLag(ctx.db, ctx.now(), staff.scope);
   const c = counts.rows[0]!;
   const dossiers: DossierSummary[] = list.rows.map(toSummary);
   return {
@@ -65,5 +67,6 @@ export async function dailyReport(ctx: Ctx, staff: Staff, date: string): Promise
     })),
     perOutcome: Object.fromEntries(results.rows.map((r) => [r.result, r.n])),
     dossiers,
+    delivery,
   };
 }

@@ -5,11 +5,12 @@
 import path from 'node:path';
 
 /** Each resource's folder under process.resourcesPath, as electron-builder.yml's `to` names it. */
-export const PACKAGED_RESOURCES = { tessdata: 'tessdata/vie', fonts: 'fonts', forms: 'forms' } as const;
+export const PACKAGED_RESOURCES = { tessdata: 'tessdata', fonts: 'fonts', forms: 'forms' } as const;
 
 /** Points the parts that read resources at the installed app's copies (run before anything starts). */
 export function usePackagedResources(resourcesPath: string, env: NodeJS.ProcessEnv = process.env): void {
-  // The OCR pool (and the decoder worker, which inherits the environment) read the data here, not from
-  // node_modules inside the asar; the printing module finds fonts and forms under resourcesPath itself.
+  // The OCR pool reads resourcesPath/tessdata when packaged; said here explicitly for the decoder's
+  // worker thread too (it inherits the environment; Electron sets process.resourcesPath only on the main
+  // thread). The printing module finds fonts and forms under resourcesPath itself.
   env.SCANNER_LANG_PATH ??= path.join(resourcesPath, ...PACKAGED_RESOURCES.tessdata.split('/'));
 }

@@ -199,10 +199,16 @@ export function CameraCapture({
       if (e.key !== ' ' && e.key !== 'Enter') return;
       const el = e.target as HTMLElement | null;
       if (el?.closest('.ant-select, input, textarea, select')) return;
-      // Huỷ, Thử lại, Giữ ảnh này, the close button: the key does what that button does
+      // Huỷ, Thử lại, Giữ ảnh này, the close button: the key does what that button does. A button
+      // behind the dialog (focus not yet moved in) never gets the key: it could reopen or close it.
       const button = el?.closest('button, a');
-      if (button && !button.hasAttribute('data-capture-shortcut')) return;
-      if (phase.step === 'live' && !ready) return;
+      const inDialog = button?.closest('[role="dialog"]') != null;
+      if (button && inDialog && !button.hasAttribute('data-capture-shortcut')) return;
+      if (phase.step === 'live' && !ready) {
+        e.preventDefault();
+        e.stopPropagation();
+        return;
+      }
       // our own action, not the focused button's click as well
       e.preventDefault();
       e.stopPropagation();
