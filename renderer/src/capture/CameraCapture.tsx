@@ -186,11 +186,36 @@ export function CameraCapture({
 
   const ready = state.status === 'live' && size !== null;
 
-  // The action's button takes the focus, so Tab reaches the others from there.
+  // The action's button takes the focus, so Tab reaches the others from there. The dialog's own focus
+  // handling (its focus trap, its opening animation) may move the focus to its first button after
+  // ours, in an order that depends on how busy the machine is: until the officer presses a key or the
+  // mouse, a focus that lands elsewhere in this step is put back on the action's button (a few times
+  // at most, so two handlers can never fight forever).
   const primary = useRef<HTMLButtonElement>(null);
+  const [shown, setShown] = useState(false);
   useEffect(() => {
-    if (open && (phase.step !== 'live' || ready)) primary.current?.focus();
-  }, [open, phase.step, ready]);
+    if (!open || (phase.step === 'live' && !ready)) return;
+    primary.current?.focus();
+    let officerMoved = false;
+    let corrections = 0;
+    const onOfficer = (): void => {
+      officerMoved = true;
+    };
+    const onFocusIn = (e: FocusEvent): void => {
+      const button = primary.current;
+      if (officerMoved || !button || e.target === button || corrections >= 3) return;
+      corrections += 1;
+      button.focus();
+    };
+    window.addEventListener('keydown', onOfficer, true);
+    window.addEventListener('pointerdown', onOfficer, true);
+    window.addEventListener('focusin', onFocusIn);
+    return () => {
+      window.removeEventListener('keydown', onOfficer, true);
+      window.removeEventListener('pointerdown', onOfficer, true);
+      window.removeEventListener('focusin', onFocusIn);
+    };
+  }, [open, shown, phase.step, ready]);
 
   useEffect(() => {
     if (!open) return;
@@ -310,6 +335,7 @@ export function CameraCapture({
       centered
       width={760}
       destroyOnHidden
+      afterOpenChange={setShown}
       footer={footer}
     >
       <Space orientation="vertical" size={8} style={{ width: '100%' }}>
