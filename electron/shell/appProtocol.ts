@@ -3,7 +3,7 @@
 // default session, whose webRequest filter cancels everything that is not app: or devtools: — whether
 // Electron runs a net.fetch of file: through that filter is not settled, so the window might never have
 // loaded. Reading the file ourselves depends on nothing of the sort, and this module has no Electron
-// import: its logic is tested in Node (tests/unit/electron/appProtocol.test.ts); security.ts hands it
+// import: its logic is tested in Node (tests/unit/electron/shell.test.ts); security.ts hands it
 // to protocol.handle.
 
 import { readFile, stat } from 'node:fs/promises';

@@ -1,5 +1,5 @@
 // The rules of a safe start, with no Electron import so they are tested in Node
-// (tests/unit/electron/startup.test.ts); main.ts applies them. Whether the OS keychain may hold the
+// (tests/unit/electron/shell.test.ts); main.ts applies them. Whether the OS keychain may hold the
 // store key (Linux's `basic_text` backend encrypts with a password written in Chromium's source: it
 // protects nothing, so it is refused unless the administrator's system-wide settings allow it), and
 // what each start-up failure tells the officer: a Vietnamese title, what happened and what to do.

@@ -66,7 +66,7 @@ export function supportZip(input: SupportInput): { bytes: Uint8Array; entries: s
   return { bytes: zipSync(files, { level: 6 }), entries: Object.keys(files) };
 }
 
-/** workstation-support-<device>-<yyyymmdd-hhmm>.zip: no names, the device's short id and the time. */
+/** nhat-ky-ho-tro-<device>-<yyyymmdd-hhmm>.zip: no names, the device's short id and the time. */
 export function supportFileName(deviceId: string, now: Date): string {
   const stamp = now.toISOString().slice(0, 16).replace(/[-:]/gu, '').replace('T', '-');
   return `nhat-ky-ho-tro-${deviceId.slice(0, 8)}-${stamp}.zip`;
