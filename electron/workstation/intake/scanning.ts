@@ -82,6 +82,7 @@ export class IntakeScanning {
       },
       hid: s.hid ?? undefined,
       hidPollMs: s.hidPollMs ?? 1000,
+      log: this.ctx.log,
       ...(s.ocrWorkers ? { ocr: { size: s.ocrWorkers } } : {}),
     }).then((service) => this.listen(service));
     return this.scannerPromise;
