@@ -142,6 +142,11 @@ export type SettingsView = {
   files: { user: string; system: string | null };
   /** Whether the signed-in user (or nobody, on the sign-in screen) may change anything here. */
   canEdit: boolean;
+  /**
+   * Settings the sign-in screen may no longer change because someone has already signed in on this
+   * machine (GUARDED_KEYS): a signed-in supervisor, or the system-wide file, changes them.
+   */
+  guarded: SettingKey[];
 };
 
 export type ConnectionStep = { step: 'proxy' | 'service'; ok: boolean; message: string };
@@ -166,6 +171,14 @@ export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 const patch = z.record(z.string().max(64), z.unknown()).transform((v) => v as SettingsPatch);
 /** Settings only the administrator's system-wide file may give. */
 export const SYSTEM_ONLY_KEYS: readonly SettingKey[] = ['allowBasicTextKeychain'];
+
+/**
+ * Where officers' passwords and the app's own updates go. Anyone at a machine's sign-in screen may set
+ * them while nobody has signed in there yet (a new machine must reach its service first); after that
+ * only a signed-in supervisor may, or someone at an unattended counter could point the next officer's
+ * sign-in, or the next update, at a server of their own.
+ */
+export const GUARDED_KEYS: readonly SettingKey[] = ['serviceUrl', 'proxy', 'updateUrl'];
 
 export const SettingsInputs = {
   'settings.get': z.object({}).strict(),

@@ -180,13 +180,14 @@ export class SettingsStore {
     return out;
   }
 
-  view(canEdit: boolean): SettingsView {
+  view(canEdit: boolean, guarded: SettingKey[] = []): SettingsView {
     return {
       settings: this.get(),
       sources: this.sources(),
       locked: this.locked(),
       files: { user: this.options.userFile, system: this.options.systemFile },
       canEdit: canEdit && this.locked().length < SETTING_KEYS.length,
+      guarded,
     };
   }
 

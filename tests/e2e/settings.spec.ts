@@ -1,8 +1,10 @@
 // Cài đặt máy trạm in Chromium against the workstation's local host: opened from the sign-in screen
-// (a new machine must reach its service first), an http:// service on another machine refused with the
-// https sentence and nothing saved, Kiểm tra kết nối through the settings as typed, a new workstation
-// name saved, Xuất nhật ký hỗ trợ downloading a zip of the logs and thong-tin.json; an officer has no
-// Cài đặt, a supervisor has it in the menu. Screenshots at 1280×720 and 1440×900 for docs/deploy.md.
+// (a new machine must reach its service first; on this one officers have signed in, so the service's
+// address is no longer the sign-in screen's to change), Kiểm tra kết nối through the settings as typed,
+// a new workstation name saved, Xuất nhật ký hỗ trợ downloading a zip of the logs and thong-tin.json;
+// an officer has no Cài đặt, a supervisor has it in the menu, where an http:// service on another
+// machine is refused with the https sentence and nothing saved. Screenshots at 1280×720 and 1440×900
+// for docs/deploy.md.
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
@@ -23,20 +25,17 @@ async function openFromSignIn(page: Page): Promise<void> {
   await expect(page.getByLabel('Địa chỉ dịch vụ trung tâm')).not.toHaveValue('');
 }
 
-test('Cài đặt from the sign-in screen: https rule, Kiểm tra kết nối, a new name saved', async ({ page }) => {
+test('Cài đặt from the sign-in screen: the address guarded, Kiểm tra kết nối, a new name saved', async ({
+  page,
+}) => {
   await signOut(page);
   await openFromSignIn(page);
-  const before = await settingsView(page);
 
-  // An http service on another machine: the https sentence under the field, nothing saved.
-  const serviceField = page.getByLabel('Địa chỉ dịch vụ trung tâm');
-  await serviceField.fill('http://10.20.30.40:8480');
-  await page.getByRole('button', { name: 'Lưu' }).click();
-  await expect(page.getByText(/phải dùng https:\/\//u)).toBeVisible(SLOW);
-  expect((await settingsView(page)).settings.serviceUrl).toBe(before.settings.serviceUrl);
+  // Officers have signed in on this machine: where their passwords go is not the sign-in screen's to change.
+  await expect(page.getByLabel('Địa chỉ dịch vụ trung tâm')).toBeDisabled();
+  await expect(page.getByText(/Đã có người đăng nhập trên máy này/u).first()).toBeVisible();
+  expect((await settingsView(page)).settings.serviceUrl).toMatch(/^http:\/\/127\.0\.0\.1:/u);
 
-  // Kiểm tra kết nối tries what is typed: the wrong address fails, the saved one answers.
-  await page.getByRole('button', { name: 'Huỷ thay đổi' }).click();
   await page.getByRole('button', { name: 'Kiểm tra kết nối' }).click();
   await expect(page.getByText('Kết nối được dịch vụ trung tâm.')).toBeVisible(SLOW);
   await expect(page.getByText(/Dịch vụ trung tâm trả lời sau \d+ ms/u)).toBeVisible();
@@ -105,6 +104,18 @@ test('an officer has no Cài đặt and cannot change settings; a supervisor has
   await signInAs(page, '903', 'ld903');
   await page.getByRole('menuitem', { name: 'Cài đặt' }).click();
   await expect(page.getByLabel('Tên máy trạm')).toHaveValue('Quầy 3 — BHXH Ba Đình', SLOW);
+
+  // A supervisor may change the address, but an http service on another machine is refused with the
+  // https sentence under the field, and nothing is saved.
+  const before = await settingsView(page);
+  const serviceField = page.getByLabel('Địa chỉ dịch vụ trung tâm');
+  await expect(serviceField).toBeEnabled();
+  await serviceField.fill('http://10.20.30.40:8480');
+  await page.getByRole('button', { name: 'Lưu' }).click();
+  await expect(page.getByText(/phải dùng https:\/\//u)).toBeVisible(SLOW);
+  expect((await settingsView(page)).settings.serviceUrl).toBe(before.settings.serviceUrl);
+  await page.getByRole('button', { name: 'Huỷ thay đổi' }).click();
+  await expect(serviceField).toHaveValue(before.settings.serviceUrl as string);
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.screenshot({ path: 'artifacts/screens/settings-menu-1440.png' });
   await signOut(page);

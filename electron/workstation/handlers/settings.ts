@@ -1,12 +1,16 @@
 // The settings and support methods of the workstation API (contract/workstationSettings.ts): the Cài đặt
 // screen reads and changes the per-machine settings, checks the connection with what is typed before
 // saving it, and exports the support zip. Who may change settings: anyone on the sign-in screen (a new
-// machine must reach its service before anyone can sign in), and supervisors or administrators once
-// signed in; never an officer, and never a value the administrator fixed in the system-wide file.
+// machine must reach its service before anyone can sign in) — but the service's address, the proxy and
+// the update address only until someone has signed in on this machine (GUARDED_KEYS) — and supervisors
+// or administrators once signed in; never an officer, and never a value the administrator fixed in the
+// system-wide file.
 
 import { connect } from 'node:net';
 import type { Handlers } from '../../../contract/workstation.js';
 import {
+  GUARDED_KEYS,
+  type SettingKey,
   type SettingsInputs,
   type ConnectionStep,
   type ProxySetting,
@@ -49,6 +53,9 @@ function reachProxy(proxy: ProxySetting, timeoutMs: number): Promise<ConnectionS
   });
 }
 
+const GUARDED_MESSAGE =
+  'Đã có người đăng nhập trên máy này: địa chỉ dịch vụ, proxy và địa chỉ cập nhật chỉ lãnh đạo đã đăng nhập (hoặc quản trị viên, trong tệp cài đặt toàn máy) được đổi.';
+
 export function createSettingsHandlers(
   ctx: WorkstationContext,
   support: SupportOptions | undefined,
@@ -59,6 +66,10 @@ export function createSettingsHandlers(
     const user = session.user();
     return user === null || user.role !== 'officer';
   };
+  /** What the sign-in screen may no longer change on a machine someone has signed in on. */
+  const guarded = (): SettingKey[] =>
+    session.user() === null && ctx.store.hasSignedIn() ? [...GUARDED_KEYS] : [];
+  const view = () => settings.view(canEdit(), guarded());
   const requireEdit = (): void => {
     if (!canEdit())
       fail(
@@ -68,16 +79,27 @@ export function createSettingsHandlers(
   };
   return {
     async 'settings.get'() {
-      return settings.view(canEdit());
+      return view();
     },
     async 'settings.update'(input) {
       requireEdit();
+      const current = settings.get();
+      const patch = input.patch as Partial<Record<SettingKey, unknown>>;
+      const refused = guarded().filter(
+        (k) => k in patch && JSON.stringify(patch[k]) !== JSON.stringify(current[k]),
+      );
+      if (refused.length > 0) {
+        log.warn({ keys: refused }, 'settings change refused on the sign-in screen');
+        fail('forbidden', GUARDED_MESSAGE, {
+          fields: Object.fromEntries(refused.map((k) => [k, GUARDED_MESSAGE])),
+        });
+      }
       settings.update(input.patch);
       log.info(
         { keys: Object.keys(input.patch), user: session.user()?.username ?? null },
         'settings changed',
       );
-      return settings.view(canEdit());
+      return view();
     },
     async 'settings.testConnection'(input) {
       requireEdit();
@@ -126,7 +148,7 @@ export function createSettingsHandlers(
       const now = ctx.now();
       const { bytes, entries } = supportZip({
         app: ctx.app,
-        settings: settings.view(canEdit()),
+        settings: view(),
         sync: ctx.engine.status(),
         logFiles: support?.logFiles?.() ?? [],
         now,

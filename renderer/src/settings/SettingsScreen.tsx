@@ -43,7 +43,7 @@ const EDITABLE: Array<keyof FormValues> = [
 function changes(view: SettingsView, values: FormValues): SettingsPatch {
   const patch: Record<string, unknown> = {};
   for (const key of EDITABLE) {
-    if (view.locked.includes(key)) continue;
+    if (view.locked.includes(key) || view.guarded.includes(key)) continue;
     const value = key === 'proxy' ? { ...values.proxy } : values[key];
     if (JSON.stringify(value) !== JSON.stringify(view.settings[key])) patch[key] = value;
   }
@@ -85,9 +85,14 @@ export function SettingsScreen({ onBack }: { onBack?: () => void }) {
   if (loadError) return <Alert type="error" showIcon title={loadError} role="alert" />;
   if (!view) return null;
   const readOnly = !view.canEdit;
-  const locked = (key: SettingKey): boolean => readOnly || view.locked.includes(key);
+  const locked = (key: SettingKey): boolean =>
+    readOnly || view.locked.includes(key) || view.guarded.includes(key);
   const lockNote = (key: SettingKey): string | undefined =>
-    view.locked.includes(key) ? 'Quản trị viên đã đặt cho toàn máy: không đổi được ở đây.' : undefined;
+    view.locked.includes(key)
+      ? 'Quản trị viên đã đặt cho toàn máy: không đổi được ở đây.'
+      : view.guarded.includes(key)
+        ? 'Đã có người đăng nhập trên máy này: chỉ lãnh đạo đã đăng nhập được đổi mục này.'
+        : undefined;
 
   /** A refusal's field sentences shown under their fields. */
   const showFieldErrors = (err: unknown): void => {
