@@ -12,6 +12,7 @@ import type { ScanErrorCode } from './scan.js';
 import { IntakeInputs, type IntakeEvent, type IntakeOutputs } from './workstationIntake.js';
 import { PrintInputs, type PrintEvent, type PrintOutputs } from './workstationPrint.js';
 import { DeskInputs, type DeskEvent, type DeskOutputs } from './workstationDesk.js';
+import { SettingsInputs, type SettingsOutputs, type UpdateEvent } from './workstationSettings.js';
 
 export type { OutboxItem, OutboxState } from './outbox.js';
 
@@ -32,7 +33,11 @@ export type LocalErrorCode =
   | 'print_failed'
   | 'save_failed'
   /** the disk has no room for more images (the mobile desk refuses them before the disk fills) */
-  | 'disk_full';
+  | 'disk_full'
+  /** updates: none configured here, or the update could not be fetched or verified */
+  | 'update_failed'
+  /** a restart refused while the outbox is being sent (try again when it has finished) */
+  | 'sync_in_progress';
 
 /**
  * Every code a workstation call can fail with: the service's (API.md, passed through as they came),
@@ -139,9 +144,16 @@ const CoreInputs = {
 
 /**
  * Every method: the core ones here, printing (contract/workstationPrint.ts), intake
- * (workstationIntake.ts), the mobile desk (workstationDesk.ts).
+ * (workstationIntake.ts), the mobile desk (workstationDesk.ts), settings and support
+ * (workstationSettings.ts).
  */
-export const Inputs = { ...CoreInputs, ...PrintInputs, ...IntakeInputs, ...DeskInputs } as const;
+export const Inputs = {
+  ...CoreInputs,
+  ...PrintInputs,
+  ...IntakeInputs,
+  ...DeskInputs,
+  ...SettingsInputs,
+} as const;
 
 export type Method = keyof typeof Inputs;
 export type Input<M extends Method> = z.input<(typeof Inputs)[M]>;
@@ -235,7 +247,7 @@ type CoreOutputs = {
   'sync.dismiss': OutboxItem;
 };
 
-export type Outputs = CoreOutputs & PrintOutputs & IntakeOutputs & DeskOutputs;
+export type Outputs = CoreOutputs & PrintOutputs & IntakeOutputs & DeskOutputs & SettingsOutputs;
 
 /** The API as the renderer sees it. */
 export type WorkstationApi = {
@@ -253,6 +265,7 @@ export type Handlers = {
 
 export type WsEvent =
   | PrintEvent
+  | UpdateEvent
   | IntakeEvent
   | DeskEvent
   | { type: 'sync.status'; status: SyncStatus }

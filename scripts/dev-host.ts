@@ -16,6 +16,9 @@
 //                simulated HID bus instead of node-hid: `POST /api/test/hid {"action": "plug" | "unplug"}`
 //                and `{"action": "scan", "text": "…"}` feed HID-POS reports at the node-hid boundary.
 //   ESCL_URLS    comma-separated eSCL scanner URLs for intake (outside test mode too).
+//   WS_LOG_DIR   where the workstation's log goes (default DATA_DIR/workstation/logs); the e2e run
+//                keeps it under .tmp/e2e/logs and greps it for the fixture people afterwards.
+//   WS_SYSTEM_SETTINGS  an administrator's system-wide settings file (default: none in this host).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +27,8 @@ import { createApiBridge } from '../electron/workstation/apiBridge.js';
 import { startLoopbackProxy, type LoopbackProxy } from '../electron/workstation/dev/loopbackProxy.js';
 import { startHttpHost } from '../electron/workstation/httpHost.js';
 import { createFakeHidBus } from '../electron/workstation/dev/fakeHid.js';
+import { createFileLog } from '../electron/workstation/log.js';
+import { SettingsStore } from '../electron/workstation/settings.js';
 import { keyFileProvider } from '../electron/workstation/store/keys.js';
 import { createWorkstation } from '../electron/workstation/workstation.js';
 
@@ -68,9 +73,30 @@ if (testMode) {
 
 const wsDir = path.join(dataDir, 'workstation');
 const hidBus = testMode ? createFakeHidBus() : null;
+const logDir = path.resolve(process.env.WS_LOG_DIR ?? path.join(wsDir, 'logs'));
+// A test run's log holds that run only (tests/e2e/log.spec.ts reads all of it).
+if (testMode && process.env.WS_LOG_DIR) rmSync(logDir, { recursive: true, force: true });
+const fileLog = await createFileLog(logDir);
+fileLog.log.info({ transport: 'http', testMode }, 'workstation host starting');
+const esclUrls = (process.env.ESCL_URLS ?? '').split(',').filter(Boolean);
+const settings = new SettingsStore({
+  userFile: path.join(wsDir, 'settings.json'),
+  systemFile: process.env.WS_SYSTEM_SETTINGS ?? null,
+  // This host's own service (or the test proxy in front of it) unless Cài đặt says otherwise; in test
+  // mode the network is the loopback proxy that tests cut, so no operating-system proxy applies.
+  defaults: {
+    serviceUrl: proxy?.url ?? serviceUrl,
+    esclUrls,
+    ...(testMode ? { proxy: { mode: 'none' } } : {}),
+  },
+  onProblem: (m) => fileLog.log.warn(m),
+});
 const ws = createWorkstation({
   dataDir: wsDir,
   serviceUrl: proxy?.url ?? serviceUrl,
+  settings,
+  log: fileLog.log,
+  support: { logFiles: fileLog.files },
   keyProvider: keyFileProvider(path.join(wsDir, 'store.key')),
   transport: 'http',
   sync: {
@@ -82,7 +108,7 @@ const ws = createWorkstation({
   requestTimeoutMs: testMode ? 5_000 : 15_000,
   intake: {
     workDir: path.join(wsDir, 'scans'),
-    esclUrls: (process.env.ESCL_URLS ?? '').split(',').filter(Boolean),
+    esclUrls: settings.get().esclUrls,
     ...(hidBus
       ? {
           saneConfigDir: path.join(root, 'resources', 'sane'),
@@ -141,6 +167,7 @@ async function stop(): Promise<void> {
   bridge.closeStreams();
   await host.close().catch(() => undefined);
   await ws.close().catch(() => undefined);
+  await fileLog.close().catch(() => undefined);
   await proxy?.close().catch(() => undefined);
   await service?.close().catch(() => undefined);
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });

@@ -16,6 +16,10 @@ import { createDeskHandlers, type DeskOptions } from './handlers/desk.js';
 import { createIntakeHandlers } from './handlers/intake.js';
 import { createPrintHandlers, PRINT_JOB_TTL_MS, type PrintOptions } from './handlers/print.js';
 import { createSessionHandlers } from './handlers/session.js';
+import { createSettingsHandlers, type SupportOptions } from './handlers/settings.js';
+import { silentLog, type Logger } from './log.js';
+import { SettingsStore } from './settings.js';
+import { UpdateService, type AppUpdaterLike } from './updates.js';
 import { createSyncHandlers } from './handlers/sync.js';
 import { IntakeScanning, type IntakeOptions } from './intake/scanning.js';
 import { PrintJobs } from './print/jobs.js';
@@ -23,13 +27,27 @@ import { SessionService } from './session.js';
 import type { KeyProvider } from './store/keys.js';
 import { LocalStore } from './store/localStore.js';
 import { HttpSyncClient } from './sync/httpSyncClient.js';
+import type { NetworkStack } from './sync/network.js';
 import { SyncEngine, type SyncEngineOptions } from './sync/syncEngine.js';
 
 export type WorkstationOptions = {
   /** The workstation's folder: the encrypted store lives here. */
   dataDir: string;
-  /** The central service, e.g. http://127.0.0.1:8480 */
+  /**
+   * The central service, e.g. http://127.0.0.1:8480: the default under the settings files (a
+   * development run's SERVICE_URL); Cài đặt and the system-wide file override it.
+   */
   serviceUrl: string;
+  /** This machine's settings; default: the per-machine file `settings.json` in dataDir, no system file. */
+  settings?: SettingsStore;
+  /** The log (default: none written). */
+  log?: Logger;
+  /** How the service client's requests leave the machine (default: Node's http, sync/network.ts). */
+  network?: NetworkStack;
+  /** Xuất nhật ký hỗ trợ: the log files and the shell's save dialog. */
+  support?: SupportOptions;
+  /** The platform's electron-updater (the installed app only). */
+  updater?: AppUpdaterLike | null;
   keyProvider: KeyProvider;
   transport: AppInfo['transport'];
   version?: string;
@@ -57,25 +75,43 @@ export type Workstation = {
   session: SessionService;
   /** Delete now the local copies of ID images past their retention period (it also runs on a timer). */
   deskSweep(): number;
+  settings: SettingsStore;
+  log: Logger;
   close(): Promise<void>;
 };
 
 export function createWorkstation(options: WorkstationOptions): Workstation {
   const now = options.now ?? (() => new Date());
+  const log = options.log ?? silentLog();
+  const settings =
+    options.settings ??
+    new SettingsStore({
+      userFile: path.join(options.dataDir, 'settings.json'),
+      systemFile: null,
+      defaults: { serviceUrl: options.serviceUrl, esclUrls: options.intake?.esclUrls ?? [] },
+      onProblem: (message) => log.warn(message),
+    });
+  const initial = settings.get();
   const store = new LocalStore({
     file: path.join(options.dataDir, 'workstation.db'),
     key: options.keyProvider.loadKey(),
     now,
   });
-  const client = new HttpSyncClient({ baseUrl: options.serviceUrl, timeoutMs: options.requestTimeoutMs });
+  const client = new HttpSyncClient({
+    baseUrl: initial.serviceUrl,
+    proxy: initial.proxy,
+    timeoutMs: options.requestTimeoutMs,
+    ...(options.network ? { network: options.network } : {}),
+  });
   const session = new SessionService(store, client, now);
   const listeners = new Set<(e: WsEvent) => void>();
   const emit = (e: WsEvent): void => {
     for (const l of listeners) {
       try {
         l(e);
-      } catch {
+      } catch (err) {
         // a broken subscriber must not stop the others
+        log.error({ err, event: e.type }, 'event listener failed');
       }
     }
   };
@@ -89,14 +125,14 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       decisionUpdated: (item) => emit({ type: 'decision.updated', item }),
       deskChanged: (id) => deskChanged(id),
     },
-    { now, ...options.sync },
+    { now, log, ...options.sync },
   );
   session.onChange((s) => {
     emit({ type: 'session.changed', session: s });
     if (s) engine.kick();
   });
   const deviceId = store.deviceId();
-  const claims = new OpenClaims(client, session, options.claimRenewMs);
+  const claims = new OpenClaims(client, session, options.claimRenewMs, log);
   const scope = (): string[] => store.agencyScope(session.requireUser().agencyCode);
   const inScope = (d: Dossier | null): d is Dossier => d !== null && scope().includes(d.agencyCode);
 
@@ -111,6 +147,8 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   let scanning: IntakeScanning | null = null;
   let deskChanged: (id: string) => void = () => undefined;
   const ctx: WorkstationContext = {
+    settings,
+    log,
     store,
     client,
     session,
@@ -119,7 +157,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     app: {
       version: options.version ?? '0.1.0',
       deviceId,
-      serviceUrl: options.serviceUrl,
+      serviceUrl: initial.serviceUrl,
       transport: options.transport,
     },
     now,
@@ -144,8 +182,9 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       try {
         store.saveAgencies(await client.agencies());
         if (user && session.hasServiceSession()) store.saveReasons(user.agencyCode, await client.reasons());
-      } catch {
+      } catch (err) {
         // offline: the cached copies serve
+        log.info({ err }, 'caches not refreshed');
       }
     },
     onClose: (fn) => closers.push(fn),
@@ -154,6 +193,16 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   scanning = new IntakeScanning(ctx, options.intake);
   const desk = createDeskHandlers(ctx, { dataDir: options.dataDir, ...options.desk });
   deskChanged = desk.changed;
+  const updates = new UpdateService({
+    updater: options.updater ?? null,
+    currentVersion: ctx.app.version,
+    settings,
+    log,
+    draining: () => engine.status().syncing,
+    onStatus: (status) => emit({ type: 'update.status', status }),
+  });
+  updates.startBackground();
+  closers.push(() => updates.stop());
   const handlers: Handlers = {
     ...createSessionHandlers(ctx),
     ...createDossierHandlers(ctx, { recordWaitMs: options.recordWaitMs }),
@@ -161,14 +210,28 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     ...createPrintHandlers(ctx, options.print),
     ...createIntakeHandlers(ctx),
     ...desk.handlers,
+    ...createSettingsHandlers(ctx, options.support, updates),
   };
+
+  // A new service address or proxy applies to the next request; the app's info follows.
+  const offSettings = settings.onChange((s) => {
+    if (s.serviceUrl !== client.baseUrl() || JSON.stringify(s.proxy) !== JSON.stringify(initial.proxy)) {
+      client.configure(s.serviceUrl, s.proxy);
+      initial.proxy = s.proxy;
+      ctx.app.serviceUrl = s.serviceUrl;
+      engine.kick();
+    }
+  });
+  closers.push(() => {
+    offSettings();
+  });
 
   engine.start();
   void ctx.refreshCaches();
 
   return {
     handlers,
-    dispatch: createDispatch(handlers),
+    dispatch: createDispatch(handlers, log),
     on(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -177,6 +240,8 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     engine,
     session,
     deskSweep: desk.sweep,
+    settings,
+    log,
     async close() {
       claims.stop();
       for (const fn of closers.reverse()) await fn();

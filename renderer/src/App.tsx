@@ -1,5 +1,7 @@
 // The app shell: sign-in, then the menu "Hồ sơ ĐK GDĐT → Cá nhân" with the list, the detail of the
-// open dossier, and the sync status bar at the bottom of every screen.
+// open dossier, and the sync status bar at the bottom of every screen. Cài đặt (the machine's settings)
+// from the sign-in screen, for a machine that must first reach its service, and from the menu for
+// supervisors and administrators.
 import { Button, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import type { SessionInfo } from '../../contract/workstation';
@@ -9,13 +11,16 @@ import { DossierList } from './DossierList';
 import { DeskArea, type DeskView } from './desk/DeskArea';
 import { useReaderScan } from './intake/useReaderScan';
 import { ReportsScreen } from './print/ReportsScreen';
+import { SettingsScreen } from './settings/SettingsScreen';
+import { UpdateNotice } from './settings/UpdateNotice';
 import { SignIn } from './SignIn';
 import { SyncStatusBar } from './SyncStatus';
 
 export function App() {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
   const [openId, setOpenId] = useState<string | null>(null);
-  const [screen, setScreen] = useState<'individual' | 'reports' | 'desk'>('individual');
+  const [screen, setScreen] = useState<'individual' | 'reports' | 'desk' | 'settings'>('individual');
+  const [settingsBeforeSignIn, setSettingsBeforeSignIn] = useState(false);
   const [desk, setDesk] = useState<DeskView>({ screen: 'new' });
   // A reader scan of an ID card or a form's QR opens the matching dossier (a desk's Mã tạm, its declaration).
   useReaderScan((id, match) => {
@@ -39,7 +44,15 @@ export function App() {
 
   if (session === undefined) return null;
   const supervisor = session !== null && session.user.role !== 'officer';
-  if (session === null) return <SignIn onSignedIn={setSession} />;
+  if (session === null) {
+    if (settingsBeforeSignIn)
+      return (
+        <div style={{ padding: 24, background: '#eef3f8', minHeight: '100vh' }}>
+          <SettingsScreen onBack={() => setSettingsBeforeSignIn(false)} />
+        </div>
+      );
+    return <SignIn onSignedIn={setSession} onSettings={() => setSettingsBeforeSignIn(true)} />;
+  }
 
   const signOut = async (): Promise<void> => {
     setOpenId(null);
@@ -57,6 +70,7 @@ export function App() {
         </Typography.Text>
         <span style={{ flex: 1 }} />
         <Space>
+          <UpdateNotice />
           {session.offline && <Tag color="orange">Đăng nhập ngoại tuyến</Tag>}
           <Typography.Text style={{ color: '#fff' }}>
             {session.user.displayName} ({session.user.username}) — {session.user.agencyName}
@@ -97,7 +111,10 @@ export function App() {
               },
               // Only supervisors see the reports.
               ...(supervisor
-                ? [{ key: 'reports', label: 'Báo cáo', onClick: () => setScreen('reports') }]
+                ? [
+                    { key: 'reports', label: 'Báo cáo', onClick: () => setScreen('reports') },
+                    { key: 'settings', label: 'Cài đặt', onClick: () => setScreen('settings') },
+                  ]
                 : []),
             ]}
           />
@@ -111,6 +128,7 @@ export function App() {
           )}
           {screen === 'reports' && supervisor && <ReportsScreen />}
           {screen === 'desk' && <DeskArea session={session} view={desk} onView={setDesk} />}
+          {screen === 'settings' && supervisor && <SettingsScreen />}
           <div style={{ display: screen !== 'individual' || openId ? 'none' : 'block' }}>
             <DossierList me={[session.user.username, session.user.displayName]} onOpen={setOpenId} />
           </div>

@@ -9,7 +9,14 @@ import { ApiFailure, call } from './api';
 
 type SignInValues = { agencyCode: string; username: string; password: string; captchaAnswer?: string };
 
-export function SignIn({ onSignedIn }: { onSignedIn: (s: SessionInfo) => void }) {
+export function SignIn({
+  onSignedIn,
+  onSettings,
+}: {
+  onSignedIn: (s: SessionInfo) => void;
+  /** Cài đặt máy trạm (a new machine must first reach its service). */
+  onSettings?: () => void;
+}) {
   const [form] = Form.useForm<SignInValues>();
   const [agencies, setAgencies] = useState<Agency[]>([]);
   const [captcha, setCaptcha] = useState<{ captchaId: string; svg: string } | null>(null);
@@ -109,6 +116,11 @@ export function SignIn({ onSignedIn }: { onSignedIn: (s: SessionInfo) => void })
             Đăng nhập
           </Button>
         </Form>
+        {onSettings && (
+          <Button type="link" block onClick={onSettings} style={{ marginTop: 8 }}>
+            Cài đặt máy trạm
+          </Button>
+        )}
       </Card>
     </div>
   );

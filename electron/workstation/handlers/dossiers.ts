@@ -149,8 +149,9 @@ export function createDossierHandlers(
       if (session.hasServiceSession()) {
         try {
           store.saveReasons(user.agencyCode, await client.reasons());
-        } catch {
+        } catch (err) {
           // cached list
+          ctx.log.info({ err }, 'reasons not refreshed: the cached list serves');
         }
       }
       return store.reasons(user.agencyCode);

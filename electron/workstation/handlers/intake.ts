@@ -21,7 +21,7 @@ import {
 import { compareWithDossier, recognizeReaderText, toScanErrorInfo } from '../../../scanner/index.js';
 import type { WorkstationContext } from '../context.js';
 import { fail } from '../errors.js';
-import { preparePages, type PreparedPage } from '../intake/images.js';
+import type { PreparedPage } from '../intake/images.js';
 import { scanFailure, type IntakeScanning } from '../intake/scanning.js';
 
 export type { IntakeOptions } from '../intake/scanning.js';
@@ -170,7 +170,10 @@ export function createIntakeHandlers(ctx: WorkstationContext): Pick<Handlers, In
       const bytes = Buffer.from(input.data, 'base64');
       if (bytes.length > MAX_ATTACH_BYTES)
         fail('payload_too_large', `Tệp quá lớn: chỉ nhận tệp tối đa ${MAX_ATTACH_BYTES / 1024 / 1024} MB.`);
-      const { pages } = await preparePages(bytes, { fileName: name, maxPages: maxPagesFor(input.role) });
+      const { pages } = await scanning.decoder.prepare(bytes, {
+        fileName: name,
+        maxPages: maxPagesFor(input.role),
+      });
       return store(i, dossier, input.role, pages, 'file', name || null);
     },
     async 'intake.cancel'(input) {

@@ -102,8 +102,9 @@ async function photoOf(ctx: WorkstationContext, dossier: Dossier, fetch: boolean
     const a = await ctx.client.attachment(ref.id);
     ctx.store.saveAttachment({ id: ref.id, dossierId: dossier.id, role: 'photo', ...a });
     return PRINTABLE_PHOTO.has(a.mediaType) ? a.content : null;
-  } catch {
-    return null; // offline or gone: the form prints with an empty photo box
+  } catch (err) {
+    ctx.log.info({ err, attachment: ref.id }, 'photo not fetched: the form prints with an empty photo box');
+    return null;
   }
 }
 
@@ -387,7 +388,8 @@ async function printSystem(p: Printing, jobId: string) {
   }
   try {
     return { printed: await p.options.printPdf(pdf, entry.job.title) };
-  } catch {
+  } catch (err) {
+    p.ctx.log.error({ err }, 'system print failed');
     return fail(
       'print_failed',
       'Không in được: máy in hoặc hộp thoại in báo lỗi. Kiểm tra máy in rồi thử lại.',

@@ -10,12 +10,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { QualityReport, Recognition, ScanErrorInfo, ScanRequest } from '../../../contract/scan.js';
 import type { IntakeImage, ReaderMatch } from '../../../contract/workstationIntake.js';
-import { assessQuality, ScannerService, type HidBackend } from '../../../scanner/index.js';
+import { ScannerService, type HidBackend } from '../../../scanner/index.js';
 import type { WsEvent } from '../../../contract/workstation.js';
+import type { Logger } from '../log.js';
 import type { SessionService } from '../session.js';
 import type { LocalStore } from '../store/localStore.js';
 import { fail, WsFailure } from '../errors.js';
-import { preparePages, type Compact, type PreparedPage } from './images.js';
+import { createDecoder, type Decoder } from './decoder.js';
+import type { Compact, PreparedPage } from './images.js';
 
 /** Scanner and reader settings for intake (devices, eSCL URLs, SANE configuration). */
 export type IntakeOptions = {
@@ -40,6 +42,7 @@ export type ScanningContext = {
   session: SessionService;
   emit: (e: WsEvent) => void;
   scope: () => string[];
+  log: Logger;
 };
 
 /** What recognising one image gave: its fields, or why none, and the quality gate's verdict. */
@@ -67,6 +70,8 @@ export function scanFailure(error: ScanErrorInfo): never {
 
 export class IntakeScanning {
   readonly workDir: string;
+  /** Decoding and recognition of untrusted files, in a worker (decoder.ts). */
+  readonly decoder: Decoder;
   private readonly settings: IntakeOptions;
   private scannerPromise: Promise<ScannerService> | null = null;
   /** The latest reader recognition of each dossier (memory only): a source of the comparison. */
@@ -85,13 +90,18 @@ export class IntakeScanning {
     options?: IntakeOptions,
   ) {
     this.settings = options ?? { hid: false };
+    this.decoder = createDecoder({
+      log: ctx.log,
+      ...(this.settings.ocrWorkers ? { ocrWorkers: this.settings.ocrWorkers } : {}),
+    });
     this.workDir = this.settings.workDir ?? mkdtempSync(path.join(os.tmpdir(), 'ws-scans-'));
     mkdirSync(this.workDir, { recursive: true, mode: 0o700 });
     // The next officer at a shared desk does not inherit what the previous one's reader scanned.
     ctx.session.onChange((s) => {
       if (!s) this.readerScans.clear();
     });
-    if (options) void this.scanner().catch(() => undefined);
+    if (options)
+      void this.scanner().catch((err: unknown) => ctx.log.error({ err }, 'scanner service did not start'));
   }
 
   scanner(): Promise<ScannerService> {
@@ -107,6 +117,7 @@ export class IntakeScanning {
       },
       hid: s.hid ?? undefined,
       hidPollMs: s.hidPollMs ?? 1000,
+      log: this.ctx.log,
       ...(s.ocrWorkers ? { ocr: { size: s.ocrWorkers } } : {}),
     }).then((service) => this.listen(service));
     return this.scannerPromise;
@@ -137,7 +148,7 @@ export class IntakeScanning {
       for (const page of pages.slice(0, input.maxPages)) {
         const bytes = await readFile(page.path);
         const options = { maxPages: 1, ...(input.compact ? { compact: input.compact } : {}) };
-        prepared.push(...(await preparePages(bytes, options)).pages);
+        prepared.push(...(await this.decoder.prepare(bytes, options)).pages);
       }
       if (prepared.length === 0)
         fail('feeder_empty', 'Máy quét không trả về trang nào. Đặt giấy rồi quét lại.');
@@ -270,15 +281,9 @@ export class IntakeScanning {
 
   private async recognize(prepared: PreparedPage): Promise<RecognitionOutcome> {
     try {
-      const s = await this.scanner();
-      const r = await s.recognize({ bytes: prepared.page.bytes });
-      if (r.ok) {
-        const { page: _page, quality, ...recognition } = r.value.recognition;
-        return { recognition, error: null, quality: quality ?? null };
-      }
-      const quality = await assessQuality(prepared.page.bytes, { dpi: prepared.dpi }).catch(() => null);
-      return { recognition: null, error: r.error.message, quality };
-    } catch {
+      return await this.decoder.recognize(prepared.page.bytes, prepared.dpi);
+    } catch (err) {
+      this.ctx.log.error({ err }, 'recognition failed');
       return { recognition: null, error: 'Không nhận dạng được ảnh này.', quality: null };
     }
   }
@@ -286,6 +291,7 @@ export class IntakeScanning {
   async close(): Promise<void> {
     this.closed = true;
     await this.recognitionQueue.catch(() => undefined);
+    await this.decoder.close();
     if (this.scannerPromise) await (await this.scannerPromise.catch(() => null))?.close();
     await rm(this.workDir, { recursive: true, force: true }).catch(() => undefined);
   }

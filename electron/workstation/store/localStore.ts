@@ -196,6 +196,9 @@ export class LocalStore {
   credential(agencyCode: string, username: string): caches.StoredCredential | null {
     return caches.credential(this.db, agencyCode, username);
   }
+  hasSignedIn(): boolean {
+    return caches.anyCredential(this.db);
+  }
   saveAgencies(list: readonly Agency[]): void {
     caches.saveAgencies(this.db, list);
   }

@@ -13,6 +13,7 @@ import {
 } from '../../../contract/index.js';
 import type { OutboxItem, SyncStatus } from '../../../contract/workstation.js';
 import type { IntakeImage } from '../../../contract/workstationIntake.js';
+import type { Logger } from '../log.js';
 import type { SessionService } from '../session.js';
 import type { AttachmentPayload, LocalStore } from '../store/localStore.js';
 import { DeskChainSender } from './deskChain.js';
@@ -32,6 +33,8 @@ export type SyncEngineOptions = {
    */
   concurrency?: number;
   pageSize?: number;
+  /** Where errors the engine rides over are written (ctx.log). */
+  log?: Logger;
   random?: () => number;
   now?: () => Date;
 };
@@ -68,10 +71,11 @@ export class SyncEngine {
   private stopped = false;
   private readonly imageListeners = new Set<(image: IntakeImage) => void>();
   private readonly desk: DeskChainSender;
-  private readonly opts: Required<Omit<SyncEngineOptions, 'now' | 'random'>> & {
+  private readonly opts: Required<Omit<SyncEngineOptions, 'now' | 'random' | 'log'>> & {
     now: () => Date;
     random: () => number;
   };
+  private readonly log: Logger | undefined;
 
   constructor(
     private readonly store: LocalStore,
@@ -103,6 +107,7 @@ export class SyncEngine {
       },
       (id) => listener.deskChanged?.(id),
     );
+    this.log = options.log;
   }
 
   status(): SyncStatus {
@@ -426,8 +431,9 @@ export class SyncEngine {
         // next is made against it (the next pull would bring it too).
         try {
           this.store.applyDossiers([await this.client.dossier(dossierId)]);
-        } catch {
+        } catch (err) {
           // offline again: the pull after reconnecting brings it
+          this.log?.info({ err, dossier: dossierId }, 'dossier not refreshed after upload');
         }
       }
     } catch (err) {
@@ -451,8 +457,9 @@ export class SyncEngine {
     for (const l of this.imageListeners) {
       try {
         l(image);
-      } catch {
+      } catch (err) {
         // a broken subscriber must not stop the sync
+        this.log?.error({ err }, 'image listener failed');
       }
     }
   }
