@@ -5,6 +5,7 @@
 // Merged into `Inputs` / `Outputs` / `WsEvent` by contract/workstation.ts.
 
 import { z } from 'zod';
+import { idText, textField, textProblem, type TextRules } from './input.js';
 import type { CodeResolution, DeclarationRequest, RegistryPerson } from './api.js';
 import type { CardValues, DeskField, DeskValues, FieldSource } from './deskForm.js';
 import type { DecisionResult, Dossier, DossierStatus, Outcome } from './domain.js';
@@ -17,7 +18,18 @@ export const DESK_ROLE_PATTERN = /^(photo|idFront|idBack|formPage[1-4])$/u;
 export const SIGNED_PAGE_ROLE = 'formPage1';
 
 const uuid = z.string().uuid();
-const s = (max: number) => z.string().max(max);
+/**
+ * A draft's text: the input rules (no control characters, no broken UTF-16), kept as typed (no trim:
+ * a draft is saved while the officer types). Blank is allowed: a draft may be incomplete.
+ */
+const s = (max: number, rules: TextRules = {}) =>
+  z
+    .string()
+    .max(max)
+    .superRefine((v, ctx) => {
+      const problem = textProblem(v, rules);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
 
 export const DeskValuesSchema = z
   .object({
@@ -48,7 +60,7 @@ export const DeskValuesSchema = z
     updateEmail: s(300),
     updateMobile: s(40),
     stopDate: s(20),
-    stopReason: s(1000),
+    stopReason: s(1000, { multiline: true }),
   })
   .strict() satisfies z.ZodType<DeskValues>;
 
@@ -74,7 +86,7 @@ export const DeskInputs = {
   /** The desk's name, the disk's room for images, what waits to be sent. */
   'desk.status': z.object({}).strict(),
   /** Tên bàn (e.g. "KCN Quang Minh"), kept on this machine. */
-  'desk.setName': z.object({ deskName: s(300) }).strict(),
+  'desk.setName': z.object({ deskName: textField({ max: 300, required: true }) }).strict(),
   /** The officer's unfinished declaration (after a crash it comes back), or a new one. */
   'desk.draft': z.object({ fresh: z.boolean().default(false) }).strict(),
   /** The form as typed so far, kept in the encrypted store (nothing typed is lost on a crash). */
@@ -87,13 +99,18 @@ export const DeskInputs = {
    * A reader's text → the form's fields from the card (a CCCD QR), or the declaration a scanned Mã
    * tạm or dossier number names.
    */
-  'desk.readCard': z.object({ text: z.string().min(1).max(4000) }).strict(),
+  'desk.readCard': z
+    .object({ text: textField({ max: 4000, required: true, raw: true, multiline: true }) })
+    .strict(),
   /** An image for a role of the declaration: a file, a camera still (base64), before or after Ghi nhận. */
   'desk.attach': z
     .object({
       id: uuid,
       role: s(32),
-      data: z.string().max(Math.ceil((25 * 1024 * 1024 * 4) / 3) + 8),
+      data: z
+        .string()
+        .max(Math.ceil((25 * 1024 * 1024 * 4) / 3) + 8)
+        .regex(/^[A-Za-z0-9+/]*={0,2}$/u, 'Dữ liệu tệp gửi lên không hợp lệ (không phải base64).'),
       fileName: s(255).default(''),
       source: z.enum(['file', 'camera']).default('file'),
     })
@@ -103,8 +120,8 @@ export const DeskInputs = {
     .object({
       id: uuid,
       role: s(32),
-      deviceId: z.string().min(1).max(500),
-      jobId: z.string().min(1).max(64).optional(),
+      deviceId: idText(500),
+      jobId: idText().optional(),
       resolution: z.number().int().min(75).max(1200).default(300),
       colorMode: z.enum(['color', 'gray', 'bw']).default('color'),
     })
@@ -148,7 +165,9 @@ export const DeskInputs = {
     .strict(),
   'desk.get': z.object({ id: uuid }).strict(),
   /** A code scanned or typed (Mã tạm, CCCD QR, dossier number) → the desk declaration it names. */
-  'desk.find': z.object({ text: z.string().min(1).max(4000) }).strict(),
+  'desk.find': z
+    .object({ text: textField({ max: 4000, required: true, raw: true, multiline: true }) })
+    .strict(),
   /** In tờ khai: Mẫu 01 filled, with the Mã tạm in its QR and on the page (the number once known). */
   'desk.print': z.object({ id: uuid, values: DeskValuesSchema.optional() }).strict(),
   /** The desk's end-of-day sheet (who registered whom, sent, pending, refused). */

@@ -252,14 +252,24 @@ export function createDeskHandlers(
     if (decl) ctx.emit({ type: 'desk.changed', id, state: decl.state });
   };
   const handlers: Pick<Handlers, DeskMethod> = {
-    'desk.status': async () => status(d),
+    'desk.status': async () => {
+      ctx.session.requireUser(); // the desk's counts and disk are an officer's business
+      return status(d);
+    },
     async 'desk.setName'(input) {
       ctx.session.requireUser();
       const name = input.deskName.normalize('NFC').replace(/\s+/gu, ' ').trim();
-      if (!/^[\p{L}\p{M}\p{N} ,./\-()'#&:+]{0,200}$/u.test(name))
-        fail('validation_failed', 'Tên bàn chỉ gồm chữ, số và dấu câu thông thường, tối đa 200 ký tự.', {
-          fields: { deskName: 'Tên bàn chỉ gồm chữ, số và dấu câu thông thường, tối đa 200 ký tự.' },
-        });
+      if (!/^[\p{L}\p{M}\p{N} ,./\-()'#&:+]{1,200}$/u.test(name))
+        fail(
+          'validation_failed',
+          'Tên bàn không được để trống; chỉ gồm chữ, số và dấu câu thông thường, tối đa 200 ký tự.',
+          {
+            fields: {
+              deskName:
+                'Tên bàn không được để trống; chỉ gồm chữ, số và dấu câu thông thường, tối đa 200 ký tự.',
+            },
+          },
+        );
       setDeskName(d, name);
       return status(d);
     },
@@ -310,8 +320,9 @@ export function createDeskHandlers(
       }
       return { card: cardFill(r), found: null };
     },
-    'desk.attach': (input) => attach(d, input),
-    'desk.scan': (input) => scan(d, input),
+    // signed out: "sign in" before anything about the input
+    'desk.attach': (input) => (ctx.session.requireUser(), attach(d, input)),
+    'desk.scan': (input) => (ctx.session.requireUser(), scan(d, input)),
     async 'desk.imageContent'(input) {
       ctx.session.requireUser();
       const c = ctx.store.deskImageContent(input.imageId) ?? fail('not_found', 'Không tìm thấy ảnh.');

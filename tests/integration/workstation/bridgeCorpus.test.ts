@@ -49,6 +49,17 @@ const OPEN_METHODS: ReadonlySet<string> = new Set([
   'session.signOut',
   'sync.status',
   'sync.now',
+  // Cài đặt opens from the sign-in screen (a new machine must reach its service); the guarded keys
+  // (service, proxy, updates) are refused there once someone has signed in (settingsGuard.test.ts).
+  'settings.get',
+  'settings.update',
+  'settings.testConnection',
+  // IT support at a machine nobody can sign in on: the masked log and the version's update state.
+  'support.exportLogs',
+  'update.status',
+  'update.check',
+  'update.download',
+  'update.install', // refused while the outbox is being sent; the update is checked (sha512) before
 ]);
 /** Calls that are harmless no-ops when nothing matches (closing a dossier not open, Huỷ of no scan). */
 const NO_OP_METHODS: ReadonlySet<string> = new Set(['dossiers.close', 'intake.cancel', 'session.signOut']);

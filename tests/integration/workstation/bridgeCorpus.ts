@@ -144,6 +144,7 @@ export function sampleOf(schema: z.ZodType): unknown {
   if (s instanceof z.ZodString) return first(STRING_CANDIDATES);
   if (s instanceof z.ZodNumber) return first(NUMBER_CANDIDATES);
   if (s instanceof z.ZodBoolean) return first([true, false]);
+  if (s instanceof z.ZodRecord) return first([{}]);
   if (s instanceof z.ZodEnum) return first(s.options);
   if (s instanceof z.ZodLiteral) return first([...s.values]);
   if (s instanceof z.ZodArray) {
