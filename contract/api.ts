@@ -2,15 +2,17 @@
 // response types. The server validates with these; the workstation's sync client types against them.
 
 import { z } from 'zod';
-import type {
-  Agency,
-  Change,
-  DecisionResult,
-  Dossier,
-  DossierStatus,
-  DossierSummary,
-  RejectionReason,
-  StaffUser,
+import {
+  DECISION_RESULTS,
+  type Agency,
+  type Change,
+  type DecisionResult,
+  type Dossier,
+  type DossierStatus,
+  type DossierSummary,
+  type RejectionReason,
+  type StaffUser,
+  type Verdict,
 } from './domain.js';
 
 export const API_PREFIX = '/api/v1';
@@ -70,6 +72,8 @@ export const DossierQuery = z.object({
   to: z.string().optional(),
   status: z.enum(['pending', 'decided', 'expired']).optional(),
   outcome: z.enum(['valid', 'invalid']).optional(),
+  /** What the decision concluded, e.g. code_not_found (approved, but no account: the code is not in HGD). */
+  result: z.enum(DECISION_RESULTS).optional(),
   kind: z.enum(['register', 'update', 'stop']).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
   cursor: z.string().max(200).optional(),
@@ -203,8 +207,21 @@ export type DailyReport = {
   decidedInvalid: number;
   expired: number;
   pendingAtDayEnd: number;
-  perOfficer: Array<{ reviewer: string; valid: number; invalid: number; total: number }>;
+  perOfficer: Array<{
+    reviewer: string;
+    valid: number;
+    invalid: number;
+    total: number;
+    /** The officer's decisions by Trạng thái (absent from older services). */
+    verdicts?: Record<Verdict, number>;
+  }>;
+  /** Decisions of the day by result (the outcome where no result was stored). */
   perOutcome: Record<string, number>;
+  /**
+   * Decisions of the day by Trạng thái: `valid` counts issued accounts only, apart from a code not
+   * in HGD, a change of details and a stop (absent from older services).
+   */
+  verdicts?: Record<Verdict, number>;
   dossiers: DossierSummary[];
 };
 

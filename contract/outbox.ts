@@ -28,6 +28,12 @@ export type OutboxItem = {
   confirmUpdate: boolean;
   baseVersion: number;
   username: string;
+  /** The officer's display name (their user name where this workstation does not know it). */
+  officerName: string;
+  /** The officer's agency. */
+  agencyCode: string;
+  /** The dossier's agency (null when the dossier is no longer in the store). */
+  dossierAgencyCode: string | null;
   state: OutboxState;
   attempts: number;
   lastError: string | null;

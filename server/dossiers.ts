@@ -90,6 +90,7 @@ export function toSummary(r: Row): DossierSummary {
     decidedAt: pgTimeToIso(r.decided_at),
     status: r.status as DossierSummary['status'],
     outcome: (r.outcome as DossierSummary['outcome']) ?? null,
+    result: (r.result as DossierSummary['result']) ?? null,
     kind: r.kind as DossierSummary['kind'],
     version: Number(r.version),
     agencyCode: String(r.agency_code),
@@ -308,6 +309,7 @@ export async function listDossiers(
   if (query.to) add(`d.listed_at < (?::date + 1)::timestamptz`, query.to);
   if (query.status) add('d.status = ?', query.status);
   if (query.outcome) add('d.outcome = ?', query.outcome);
+  if (query.result) add('d.result = ?', query.result);
   if (query.kind) add('d.kind = ?', query.kind);
   if (query.cursor) {
     const c = decodeCursor(query.cursor);
@@ -317,7 +319,7 @@ export async function listDossiers(
   const limit = query.limit ?? 50;
   params.push(limit + 1);
   const select = `SELECT d.id, d.dossier_number, d.received_at, d.declared_at, d.bhxh_code, d.full_name, d.address,
-            d.contact_person, d.mobile, d.reviewer, d.decided_at, d.status, d.outcome, d.kind, d.version,
+            d.contact_person, d.mobile, d.reviewer, d.decided_at, d.status, d.outcome, d.result, d.kind, d.version,
             d.agency_code, d.listed_at, d.listed_at::text AS listed_text,
             (SELECT json_build_object('claimedBy', c.claimed_by, 'claimedUntil', c.claimed_until) FROM claims c
               WHERE c.dossier_id = d.id AND c.claimed_until > $1::timestamptz) AS claim_json

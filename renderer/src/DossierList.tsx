@@ -24,7 +24,7 @@ import {
 import type { TableProps } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { OUTCOME_LABEL, STATUS_LABEL } from '../../contract/domain';
+import { STATUS_LABEL, VERDICTS, VERDICT_COLOR, VERDICT_LABEL, verdictOf } from '../../contract/domain';
 import type { DossierFilter, DossierRow, SortField } from '../../contract/workstation';
 import { api, call } from './api';
 import { formatDateTime } from './format';
@@ -44,18 +44,13 @@ type SearchValues = {
   from?: Dayjs | null;
   to?: Dayjs | null;
   status?: DossierFilter['status'];
-  outcome?: DossierFilter['outcome'];
+  verdict?: DossierFilter['verdict'];
 };
 
 /** A row not loaded yet: asks for its page once the virtual list renders it. */
 function RowPlaceholder({ index, request }: { index: number; request: (index: number) => void }) {
   useEffect(() => request(index), [index, request]);
   return <span style={{ color: '#bbb' }}>…</span>;
-}
-
-function statusText(r: DossierRow): string {
-  if (r.outcome) return OUTCOME_LABEL[r.outcome];
-  return STATUS_LABEL[r.status];
 }
 
 export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id: string) => void }) {
@@ -196,7 +191,11 @@ export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id
     col('Ngày duyệt', 'decidedAt', 140, (r) => formatDateTime(r.decidedAt)),
     col('Trạng thái', 'outcome', 230, (r) => (
       <Space size={4} wrap>
-        <span>{r.status === 'decided' || r.outcome ? statusText(r) : ''}</span>
+        {verdictOf(r) && (
+          <Tag color={VERDICT_COLOR[verdictOf(r)!]} className="ws-verdict">
+            {VERDICT_LABEL[verdictOf(r)!]}
+          </Tag>
+        )}
         {r.localState === 'queued' && <Tag color="orange">Chờ đồng bộ</Tag>}
         {r.localState === 'conflict' && <Tag color="red">Xung đột</Tag>}
         {r.localState === 'failed' && <Tag color="red">Lỗi đồng bộ</Tag>}
@@ -238,7 +237,7 @@ export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id
       ...(v.from ? { from: v.from.format('YYYY-MM-DD') } : {}),
       ...(v.to ? { to: v.to.format('YYYY-MM-DD') } : {}),
       ...(v.status ? { status: v.status } : {}),
-      ...(v.outcome ? { outcome: v.outcome } : {}),
+      ...(v.verdict ? { verdict: v.verdict } : {}),
     });
     setSelected(0);
   };
@@ -373,14 +372,11 @@ export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id
               </Form.Item>
             </Col>
             <Col span={5}>
-              <Form.Item label="Trạng thái" name="outcome">
+              <Form.Item label="Trạng thái" name="verdict">
                 <Select
                   aria-label="Trạng thái"
                   allowClear
-                  options={(['valid', 'invalid'] as const).map((s) => ({
-                    value: s,
-                    label: OUTCOME_LABEL[s],
-                  }))}
+                  options={VERDICTS.map((v) => ({ value: v, label: VERDICT_LABEL[v] }))}
                 />
               </Form.Item>
             </Col>

@@ -4,7 +4,7 @@
 // outbox first, then pushed at once, the officer waiting at most `recordWaitMs` for the service.
 
 import { randomUUID } from 'node:crypto';
-import type { DecisionRequest, Dossier } from '../../../contract/index.js';
+import { dateTime, type DecisionRequest, type Dossier } from '../../../contract/index.js';
 import type { DossierView, Handlers } from '../../../contract/workstation.js';
 import type { WorkstationContext } from '../context.js';
 import { fail, serviceFailure } from '../errors.js';
@@ -56,6 +56,31 @@ async function freshAndClaimed(ctx: WorkstationContext, id: string): Promise<Cla
   }
 }
 
+/**
+ * A decision, once recorded, is final on this desk: a second Ghi nhận (a changed radio, a double
+ * click, a second window) would only reach the service as a conflict with the officer's own decision.
+ * A dossier the service has decided or expired is refused the same way; after a refused decision
+ * (conflict, failed) the dossier shows the service's state again and decides on that.
+ */
+function refuseIfFinal(ctx: WorkstationContext, dossier: Dossier): void {
+  const mine = ctx.store.latestDecision(dossier.id);
+  if (mine && (mine.state === 'queued' || mine.state === 'synced')) {
+    fail(
+      'already_decided',
+      mine.state === 'queued'
+        ? 'Đánh giá của hồ sơ này đã được ghi nhận và đang chờ đồng bộ: không ghi nhận lại.'
+        : 'Đánh giá của hồ sơ này đã được ghi nhận: không ghi nhận lại.',
+    );
+  }
+  if (dossier.status === 'expired') fail('expired', 'Hồ sơ đã quá hạn 10 ngày không nộp bản giấy.');
+  if (dossier.status === 'decided') {
+    fail(
+      'already_decided',
+      `Hồ sơ đã được ${dossier.reviewer ?? 'cán bộ khác'} xử lý${dossier.decidedAt ? ` lúc ${dateTime(dossier.decidedAt)}` : ''}: không duyệt lại.`,
+    );
+  }
+}
+
 async function recordDecision(
   ctx: WorkstationContext,
   input: Parameters<Handlers['decisions.record']>[0],
@@ -63,6 +88,7 @@ async function recordDecision(
 ) {
   const user = ctx.session.requireUser();
   const dossier = ctx.dossierInScope(input.dossierId);
+  refuseIfFinal(ctx, dossier);
   const reason = input.reason.trim();
   if (input.outcome === 'invalid' && input.reasonCodes.length === 0 && reason === '') {
     fail('validation_failed', 'Hồ sơ không hợp lệ cần có lý do.', {

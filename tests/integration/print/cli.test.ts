@@ -84,7 +84,7 @@ describe('npm run print against the central service', () => {
     const text = flat(pdfText(pdf));
     expect(text).toContain('Tên cơ quan/tổ chức/cá nhân: Nguyễn Thành Biên');
     expect(text).toContain('Địa chỉ liên hệ: Cụm 4, Xã Phúc Hòa, Huyện Phúc Thọ, Thành phố Hà Nội');
-    expect(text).toContain('Điện thoại di động: 0983 847 986');
+    expect(text).toContain('Điện thoại di động: 0983847986');
     expect(text).toContain('Cơ quan BHXH tiếp nhận: BHXH Tỉnh Test');
     expect(await decodeQr(pageImage(pdf, 100))).toEqual(['00006.GD/2020/903']);
     // Written atomically: no temporary file left beside it.

@@ -142,6 +142,9 @@ function item(
     confirmUpdate: false,
     baseVersion: 1,
     username: 'ttcntt',
+    officerName: 'Trung tâm Công nghệ thông tin',
+    agencyCode: '903',
+    dossierAgencyCode: '903',
     state,
     attempts: 1,
     lastError: null,
@@ -195,7 +198,7 @@ describe('end-of-day reconciliation', () => {
       expect(raw).toContain(
         '00005.GD/2026/903 Nguyễn Thị Ánh 5 Hồ sơ hợp lệ 24/11/2026 16:00 Gửi không thành công Máy chủ trả lỗi 500 7',
       );
-      expect(raw).toContain('Đã cấp tài khoản, tin nhắn tài khoản và mật khẩu đã được xếp gửi');
+      expect(raw).toContain('Đã cấp tài khoản giao dịch điện tử');
       expect(raw).toContain('Xung đột: cán bộ khác đã duyệt trước');
       expect(raw).toContain('LÃNH ĐẠO XÁC NHẬN ĐỐI CHIẾU');
       expect(raw).not.toContain('00006.GD/2026/903');
