@@ -208,7 +208,7 @@ export const VERDICTS = [
 
 export const VERDICT_LABEL: Readonly<Record<Verdict, string>> = {
   valid: 'Hồ sơ hợp lệ',
-  code_not_found: 'Mã số BHXH không tồn tại trên HGD',
+  code_not_found: 'Mã số BHXH không có trên HGD',
   invalid: 'Hồ sơ không hợp lệ',
   details_updated: 'Đã cập nhật thông tin',
   account_stopped: 'Đã ngừng giao dịch điện tử',
