@@ -18,7 +18,6 @@ import {
   Select,
   Space,
   Table,
-  Tag,
   Typography,
 } from 'antd';
 import type { TableProps } from 'antd';
