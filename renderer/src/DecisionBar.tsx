@@ -469,7 +469,7 @@ export function DecisionPopup({
             ]
           : []),
         <Button key="ok" type="primary" onClick={onClose} autoFocus>
-          {result === 'code_not_found' ? 'Đã hiểu' : 'Đóng'}
+          {result === 'code_not_found' ? 'Đã hiểu' : 'Đồng ý'}
         </Button>,
       ]}
     >

@@ -26,13 +26,18 @@ const show = (v: ReactNode): ReactNode => (v === null || v === undefined || v ==
 function escapeTakenElsewhere(e: KeyboardEvent): boolean {
   if (e.defaultPrevented) return true;
   const t = e.target as HTMLElement | null;
-  if (t?.closest?.('[role="dialog"], .ant-image-preview, .ant-select-dropdown, .ant-picker-dropdown'))
+  if (
+    t?.closest?.(
+      '[role="dialog"], .ant-drawer, .ant-image-preview, .ant-select-dropdown, .ant-picker-dropdown',
+    )
+  )
     return true;
   if (t?.getAttribute?.('aria-expanded') === 'true') return true;
-  // an open modal or preview anywhere on the page (the focus may still be on the detail)
+  // an open modal, drawer (Chi tiết đồng bộ) or preview anywhere on the page: Esc closes that first
   return (
-    document.querySelector('.ant-modal-wrap:not([style*="display: none"]) .ant-modal, .ant-image-preview') !==
-    null
+    document.querySelector(
+      '.ant-modal-wrap:not([style*="display: none"]) .ant-modal, .ant-drawer-open, .ant-image-preview',
+    ) !== null
   );
 }
 
@@ -93,16 +98,33 @@ export function DossierDetail({
     }
   }, [view]);
 
-  // Esc = Thoát, unless a dialog, a preview or a dropdown is open.
+  // Esc = Thoát, unless a dialog, a drawer, a preview or a dropdown is open. What is open is looked
+  // at before anyone handles the key (capture phase): a drawer that closes on this Esc is already
+  // gone from the page when the key reaches the window.
+  // The listeners stay the same for the detail's life (onClose is read through a ref): a drawer's
+  // close re-renders the app in the middle of the key's dispatch, and listeners added then would see
+  // the key without its capture.
+  const closeRef = useRef(onClose);
   useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key !== 'Escape' || escapeTakenElsewhere(e)) return;
-      e.preventDefault();
-      onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    closeRef.current = onClose;
   }, [onClose]);
+  useEffect(() => {
+    let taken = false;
+    const before = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape') taken = escapeTakenElsewhere(e);
+    };
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key !== 'Escape' || taken || e.defaultPrevented) return;
+      e.preventDefault();
+      closeRef.current();
+    };
+    window.addEventListener('keydown', before, true);
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', before, true);
+      window.removeEventListener('keydown', onKey);
+    };
+  }, []);
 
   // The decision's later fate (synced after reconnecting, conflict) shows here as it happens.
   useEffect(
@@ -187,9 +209,8 @@ export function DossierDetail({
             <Typography.Text>Kính gửi: Bảo hiểm xã hội Việt Nam.</Typography.Text>
           </div>
           <div className="ws-detail-number">
-            <Typography.Text type="secondary">Số hồ sơ</Typography.Text>
-            <Typography.Text strong copyable style={{ fontSize: 16 }}>
-              {d.dossierNumber}
+            <Typography.Text strong style={{ fontSize: 16 }}>
+              Số hồ sơ: {d.dossierNumber}
             </Typography.Text>
             <DossierPrintActions view={view} />
           </div>

@@ -219,7 +219,11 @@ test('Không hợp lệ without a reason is refused; with a reason it is recorde
   await firstReason.click();
   await page.getByLabel('Nội dung đánh giá').fill('Ảnh CCCD mờ, đề nghị chụp lại');
   await page.getByRole('button', { name: 'Ghi nhận' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Cập nhật thành công' })).toBeVisible(SLOW);
+  await expect(page.getByRole('status').filter({ hasText: 'Đã ghi nhận: hồ sơ không hợp lệ' })).toBeVisible(
+    SLOW,
+  );
+  // The decision is final on screen: no second Ghi nhận.
+  await expect(page.getByRole('button', { name: 'Ghi nhận' })).toHaveCount(0);
   await shot('workstation-review-success');
   const d = await serviceDossier('00074.GD/2020/00115');
   expect(d.outcome).toBe('invalid');
@@ -275,6 +279,12 @@ test('change of details: Ghi nhận → Hình 11 → Xác nhận → Hình 12', 
   await expect(dialog).toContainText('0988123456');
   await shot('workstation-update-confirm');
   await dialog.getByRole('button', { name: 'Xác nhận' }).click();
+  // Hình 12: the seed's pop-up notice.
+  const notice = page.getByRole('dialog', { name: 'Cập nhật thông tin đăng ký thành công' });
+  await expect(notice).toBeVisible(SLOW);
+  await shot('workstation-update-success-notice');
+  await notice.getByRole('button', { name: 'Đồng ý' }).click();
+  await expect(notice).toBeHidden();
   await expect(
     page.getByRole('status').filter({ hasText: 'Cập nhật thông tin đăng ký thành công' }),
   ).toBeVisible();
