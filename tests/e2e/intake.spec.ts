@@ -8,6 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRandom, syntheticPerson } from '../../contract/synthetic.js';
 import { E2E_PORT, E2E_SECRET } from '../../playwright.config.js';
+import { fillCaptcha } from './support/captcha.js';
 import { setNetwork } from './testControl.js';
 import { cccdFront, cccdQrText } from '../unit/scanner/support/images.js';
 
@@ -99,6 +100,7 @@ test('sign in and open the new dossier', async () => {
   await page.keyboard.press('Enter');
   await page.getByLabel('Tên đăng nhập').fill('ttcntt');
   await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
+  await fillCaptcha(page);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
   await expect(page.getByText('Hồ sơ đăng ký giao dịch điện tử cá nhân')).toBeVisible(SLOW);
   const row = page.locator('.ant-table-row', { hasText: dossier.dossierNumber });

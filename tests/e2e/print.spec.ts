@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRandom, syntheticPerson } from '../../contract/index.js';
 import { E2E_PORT, E2E_SECRET } from '../../playwright.config.js';
 import { flat, pdfInfo, pdfText } from '../unit/print/pdfTools.js';
+import { fillCaptcha } from './support/captcha.js';
 
 const base = `http://127.0.0.1:${E2E_PORT}`;
 const PASSWORD = 'Bhxh@2020';
@@ -30,6 +31,7 @@ async function fillSignIn(agency: string, username: string, password: string): P
   await page.keyboard.press('Enter');
   await page.getByLabel('Tên đăng nhập').fill(username);
   await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
+  await fillCaptcha(page);
 }
 
 async function signIn(agency: string, username: string): Promise<void> {

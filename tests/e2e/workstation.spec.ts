@@ -6,11 +6,11 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import sharp from 'sharp';
 import { E2E_PORT, E2E_SECRET } from '../../playwright.config.js';
+import { CAPTCHA, fillCaptcha } from './support/captcha.js';
 import { setNetwork } from './testControl.js';
 
 const base = `http://127.0.0.1:${E2E_PORT}`;
 const PASSWORD = 'Bhxh@2020';
-const CAPTCHA = process.env.WS_TEST_CAPTCHA ?? 'TEST2';
 mkdirSync('artifacts/screens', { recursive: true });
 
 test.describe.configure({ mode: 'serial' });
@@ -83,6 +83,7 @@ async function fillSignIn(agency: string, username: string, password: string): P
   await page.keyboard.press('Enter');
   await page.getByLabel('Tên đăng nhập').fill(username);
   await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
+  await fillCaptcha(page);
 }
 
 async function signIn(agency: string, username: string): Promise<void> {
@@ -123,9 +124,13 @@ test('the local host refuses a request without the per-run secret', async ({ req
   expect(api.status()).toBe(403);
 });
 
-test('sign-in (Hình 1): agencies from the service, required fields, a wrong password', async () => {
+test('sign-in (Hình 1): agencies from the service, Mã kiểm tra from the first attempt, required fields, a wrong password', async () => {
   await page.goto(`${base}/?k=${E2E_SECRET}`);
   await expect(page.getByText('TIẾP NHẬN VÀ QUẢN LÝ HỒ SƠ')).toBeVisible();
+  // Mã kiểm tra is there before any failure, as in Hình 1, large enough to read (56 px high).
+  await expect(page.getByAltText('Ảnh mã kiểm tra')).toBeVisible(SLOW);
+  expect((await page.getByAltText('Ảnh mã kiểm tra').boundingBox())?.height).toBeGreaterThanOrEqual(56);
+  await expect(page.getByLabel('Mã kiểm tra')).toBeVisible();
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
   await expect(page.getByText('Nhập tên đăng nhập.')).toBeVisible();
   await page.getByLabel('Cơ quan BHXH').click();
@@ -139,6 +144,7 @@ test('sign-in (Hình 1): agencies from the service, required fields, a wrong pas
 
 test('the list (Hình 3) has the seed columns in order, dd/MM/yyyy dates', async () => {
   await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
+  await fillCaptcha(page);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
   await expect(page.getByText('Hồ sơ đăng ký giao dịch điện tử cá nhân')).toBeVisible(SLOW);
   await expect(row('Nguyễn Thị Các')).toBeVisible();
@@ -301,16 +307,25 @@ test('change of details: Ghi nhận → Hình 11 → Xác nhận → Hình 12', 
   await signOut();
 });
 
-test('the captcha (Mã kiểm tra) after repeated failures', async () => {
+test('a wrong Mã kiểm tra keeps the password; repeated wrong passwords keep asking for the captcha', async () => {
   for (let i = 0; i < 3; i++) {
     await fillSignIn('903', 'khoa903', `sai-${i}`);
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await expect(page.getByRole('alert')).toBeVisible(SLOW);
+    await expect(page.getByRole('alert')).toContainText(/không đúng/u, SLOW);
+    // a wrong password is cleared
+    await expect(page.getByLabel('Mật khẩu', { exact: true })).toHaveValue('');
   }
   await expect(page.getByLabel('Mã kiểm tra')).toBeVisible(SLOW);
   await expect(page.getByAltText('Ảnh mã kiểm tra')).toBeVisible();
-  await shot('workstation-captcha');
   await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Mã kiểm tra').fill('SAI99');
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page.getByRole('alert')).toContainText('Mã kiểm tra không đúng', SLOW);
+  // the password stays; only a new code is asked for, with the focus on it
+  await expect(page.getByLabel('Mật khẩu', { exact: true })).toHaveValue(PASSWORD);
+  await expect(page.getByLabel('Mã kiểm tra')).toHaveValue('');
+  await expect(page.getByLabel('Mã kiểm tra')).toBeFocused();
+  await shot('workstation-captcha');
   await page.getByLabel('Mã kiểm tra').fill(CAPTCHA);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
   await expect(page.getByText('Hồ sơ đăng ký giao dịch điện tử cá nhân')).toBeVisible(SLOW);
