@@ -27,7 +27,13 @@ export type AuthOptions = {
  */
 export const CAPTCHA_CHARS = 'ACEFHKMNPRTWXY34679';
 svgCaptcha.loadFont(
-  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'resources', 'fonts', 'DejaVuSans-Bold.ttf'),
+  path.resolve(
+    path.dirname(fileURLToPath(import.meta.url)),
+    '..',
+    'resources',
+    'fonts',
+    'DejaVuSans-Bold.ttf',
+  ),
 );
 const CAPTCHA_LOOK = { width: 220, height: 70, fontSize: 56, noise: 2, color: false } as const;
 
