@@ -225,6 +225,32 @@ export type DailyReport = {
   dossiers: DossierSummary[];
 };
 
+/** The day's decisions by Trạng thái; from an older service, worked out from its counts by result. */
+export function reportVerdicts(report: DailyReport): Record<Verdict, number> {
+  if (report.verdicts) return report.verdicts;
+  const get = (k: string): number => report.perOutcome[k] ?? 0;
+  return {
+    valid: get('account_issued') + get('valid'),
+    code_not_found: get('code_not_found'),
+    invalid: get('rejected') + get('invalid'),
+    details_updated: get('details_updated'),
+    account_stopped: get('account_stopped'),
+  };
+}
+
+/** One officer's decisions by Trạng thái (from an older service every approval counts as valid). */
+export function officerVerdicts(o: DailyReport['perOfficer'][number]): Record<Verdict, number> {
+  return (
+    o.verdicts ?? {
+      valid: o.valid,
+      code_not_found: 0,
+      invalid: o.invalid,
+      details_updated: 0,
+      account_stopped: 0,
+    }
+  );
+}
+
 export type Health = { ok: true };
 
 export type AttachmentPutResponse = { id: string; sha256: string };

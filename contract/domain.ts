@@ -6,7 +6,7 @@ import type { Gender, IdKind } from './identity.js';
 export type { Gender, IdKind } from './identity.js';
 
 export type DossierKind = 'register' | 'update' | 'stop';
-/** Tình trạng: pending = Hồ sơ chờ duyệt, decided = Đã duyệt, expired = Quá hạn, tự động xoá */
+/** Tình trạng: pending = Hồ sơ chờ duyệt, decided = Đã duyệt, expired = Quá hạn, tự động xóa */
 export type DossierStatus = 'pending' | 'decided' | 'expired';
 /** Trạng thái / Đánh giá hồ sơ */
 export type Outcome = 'valid' | 'invalid';
@@ -161,7 +161,7 @@ export type Change =
 export const STATUS_LABEL: Readonly<Record<DossierStatus, string>> = {
   pending: 'Hồ sơ chờ duyệt',
   decided: 'Đã duyệt',
-  expired: 'Quá hạn, tự động xoá',
+  expired: 'Quá hạn, tự động xóa',
 };
 export const OUTCOME_LABEL: Readonly<Record<Outcome, string>> = {
   valid: 'Hồ sơ hợp lệ',

@@ -41,3 +41,22 @@ export type OutboxItem = {
   createdAt: string;
   updatedAt: string;
 };
+
+/** Each state in the same words on the status bar, the sync panel and the reconciliation sheet. */
+export const OUTBOX_STATE_LABEL: Readonly<Record<OutboxState, string>> = {
+  queued: 'Chờ đồng bộ',
+  synced: 'Đã đồng bộ',
+  conflict: 'Xung đột: cán bộ khác đã xử lý trước',
+  expired: 'Hồ sơ đã quá hạn',
+  failed: 'Gửi không thành công',
+  dismissed: 'Đã bỏ qua',
+};
+
+export const OUTBOX_STATE_COLOR: Readonly<Record<OutboxState, string>> = {
+  queued: 'orange',
+  synced: 'green',
+  conflict: 'red',
+  expired: 'default',
+  failed: 'red',
+  dismissed: 'default',
+};

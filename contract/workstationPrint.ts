@@ -10,6 +10,7 @@
 
 import { z } from 'zod';
 import type { DailyReport } from './api.js';
+import type { Verdict } from './domain.js';
 import type { OutboxItem } from './outbox.js';
 
 const jobId = z.string().min(1).max(64);
@@ -32,6 +33,19 @@ export const PrintInputs = {
   'print.dailyReport': day,
   /** Supervisors: this desk's end-of-day reconciliation from the local outbox. */
   'print.reconciliation': day,
+  /** The editions of Mẫu 01 this workstation can print (for In mẫu trắng). */
+  'print.editions': z.object({}).strict(),
+  /**
+   * Supervisors: blank Mẫu 01 forms to fill in by hand, `copies` in one job: the edition in force
+   * today, or the one named (`templateId`), or the one in force on `date` (YYYY-MM-DD).
+   */
+  'print.blank': z
+    .object({
+      templateId: z.string().min(1).max(64).optional(),
+      date: z.string().max(32).optional(),
+      copies: z.number().int().min(1).max(200),
+    })
+    .strict(),
   /** The system print dialog (Electron shell). */
   'print.system': job,
   /** The save dialog, then the file is written (Electron shell). */
@@ -63,9 +77,32 @@ export type DailyReportJob = { job: PrintJob; report: DailyReport };
 
 export type ReconciliationJob = {
   job: PrintJob;
-  /** The sheet's entries (the day's decisions and older ones still unsettled), oldest first. */
+  /**
+   * The sheet's entries (the day's decisions and older ones still unsettled) of the agencies in the
+   * supervisor's scope, oldest first.
+   */
   items: OutboxItem[];
-  counts: { decidedToday: number; confirmed: number; waiting: number; failed: number; dismissed: number };
+  counts: {
+    decidedToday: number;
+    confirmed: number;
+    waiting: number;
+    failed: number;
+    dismissed: number;
+    /** The confirmed decisions by Trạng thái (an issued account apart from a code not in HGD). */
+    verdicts: Record<Verdict, number>;
+  };
+  /** The desk's name as an administrator set it (the machine's host name until then). */
+  workstationName: string;
+};
+
+/** An edition of Mẫu 01 (resources/forms): the one in force today is `current`. */
+export type FormEdition = {
+  id: string;
+  edition: string;
+  validFrom: string;
+  validTo: string | null;
+  legalBasis: string;
+  current: boolean;
 };
 
 export type PrintOutputs = {
@@ -75,6 +112,8 @@ export type PrintOutputs = {
   'print.cancel': null;
   'print.dailyReport': DailyReportJob;
   'print.reconciliation': ReconciliationJob;
+  'print.editions': FormEdition[];
+  'print.blank': PrintJob;
   /** false when the officer closed the dialog without printing. */
   'print.system': { printed: boolean };
   /** null when the officer closed the dialog without saving. */

@@ -16,6 +16,7 @@
 //                simulated HID bus instead of node-hid: `POST /api/test/hid {"action": "plug" | "unplug"}`
 //                and `{"action": "scan", "text": "…"}` feed HID-POS reports at the node-hid boundary.
 //   ESCL_URLS    comma-separated eSCL scanner URLs for intake (outside test mode too).
+//   WS_NAME      the desk's name on the reconciliation sheet (Tên máy trạm); default "Máy <host name>".
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -80,6 +81,7 @@ const ws = createWorkstation({
   },
   recordWaitMs: 5_000,
   requestTimeoutMs: testMode ? 5_000 : 15_000,
+  ...(process.env.WS_NAME ? { workstationName: () => process.env.WS_NAME ?? '' } : {}),
   intake: {
     workDir: path.join(wsDir, 'scans'),
     esclUrls: (process.env.ESCL_URLS ?? '').split(',').filter(Boolean),

@@ -97,7 +97,7 @@ export async function login(ctx: Ctx, opts: AuthOptions, body: LoginRequest): Pr
     throw new ApiError(
       423,
       'account_locked',
-      'Tài khoản tạm khoá do đăng nhập sai nhiều lần. Vui lòng thử lại sau 15 phút.',
+      'Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau 15 phút.',
     );
   }
   const failures = user.locked_until ? 0 : user.failed_logins; // a lock that has passed starts afresh
@@ -127,7 +127,7 @@ export async function login(ctx: Ctx, opts: AuthOptions, body: LoginRequest): Pr
       throw new ApiError(
         423,
         'account_locked',
-        'Tài khoản tạm khoá do đăng nhập sai nhiều lần. Vui lòng thử lại sau 15 phút.',
+        'Tài khoản tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau 15 phút.',
       );
     if (n >= ctx.config.captchaAfterFailures) {
       throw new ApiError(

@@ -122,7 +122,7 @@ export async function loadDossier(
       [id, staff.scope],
     );
     if (gone.rowCount > 0)
-      throw new ApiError(410, 'expired', 'Hồ sơ đã quá hạn 10 ngày không nộp bản giấy và đã bị xoá.');
+      throw new ApiError(410, 'expired', 'Hồ sơ đã quá hạn 10 ngày không nộp bản giấy và đã bị xóa.');
     throw notFound('Không tìm thấy hồ sơ.');
   }
   return row.dossier;

@@ -4,6 +4,7 @@
 // Electron import: Electron's main process and the local HTTP host both run exactly this; they differ
 // only in the transport and the key source.
 
+import os from 'node:os';
 import path from 'node:path';
 import type { Dossier } from '../../contract/index.js';
 import type { AppInfo, Handlers, Method, WsEvent, WsResult } from '../../contract/workstation.js';
@@ -41,7 +42,18 @@ export type WorkstationOptions = {
   print?: PrintOptions;
   /** Intake: scanners and ID-card readers. */
   intake?: IntakeOptions;
+  /**
+   * The desk's human name (Tên máy trạm), read when a sheet is made, so a change in the machine's
+   * settings shows at once; default: the machine's host name.
+   */
+  workstationName?: () => string;
 };
+
+/** The machine's host name as a desk name until an administrator sets one. */
+export function defaultWorkstationName(): string {
+  const name = os.hostname().trim();
+  return name ? `Máy ${name}` : 'Máy trạm';
+}
 
 export type Workstation = {
   handlers: Handlers;
@@ -105,6 +117,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       serviceUrl: options.serviceUrl,
       transport: options.transport,
     },
+    workstationName: () => options.workstationName?.().trim() || defaultWorkstationName(),
     now,
     emit,
     scope,

@@ -64,7 +64,7 @@ function finalNotice(f: Final, view: DossierView): DecisionNotice {
     return {
       kind: 'warning',
       title: 'Hồ sơ đã quá hạn, không thể duyệt',
-      description: 'Quá 10 ngày kể từ ngày kê khai mà cá nhân chưa nộp hồ sơ giấy: tờ khai tự động xoá.',
+      description: 'Quá 10 ngày kể từ ngày kê khai mà cá nhân chưa nộp hồ sơ giấy: tờ khai tự động xóa.',
     };
   }
   const result: DecisionResult | null =

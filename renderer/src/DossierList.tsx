@@ -24,6 +24,7 @@ import type { TableProps } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { STATUS_LABEL, VERDICTS, VERDICT_LABEL } from '../../contract/domain';
+import { formatCount } from '../../contract/text';
 import type { DossierFilter, DossierRow, SortField } from '../../contract/workstation';
 import { api, call } from './api';
 import { fitColumns, listColumns, MARK_WIDTH } from './listColumns';
@@ -303,8 +304,8 @@ export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id
       extra={
         <Space>
           <Typography.Text type="secondary" aria-live="polite">
-            {total === null ? 'Đang tải…' : `Tổng số: ${total.toLocaleString('vi-VN')} hồ sơ`}
-            {marked.size > 0 && `, đã chọn ${marked.size.toLocaleString('vi-VN')}`}
+            {total === null ? 'Đang tải…' : `Tổng số: ${formatCount(total)} hồ sơ`}
+            {marked.size > 0 && `, đã chọn ${formatCount(marked.size)}`}
           </Typography.Text>
           {marked.size > 0 && <Button onClick={() => setMarked(new Set())}>Bỏ chọn</Button>}
           <Button
@@ -383,7 +384,7 @@ export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id
                       search({});
                     }}
                   >
-                    Xoá điều kiện
+                    Xóa điều kiện
                   </Button>
                 </Space>
               </Form.Item>

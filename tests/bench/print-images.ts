@@ -138,7 +138,7 @@ await png(
   await renderReconciliation({
     agency: demoAgency('00115'),
     date: '2020-08-12',
-    deviceId: 'QUAY-01',
+    workstationName: 'Quầy 1 - Bộ phận một cửa',
     officer: 'Trung tâm Công nghệ thông tin',
     items,
     generatedAt: '2020-08-12T10:30:00Z',

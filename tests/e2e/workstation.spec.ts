@@ -180,7 +180,7 @@ test('Mở rộng → Tra cứu finds "Nguyễn Thị Các" from "nguyen thi cac
   await page.getByRole('textbox', { name: 'Họ và tên' }).fill('do van toi');
   await page.getByRole('button', { name: 'Tra cứu' }).click();
   await expect(row('Đỗ Văn Tỏi')).toBeVisible();
-  await page.getByRole('button', { name: 'Xoá điều kiện' }).click();
+  await page.getByRole('button', { name: 'Xóa điều kiện' }).click();
   await expect(row('Lê Kim Cương')).toBeVisible();
 });
 

@@ -333,11 +333,14 @@ export function renderMau01(
   return finish(doc);
 }
 
-/** A blank Mẫu 01 with dotted lines, for people who cannot declare online. */
-export function renderBlankMau01(template: FormTemplate): Promise<Buffer> {
+/** Blank Mẫu 01 forms with dotted lines, for people who cannot declare online: each copy from a new page. */
+export function renderBlankMau01(template: FormTemplate, copies = 1): Promise<Buffer> {
   const doc = createDocument({ margins: template.page.margins, title: 'Mẫu số 01 (để trống)' });
   const values = new Map<string, string | null>([['legalBasis', template.legalBasis]]);
-  drawForm(doc, template, values, 'blank', null);
+  for (let i = 0; i < copies; i++) {
+    if (i > 0) doc.addPage({ size: 'A4', margins: template.page.margins });
+    drawForm(doc, template, values, 'blank', null);
+  }
   return finish(doc);
 }
 

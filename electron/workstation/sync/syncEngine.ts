@@ -323,7 +323,7 @@ export class SyncEngine {
           current,
         );
       } else if (err.status === 410) {
-        this.store.markRefused(id, 'expired', err.message || 'Hồ sơ đã quá hạn, tự động xoá.');
+        this.store.markRefused(id, 'expired', err.message || 'Hồ sơ đã quá hạn, tự động xóa.');
       } else {
         this.store.markRefused(id, 'failed', err.message);
       }

@@ -231,7 +231,7 @@ describe('npm run print against the central service', () => {
     const unknown = await print(['form', '--dossier', '99999.GD/2020/903', '--out', out], OFFICER);
     expect(unknown.code).toBe(EXIT.refused);
     expect(unknown.err).toBe(
-      'Không tìm thấy hồ sơ số 99999.GD/2020/903 trong phạm vi cơ quan BHXH 903 (hồ sơ không có, đã quá hạn bị xoá, hoặc thuộc cơ quan khác).',
+      'Không tìm thấy hồ sơ số 99999.GD/2020/903 trong phạm vi cơ quan BHXH 903 (hồ sơ không có, đã quá hạn bị xóa, hoặc thuộc cơ quan khác).',
     );
     const otherAgency = await print(['form', '--dossier', '00006.GD/2020/903', '--out', out], HANOI);
     expect(otherAgency.code).toBe(EXIT.refused);
