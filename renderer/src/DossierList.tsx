@@ -32,6 +32,11 @@ import { BatchPrintModal } from './print/BatchPrintModal';
 import { failureText, printJob } from './print/deliver';
 
 const PAGE = 200;
+/**
+ * Dates typed in Mở rộng: shown dd/MM/yyyy; typed also without leading zeros (1/8/2020) or without
+ * slashes (01082020), as officers type them.
+ */
+const DATE_FORMATS = ['DD/MM/YYYY', 'D/M/YYYY', 'DDMMYYYY'];
 
 type Placeholder = { id: string; placeholder: true };
 type Item = DossierRow | Placeholder;
@@ -341,12 +346,35 @@ export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id
             </Col>
             <Col span={5}>
               <Form.Item label="Từ ngày" name="from">
-                <DatePicker aria-label="Từ ngày" format="DD/MM/YYYY" style={{ width: '100%' }} />
+                <DatePicker
+                  aria-label="Từ ngày"
+                  format={DATE_FORMATS}
+                  placeholder="dd/MM/yyyy"
+                  style={{ width: '100%' }}
+                />
               </Form.Item>
             </Col>
             <Col span={5}>
-              <Form.Item label="Đến ngày" name="to">
-                <DatePicker aria-label="Đến ngày" format="DD/MM/YYYY" style={{ width: '100%' }} />
+              <Form.Item
+                label="Đến ngày"
+                name="to"
+                dependencies={['from']}
+                rules={[
+                  ({ getFieldValue }) => ({
+                    validator: async (_r, to: Dayjs | null | undefined) => {
+                      const from = getFieldValue('from') as Dayjs | null | undefined;
+                      if (from && to && to.isBefore(from, 'day'))
+                        throw new Error('Đến ngày phải sau hoặc bằng Từ ngày: đổi lại khoảng ngày.');
+                    },
+                  }),
+                ]}
+              >
+                <DatePicker
+                  aria-label="Đến ngày"
+                  format={DATE_FORMATS}
+                  placeholder="dd/MM/yyyy"
+                  style={{ width: '100%' }}
+                />
               </Form.Item>
             </Col>
           </Row>

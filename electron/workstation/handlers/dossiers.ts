@@ -5,7 +5,8 @@
 
 import { randomUUID } from 'node:crypto';
 import { dateTime, type DecisionRequest, type Dossier } from '../../../contract/index.js';
-import type { DossierView, Handlers } from '../../../contract/workstation.js';
+import { checkIsoDate } from '../../../contract/identity.js';
+import type { DossierFilter, DossierView, Handlers } from '../../../contract/workstation.js';
 import type { WorkstationContext } from '../context.js';
 import { fail, serviceFailure } from '../errors.js';
 import { ServiceError } from '../sync/httpSyncClient.js';
@@ -54,6 +55,25 @@ async function freshAndClaimed(ctx: WorkstationContext, id: string): Promise<Cla
     if (err instanceof ServiceError && (err.status === 403 || err.status === 404)) serviceFailure(err);
     return null; // offline or transient: the local copy serves
   }
+}
+
+/** Từ ngày / Đến ngày of Mở rộng: real dates, and not a reversed range (it would find nothing). */
+function checkDateRange(filter: DossierFilter): void {
+  const fields: Record<string, string> = {};
+  for (const [key, label] of [
+    ['from', 'Từ ngày'],
+    ['to', 'Đến ngày'],
+  ] as const) {
+    const v = filter[key];
+    if (v === undefined) continue;
+    const checked = checkIsoDate(v, label);
+    if (!checked.ok) fields[key] = checked.message;
+  }
+  if (!fields.from && !fields.to && filter.from && filter.to && filter.to < filter.from) {
+    fields.to = 'Đến ngày phải sau hoặc bằng Từ ngày: đổi lại khoảng ngày.';
+  }
+  const first = Object.values(fields)[0];
+  if (first) fail('validation_failed', first, { fields });
 }
 
 /**
@@ -128,6 +148,7 @@ export function createDossierHandlers(
   const recordWaitMs = options.recordWaitMs ?? 5_000;
   return {
     async 'dossiers.list'(input) {
+      checkDateRange(input.filter);
       return store.listDossiers(input.filter, input.sort, input.offset, input.limit, ctx.scope());
     },
     async 'dossiers.open'(input) {
