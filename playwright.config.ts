@@ -60,6 +60,9 @@ export default defineConfig({
   ],
   outputDir: 'artifacts/e2e-results',
   timeout: 60_000,
+  // A busy CI machine can take longer than Playwright's 5 s default to render a step; a passing
+  // assertion returns as soon as it holds, so this only lengthens a failure.
+  expect: { timeout: 15_000 },
   fullyParallel: false,
   workers: 1,
   retries: 0,

@@ -2,6 +2,7 @@
 // response types. The server validates with these; the workstation's sync client types against them.
 
 import { z } from 'zod';
+import { codeField, DATE_BOUNDS, dateField, instantField, textField, uuidField } from './input.js';
 import {
   DECISION_RESULTS,
   type Agency,
@@ -35,10 +36,16 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'media_type_mismatch'
+  /** an upload of the declared type that does not decode as one (truncated, data appended, too large) */
+  | 'invalid_attachment'
+  /** the request's headers (or its URL) exceed what the service reads */
+  | 'headers_too_large'
   | 'account_locked'
   | 'captcha_required'
   | 'captcha_invalid'
   | 'too_many_requests'
+  /** 503: the database is away (a failover under way) or the service is stopping; send it again */
+  | 'unavailable'
   | 'internal';
 
 export type ApiError = {
@@ -51,11 +58,11 @@ export type ConflictError = ApiError & { dossier: Dossier };
 // ---------------------------------------------------------------- auth
 
 export const LoginRequest = z.object({
-  agencyCode: z.string().min(1).max(10),
-  username: z.string().min(1).max(64),
-  password: z.string().min(1).max(256),
-  captchaId: z.string().max(128).optional(),
-  captchaAnswer: z.string().max(32).optional(),
+  agencyCode: codeField(10),
+  username: textField({ max: 64, required: true }),
+  password: textField({ max: 256, required: true, raw: true }),
+  captchaId: uuidField().optional(),
+  captchaAnswer: textField({ max: 32 }).optional(),
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 export type LoginResponse = { token: string; expiresAt: string; user: StaffUser };
@@ -64,73 +71,84 @@ export type AgenciesResponse = Agency[];
 
 // ---------------------------------------------------------------- dossiers
 
+/** A list cursor as the service issues it (base64url, signed); anything else is a 400. */
+export const CURSOR_PATTERN = /^[A-Za-z0-9_-]{23,400}$/u;
+
 export const DossierQuery = z.object({
-  dossierNumber: z.string().max(40).optional(),
-  bhxhCode: z.string().max(10).optional(),
-  q: z.string().max(200).optional(),
-  from: z.string().optional(), // YYYY-MM-DD
-  to: z.string().optional(),
+  dossierNumber: textField({ max: 40 }).optional(),
+  bhxhCode: textField({ max: 10 }).optional(),
+  q: textField({ max: 200 }).optional(),
+  from: dateField(DATE_BOUNDS.filter, 'Từ ngày').optional(),
+  to: dateField(DATE_BOUNDS.filter, 'Đến ngày').optional(),
   status: z.enum(['pending', 'decided', 'expired']).optional(),
   outcome: z.enum(['valid', 'invalid']).optional(),
   /** What the decision concluded, e.g. code_not_found (approved, but no account: the code is not in HGD). */
   result: z.enum(DECISION_RESULTS).optional(),
   kind: z.enum(['register', 'update', 'stop']).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
-  cursor: z.string().max(200).optional(),
+  /** checked by the service: a cursor it did not issue is a 400 */
+  cursor: z.string().optional(),
 });
 export type DossierQuery = z.infer<typeof DossierQuery>;
 export type DossierListResponse = { items: DossierSummary[]; nextCursor: string | null };
 
 export const ChangesQuery = z.object({
-  after: z.coerce.number().int().min(0).default(0),
+  after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
 });
 export type ChangesResponse = { changes: Change[]; lastSeq: number; hasMore: boolean };
 
 const CertificateInput = z.object({
-  serial: z.string().min(1).max(64),
-  issuer: z.string().min(1).max(200),
-  validFrom: z.string(),
-  validTo: z.string(),
+  serial: textField({ max: 64, required: true }),
+  issuer: textField({ max: 200, required: true }),
+  validFrom: dateField(DATE_BOUNDS.admin, 'Ngày bắt đầu hiệu lực'),
+  validTo: dateField(DATE_BOUNDS.admin, 'Ngày hết hiệu lực'),
 });
 
 /**
- * A new declaration (portal or mobile-desk intake). Field shapes only: the service's validator adds
- * the domain checks (identity.ts) and answers 422 with Vietnamese messages per field.
+ * A new declaration (portal or mobile-desk intake). Field shapes and the input rules here; the
+ * service's validator adds the domain checks (identity.ts) and answers 422 with Vietnamese messages
+ * per field.
  */
 export const DeclarationRequest = z.object({
-  clientId: z.string().uuid(),
+  clientId: uuidField(),
   kind: z.enum(['register', 'update', 'stop']),
-  agencyCode: z.string().min(1).max(10),
-  fullName: z.string(),
+  agencyCode: codeField(10),
+  fullName: textField({ max: 400, required: true }),
   /** null (or blank) only from a mobile desk: the service resolves it from the ID number */
-  bhxhCode: z.string().nullable(),
+  bhxhCode: textField({ max: 40 }).nullable(),
   idKind: z.enum(['cccd', 'cmnd', 'passport']),
-  idNumber: z.string(),
-  dateOfBirth: z.string().optional(),
+  idNumber: textField({ max: 40, required: true }),
+  dateOfBirth: dateField(DATE_BOUNDS.birth, 'Ngày sinh').optional(),
   gender: z.enum(['Nam', 'Nữ']).optional(),
-  address: z.string(),
-  contactPerson: z.string(),
-  email: z.string().nullable().optional(),
-  mobile: z.string(),
+  address: textField({ max: 1000, required: true }),
+  contactPerson: textField({ max: 400, required: true }),
+  email: textField({ max: 254 }).nullable().optional(),
+  mobile: textField({ max: 40, required: true }),
   certificate: CertificateInput.nullable().optional(),
   channel: z.enum(['portal', 'ivan']),
-  ivanName: z.string().max(200).nullable().optional(),
-  effectiveDate: z.string().optional(),
+  ivanName: textField({ max: 200 }).nullable().optional(),
+  effectiveDate: dateField(DATE_BOUNDS.admin, 'Ngày bắt đầu giao dịch').optional(),
   update: z
     .object({
       certificate: CertificateInput.nullable().optional(),
-      email: z.string().nullable().optional(),
-      mobile: z.string().nullable().optional(),
+      email: textField({ max: 254 }).nullable().optional(),
+      mobile: textField({ max: 40 }).nullable().optional(),
     })
     .nullable()
     .optional(),
-  stop: z.object({ stopDate: z.string(), reason: z.string() }).nullable().optional(),
+  stop: z
+    .object({
+      stopDate: dateField(DATE_BOUNDS.admin, 'Ngày ngừng sử dụng'),
+      reason: textField({ max: 500, multiline: true }),
+    })
+    .nullable()
+    .optional(),
   submissionMethod: z.enum(['post', 'counter', 'mobile_desk']),
   /** the desk's name (e.g. "KCN Quang Minh"); required from a mobile desk, refused otherwise */
-  deskName: z.string().nullable().optional(),
+  deskName: textField({ max: 200 }).nullable().optional(),
   /** the desk's time of declaring (ISO 8601 with offset); required from a mobile desk, refused otherwise */
-  declaredAt: z.string().optional(),
+  declaredAt: instantField('Thời điểm kê khai').optional(),
 });
 export type DeclarationRequest = z.infer<typeof DeclarationRequest>;
 
@@ -148,30 +166,33 @@ export type IntakeResponse = Dossier & {
   codeResolution: CodeResolution;
 };
 
-export const ReceiveRequest = z.object({ clientId: z.string().uuid() });
+export const ReceiveRequest = z.object({ clientId: uuidField() });
 
 export type ClaimResponse = { claimedBy: string; claimedUntil: string };
 
-export const ReasonsUpdate = z.array(
-  z.object({
-    code: z.string().min(1).max(32),
-    text: z.string().min(1).max(500),
-    smsText: z.string().min(1).max(120),
-  }),
-);
+export const ReasonsUpdate = z
+  .array(
+    z.object({
+      code: codeField(32),
+      text: textField({ max: 500, required: true }),
+      smsText: textField({ max: 120, required: true }),
+    }),
+  )
+  .max(200);
 export type ReasonsResponse = RejectionReason[];
 
 // ---------------------------------------------------------------- decisions
 
 export const DecisionRequest = z.object({
-  decisionId: z.string().uuid(),
+  decisionId: uuidField(),
   outcome: z.enum(['valid', 'invalid']),
-  reasonCodes: z.array(z.string().max(32)).max(20).optional(),
-  reason: z.string().max(2000).optional(),
-  baseVersion: z.number().int().min(0),
+  reasonCodes: z.array(codeField(32)).max(20).optional(),
+  reason: textField({ max: 2000, multiline: true }).optional(),
+  baseVersion: z.number().int().min(0).max(2_000_000_000),
   confirmUpdate: z.boolean().optional(),
-  decidedAt: z.string(),
-  deviceId: z.string().min(1).max(128),
+  /** when the officer decided (offline decisions keep it); bounds against the dossier in the service */
+  decidedAt: instantField('Thời điểm duyệt'),
+  deviceId: textField({ max: 128, required: true }),
 });
 export type DecisionRequest = z.infer<typeof DecisionRequest>;
 export type DecisionResponse = { dossier: Dossier; result: DecisionResult };
@@ -190,9 +211,9 @@ export type RegistryPerson = {
  * checkRegistrySearch (desk.ts) holds the rules the service answers 422 with.
  */
 export const RegistrySearchQuery = z.object({
-  idNumber: z.string().max(40).optional(),
-  fullName: z.string().max(400).optional(),
-  dateOfBirth: z.string().max(40).optional(),
+  idNumber: textField({ max: 40 }).optional(),
+  fullName: textField({ max: 400 }).optional(),
+  dateOfBirth: textField({ max: 40 }).optional(),
 });
 export type RegistrySearchQuery = z.infer<typeof RegistrySearchQuery>;
 /** At most REGISTRY_SEARCH_MAX exact matches; an empty list when no one matches. */
@@ -223,6 +244,8 @@ export type DailyReport = {
    */
   verdicts?: Record<Verdict, number>;
   dossiers: DossierSummary[];
+  /** The SMS/e-mail outbox of the agency's dossiers now: messages waiting, and how late the oldest due one is. */
+  delivery?: DeliveryLag;
 };
 
 /** The day's decisions by Trạng thái; from an older service, worked out from its counts by result. */
@@ -251,7 +274,10 @@ export function officerVerdicts(o: DailyReport['perOfficer'][number]): Record<Ve
   );
 }
 
-export type Health = { ok: true };
+export type DeliveryLag = { queued: number; lagSeconds: number };
+
+/** `instance`: which service instance answered (several share one database behind a load balancer). */
+export type Health = { ok: true; instance?: string; delivery?: DeliveryLag };
 
 export type AttachmentPutResponse = { id: string; sha256: string };
 

@@ -125,6 +125,25 @@ export type Dossier = {
   claim: { claimedBy: string; claimedUntil: string } | null;
   version: number;
   duplicates?: Array<{ id: string; dossierNumber: string; status: DossierStatus }>;
+  /** the decision the dossier applied (its decisionId), once decided */
+  decisionId?: string | null;
+  /** its SMS and e-mail messages (GET /dossiers/:id only; not in the change feed) */
+  notifications?: DossierNotification[];
+};
+
+/** One SMS or e-mail of a dossier and where it stands (the recipient masked). */
+export type DossierNotification = {
+  id: string;
+  channel: 'sms' | 'email';
+  recipient: string;
+  status: 'queued' | 'delivered' | 'failed';
+  attempts: number;
+  createdAt: string;
+  /** when the status last changed (the delivery, the failure, the last retry) */
+  statusAt: string;
+  deliveredAt: string | null;
+  /** when a queued message is tried next */
+  nextAttemptAt: string | null;
 };
 
 /** The list's columns (Hình 3): STT is the row's position. */

@@ -7,6 +7,7 @@ export * from './dates.js';
 export * from './desk.js';
 export * from './domain.js';
 export * from './identity.js';
+export * from './input.js';
 export * from './issues.js';
 export * from './text.js';
 export * from './synthetic.js';

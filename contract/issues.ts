@@ -12,13 +12,20 @@ export function zodIssueMessage(issue: z.core.$ZodIssue): string {
     case 'invalid_value':
       return missing ? 'Trường này là bắt buộc.' : 'Giá trị không nằm trong danh sách cho phép.';
     case 'invalid_format':
-      return issue.format === 'uuid' ? 'Phải là mã định danh dạng UUID.' : 'Sai định dạng.';
+      if (issue.format === 'uuid') return 'Phải là mã định danh dạng UUID.';
+      // a pattern of contract/input.ts words its own sentence; zod's defaults are English
+      return issue.format === 'regex' && issue.message && !issue.message.startsWith('Invalid')
+        ? issue.message
+        : 'Sai định dạng.';
     case 'too_small':
       return 'Giá trị quá ngắn hoặc quá nhỏ.';
     case 'too_big':
       return 'Giá trị quá dài hoặc quá lớn.';
     case 'unrecognized_keys':
       return 'Có trường không được phép.';
+    case 'custom':
+      // the input rules (contract/input.ts) word their own sentence
+      return issue.message && issue.message !== 'Invalid input' ? issue.message : 'Giá trị không hợp lệ.';
     default:
       return 'Giá trị không hợp lệ.';
   }

@@ -9,8 +9,8 @@ import type { Gender } from './identity.js';
 // Recognition results
 // ---------------------------------------------------------------------------------------------
 
-/** What a piece of paper (or a QR) was recognised as. */
-export type RecognitionKind = 'cccd_qr' | 'cccd_front' | 'cmnd' | 'mau01';
+/** What a piece of paper (or a QR) was recognised as. `cccd_back`: the back of a chip card read by OCR. */
+export type RecognitionKind = 'cccd_qr' | 'cccd_front' | 'cccd_back' | 'cmnd' | 'mau01';
 
 /** Field names follow GLOSSARY.md. Dates are YYYY-MM-DD, text is NFC. */
 export type RecognizedFields = {
@@ -26,6 +26,18 @@ export type RecognizedFields = {
   /** E.164 when it passed checkMobile, otherwise the digits as read */
   mobile?: string;
   email?: string;
+  /** Mẫu 01: Người liên hệ */
+  contactPerson?: string;
+  /** Mẫu 01: which section the declaration fills (GLOSSARY: Đăng ký sử dụng / Điều chỉnh / Ngừng) */
+  dossierKind?: 'register' | 'update' | 'stop';
+  /** Mẫu 01 section 1: the date from which e-transactions start (YYYY-MM-DD) */
+  effectiveDate?: string;
+  /** Mẫu 01 section 2: the new e-mail and mobile (E.164) */
+  updateEmail?: string;
+  updateMobile?: string;
+  /** Mẫu 01 section 3: the stop date (YYYY-MM-DD) and reason */
+  stopDate?: string;
+  stopReason?: string;
 };
 export type RecognizedField = keyof RecognizedFields;
 
@@ -41,6 +53,13 @@ export const RECOGNIZED_FIELDS: readonly RecognizedField[] = [
   'bhxhCode',
   'mobile',
   'email',
+  'contactPerson',
+  'dossierKind',
+  'effectiveDate',
+  'updateEmail',
+  'updateMobile',
+  'stopDate',
+  'stopReason',
 ];
 
 /** Vietnamese labels of the fields, as the comparison panel shows them. */
@@ -56,7 +75,20 @@ export const FIELD_LABEL: Readonly<Record<RecognizedField, string>> = {
   bhxhCode: 'Mã số BHXH',
   mobile: 'Điện thoại di động',
   email: 'Địa chỉ thư điện tử',
+  contactPerson: 'Người liên hệ',
+  dossierKind: 'Loại tờ khai',
+  effectiveDate: 'Đăng ký sử dụng từ ngày',
+  updateEmail: 'Địa chỉ thư điện tử mới',
+  updateMobile: 'Số điện thoại di động mới',
+  stopDate: 'Ngày ngừng giao dịch điện tử',
+  stopReason: 'Lý do ngừng',
 };
+
+/**
+ * A returned field whose confidence reaches this is right at least 99 % of the time on the corpus
+ * (docs/scanner.md); below it the officer's eye is needed.
+ */
+export const RELIABLE_CONFIDENCE = 0.9;
 
 /** Where a recognition came from: a QR in an image, a HID reader, or OCR of printed text. */
 export type RecognitionSource = 'qr_image' | 'qr_reader' | 'ocr';
@@ -103,7 +135,7 @@ export const SCAN_ERROR_MESSAGE: Readonly<Record<ScanErrorCode, string>> = {
   jammed: 'Giấy bị kẹt trong máy quét. Gỡ giấy kẹt rồi quét lại.',
   cancelled: 'Đã huỷ lượt quét.',
   io: 'Lỗi khi trao đổi dữ liệu với máy quét. Thử lại; nếu vẫn lỗi, khởi động lại máy quét.',
-  timeout: 'Máy quét không phản hồi trong thời gian cho phép.',
+  timeout: 'Máy quét không phản hồi: kiểm tra nắp, giấy kẹt và dây cáp của máy rồi quét lại.',
   unsupported: 'Máy quét không hỗ trợ thiết lập đã chọn (độ phân giải, chế độ màu hoặc khay giấy).',
   bad_input: 'Tệp không đọc được: không phải ảnh PNG, JPEG, TIFF hoặc tệp PDF hợp lệ.',
   payload_too_large: 'Tệp quá lớn để xử lý (quá nhiều điểm ảnh hoặc quá nhiều trang).',

@@ -76,7 +76,8 @@ export class WedgeDetector {
     const startedAt = this.times[0] ?? endedAt;
     this.chars = [];
     this.times = [];
-    if (text.length < this.options.minLength || mean > this.options.maxMeanGapMs) return null;
+    // Characters, not UTF-16 units: a key of the astral planes is one key.
+    if ([...text].length < this.options.minLength || mean > this.options.maxMeanGapMs) return null;
     return {
       text: text.normalize('NFC'),
       startedAt,

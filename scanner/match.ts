@@ -29,8 +29,32 @@ export type DossierFacts = Partial<
     | 'address'
     | 'mobile'
     | 'email'
+    | 'contactPerson'
+    | 'kind'
+    | 'effectiveDate'
+    | 'update'
+    | 'stop'
   >
 >;
+
+/** The dossier's value for a recognised field (the form's sections live in nested objects). */
+function dossierValueOf(field: RecognizedField, dossier: DossierFacts): string | null {
+  const raw: unknown =
+    field === 'dossierKind'
+      ? dossier.kind
+      : field === 'updateEmail'
+        ? dossier.update?.email
+        : field === 'updateMobile'
+          ? dossier.update?.mobile
+          : field === 'stopDate'
+            ? dossier.stop?.stopDate
+            : field === 'stopReason'
+              ? dossier.stop?.reason
+              : dossier[field as keyof DossierFacts];
+  if (typeof raw !== 'string' || raw.trim() === '') return null;
+  // Dates compare as days (a dossier may hold a timestamp).
+  return field === 'effectiveDate' || field === 'stopDate' ? raw.slice(0, 10) : raw;
+}
 
 const COMPARED: readonly RecognizedField[] = [
   'dossierNumber',
@@ -42,6 +66,13 @@ const COMPARED: readonly RecognizedField[] = [
   'address',
   'mobile',
   'email',
+  'contactPerson',
+  'dossierKind',
+  'effectiveDate',
+  'updateEmail',
+  'updateMobile',
+  'stopDate',
+  'stopReason',
 ];
 
 /** A QR that decoded and validated beats OCR; the chip card beats the form for personal facts. */
@@ -49,6 +80,7 @@ const SOURCE_RANK: Readonly<Record<RecognitionKind, number>> = {
   cccd_qr: 4,
   mau01: 3,
   cccd_front: 2,
+  cccd_back: 2,
   cmnd: 1,
 };
 
@@ -94,7 +126,8 @@ function compareValue(
   recognized: string,
 ): { verdict: FieldVerdict; note?: string } {
   switch (field) {
-    case 'fullName': {
+    case 'fullName':
+    case 'contactPerson': {
       const tier = compareNames(dossier, recognized);
       if (tier === 'match') return { verdict: 'match' };
       if (tier === 'diacritics_differ')
@@ -104,10 +137,12 @@ function compareValue(
       return { verdict: 'mismatch', note: 'Họ tên không khớp.' };
     }
     case 'mobile':
+    case 'updateMobile':
       return e164(dossier) === e164(recognized)
         ? { verdict: 'match' }
         : { verdict: 'mismatch', note: 'Số điện thoại không khớp.' };
     case 'email':
+    case 'updateEmail':
       return dossier.trim().toLowerCase() === recognized.trim().toLowerCase()
         ? { verdict: 'match' }
         : { verdict: 'mismatch', note: 'Địa chỉ thư điện tử không khớp.' };
@@ -135,6 +170,12 @@ function compareValue(
       return dossier.trim().toUpperCase() === recognized.trim().toUpperCase()
         ? { verdict: 'match' }
         : { verdict: 'mismatch', note: `${FIELD_LABEL[field]} không khớp.` };
+    case 'stopReason':
+      if (cleanText(dossier).toLocaleLowerCase('vi') === cleanText(recognized).toLocaleLowerCase('vi'))
+        return { verdict: 'match' };
+      return foldVietnamese(dossier) === foldVietnamese(recognized)
+        ? { verdict: 'looser', note: 'Lý do chỉ khớp khi bỏ dấu: cần xác minh.' }
+        : { verdict: 'mismatch', note: 'Lý do ngừng khác với hồ sơ.' };
     default:
       return dossier.trim() === recognized.trim()
         ? { verdict: 'match' }
@@ -151,8 +192,7 @@ export function compareWithDossier(
     const cands = candidates(field, recognitions);
     const best = cands[0];
     if (!best) continue;
-    const dossierRaw = dossier[field as keyof DossierFacts];
-    const dossierValue = typeof dossierRaw === 'string' && dossierRaw.trim() !== '' ? dossierRaw : null;
+    const dossierValue = dossierValueOf(field, dossier);
     const base = {
       field,
       label: FIELD_LABEL[field],

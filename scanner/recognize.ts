@@ -68,37 +68,66 @@ export async function recognizePage(
   options: RecognizeOptions = {},
 ): Promise<PageRecognition> {
   const grey = await greyOf(page);
-  const codes = await decodeQrFromGrey(grey);
-  let qrError: ScanError | null = null;
-  let fromQr: Recognition | null = null;
-  try {
-    fromQr = recognizeFromQrs(codes);
-  } catch (error) {
-    if (!(error instanceof ScanError)) throw error;
-    qrError = error;
-  }
-  // An ID card QR carries everything: no OCR needed.
+  const qrFrom = (codes: DecodedQr[]): { fromQr: Recognition | null; qrError: ScanError | null } => {
+    try {
+      return { fromQr: recognizeFromQrs(codes), qrError: null };
+    } catch (error) {
+      if (!(error instanceof ScanError)) throw error;
+      return { fromQr: null, qrError: error };
+    }
+  };
+  // The cheap QR pass first: an ID card's QR carries everything, and then no OCR is needed.
+  let { fromQr, qrError } = qrFrom(await decodeQrFromGrey(grey, { pass: 'first' }));
   if (fromQr && fromQr.kind === 'cccd_qr') return { ...fromQr, page: page.index };
   if (!options.ocr) {
+    if (!fromQr) ({ fromQr, qrError } = qrFrom(await decodeQrFromGrey(grey, { pass: 'rest' })));
     if (fromQr) return { ...fromQr, page: page.index };
     if (qrError) throw qrError;
     throw new ScanError('qr_not_found', 'Không có mã QR và chưa bật nhận dạng chữ (OCR).');
   }
+  // The slower QR passes: on a card (small) they run on this thread while the OCR worker reads the
+  // text; on a page they run only if its text did not give the dossier number (the portal's print
+  // has no QR: searching it at full size cost ~1 s of a 2-core machine's time for nothing).
+  const portrait = grey.height / grey.width > 1.25;
+  let laterQr: Promise<{ fromQr: Recognition | null; qrError: ScanError | null }> = fromQr
+    ? Promise.resolve({ fromQr, qrError })
+    : portrait
+      ? Promise.resolve({ fromQr: null, qrError: null })
+      : decodeQrFromGrey(grey, { pass: 'rest' }).then(qrFrom);
   let quality: QualityReport | undefined;
   if (options.qualityGate !== false) {
-    quality = await assessQuality(grey, { dpi: page.dpi });
-    if (!quality.ok && !fromQr) {
-      throw new ScanError(
-        'bad_input',
-        quality.messages.join(' '),
-        `Ảnh chưa đủ chất lượng để đọc. ${quality.messages.join(' ')}`,
-      );
+    // An ID card scanned at 150 dpi is 505 px wide: readable, so the size floor sits below it.
+    quality = await assessQuality(grey, { dpi: page.dpi, thresholds: { minLongSidePx: 480 } });
+    if (!quality.ok) {
+      const later = await laterQr;
+      if (later.fromQr?.kind === 'cccd_qr') return { ...later.fromQr, page: page.index };
+      if (!later.fromQr) {
+        throw new ScanError(
+          'bad_input',
+          quality.messages.join(' '),
+          `Ảnh chưa đủ chất lượng để đọc. ${quality.messages.join(' ')}`,
+        );
+      }
     }
   }
-  let fromText: Recognition;
-  try {
-    fromText = await recognizeTextPage(options.ocr, page);
-  } catch (error) {
+  const textPromise = recognizeTextPage(options.ocr, page).then(
+    (r) => ({ ok: true as const, r }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  if (portrait && !fromQr) {
+    const text = await textPromise;
+    if (!text.ok || !text.r.fields.dossierNumber)
+      laterQr = decodeQrFromGrey(grey, { pass: 'rest' }).then(qrFrom);
+  }
+  ({ fromQr, qrError } = await laterQr);
+  // A card's QR found by the slower passes: it is exact, OCR's reading is not needed.
+  if (fromQr && fromQr.kind === 'cccd_qr') {
+    await textPromise;
+    return { ...fromQr, page: page.index, ...(quality ? { quality } : {}) };
+  }
+  const text = await textPromise;
+  if (!text.ok) {
+    const error = text.error;
     // The form's QR already names the dossier: OCR failing on the rest is a warning, not a failure.
     if (!fromQr || !(error instanceof ScanError)) throw error;
     const warning = `Không đọc được chữ trên trang: ${error.detail ?? error.message}`;
@@ -109,7 +138,7 @@ export async function recognizePage(
       ...(quality ? { quality } : {}),
     };
   }
-  const merged = fromQr ? mergeFields(fromText, fromQr) : fromText;
+  const merged = fromQr ? mergeFields(text.r, fromQr) : text.r;
   if (qrError) merged.warnings.push(`Mã QR trong ảnh không dùng được: ${qrError.detail ?? qrError.message}`);
   return { ...merged, page: page.index, ...(quality ? { quality } : {}) };
 }

@@ -1,11 +1,17 @@
 // `npm run scan -- <command>`: the scanner's command line for operators and tests.
-//   recognize <image-or-pdf> [--no-ocr] [--all-pages]  → JSON {kind, fields, confidence, …}
+//   recognize <file>… [--no-ocr] [--all-pages] [--json-lines]
+//                                                     → JSON {kind, fields, confidence, …} per file;
+//                                                       --json-lines: one compact object a line, with
+//                                                       its file, errors included, for scripts
 //   devices [--sane-config <dir>] [--escl <url>]…      → scanners and barcode readers
 //   scan --device <id> --out <dir> [--resolution 300] [--mode color|gray|bw]
 //        [--source flatbed|feeder] [--size A4|A5|letter|id_card] [--pages N]
 //   quality <image>                                     → the quality gate's verdict
 //   escl-simulator [--port 0] [page images…]           → runs the eSCL simulator until Ctrl+C
 // Exit code 0 on success, 2 on a ScanError (printed as JSON {error: {code, message, detail}}), 1 otherwise.
+
+// Each command imports only what it uses: a cold `recognize` pays for sharp, zxing and tesseract.js,
+// not for the scanner drivers, node-hid or the eSCL simulator (start-up counts in its 3-s budget).
 
 import { parseArgs } from 'node:util';
 import {
@@ -15,16 +21,11 @@ import {
   type ScanRequest,
   type ScanSource,
 } from '../contract/scan.js';
-import { ScannerHub, defaultDrivers } from '../scanner/devices/hub.js';
 import { isScanError } from '../scanner/errors.js';
-import { loadPages } from '../scanner/image/load.js';
-import { LazyOcr } from '../scanner/ocr/pool.js';
-import { assessQuality } from '../scanner/quality.js';
-import { recognizeDocument } from '../scanner/recognize.js';
-import { listReaders } from '../scanner/hid/hidPos.js';
+import type { ScannerHub } from '../scanner/devices/hub.js';
 
 const USAGE = `Cách dùng:
-  npm run scan -- recognize <ảnh-hoặc-pdf> [--no-ocr] [--all-pages]
+  npm run scan -- recognize <ảnh-hoặc-pdf>… [--no-ocr] [--all-pages] [--json-lines]
   npm run scan -- devices [--sane-config <thư mục>] [--escl <url>]
   npm run scan -- scan --device <id> --out <thư mục> [--resolution 300] [--mode color|gray|bw]
                        [--source flatbed|feeder] [--size A4|A5|letter|id_card] [--pages N]
@@ -42,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       'no-ocr': { type: 'boolean', default: false },
       'all-pages': { type: 'boolean', default: false },
+      'json-lines': { type: 'boolean', default: false },
       'sane-config': { type: 'string' },
       escl: { type: 'string', multiple: true },
       device: { type: 'string' },
@@ -60,42 +62,70 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return command ? 0 : 1;
   }
-  const createHub = (): ScannerHub =>
-    new ScannerHub(
+  const createHub = async (): Promise<ScannerHub> => {
+    const { ScannerHub, defaultDrivers } = await import('../scanner/devices/hub.js');
+    return new ScannerHub(
       defaultDrivers({
         ...(values['sane-config'] ? { sane: { configDir: values['sane-config'] } } : {}),
         ...(values.escl ? { escl: { urls: values.escl } } : {}),
       }),
     );
+  };
   switch (command) {
     case 'recognize': {
-      const file = rest[0];
-      if (!file) throw new Error('Thiếu đường dẫn tệp ảnh hoặc PDF.');
-      const ocr = values['no-ocr'] ? null : new LazyOcr();
+      if (rest.length === 0) throw new Error('Thiếu đường dẫn tệp ảnh hoặc PDF.');
+      const [{ LazyOcr }, { recognizeDocument }] = await Promise.all([
+        import('../scanner/ocr/pool.js'),
+        import('../scanner/recognize.js'),
+      ]);
+      // One file: one worker (a second would only double the start-up on a 2-core machine).
+      const ocr = values['no-ocr'] ? null : new LazyOcr(rest.length === 1 ? { size: 1 } : {});
+      ocr?.prepare();
+      const lines = values['json-lines'];
+      let failures = 0;
       try {
-        const result = await recognizeDocument(file, {
-          ocr,
-          ...(values['all-pages'] ? {} : { maxPages: 1 }),
-        });
-        const { recognition } = result;
-        const out: Record<string, unknown> = {
-          kind: recognition.kind,
-          fields: recognition.fields,
-          confidence: recognition.confidence,
-          source: recognition.source,
-          warnings: recognition.warnings,
+        const recognizeOne = async (file: string): Promise<Record<string, unknown>> => {
+          const result = await recognizeDocument(file, {
+            ocr,
+            ...(values['all-pages'] ? {} : { maxPages: 1 }),
+          });
+          const { recognition } = result;
+          const out: Record<string, unknown> = {
+            ...(lines || rest.length > 1 ? { file } : {}),
+            kind: recognition.kind,
+            fields: recognition.fields,
+            confidence: recognition.confidence,
+            source: recognition.source,
+            warnings: recognition.warnings,
+          };
+          if (recognition.quality) out.quality = recognition.quality;
+          if (values['all-pages']) out.pages = result.pages.map(({ raw: _raw, ...p }) => p);
+          return out;
         };
-        if (recognition.quality) out.quality = recognition.quality;
-        if (values['all-pages']) out.pages = result.pages.map(({ raw: _raw, ...p }) => p);
-        print(out);
+        // Files are read in turn and their pages share the pool: results come out in the given order.
+        const outputs: Array<Record<string, unknown>> = [];
+        for (const file of rest) {
+          let out: Record<string, unknown>;
+          try {
+            out = await recognizeOne(file);
+          } catch (error) {
+            if (!isScanError(error) || rest.length === 1) throw error;
+            failures++;
+            out = { file, error: error.toInfo() };
+          }
+          if (lines) process.stdout.write(`${JSON.stringify(out)}\n`);
+          else outputs.push(out);
+        }
+        if (!lines) print(rest.length === 1 ? outputs[0] : outputs);
       } finally {
         await ocr?.close();
       }
-      return 0;
+      return failures > 0 ? 2 : 0;
     }
     case 'devices': {
-      const scanners = await createHub().list();
+      const scanners = await (await createHub()).list();
       // Keyboard-wedge readers look like keyboards to the OS: the workstation's window detects them.
+      const { listReaders } = await import('../scanner/hid/hidPos.js');
       const readers = await listReaders().catch(() => []);
       print({ scanners, readers });
       return 0;
@@ -110,7 +140,7 @@ async function main(argv: string[]): Promise<number> {
         ...(values.size ? { pageSize: values.size as PageSize } : {}),
         ...(values.pages ? { maxPages: Number(values.pages) } : {}),
       };
-      const hub = createHub();
+      const hub = await createHub();
       const controller = new AbortController();
       process.once('SIGINT', () => controller.abort());
       const pages = await hub.scan(values.device, request, {
@@ -125,6 +155,8 @@ async function main(argv: string[]): Promise<number> {
     case 'quality': {
       const file = rest[0];
       if (!file) throw new Error('Thiếu đường dẫn tệp ảnh.');
+      const { loadPages } = await import('../scanner/image/load.js');
+      const { assessQuality } = await import('../scanner/quality.js');
       const [page] = await loadPages(file, { maxPages: 1 });
       if (!page) throw new Error('Tệp không có trang nào.');
       print(await assessQuality(page.bytes, { dpi: page.dpi }));

@@ -8,31 +8,27 @@ import type pino from 'pino';
 import { z } from 'zod';
 import {
   ChangesQuery,
-  checkIsoDate,
+  DATE_BOUNDS,
+  dateField,
   DecisionRequest,
   DeclarationRequest,
   DossierQuery,
   LoginRequest,
   ReasonsUpdate,
   ReceiveRequest,
+  isUuid,
   RegistrySearchQuery,
   type AttachmentMediaType,
   type DailyReport,
+  type Health,
   type Role,
 } from '../contract/index.js';
 import { ATTACHMENT_ROLE_PATTERN } from '../contract/domain.js';
 import { writeAudit } from './audit.js';
-import {
-  authenticate,
-  bearerToken,
-  createCaptcha,
-  createRateLimiter,
-  login,
-  logout,
-  type AuthOptions,
-} from './auth.js';
+import { checkAttachment } from './attachmentCheck.js';
+import { authenticate, bearerToken, createCaptcha, login, logout, type AuthOptions } from './auth.js';
 import type { Ctx, Staff } from './context.js';
-import { decide } from './decisions.js';
+import { decide, decisionRecord } from './decisions.js';
 import { parseRegistrySearch, searchRegistry } from './desk.js';
 import {
   claimDossier,
@@ -46,9 +42,18 @@ import {
   releaseClaim,
 } from './dossiers.js';
 import { ApiError, forbidden, notFound } from './errors.js';
-import type { LocalSmsSink } from './notify.js';
+import {
+  clientError,
+  frameworkError,
+  installErrorHandler,
+  installJsonParser,
+  installTextGate,
+  strictQuery,
+} from './gate.js';
+import { deliveryLag, type LocalSmsSink } from './notify.js';
 import { reasonsFor, replaceReasons } from './reasons.js';
 import { dailyReport } from './reports.js';
+import { countAttempt, countRegistrySearch } from './rateLimit.js';
 import { parseInput, validateDeclaration } from './validation.js';
 
 export type AppDeps = {
@@ -63,18 +68,6 @@ const ALL_STAFF: readonly Role[] = ['officer', 'supervisor', 'admin'];
 const SUPERVISORS: readonly Role[] = ['supervisor', 'admin'];
 const MEDIA_TYPES: readonly AttachmentMediaType[] = ['image/jpeg', 'image/png', 'application/pdf'];
 
-/** What the bytes really are, from their first bytes. */
-export function sniffMediaType(bytes: Buffer): AttachmentMediaType | null {
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  if (
-    bytes.length >= 8 &&
-    bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
-  )
-    return 'image/png';
-  if (bytes.length >= 5 && bytes.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
-  return null;
-}
-
 export async function createApp(deps: AppDeps) {
   const { ctx } = deps;
   const app = Fastify({
@@ -84,13 +77,31 @@ export async function createApp(deps: AppDeps) {
     bodyLimit: 1024 * 1024,
     // Fastify's own request lines carry the URL (query strings hold codes and names): off; ours below.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: false,
+    trustProxy: ctx.config.trustProxy
+      ? ctx.config.trustProxy
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean)
+      : false,
+    // Refusals made before routing or by Node's parser, and answers while closing: in our envelope.
+    frameworkErrors: frameworkError,
+    clientErrorHandler: clientError(deps.log),
+    return503OnClosing: false,
+    routerOptions: { querystringParser: strictQuery },
   });
-  const limitLogin = createRateLimiter(ctx.config.loginRatePerMinute);
-  // Counted on the service's clock (tests control it), per officer, not per address.
-  const limitRegistrySearch = createRateLimiter(ctx.config.registrySearchPerMinute, () =>
-    ctx.now().getTime(),
-  );
+  installJsonParser(app);
+  installTextGate(app);
+  installErrorHandler(app);
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_req, reply) => {
+    if (closing) {
+      reply.header('connection', 'close');
+      throw new ApiError(503, 'unavailable', 'Dịch vụ đang khởi động lại. Vui lòng thử lại sau ít giây.');
+    }
+  });
 
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
@@ -123,66 +134,34 @@ export async function createApp(deps: AppDeps) {
     await reply.code(404).send(notFound('Không có địa chỉ này trong dịch vụ.').body());
   });
 
-  app.setErrorHandler(async (err: Error & { statusCode?: number; code?: string }, req, reply) => {
-    if (err instanceof ApiError) return await reply.code(err.status).send(err.body());
-    const code = err.code ?? '';
-    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
-      return await reply
-        .code(413)
-        .send(
-          new ApiError(413, 'payload_too_large', 'Nội dung gửi lên vượt quá dung lượng cho phép.').body(),
-        );
-    }
-    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.statusCode === 415) {
-      return await reply
-        .code(415)
-        .send(
-          new ApiError(
-            415,
-            'unsupported_media_type',
-            'Kiểu nội dung không được hỗ trợ (chỉ nhận JSON, JPEG, PNG hoặc PDF).',
-          ).body(),
-        );
-    }
-    if (
-      code.startsWith('FST_ERR_CTP') ||
-      (err.statusCode === 400 && err instanceof SyntaxError) ||
-      err.statusCode === 400
-    ) {
-      return await reply
-        .code(400)
-        .send(new ApiError(400, 'invalid_json', 'Nội dung yêu cầu không đúng định dạng JSON.').body());
-    }
-    req.log.error(
-      { err: { type: err.name, code, message: err.message.slice(0, 200) }, route: req.routeOptions.url },
-      'request failed',
-    );
-    return await reply
-      .code(500)
-      .send(new ApiError(500, 'internal', 'Hệ thống gặp lỗi. Vui lòng thử lại sau.').body());
-  });
-
   const staffOf = async (req: FastifyRequest, roles: readonly Role[] = ALL_STAFF): Promise<Staff> => {
     const staff = await authenticate(ctx, req.headers.authorization);
     if (!roles.includes(staff.role)) throw forbidden('Vai trò của bạn không được thực hiện thao tác này.');
     return staff;
   };
-  const idParam = (req: FastifyRequest): string => (req.params as { id: string }).id;
+  /** A path's id: a uuid, or the thing does not exist (404). */
+  const idParam = (req: FastifyRequest, what = 'Không tìm thấy hồ sơ.'): string => {
+    const id = (req.params as { id: string }).id;
+    if (!isUuid(id)) throw notFound(what);
+    return id;
+  };
 
   // ------------------------------------------------------------ public
-  app.get('/api/v1/health', async () => {
-    await ctx.db.query('SELECT 1');
-    return { ok: true } as const;
+  // The load balancer's check too: it answers only when the database does.
+  app.get('/api/v1/health', async (): Promise<Health> => {
+    const delivery = await deliveryLag(ctx.db, ctx.now());
+    return { ok: true, instance: ctx.bus.instanceId, delivery };
   });
   app.get('/api/v1/agencies', async () => ctx.agencies.all());
 
   // ------------------------------------------------------------ staff sessions
   app.post('/api/v1/auth/login', async (req) => {
-    limitLogin(req.ip);
-    return await login(ctx, deps.auth ?? {}, parseInput(LoginRequest, req.body));
+    const body = parseInput(LoginRequest, req.body);
+    await countAttempt(ctx, ctx.config.loginLimit, req.ip, body);
+    return await login(ctx, deps.auth ?? {}, body);
   });
   app.get('/api/v1/auth/captcha', async (req) => {
-    limitLogin(req.ip);
+    await countAttempt(ctx, ctx.config.loginLimit, req.ip);
     return await createCaptcha(ctx, deps.auth ?? {});
   });
   app.post('/api/v1/auth/logout', async (req, reply) => {
@@ -202,6 +181,13 @@ export async function createApp(deps: AppDeps) {
     return await reply.header('content-type', 'application/json; charset=utf-8').send(json);
   });
   app.get('/api/v1/dossiers/:id', async (req) => readDossier(ctx, await staffOf(req), idParam(req)));
+  app.get('/api/v1/decisions/:decisionId', async (req, reply) => {
+    const staff = await staffOf(req);
+    const { decisionId } = req.params as { decisionId: string };
+    if (!isUuid(decisionId)) throw notFound('Không tìm thấy quyết định.');
+    const json = await decisionRecord(ctx, staff, decisionId);
+    return await reply.header('content-type', 'application/json; charset=utf-8').send(json);
+  });
   app.post('/api/v1/dossiers', async (req, reply) => {
     const staff = await staffOf(req);
     const body = parseInput(DeclarationRequest, req.body);
@@ -211,8 +197,9 @@ export async function createApp(deps: AppDeps) {
   });
   app.post('/api/v1/dossiers/:id/receive', async (req) => {
     const staff = await staffOf(req);
+    const id = idParam(req);
     parseInput(ReceiveRequest, req.body);
-    return await receiveDossier(ctx, staff, idParam(req));
+    return await receiveDossier(ctx, staff, id);
   });
   app.post('/api/v1/dossiers/:id/claim', async (req) => claimDossier(ctx, await staffOf(req), idParam(req)));
   app.delete('/api/v1/dossiers/:id/claim', async (req, reply) => {
@@ -221,8 +208,9 @@ export async function createApp(deps: AppDeps) {
   });
   app.post('/api/v1/dossiers/:id/decision', async (req, reply) => {
     const staff = await staffOf(req);
+    const id = idParam(req);
     const body = parseInput(DecisionRequest, req.body);
-    const answer = await decide(ctx, staff, idParam(req), body);
+    const answer = await decide(ctx, staff, id, body);
     return await reply
       .code(answer.status)
       .header('content-type', 'application/json; charset=utf-8')
@@ -235,7 +223,8 @@ export async function createApp(deps: AppDeps) {
     { bodyLimit: ctx.config.attachmentMaxBytes },
     async (req) => {
       const staff = await staffOf(req);
-      const { id, role } = req.params as { id: string; role: string };
+      const id = idParam(req);
+      const { role } = req.params as { role: string };
       if (!ATTACHMENT_ROLE_PATTERN.test(role))
         throw new ApiError(422, 'validation_failed', 'Loại tệp đính kèm không hợp lệ.', {
           role: 'Chỉ nhận photo, idFront, idBack hoặc formPage1…50.',
@@ -252,14 +241,12 @@ export async function createApp(deps: AppDeps) {
         throw new ApiError(422, 'validation_failed', 'Tệp đính kèm rỗng.', {
           body: 'Tệp không có nội dung.',
         });
-      const actual = sniffMediaType(bytes);
-      if (actual !== declared) {
-        throw new ApiError(
-          415,
-          'media_type_mismatch',
-          `Nội dung tệp không phải ${declared === 'application/pdf' ? 'PDF' : declared === 'image/png' ? 'ảnh PNG' : 'ảnh JPEG'} như đã khai.`,
-        );
-      }
+      // The dossier first (404 and 403 cost no decoding), then the bytes decoded: 415 / 422.
+      await loadDossier(ctx.db, ctx, staff, id);
+      await checkAttachment(bytes, declared, {
+        maxPixels: ctx.config.attachmentMaxPixels,
+        maxPdfPages: ctx.config.attachmentMaxPdfPages,
+      });
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       const now = ctx.now();
       return await ctx.db.transaction(async (tx) => {
@@ -300,8 +287,7 @@ export async function createApp(deps: AppDeps) {
   );
   app.get('/api/v1/attachments/:id', async (req, reply) => {
     const staff = await staffOf(req);
-    const id = idParam(req);
-    if (!/^[0-9a-f-]{36}$/iu.test(id)) throw notFound('Không tìm thấy tệp đính kèm.');
+    const id = idParam(req, 'Không tìm thấy tệp đính kèm.');
     const res = await ctx.db.query<{
       content: Uint8Array;
       media_type: string;
@@ -321,9 +307,12 @@ export async function createApp(deps: AppDeps) {
       dossierId: row.dossier_id,
       details: { role: row.role },
     });
+    // Served as data, never as a page: no type sniffing, and a sandbox if a browser opens it anyway.
     return await reply
       .header('content-type', row.media_type)
       .header('etag', `"${row.sha256}"`)
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; sandbox")
       .send(Buffer.from(row.content));
   });
 
@@ -343,11 +332,7 @@ export async function createApp(deps: AppDeps) {
     await replaceReasons(
       ctx,
       staff.agencyCode,
-      reasons.map((r) => ({
-        code: r.code.trim(),
-        text: r.text.normalize('NFC').trim(),
-        smsText: r.smsText.normalize('NFC').trim(),
-      })),
+      reasons.map((r) => ({ code: r.code, text: r.text, smsText: r.smsText })),
     );
     await writeAudit(ctx.db, ctx.now(), {
       actor: `${staff.agencyCode}/${staff.username}`,
@@ -359,7 +344,8 @@ export async function createApp(deps: AppDeps) {
   app.get('/api/v1/registry/persons', async (req) => {
     const staff = await staffOf(req);
     const search = parseRegistrySearch(ctx, parseInput(RegistrySearchQuery, req.query ?? {}));
-    limitRegistrySearch(`staff:${staff.id}`);
+    // Counted in the database on the service's clock (tests control it), per officer, not per address.
+    await countRegistrySearch(ctx, staff.id, ctx.config.registrySearchPerMinute);
     return await searchRegistry(ctx, staff, search);
   });
   app.get('/api/v1/registry/persons/:bhxhCode', async (req) => {
@@ -389,12 +375,10 @@ export async function createApp(deps: AppDeps) {
   app.get('/api/v1/reports/daily', async (req): Promise<DailyReport> => {
     const staff = await staffOf(req, SUPERVISORS);
     const { date } = parseInput(
-      z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/u) }),
+      z.object({ date: dateField(DATE_BOUNDS.filter, 'Ngày báo cáo') }),
       req.query ?? {},
     );
-    const checked = checkIsoDate(date, 'Ngày báo cáo');
-    if (!checked.ok) throw new ApiError(422, 'validation_failed', checked.message, { date: checked.message });
-    return await dailyReport(ctx, staff, checked.value);
+    return await dailyReport(ctx, staff, date);
   });
 
   // ------------------------------------------------------------ the demo's SMS sink

@@ -1,7 +1,8 @@
 // Staff sign-in (API.md "Staff sessions"): scrypt password hashes, expiring bearer sessions stored as
 // hashes of the token, a captcha after 3 failed sign-ins (and whenever a client sends one: the
 // workstation shows Mã kiểm tra from the first attempt, as Hình 1 does) and a 15-minute lock-out
-// after 5, and a per-address rate limit. `authenticate` turns a bearer token into the signed-in Staff.
+// after 5 (the rate limits of sign-in are in rateLimit.ts). `authenticate` turns a bearer token into
+// the signed-in Staff.
 
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import svgCaptcha from 'svg-captcha';
 import type { CaptchaResponse, LoginRequest, LoginResponse, Role } from '../contract/index.js';
 import type { Ctx, Staff } from './context.js';
+import { BUS_CHANNEL } from './bus.js';
 import { ApiError } from './errors.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { isoVn, pgTimeToIso } from './time.js';
@@ -162,11 +164,14 @@ export async function login(ctx: Ctx, opts: AuthOptions, body: LoginRequest): Pr
   };
 }
 
-// Signed-in sessions looked up in the last few seconds, so a busy desk's requests do not each cost a
-// query. Logout on this instance drops the entry at once; on another instance it takes effect within
-// SESSION_CACHE_MS. Expiry is always checked against the cached expiry time.
-const SESSION_CACHE_MS = 5000;
-type CachedSession = { staff: Staff; expiresAt: number; cachedAt: number };
+// Signed-in sessions looked up recently, so a busy desk's requests do not each cost a query. Several
+// instances each keep their own: a sign-out drops the session here at once and, through the bus
+// (bus.ts), on every other instance before it is answered. An entry is trusted only while this
+// instance's bus listens, and only if it was read after listening started (its epoch); a minute at
+// most in any case (a changed role or name shows within that). Expiry is always checked against the
+// cached expiry time.
+const SESSION_CACHE_MS = 60_000;
+type CachedSession = { staff: Staff; expiresAt: number; cachedAt: number; epoch: number };
 const sessionCaches = new WeakMap<Ctx, Map<string, CachedSession>>();
 const cacheOf = (ctx: Ctx): Map<string, CachedSession> => {
   let c = sessionCaches.get(ctx);
@@ -174,13 +179,33 @@ const cacheOf = (ctx: Ctx): Map<string, CachedSession> => {
   return c;
 };
 
+/** A session another instance ended (bus message), or every session when the bus restarts. */
+export function forgetSession(ctx: Ctx, key?: string): void {
+  if (key === undefined) cacheOf(ctx).clear();
+  else cacheOf(ctx).delete(key);
+}
+
+/**
+ * Ends the session on every instance: the row's deletion and the bus message are one statement, and
+ * the answer waits for the other instances to have dropped their copy.
+ */
 export async function logout(ctx: Ctx, token: string): Promise<void> {
-  cacheOf(ctx).delete(sha256(token));
-  await ctx.db.query('DELETE FROM staff_sessions WHERE token_hash = $1', [sha256(token)]);
+  const key = sha256(token);
+  cacheOf(ctx).delete(key);
+  const message = ctx.bus.prepare({ kind: 'session', key });
+  const res = await ctx.db.query<{ listed: string[] }>(
+    `WITH gone AS (DELETE FROM staff_sessions WHERE token_hash = $1 RETURNING 1),
+          sent AS (SELECT pg_notify($2, $3) FROM (SELECT count(*) FROM gone) g)
+     SELECT (SELECT count(*) FROM sent) AS sent, l.listed FROM (${message.listenersSql}) l`,
+    [key, BUS_CHANNEL, message.payload],
+  );
+  cacheOf(ctx).delete(key);
+  await message.confirmed(res.rows[0]?.listed ?? []);
 }
 
 export function bearerToken(header: string | undefined): string | null {
-  const m = /^Bearer ([A-Za-z0-9_-]{20,200})$/u.exec(header ?? '');
+  // The scheme is case-insensitive (RFC 9110; API.md "Input rules").
+  const m = /^Bearer +([A-Za-z0-9_-]{20,200}) *$/iu.exec(header ?? '');
   return m?.[1] ?? null;
 }
 
@@ -191,7 +216,8 @@ export async function authenticate(ctx: Ctx, header: string | undefined): Promis
   const now = ctx.now().getTime();
   const sessionCache = cacheOf(ctx);
   let entry = sessionCache.get(key);
-  if (!entry || Math.abs(now - entry.cachedAt) > SESSION_CACHE_MS) {
+  const epoch = ctx.bus.epoch();
+  if (!entry || entry.epoch !== epoch || Math.abs(now - entry.cachedAt) > SESSION_CACHE_MS) {
     const res = await ctx.db.query<{
       id: number;
       username: string;
@@ -221,32 +247,13 @@ export async function authenticate(ctx: Ctx, header: string | undefined): Promis
       },
       expiresAt: Date.parse(pgTimeToIso(row.expires_at) ?? ''),
       cachedAt: now,
+      epoch: epoch ?? -1,
     };
     if (sessionCache.size > 10_000) sessionCache.clear();
-    sessionCache.set(key, entry);
+    // Kept only when read while the bus listened: a sign-out elsewhere reaches this copy.
+    if (epoch !== null) sessionCache.set(key, entry);
   }
   if (entry.expiresAt <= now)
     throw new ApiError(401, 'session_expired', 'Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.');
   return entry.staff;
-}
-
-/** Fixed-window counter per key (client address): 429 past the limit. In memory, per instance. */
-export function createRateLimiter(perMinute: number, now: () => number = Date.now) {
-  const windows = new Map<string, { start: number; count: number }>();
-  return (key: string): void => {
-    const t = now();
-    const w = windows.get(key);
-    if (!w || t - w.start >= 60_000) {
-      windows.set(key, { start: t, count: 1 });
-      if (windows.size > 10_000) windows.clear();
-      return;
-    }
-    w.count += 1;
-    if (w.count > perMinute)
-      throw new ApiError(
-        429,
-        'too_many_requests',
-        'Bạn thao tác quá nhiều lần. Vui lòng thử lại sau ít phút.',
-      );
-  };
 }

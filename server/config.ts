@@ -1,6 +1,15 @@
 // The service's configuration: defaults, overridable by ServiceOptions (tests) and by environment
 // variables (npm run server). README's configuration table lists the variables.
 
+/** A rate limit's numbers: attempts per client address and per account in each fixed window. */
+export type RateLimitConfig = {
+  /** attempts per client address per window */
+  perAddress: number;
+  /** attempts per account (agency + user name) per window */
+  perUser: number;
+  windowSeconds: number;
+};
+
 export type SmsConfig = {
   /** HTTP gateway URL; unset → the local sink (a JSON-lines file the demo can show). */
   gatewayUrl?: string;
@@ -26,8 +35,17 @@ export type ServiceConfig = {
   captchaAfterFailures: number;
   lockAfterFailures: number;
   lockMs: number;
-  /** Login attempts per client address per minute before 429. */
-  loginRatePerMinute: number;
+  /** Largest image accepted, in pixels (an A4 page at 600 dpi is 35 million). */
+  attachmentMaxPixels: number;
+  /** Most pages of a PDF attachment. */
+  attachmentMaxPdfPages: number;
+  /** Sign-in attempts (and captchas) per window, counted in the database across instances. */
+  loginLimit: RateLimitConfig;
+  /**
+   * Whose X-Forwarded-For to believe for the client address (Fastify's trustProxy: addresses or
+   * CIDRs of the load balancers, comma-separated); unset: the connection's own address.
+   */
+  trustProxy?: string;
   /** Registry searches (Tra cứu mã số BHXH) per officer per minute before 429. */
   registrySearchPerMinute: number;
   /** How long before the service sees it a mobile desk's declaration may have been made (days). */
@@ -44,7 +62,9 @@ export const DEFAULT_CONFIG: ServiceConfig = {
   captchaAfterFailures: 3,
   lockAfterFailures: 5,
   lockMs: 15 * 60_000,
-  loginRatePerMinute: 30,
+  attachmentMaxPixels: 50_000_000,
+  attachmentMaxPdfPages: 50,
+  loginLimit: { perAddress: 300, perUser: 30, windowSeconds: 60 },
   // A desk officer looks up one or two people a minute at most; 20 leaves room for retyping and stops
   // a signed-in account from walking the registry.
   registrySearchPerMinute: 20,
@@ -70,6 +90,14 @@ export function resolveConfig(overrides: ConfigOverrides = {}, env: NodeJS.Proce
     sessionTtlMs:
       num(env.SESSION_TTL_MINUTES) !== undefined ? num(env.SESSION_TTL_MINUTES)! * 60_000 : undefined,
     attachmentMaxBytes: num(env.ATTACHMENT_MAX_BYTES),
+    attachmentMaxPixels: num(env.ATTACHMENT_MAX_PIXELS),
+    attachmentMaxPdfPages: num(env.ATTACHMENT_MAX_PDF_PAGES),
+    trustProxy: env.TRUST_PROXY || undefined,
+    loginLimit: {
+      perAddress: num(env.LOGIN_LIMIT_PER_ADDRESS),
+      perUser: num(env.LOGIN_LIMIT_PER_USER),
+      windowSeconds: num(env.LOGIN_LIMIT_WINDOW_SECONDS),
+    },
     registrySearchPerMinute: num(env.REGISTRY_SEARCH_PER_MINUTE),
     deskDeclaredMaxAgeDays: num(env.DESK_DECLARED_MAX_AGE_DAYS),
     sms: {
@@ -85,6 +113,11 @@ export function resolveConfig(overrides: ConfigOverrides = {}, env: NodeJS.Proce
     ...DEFAULT_CONFIG,
     ...clean(fromEnv),
     ...clean(overrides),
+    loginLimit: {
+      ...DEFAULT_CONFIG.loginLimit,
+      ...clean(fromEnv.loginLimit),
+      ...clean(overrides.loginLimit),
+    },
     sms: { ...DEFAULT_CONFIG.sms, ...clean(fromEnv.sms), ...clean(overrides.sms) },
     email: { ...DEFAULT_CONFIG.email, ...clean(fromEnv.email), ...clean(overrides.email) },
   } as ServiceConfig;

@@ -3,6 +3,7 @@
 
 import type pino from 'pino';
 import type { Agency, Role } from '../contract/index.js';
+import type { Bus } from './bus.js';
 import type { ServiceConfig } from './config.js';
 import type { Database } from './db/database.js';
 
@@ -12,6 +13,10 @@ export type Ctx = {
   now: () => Date;
   log: pino.Logger;
   agencies: AgencyTree;
+  /** A streaming replica for the dossier list and searches (DATABASE_READ_URL); unset: the primary. */
+  readDb?: Database;
+  /** Messages to the service's other instances (bus.ts); local on PGlite. */
+  bus: Bus;
   /** Where the local SMS / e-mail sinks write (DATA_DIR/server), or undefined to keep them in memory. */
   dataDir?: string;
 };

@@ -5,7 +5,7 @@
 // hashed, to change at first login) and queues the SMS; update dossiers apply only with
 // confirmUpdate; stop dossiers deactivate the account; rejections queue an SMS with the reasons.
 
-import { isoVn } from './time.js';
+import { isoVn, pgTimeToIso } from './time.js';
 import {
   maskId,
   nameKey,
@@ -14,7 +14,7 @@ import {
   type DecisionResult,
   type Dossier,
 } from '../contract/index.js';
-import { auditInsert, auditPayload, type AuditEntry } from './audit.js';
+import { auditInsert, auditPayload, writeAudit, type AuditEntry } from './audit.js';
 import type { Ctx, Staff } from './context.js';
 import type { Database, Queryable } from './db/database.js';
 import { Batcher } from './db/batch.js';
@@ -23,8 +23,21 @@ import { ApiError, invalid, notFound } from './errors.js';
 import { smsText, type QueuedMessage, type Step } from './notify.js';
 import { hashOneTimePassword, oneTimePassword } from './passwords.js';
 import { reasonsFor } from './reasons.js';
-import { parseInstant } from './time.js';
 import { cleanReason } from './validation.js';
+
+/**
+ * How far a desk's clock may be off the service's: decidedAt may be this much ahead of the service's
+ * clock, and this much before the dossier was declared (declaredAt is the service's or another
+ * desk's clock).
+ */
+const CLOCK_DRIFT_MS = 5 * 60_000;
+
+/** 422 when the decision is dated before its dossier was declared (beyond the clock drift). */
+function checkDecidedAfterDeclared(d: Decidable, decidedAt: Date): void {
+  const declared = Date.parse(d.declaredAt);
+  if (Number.isFinite(declared) && decidedAt.getTime() < declared - CLOCK_DRIFT_MS)
+    throw invalid({ decidedAt: 'Thời điểm duyệt trước thời điểm kê khai hồ sơ.' });
+}
 
 // The SMS texts of an approval (GSM-7, no diacritics): each must fit one 160-character SMS whole, the
 // password above all (tests/unit/server/notify.test.ts checks them with the longest values).
@@ -51,10 +64,11 @@ export async function decide(
   req: DecisionRequest,
 ): Promise<StoredAnswer> {
   const now = ctx.now();
-  const decidedAt = parseInstant(req.decidedAt);
-  if (!decidedAt || decidedAt.getTime() > now.getTime() + 5 * 60_000) {
+  // A real instant by the schema; not more than the allowed clock drift ahead of the service.
+  const decidedAt = new Date(Date.parse(req.decidedAt));
+  if (decidedAt.getTime() > now.getTime() + CLOCK_DRIFT_MS) {
     throw invalid({
-      decidedAt: 'Thời điểm duyệt phải là ngày giờ ISO 8601 có múi giờ và không ở tương lai.',
+      decidedAt: 'Thời điểm duyệt ở tương lai: kiểm tra đồng hồ của máy trạm.',
     });
   }
   const reason = cleanReason(req.reason);
@@ -63,6 +77,14 @@ export async function decide(
     throw invalid(
       { reason: 'Hồ sơ không hợp lệ phải có lý do: chọn lý do chuẩn hoặc nhập nội dung.' },
       'Chưa nhập lý do cho hồ sơ không hợp lệ.',
+    );
+  }
+  if (req.outcome === 'valid' && (reasonCodes.length > 0 || reason)) {
+    throw invalid(
+      reasonCodes.length > 0
+        ? { reasonCodes: 'Hồ sơ hợp lệ không kèm lý do từ chối.' }
+        : { reason: 'Hồ sơ hợp lệ không kèm lý do từ chối.' },
+      'Hồ sơ hợp lệ không kèm lý do từ chối.',
     );
   }
   // Hashing costs time by design: done before the transaction, so no lock waits for it.
@@ -129,6 +151,7 @@ export async function decide(
           dossier: current.rows[0]!.dossier,
         });
       } else {
+        checkDecidedAfterDeclared(dossier, x.decidedAt);
         if (dossier.kind === 'update' && req.outcome === 'valid' && req.confirmUpdate !== true) {
           throw new ApiError(
             422,
@@ -208,7 +231,8 @@ BEGIN
   UPDATE dossiers d SET status = 'decided', outcome = p->>'outcome', reason = p->>'reason',
     reason_codes = ARRAY(SELECT jsonb_array_elements_text(p->'reasonCodes')), reviewer = p->>'reviewer',
     reviewer_id = (p->>'reviewerId')::bigint, decided_at = (p->>'decidedAt')::timestamptz,
-    result = p->>'result', account_result = p->>'accountResult', version = d.version + 1,
+    result = p->>'result', account_result = p->>'accountResult', decision_id = (p->>'decisionId')::uuid,
+    version = d.version + 1,
     steps = steps_merge(d.steps, (SELECT COALESCE(jsonb_agg(s || jsonb_build_object('at', v_now)), '[]')
                                     FROM jsonb_array_elements(p->'steps') s))
    WHERE d.id = v_id AND d.version = (p->>'baseVersion')::int AND d.status = 'pending'
@@ -399,6 +423,7 @@ async function decideFast(
   const expired = !d.receivedAt && d.expiresAt && Date.parse(d.expiresAt) <= x.now.getTime();
   if (expired || d.status !== 'pending' || d.version !== req.baseVersion) return null;
   if (req.outcome === 'valid' && d.kind !== 'register') return null;
+  checkDecidedAfterDeclared(d, x.decidedAt);
   const body = await applyAndWrite(ctx.db, ctx, staff, req, d, row.registry_name, x, (p) =>
     applyBatched(ctx.db, p),
   );
@@ -489,6 +514,7 @@ type Decidable = Pick<
   | 'certificate'
   | 'update'
   | 'stop'
+  | 'declaredAt'
   | 'receivedAt'
   | 'expiresAt'
   | 'status'
@@ -499,8 +525,8 @@ const DECIDABLE_JSON = `json_build_object(
   'id', d.id, 'dossierNumber', d.dossier_number, 'kind', d.kind, 'agencyCode', d.agency_code,
   'fullName', d.full_name, 'bhxhCode', d.bhxh_code, 'email', d.email, 'mobile', d.mobile,
   'certificate', d.certificate, 'update', d.update_details, 'stop', d.stop_details,
-  'receivedAt', d.received_at, 'expiresAt', d.expires_at, 'status', d.status, 'reviewer', d.reviewer,
-  'version', d.version)`;
+  'declaredAt', d.declared_at, 'receivedAt', d.received_at, 'expiresAt', d.expires_at, 'status', d.status,
+  'reviewer', d.reviewer, 'version', d.version)`;
 
 /**
  * decision_read_many(ids, decision_ids) → what the fast path reads of each dossier (i counts from 1):
@@ -555,6 +581,44 @@ async function storedAnswer(
     throw new ApiError(409, 'duplicate', 'Mã quyết định (decisionId) này đã được dùng cho một hồ sơ khác.');
   }
   return { status: row.status_code, body: row.response };
+}
+
+/**
+ * GET /decisions/:decisionId: what the service answered a decision, stored (status and body, byte
+ * for byte as first sent), with its dossier and time; 404 unless the caller may see its dossier
+ * (kept after the dossier expired). Audited: the answer carries the dossier.
+ */
+export async function decisionRecord(ctx: Ctx, staff: Staff, decisionId: string): Promise<string> {
+  const res = await ctx.db.query<{
+    dossier_id: string;
+    status_code: number;
+    response: string;
+    created_at: string;
+    agency_code: string | null;
+  }>(
+    `SELECT dc.dossier_id, dc.status_code, dc.response, dc.created_at,
+            COALESCE(d.agency_code, x.agency_code) AS agency_code
+       FROM decisions dc LEFT JOIN dossiers d ON d.id = dc.dossier_id LEFT JOIN expired_dossiers x ON x.id = dc.dossier_id
+      WHERE dc.decision_id = $1`,
+    [decisionId],
+  );
+  const row = res.rows[0];
+  if (!row || !row.agency_code || !staff.scope.includes(row.agency_code))
+    throw notFound('Không tìm thấy quyết định.');
+  await writeAudit(ctx.db, ctx.now(), {
+    actor: `${staff.agencyCode}/${staff.username}`,
+    action: 'decision.read',
+    dossierId: row.dossier_id,
+    details: { decisionId, status: row.status_code },
+  });
+  const head = JSON.stringify({
+    decisionId,
+    dossierId: row.dossier_id,
+    status: row.status_code,
+    applied: row.status_code === 200,
+    recordedAt: pgTimeToIso(row.created_at),
+  });
+  return `${head.slice(0, -1)},"answer":${row.response}}`;
 }
 
 type ApplyInput = {

@@ -2,24 +2,32 @@
 // counter, soft claims, and the change rows every write adds to the feed. Every query is scoped to the
 // caller's agency subtree; a dossier out of scope answers 404, as if it did not exist.
 
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import {
-  checkIsoDate,
+  CURSOR_PATTERN,
   foldVietnamese,
   formatDossierNumber,
   maskId,
   type CodeResolution,
   type Dossier,
   type DossierListResponse,
+  type DossierNotification,
   type DossierQuery,
   type DossierSummary,
   type IntakeResponse,
 } from '../contract/index.js';
 import { auditPayload, writeAudit } from './audit.js';
 import type { Ctx, Staff } from './context.js';
-import type { Database, Queryable, Row } from './db/database.js';
+import {
+  DatabaseUnavailableError,
+  type Database,
+  type QueryResult,
+  type Queryable,
+  type Row,
+} from './db/database.js';
 import { resolveCodeByIdNumber } from './desk.js';
 import { ApiError, forbidden, invalid, notFound } from './errors.js';
+import { sharedSecret } from './secrets.js';
 import { pgTimeToIso, yearVn } from './time.js';
 import type { CleanDeclaration } from './validation.js';
 
@@ -40,7 +48,7 @@ export const dossierJson = (now: string): string => `json_build_object(
   'submissionMethod', d.submission_method, 'deskName', d.desk_name, 'codeResolution', d.code_resolution,
   'declaredAt', d.declared_at, 'receivedAt', d.received_at, 'expiresAt', d.expires_at, 'status', d.status, 'outcome', d.outcome, 'reason', d.reason,
   'reasonCodes', d.reason_codes, 'reviewer', d.reviewer, 'decidedAt', d.decided_at,
-  'accountResult', d.account_result, 'result', d.result,
+  'accountResult', d.account_result, 'result', d.result, 'decisionId', d.decision_id,
   'attachments', COALESCE((SELECT json_agg(json_build_object('id', a.id, 'role', a.role, 'mediaType', a.media_type,
       'bytes', a.bytes, 'sha256', a.sha256) ORDER BY a.role) FROM attachments a WHERE a.dossier_id = d.id), '[]'),
   'steps', d.steps,
@@ -128,37 +136,90 @@ export async function loadDossier(
   return row.dossier;
 }
 
-/** GET /dossiers/:id — audited: it returns personal data. */
+/** GET /dossiers/:id — audited: it returns personal data. With its SMS and e-mail messages. */
 export async function readDossier(ctx: Ctx, staff: Staff, id: string): Promise<Dossier> {
   const dossier = await loadDossier(ctx.db, ctx, staff, id);
+  const messages = await ctx.db.query<{
+    id: string;
+    channel: 'sms' | 'email';
+    recipient: string;
+    status: 'queued' | 'delivered' | 'failed';
+    attempts: number;
+    created_at: string;
+    status_at: string | null;
+    delivered_at: string | null;
+    next_attempt_at: string;
+  }>(
+    `SELECT id, channel, recipient, status, attempts, created_at, status_at, delivered_at, next_attempt_at
+       FROM notifications WHERE dossier_id = $1 ORDER BY created_at, channel`,
+    [dossier.id],
+  );
   await writeAudit(ctx.db, ctx.now(), {
     actor: `${staff.agencyCode}/${staff.username}`,
     action: 'dossier.read',
     dossierId: dossier.id,
     details: { dossierNumber: dossier.dossierNumber },
   });
-  return dossier;
+  const notifications: DossierNotification[] = messages.rows.map((m) => ({
+    id: m.id,
+    channel: m.channel,
+    recipient: maskId(m.recipient),
+    status: m.status,
+    attempts: Number(m.attempts),
+    createdAt: pgTimeToIso(m.created_at) ?? '',
+    statusAt: pgTimeToIso(m.status_at ?? m.created_at) ?? '',
+    deliveredAt: pgTimeToIso(m.delivered_at),
+    nextAttemptAt: m.status === 'queued' ? pgTimeToIso(m.next_attempt_at) : null,
+  }));
+  return { ...dossier, notifications };
 }
 
-type Cursor = { t: string; id: string };
+export type Cursor = { t: string; id: string };
 
-function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
+/** The cursor's position as listed_at::text gives it ('2020-08-10 09:12:00.123+07'). */
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?[+-]\d{2}(?::\d{2})?$/u;
+const SIGNATURE_CHARS = 22; // 16 bytes of HMAC-SHA256 in base64url
+
+const cursorSignature = (key: Buffer, payload: string): string =>
+  createHmac('sha256', key).update(payload).digest().subarray(0, 16).toString('base64url');
+
+/**
+ * A list cursor: the last row's position in base64url, followed by its signature (HMAC with the
+ * service's shared key), so a cursor the service did not issue is refused (400) before its contents
+ * reach a query. Pure; `readCursor` is null for anything `signCursor` did not make with that key.
+ */
+export function signCursor(key: Buffer, c: Cursor): string {
+  const payload = Buffer.from(JSON.stringify(c)).toString('base64url');
+  return payload + cursorSignature(key, payload);
 }
-function decodeCursor(s: string): Cursor {
+
+export function readCursor(key: Buffer, s: string): Cursor | null {
+  if (!CURSOR_PATTERN.test(s)) return null;
+  const payload = s.slice(0, -SIGNATURE_CHARS);
+  const given = Buffer.from(s.slice(-SIGNATURE_CHARS));
+  const expected = Buffer.from(cursorSignature(key, payload));
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   try {
-    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Cursor;
-    if (
-      typeof c.t !== 'string' ||
-      typeof c.id !== 'string' ||
-      !UUID.test(c.id) ||
-      Number.isNaN(Date.parse(c.t))
-    )
-      throw new Error();
-    return c;
+    const c = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Cursor;
+    if (typeof c.t !== 'string' || typeof c.id !== 'string' || !UUID.test(c.id) || !CURSOR_TIME.test(c.t))
+      return null;
+    return { t: c.t, id: c.id };
   } catch {
-    throw invalid({ cursor: 'Con trỏ trang không hợp lệ.' });
+    return null;
   }
+}
+
+async function encodeCursor(db: Database, c: Cursor): Promise<string> {
+  return signCursor(await sharedSecret(db, 'cursor'), c);
+}
+
+async function decodeCursor(db: Database, s: string): Promise<Cursor> {
+  const c = readCursor(await sharedSecret(db, 'cursor'), s);
+  if (!c)
+    throw new ApiError(400, 'bad_request', 'Con trỏ trang không hợp lệ: hãy tải lại danh sách từ đầu.', {
+      cursor: 'Con trỏ trang không do dịch vụ cấp.',
+    });
+  return c;
 }
 
 /** More words than this for a last-word prefix: search with the prefix itself (a broad, rare query). */
@@ -166,8 +227,8 @@ const PREFIX_WORDS_MAX = 200;
 
 /**
  * The distinct words of names (name_words, migration 5), sorted, kept in the service: a few thousand
- * syllables, with the words of each intake here added at once, read again after a minute or when a
- * prefix matches none of them (words another process added). Expanding the last word in memory saves
+ * syllables, with the words of each intake here added at once, those of other instances as their
+ * bus message arrives (migration 13), read again after a minute or when a prefix matches none of them. Expanding the last word in memory saves
  * a search a round trip.
  */
 type WordList = { words: string[]; loadedAt: number };
@@ -180,6 +241,23 @@ async function loadWords(db: Database): Promise<WordList> {
   const list = { words: res.rows.map((r) => r.word), loadedAt: Date.now() };
   wordLists.set(db, list);
   return list;
+}
+
+/**
+ * Words of names stored by another instance (the name_words trigger's bus message, migration 13), or
+ * `undefined`: forget the list and read it again at the next search.
+ */
+export function namesWordsChanged(db: Database, words?: readonly string[]): void {
+  const list = wordLists.get(db);
+  if (!list) return;
+  if (!words) {
+    wordLists.delete(db);
+    return;
+  }
+  for (const w of words) {
+    const at = firstAtLeast(list.words, w);
+    if (list.words[at] !== w) list.words.splice(at, 0, w);
+  }
 }
 
 /**
@@ -274,6 +352,10 @@ export function nameTsquery(typed: readonly string[], found: readonly string[]):
   return terms.join(' & ');
 }
 
+/** A replica that failed a search is left alone this long; the primary answers meanwhile. */
+const REPLICA_RETRY_MS = 5_000;
+const replicaAwayUntil = new WeakMap<Database, number>();
+
 /** GET /dossiers: filters of Appendix 02's search panel, newest first, keyset pages. */
 export async function listDossiers(
   ctx: Ctx,
@@ -297,22 +379,14 @@ export async function listDossiers(
     if (match) add(`name_terms(d.name_folded) @@ ?::tsquery`, match);
     else where.push('false');
   }
-  const fields: Record<string, string> = {};
-  for (const key of ['from', 'to'] as const) {
-    const v = query[key];
-    if (v === undefined) continue;
-    const checked = checkIsoDate(v, key === 'from' ? 'Từ ngày' : 'Đến ngày');
-    if (!checked.ok) fields[key] = checked.message;
-  }
-  if (Object.keys(fields).length) throw invalid(fields);
   if (query.from) add(`d.listed_at >= (?::date)::timestamptz`, query.from);
   if (query.to) add(`d.listed_at < (?::date + 1)::timestamptz`, query.to);
   if (query.status) add('d.status = ?', query.status);
   if (query.outcome) add('d.outcome = ?', query.outcome);
   if (query.result) add('d.result = ?', query.result);
   if (query.kind) add('d.kind = ?', query.kind);
-  if (query.cursor) {
-    const c = decodeCursor(query.cursor);
+  if (query.cursor !== undefined) {
+    const c = await decodeCursor(ctx.db, query.cursor);
     params.push(c.t, c.id);
     where.push(`(d.listed_at, d.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
   }
@@ -325,32 +399,50 @@ export async function listDossiers(
               WHERE c.dossier_id = d.id AND c.claimed_until > $1::timestamptz) AS claim_json
        FROM dossiers d WHERE ${where.join(' AND ')}
       ORDER BY d.listed_at DESC, d.id DESC LIMIT $${params.length}`;
-  let sql = select;
-  if (query.bhxhCode || query.q) {
-    // A search by code or name reads personal data: its audit entry is written by the same statement
-    // (one round trip, and no answer without its entry). PostgreSQL splices in the number of results,
-    // the entry's last value.
-    const now = ctx.now();
-    const payload = auditPayload(now, {
-      actor: `${staff.agencyCode}/${staff.username}`,
-      action: 'dossier.search',
-      details: { by: query.bhxhCode ? 'bhxhCode' : 'name', bhxhCode: maskId(query.bhxhCode), results: 0 },
-    });
-    if (!payload.endsWith('"results":0}}')) throw new Error('unexpected audit payload shape');
-    params.push(now.toISOString(), `${staff.agencyCode}/${staff.username}`, payload.slice(0, -3));
-    const n = params.length;
-    sql = `WITH res AS (${select}),
+  const audited = Boolean(query.bhxhCode || query.q);
+  const auditEntry = (results: number) => ({
+    actor: `${staff.agencyCode}/${staff.username}`,
+    action: 'dossier.search',
+    details: { by: query.bhxhCode ? 'bhxhCode' : 'name', bhxhCode: maskId(query.bhxhCode), results },
+  });
+  let res: QueryResult;
+  if (ctx.readDb && (replicaAwayUntil.get(ctx.readDb) ?? 0) <= Date.now()) {
+    // Served by a replica (DATABASE_READ_URL): it may be a few milliseconds behind the primary. The
+    // audit entry goes to the primary before the answer does; with the replica away, the primary
+    // answers.
+    try {
+      res = await ctx.readDb.query(select, params);
+    } catch (err) {
+      if (!(err instanceof DatabaseUnavailableError)) throw err;
+      // Not tried again for a few seconds: an unreachable host may take seconds to refuse.
+      replicaAwayUntil.set(ctx.readDb, Date.now() + REPLICA_RETRY_MS);
+      res = await ctx.db.query(select, params);
+    }
+    if (audited) await writeAudit(ctx.db, ctx.now(), auditEntry(Math.min(res.rows.length, limit)));
+  } else {
+    let sql = select;
+    if (audited) {
+      // A search by code or name reads personal data: its audit entry is written by the same
+      // statement (one round trip, and no answer without its entry). PostgreSQL splices in the
+      // number of results, the entry's last value.
+      const now = ctx.now();
+      const payload = auditPayload(now, auditEntry(0));
+      if (!payload.endsWith('"results":0}}')) throw new Error('unexpected audit payload shape');
+      params.push(now.toISOString(), `${staff.agencyCode}/${staff.username}`, payload.slice(0, -3));
+      const n = params.length;
+      sql = `WITH res AS (${select}),
       audit AS (INSERT INTO audit_log (at, actor, action, dossier_id, payload)
                 SELECT $${n - 2}::timestamptz, $${n - 1}, 'dossier.search', NULL,
                        $${n} || LEAST((SELECT count(*) FROM res), ${limit}) || '}}')
       SELECT * FROM res ORDER BY listed_at DESC, id DESC`;
+    }
+    res = await ctx.db.query(sql, params);
   }
-  const res = await ctx.db.query(sql, params);
   const rows = res.rows.slice(0, limit);
   const last = rows[rows.length - 1];
   const nextCursor =
     res.rows.length > limit && last
-      ? encodeCursor({ t: String(last.listed_text), id: String(last.id) })
+      ? await encodeCursor(ctx.db, { t: String(last.listed_text), id: String(last.id) })
       : null;
   return { items: rows.map(toSummary), nextCursor };
 }

@@ -10,6 +10,8 @@ export class ApiError extends Error {
     message: string,
     readonly fields?: Record<string, string>,
     readonly extra?: Record<string, unknown>,
+    /** response headers the answer needs (429's retry-after) */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }

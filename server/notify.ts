@@ -6,11 +6,15 @@
 
 import axios from 'axios';
 import { appendFileSync, mkdirSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { backoffDelay, maskId, stripDiacritics } from '../contract/index.js';
 import type { SmsConfig } from './config.js';
 import type { Ctx } from './context.js';
+import type { Queryable } from './db/database.js';
+import { pgTimeToIso } from './time.js';
 
 // ------------------------------------------------------------------ GSM-7 text
 
@@ -46,7 +50,15 @@ export type SmsGateway = { readonly name: string; send(message: OutgoingSms): Pr
  * network errors are retried.
  */
 export function createHttpSmsGateway(config: SmsConfig): SmsGateway {
-  const client = axios.create({ timeout: config.timeoutMs, validateStatus: () => true });
+  // Kept-alive sockets, as many as the delivery worker's sends in flight: a new TCP (and TLS)
+  // connection per message cost more than the message at 1,500 SMS/s.
+  const agentOptions = { keepAlive: true, maxSockets: 64, maxFreeSockets: 64 };
+  const client = axios.create({
+    timeout: config.timeoutMs,
+    validateStatus: () => true,
+    httpAgent: new http.Agent(agentOptions),
+    httpsAgent: new https.Agent(agentOptions),
+  });
   return {
     name: 'http',
     async send(m) {
@@ -156,7 +168,14 @@ export type Step = {
 
 export type Delivery = { sms: SmsGateway; mailer: Mailer };
 
-const DELIVERY_CHUNK = 25;
+export type DeliveryOptions = {
+  /** messages claimed by one pass (500) */
+  batch?: number;
+  /** sends in flight to the gateways at once (32) */
+  concurrency?: number;
+  /** no new send is started after this long in a pass (15 s); what is left stays due */
+  passDeadlineMs?: number;
+};
 
 type DeliveryOutcome = {
   m: { id: string; channel: 'sms' | 'email'; dossier_id: string | null; recipient: string };
@@ -169,147 +188,233 @@ type DeliveryOutcome = {
   next: Date | null;
 };
 
+type DueMessage = {
+  id: string;
+  channel: 'sms' | 'email';
+  dossier_id: string | null;
+  recipient: string;
+  subject: string | null;
+  body: string;
+  attempts: number;
+};
+
 /**
- * The outcomes of sent messages in one transaction: each message's state, its dossier's step (the
- * latest outcome per dossier and channel) and one change-feed row per dossier that still exists.
+ * The outcomes of sent messages, in the caller's transaction: each message's state, its dossier's
+ * step (the latest outcome per dossier and channel) and one change-feed row per dossier that still
+ * exists.
  */
-async function recordDeliveries(ctx: Ctx, outcomes: readonly DeliveryOutcome[]): Promise<void> {
+async function recordDeliveries(
+  ctx: Ctx,
+  tx: Queryable,
+  outcomes: readonly DeliveryOutcome[],
+): Promise<void> {
   if (outcomes.length === 0) return;
   const steps = new Map<string, DeliveryOutcome>();
   for (const o of outcomes) if (o.m.dossier_id) steps.set(`${o.m.dossier_id} ${o.m.channel}`, o);
   const stepList = [...steps.values()];
-  await ctx.db.transaction(async (tx) => {
-    await tx.query(
-      `UPDATE notifications n SET status = v.status, attempts = v.attempts,
-              delivered_at = CASE WHEN v.status = 'delivered' THEN v.at ELSE n.delivered_at END,
-              provider_id = CASE WHEN v.status = 'delivered' THEN v.provider_id ELSE n.provider_id END,
-              last_error = v.last_error, next_attempt_at = COALESCE(v.next, n.next_attempt_at)
-         FROM unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[], $5::text[], $6::text[], $7::timestamptz[])
-              AS v(id, status, attempts, at, provider_id, last_error, next)
-        WHERE n.id = v.id`,
-      [
-        outcomes.map((o) => o.m.id),
-        outcomes.map((o) => o.state),
-        outcomes.map((o) => o.attempts),
-        outcomes.map((o) => o.at.toISOString()),
-        outcomes.map((o) => o.providerId),
-        outcomes.map((o) => o.error),
-        outcomes.map((o) => o.next?.toISOString() ?? null),
-      ],
-    );
-    if (stepList.length === 0) return;
-    // The dossiers are locked in id order first: two workers' passes may share dossiers (one's SMS,
-    // the other's e-mail), and an UPDATE … FROM locks its rows in no set order.
-    await tx.query('SELECT 1 FROM dossiers WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [
-      [...new Set(stepList.map((o) => o.m.dossier_id))],
-    ]);
-    await tx.query(
-      `WITH v AS (
-         SELECT v.dossier_id, jsonb_agg(jsonb_build_object('step', v.step, 'state', v.state, 'detail', v.detail, 'at', v.at)) AS new
-           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS v(dossier_id, step, state, detail, at)
-          GROUP BY v.dossier_id),
-       up AS (
-         UPDATE dossiers d SET steps = steps_merge(d.steps, v.new) FROM v WHERE d.id = v.dossier_id
-         RETURNING d.id, d.agency_code)
-       INSERT INTO dossier_changes (dossier_id, agency_code) SELECT id, agency_code FROM up`,
-      [
-        stepList.map((o) => o.m.dossier_id),
-        stepList.map((o) => o.m.channel),
-        stepList.map((o) => o.state),
-        stepList.map((o) => o.detail),
-        stepList.map((o) => o.at.toISOString()),
-      ],
-    );
-  });
+  await tx.query(
+    `UPDATE notifications n SET status = v.status, attempts = v.attempts,
+            delivered_at = CASE WHEN v.status = 'delivered' THEN v.at ELSE n.delivered_at END,
+            provider_id = CASE WHEN v.status = 'delivered' THEN v.provider_id ELSE n.provider_id END,
+            last_error = v.last_error, next_attempt_at = COALESCE(v.next, n.next_attempt_at)
+       FROM unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[], $5::text[], $6::text[], $7::timestamptz[])
+            AS v(id, status, attempts, at, provider_id, last_error, next)
+      WHERE n.id = v.id`,
+    [
+      outcomes.map((o) => o.m.id),
+      outcomes.map((o) => o.state),
+      outcomes.map((o) => o.attempts),
+      outcomes.map((o) => o.at.toISOString()),
+      outcomes.map((o) => o.providerId),
+      outcomes.map((o) => o.error),
+      outcomes.map((o) => o.next?.toISOString() ?? null),
+    ],
+  );
+  if (stepList.length === 0) return;
+  // The dossiers are locked in id order first: two workers' passes may share dossiers (one's SMS,
+  // the other's e-mail), and an UPDATE … FROM locks its rows in no set order.
+  await tx.query('SELECT 1 FROM dossiers WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [
+    [...new Set(stepList.map((o) => o.m.dossier_id))],
+  ]);
+  await tx.query(
+    `WITH v AS (
+       SELECT v.dossier_id, jsonb_agg(jsonb_build_object('step', v.step, 'state', v.state, 'detail', v.detail, 'at', v.at)) AS new
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS v(dossier_id, step, state, detail, at)
+        GROUP BY v.dossier_id),
+     up AS (
+       UPDATE dossiers d SET steps = steps_merge(d.steps, v.new) FROM v WHERE d.id = v.dossier_id
+       RETURNING d.id, d.agency_code)
+     INSERT INTO dossier_changes (dossier_id, agency_code) SELECT id, agency_code FROM up`,
+    [
+      stepList.map((o) => o.m.dossier_id),
+      stepList.map((o) => o.m.channel),
+      stepList.map((o) => o.state),
+      stepList.map((o) => o.detail),
+      stepList.map((o) => o.at.toISOString()),
+    ],
+  );
 }
 
-/** One delivery pass: sends every due message once; returns how many were attempted. */
-export async function deliverDue(ctx: Ctx, delivery: Delivery, batch = 100): Promise<number> {
-  const now = ctx.now();
-  const lease = new Date(now.getTime() + 5 * 60_000);
-  const due = await ctx.db.transaction(async (tx) => {
-    // Always in order through notifications_due: planned on statistics of a nearly empty outbox (a new
-    // system, or one whose outbox filled faster than autovacuum analyses it), this read fetched every
-    // queued message and sorted them on disk at every pass (120–145 ms at 29,000 queued; 3 ms so).
-    await tx.exec('SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off');
-    const res = await tx.query<{
-      id: string;
-      channel: 'sms' | 'email';
-      dossier_id: string | null;
-      recipient: string;
-      subject: string | null;
-      body: string;
-      attempts: number;
-    }>(
-      `SELECT id, channel, dossier_id, recipient, subject, body, attempts FROM notifications
-        WHERE status = 'queued' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [now.toISOString(), batch],
-    );
-    if (res.rows.length > 0) {
-      // A lease: another worker skips these while this one sends them.
-      await tx.query('UPDATE notifications SET next_attempt_at = $2 WHERE id = ANY($1::uuid[])', [
-        res.rows.map((r) => r.id),
-        lease.toISOString(),
-      ]);
-    }
-    return res.rows;
-  });
-  // Sent one by one; their outcomes recorded DELIVERY_CHUNK at a time, each chunk in one transaction
-  // of three statements (one per message took six round trips). A crash between a send and its
-  // record re-sends after the lease, with the same request id, as before.
-  for (let i = 0; i < due.length; i += DELIVERY_CHUNK) {
-    const outcomes: DeliveryOutcome[] = [];
-    for (const m of due.slice(i, i + DELIVERY_CHUNK)) {
+/** Due messages, oldest due first, locked and skipping those another worker holds. */
+async function claimDue(tx: Queryable, now: Date, batch: number): Promise<DueMessage[]> {
+  // Always in order through notifications_due: planned on statistics of a nearly empty outbox (a new
+  // system, or one whose outbox filled faster than autovacuum analyses it), this read fetched every
+  // queued message and sorted them on disk at every pass (120–145 ms at 29,000 queued; 3 ms so).
+  await tx.exec('SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off');
+  const res = await tx.query<DueMessage>(
+    `SELECT id, channel, dossier_id, recipient, subject, body, attempts FROM notifications
+      WHERE status = 'queued' AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [now.toISOString(), batch],
+  );
+  // The outcomes are written in the same transaction: planned as usual.
+  await tx.exec('RESET enable_seqscan; RESET enable_bitmapscan');
+  return res.rows;
+}
+
+/** Sends the messages, `concurrency` at a time, until done or the deadline; the outcomes of those sent. */
+async function sendAll(
+  ctx: Ctx,
+  delivery: Delivery,
+  due: readonly DueMessage[],
+  concurrency: number,
+  deadline: number,
+): Promise<DeliveryOutcome[]> {
+  const outcomes: DeliveryOutcome[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < due.length && Date.now() < deadline) {
+      const m = due[next++]!;
       const result =
         m.channel === 'sms'
           ? await delivery.sms.send({ id: m.id, to: m.recipient, text: m.body })
           : await delivery.mailer.send({ id: m.id, to: m.recipient, subject: m.subject ?? '', text: m.body });
-      const attempts = m.attempts + 1;
-      const at = ctx.now();
-      if (result.ok) {
-        outcomes.push({
-          m,
-          attempts,
-          at,
-          state: 'delivered',
-          detail: `Đã gửi tới ${maskId(m.recipient)}`,
-          providerId: result.providerId ?? null,
-          error: null,
-          next: null,
-        });
-      } else if (!result.retryable || attempts >= ctx.config.sms.maxAttempts) {
-        outcomes.push({
-          m,
-          attempts,
-          at,
-          state: 'failed',
-          detail: `Gửi không thành công sau ${attempts} lần: ${result.error}`,
-          providerId: null,
-          error: result.error,
-          next: null,
-        });
-      } else {
-        const next = new Date(
-          at.getTime() +
-            backoffDelay(attempts, { baseMs: ctx.config.sms.baseDelayMs, maxMs: ctx.config.sms.maxDelayMs }),
-        );
-        outcomes.push({
-          m,
-          attempts,
-          at,
-          state: 'queued',
-          detail: `Lần gửi ${attempts} lỗi (${result.error}); thử lại lúc ${next.toISOString()}`,
-          providerId: null,
-          error: result.error,
-          next,
-        });
-      }
-      ctx.log.info(
-        { notification: m.id, channel: m.channel, to: maskId(m.recipient), ok: result.ok },
-        'delivery attempt',
-      );
+      outcomes.push(outcomeOf(ctx, m, result));
     }
-    await recordDeliveries(ctx, outcomes);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, worker));
+  return outcomes;
+}
+
+function outcomeOf(ctx: Ctx, m: DueMessage, result: SendResult): DeliveryOutcome {
+  const attempts = m.attempts + 1;
+  const at = ctx.now();
+  if (result.ok)
+    return {
+      m,
+      attempts,
+      at,
+      state: 'delivered',
+      detail: `Đã gửi tới ${maskId(m.recipient)}`,
+      providerId: result.providerId ?? null,
+      error: null,
+      next: null,
+    };
+  if (!result.retryable || attempts >= ctx.config.sms.maxAttempts)
+    return {
+      m,
+      attempts,
+      at,
+      state: 'failed',
+      detail: `Gửi không thành công sau ${attempts} lần: ${result.error}`,
+      providerId: null,
+      error: result.error,
+      next: null,
+    };
+  const next = new Date(
+    at.getTime() +
+      backoffDelay(attempts, { baseMs: ctx.config.sms.baseDelayMs, maxMs: ctx.config.sms.maxDelayMs }),
+  );
+  return {
+    m,
+    attempts,
+    at,
+    state: 'queued',
+    detail: `Lần gửi ${attempts} lỗi (${result.error}); thử lại lúc ${next.toISOString()}`,
+    providerId: null,
+    error: result.error,
+    next,
+  };
+}
+
+/**
+ * One delivery pass: claims up to `batch` due messages, sends them `concurrency` at a time and records
+ * the outcomes; returns how many were sent.
+ *
+ * On PostgreSQL the claim is the pass's own open transaction: the messages stay locked (`FOR UPDATE
+ * SKIP LOCKED`, so other instances' passes take others) while they are sent, and their outcomes are
+ * written and committed in it. An instance killed mid-pass loses its connection, PostgreSQL rolls
+ * the transaction back and the messages are due again at once for any other instance; one already
+ * sent goes out again with the same request id (the outbox id), on which the gateway de-duplicates
+ * (and SMTP on the Message-ID). A pass stops starting sends after `passDeadlineMs` (a hung gateway
+ * bounds how long the transaction stays open). On PGlite (one process, one connection that must not
+ * wait on a gateway) the messages are leased for a minute in a short transaction instead.
+ */
+export async function deliverDue(
+  ctx: Ctx,
+  delivery: Delivery,
+  options: DeliveryOptions = {},
+): Promise<number> {
+  const batch = options.batch ?? 500;
+  const concurrency = options.concurrency ?? 32;
+  const deadline = Date.now() + (options.passDeadlineMs ?? 15_000);
+  const now = ctx.now();
+  let outcomes: DeliveryOutcome[];
+  if (ctx.db.kind === 'postgres') {
+    outcomes = await ctx.db.transaction(async (tx) => {
+      const due = await claimDue(tx, now, batch);
+      const sent = await sendAll(ctx, delivery, due, concurrency, deadline);
+      await recordDeliveries(ctx, tx, sent);
+      return sent;
+    });
+  } else {
+    const lease = new Date(now.getTime() + 60_000);
+    const due = await ctx.db.transaction(async (tx) => {
+      const rows = await claimDue(tx, now, batch);
+      if (rows.length > 0)
+        await tx.query('UPDATE notifications SET next_attempt_at = $2 WHERE id = ANY($1::uuid[])', [
+          rows.map((r) => r.id),
+          lease.toISOString(),
+        ]);
+      return rows;
+    });
+    outcomes = await sendAll(ctx, delivery, due, concurrency, deadline);
+    await ctx.db.transaction(async (tx) => await recordDeliveries(ctx, tx, outcomes));
   }
-  return due.length;
+  if (outcomes.length > 0) {
+    const count = (s: DeliveryOutcome['state']): number => outcomes.filter((o) => o.state === s).length;
+    ctx.log.info(
+      { delivered: count('delivered'), retrying: count('queued'), failed: count('failed') },
+      'delivery pass',
+    );
+  }
+  return outcomes.length;
+}
+
+export type DeliveryLag = {
+  /** messages waiting to be sent (due now or later, after a failed attempt); counted up to 100,000 */
+  queued: number;
+  /** how long the oldest due message has waited past its time, in seconds (0 when none waits) */
+  lagSeconds: number;
+};
+
+/** The outbox's backlog, from the partial index of queued messages (cheap: health calls it). */
+export async function deliveryLag(q: Queryable, now: Date, scope?: readonly string[]): Promise<DeliveryLag> {
+  const res = scope
+    ? await q.query<{ queued: number; oldest: string | null }>(
+        `SELECT count(*)::int AS queued, min(n.next_attempt_at) FILTER (WHERE n.next_attempt_at <= $1) AS oldest
+           FROM notifications n JOIN dossiers d ON d.id = n.dossier_id
+          WHERE n.status = 'queued' AND d.agency_code = ANY($2::text[])`,
+        [now.toISOString(), scope],
+      )
+    : await q.query<{ queued: number; oldest: string | null }>(
+        `SELECT (SELECT count(*)::int FROM (SELECT 1 FROM notifications WHERE status = 'queued' LIMIT 100000) q) AS queued,
+                (SELECT min(next_attempt_at) FROM notifications WHERE status = 'queued' AND next_attempt_at <= $1) AS oldest`,
+        [now.toISOString()],
+      );
+  const row = res.rows[0];
+  const oldest = row?.oldest ? Date.parse(pgTimeToIso(row.oldest) ?? '') : NaN;
+  return {
+    queued: row?.queued ?? 0,
+    lagSeconds: Number.isFinite(oldest) ? Math.max(0, Math.round((now.getTime() - oldest) / 100) / 10) : 0,
+  };
 }

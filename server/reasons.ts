@@ -2,6 +2,7 @@
 // carries. An agency without its own list uses its parent's, then the national default below.
 
 import type { RejectionReason } from '../contract/index.js';
+import { BUS_CHANNEL } from './bus.js';
 import type { Ctx } from './context.js';
 import type { Database, Queryable } from './db/database.js';
 
@@ -28,8 +29,8 @@ export const DEFAULT_REASONS: readonly RejectionReason[] = [
 
 /**
  * Lists read in the last few seconds, per database and agency: a rejection need not pay a round trip
- * for a list that changes a few times a year. PUT /reasons clears them (one service process serves an
- * agency's database; another process would see a change within REASONS_TTL_MS).
+ * for a list that changes a few times a year. PUT /reasons clears them here and, through the bus, on
+ * every other instance before it answers.
  */
 const recent = new WeakMap<Database, Map<string, { reasons: RejectionReason[]; until: number }>>();
 const REASONS_TTL_MS = 5_000;
@@ -62,7 +63,8 @@ export async function replaceReasons(
   agencyCode: string,
   reasons: readonly RejectionReason[],
 ): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
+  const message = ctx.bus.prepare({ kind: 'reasons' });
+  const listed = await ctx.db.transaction(async (tx) => {
     await tx.query('DELETE FROM rejection_reasons WHERE agency_code = $1', [agencyCode]);
     let position = 0;
     for (const r of reasons) {
@@ -71,7 +73,15 @@ export async function replaceReasons(
         [agencyCode, r.code, r.text, r.smsText, position++],
       );
     }
+    await tx.query('SELECT pg_notify($1, $2)', [BUS_CHANNEL, message.payload]);
+    return (await tx.query<{ listed: string[] }>(message.listenersSql)).rows[0]?.listed ?? [];
   });
   // Every agency below may inherit this list.
-  recent.get(ctx.db)?.clear();
+  forgetReasons(ctx.db);
+  await message.confirmed(listed);
+}
+
+/** Drops the kept lists (a change here or on another instance). */
+export function forgetReasons(db: Database): void {
+  recent.get(db)?.clear();
 }

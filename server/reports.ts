@@ -6,6 +6,7 @@
 import { VERDICTS, type DailyReport, type DossierSummary, type Verdict } from '../contract/index.js';
 import { writeAudit } from './audit.js';
 import { toSummary } from './dossiers.js';
+import { deliveryLag } from './notify.js';
 import type { Ctx, Staff } from './context.js';
 
 export async function dailyReport(ctx: Ctx, staff: Staff, date: string): Promise<DailyReport> {
@@ -53,6 +54,7 @@ export async function dailyReport(ctx: Ctx, staff: Staff, date: string): Promise
     action: 'report.daily',
     details: { date, rows: list.rowCount },
   });
+  const delivery = await deliveryLag(ctx.db, ctx.now(), staff.scope);
   const c = counts.rows[0]!;
   const dossiers: DossierSummary[] = list.rows.map(toSummary);
   return {
@@ -79,5 +81,6 @@ export async function dailyReport(ctx: Ctx, staff: Staff, date: string): Promise
       VERDICTS.map((v) => [v, officers.rows.reduce((sum, o) => sum + o[v], 0)]),
     ) as Record<Verdict, number>,
     dossiers,
+    delivery,
   };
 }

@@ -7,29 +7,35 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import pino from 'pino';
 import { createApp } from './app.js';
+import { forgetSession } from './auth.js';
+import { createLocalBus, createPostgresBus } from './bus.js';
 import { chainAudit, verifyAuditChain, type AuditVerification } from './audit.js';
 import type { AuthOptions } from './auth.js';
 import { resolveConfig, type ConfigOverrides, type ServiceConfig } from './config.js';
 import { AgencyTree, type Ctx } from './context.js';
-import { openDatabase, type Database } from './db/database.js';
+import { openDatabase, openPostgres, type Database } from './db/database.js';
 import { installRoutines } from './decisions.js';
 import { migrate } from './db/migrations.js';
-import { publishChanges } from './dossiers.js';
+import { namesWordsChanged, publishChanges } from './dossiers.js';
 import { runExpiry } from './expiry.js';
 import {
   createHttpSmsGateway,
   createLocalSmsSink,
   createMailer,
   deliverDue,
+  type DeliveryOptions,
   type LocalSmsSink,
   type Mailer,
   type SmsGateway,
 } from './notify.js';
+import { forgetReasons } from './reasons.js';
 import { DEFAULT_DEMO_PATH, seedDemo } from './seed.js';
 
 export type ServiceOptions = {
   /** real PostgreSQL; unset → embedded PGlite */
   databaseUrl?: string;
+  /** a streaming replica that serves the dossier list and searches (else env DATABASE_READ_URL) */
+  readDatabaseUrl?: string;
   /** PGlite folder (unset + no databaseUrl → in-memory PGlite); the SMS/e-mail sinks write beside it */
   dataDir?: string;
   /** 0 = a free port */
@@ -52,6 +58,10 @@ export type ServiceOptions = {
   auth?: AuthOptions;
   /** background timers (publisher, chainer, delivery, expiry); tests turn them off and call the run* methods */
   background?: boolean;
+  /** delivery passes' size and gateway concurrency */
+  delivery?: DeliveryOptions;
+  /** skip migrations, routines and the demo (the database was prepared by the cluster's primary process) */
+  prepared?: boolean;
 };
 
 export type RunningService = {
@@ -64,6 +74,8 @@ export type RunningService = {
   runExpiry(): Promise<number>;
   /** run one SMS / e-mail delivery pass now; returns how many messages were attempted */
   deliverSms(): Promise<number>;
+  /** this instance's id on the bus (several instances share one database) */
+  instanceId: string;
   /** number committed change-feed rows now */
   publishChanges(): Promise<number>;
   chainAudit(): Promise<number>;
@@ -72,6 +84,20 @@ export type RunningService = {
   smsSink?: LocalSmsSink;
   mailer: Mailer & { sent(): Array<{ to: string; subject: string; text: string }> };
 };
+
+/** Migrations, routines and (when asked) the demo: once per database, before instances serve. */
+export async function prepareDatabase(
+  db: Database,
+  options: Pick<ServiceOptions, 'seedDemo' | 'demoPath'>,
+  log?: pino.Logger,
+): Promise<void> {
+  await migrate(db);
+  await installRoutines(db);
+  if (options.seedDemo) {
+    const loaded = await seedDemo(db, options.demoPath ?? DEFAULT_DEMO_PATH);
+    if (loaded) log?.info('demo data loaded');
+  }
+}
 
 export async function startService(options: ServiceOptions = {}): Promise<RunningService> {
   const config = resolveConfig(options.config, options.env ?? {});
@@ -89,21 +115,41 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   const dbDir = options.databaseUrl ? undefined : options.dataDir;
   if (dbDir) mkdirSync(dbDir, { recursive: true });
   const db = await openDatabase({ databaseUrl: options.databaseUrl, dataDir: dbDir });
-  try {
-    await migrate(db);
-  } catch (err) {
-    await db.close(); // a database this service must not run on (a newer one) is let go at once
-    throw err;
-  }
-  await installRoutines(db);
-  if (options.seedDemo) {
-    const loaded = await seedDemo(db, options.demoPath ?? DEFAULT_DEMO_PATH);
-    if (loaded) log.info('demo data loaded');
+  if (!options.prepared) {
+    try {
+      await prepareDatabase(db, options, log);
+    } catch (err) {
+      await db.close(); // a database this service must not run on (a newer one) is let go at once
+      throw err;
+    }
   }
   const agencies = new AgencyTree(db);
   await agencies.load();
   const sinkDir = options.dataDir ? path.dirname(path.resolve(options.dataDir)) : undefined;
-  const ctx: Ctx = { db, config, now: options.now ?? (() => new Date()), log, agencies, dataDir: sinkDir };
+  const bus = db.kind === 'postgres' ? await createPostgresBus({ db, log }) : createLocalBus();
+  const readUrl = options.readDatabaseUrl ?? (options.env?.DATABASE_READ_URL || undefined);
+  const readDb = readUrl && db.kind === 'postgres' ? await openPostgres(readUrl) : undefined;
+  const ctx: Ctx = {
+    db,
+    config,
+    now: options.now ?? (() => new Date()),
+    log,
+    agencies,
+    bus,
+    readDb,
+    dataDir: sinkDir,
+  };
+  // What this instance keeps in memory follows the other instances' changes (bus.ts).
+  bus.on((msg) => {
+    if (msg.kind === 'session') forgetSession(ctx, msg.key);
+    else if (msg.kind === 'reasons') forgetReasons(db);
+    else if (msg.kind === 'words') namesWordsChanged(db, msg.reload ? undefined : msg.words);
+  });
+  bus.onReset(() => {
+    forgetSession(ctx);
+    forgetReasons(db);
+    namesWordsChanged(db);
+  });
   const smsSink = options.smsGateway || config.sms.gatewayUrl ? undefined : createLocalSmsSink(sinkDir);
   const sms = options.smsGateway ?? (config.sms.gatewayUrl ? createHttpSmsGateway(config.sms) : smsSink!);
   const mailer = createMailer(config.email.smtpUrl, config.email.from, sinkDir);
@@ -112,31 +158,48 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
 
-  // Background work: each job runs alone (never overlapping itself) and logs, never throws.
-  const timers: NodeJS.Timeout[] = [];
+  // Background work, on every instance: each job runs alone here (never overlapping itself), logs and
+  // never throws. A job answers whether it left work behind (a full batch): then it runs again at
+  // once, else after `idleMs`; running it back to back on small batches only costs transactions.
+  // Across instances each pass is claimed in PostgreSQL: the publisher and the chainer under a
+  // transaction's advisory lock (one pass at a time in the whole service), expiry and delivery row by
+  // row with SKIP LOCKED. A claim is a transaction's, so an instance killed mid-pass leaves nothing
+  // held: its transaction is rolled back and the next pass of any instance takes the work.
+  const timers = new Set<NodeJS.Timeout>();
+  const running = new Set<Promise<unknown>>();
   let closing = false;
-  const every = (ms: number, name: string, job: () => Promise<unknown>): void => {
-    let running = false;
-    const t = setInterval(() => {
-      if (running || closing) return;
-      running = true;
-      job()
-        .catch((err: Error) =>
-          log.error({ job: name, err: { message: err.message.slice(0, 200) } }, 'background job failed'),
-        )
-        .finally(() => {
-          running = false;
+  const loop = (idleMs: number, name: string, job: () => Promise<boolean>): void => {
+    const later = (ms: number): void => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        run();
+      }, ms);
+      t.unref();
+      timers.add(t);
+    };
+    const run = (): void => {
+      if (closing) return;
+      const pass = job()
+        .catch((err: Error) => {
+          log.error({ job: name, err: { message: err.message.slice(0, 200) } }, 'background job failed');
+          return false;
+        })
+        .then((more) => {
+          running.delete(pass);
+          if (!closing) later(more ? 0 : idleMs);
         });
-    }, ms);
-    t.unref();
-    timers.push(t);
+      running.add(pass);
+    };
+    later(idleMs);
   };
   const delivery = { sms, mailer };
+  const deliveryBatch = options.delivery?.batch ?? 500;
   if (options.background !== false) {
-    every(250, 'publish', () => publishChanges(ctx));
-    every(1000, 'audit-chain', () => chainAudit(db));
-    every(2000, 'delivery', () => deliverDue(ctx, delivery));
-    every(60_000, 'expiry', () => runExpiry(ctx));
+    // The publisher and expiry work through everything due in one call; the chainer too.
+    loop(250, 'publish', async () => (await publishChanges(ctx), false));
+    loop(1000, 'audit-chain', async () => (await chainAudit(db), false));
+    loop(250, 'delivery', async () => (await deliverDue(ctx, delivery, options.delivery)) >= deliveryBatch);
+    loop(60_000, 'expiry', async () => (await runExpiry(ctx), false));
   }
 
   return {
@@ -147,7 +210,8 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     smsSink,
     mailer,
     runExpiry: () => runExpiry(ctx),
-    deliverSms: () => deliverDue(ctx, delivery),
+    instanceId: bus.instanceId,
+    deliverSms: () => deliverDue(ctx, delivery, options.delivery),
     publishChanges: () => publishChanges(ctx),
     chainAudit: () => chainAudit(db),
     async verifyAudit() {
@@ -156,8 +220,11 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     },
     async close() {
       closing = true;
-      for (const t of timers) clearInterval(t);
+      for (const t of timers) clearTimeout(t);
       await app.close();
+      await Promise.allSettled([...running]);
+      await bus.close();
+      await readDb?.close();
       await db.close();
     },
   };

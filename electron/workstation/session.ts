@@ -28,6 +28,7 @@ export type SessionState = {
 
 export class SessionService {
   private state: SessionState | null = null;
+  private retryAfterMs: number | null = null;
   private readonly listeners = new Set<(s: SessionInfo | null) => void>();
 
   constructor(
@@ -120,11 +121,14 @@ export class SessionService {
 
   /**
    * Renew the service session (after an offline sign-in, or when the service answered 401).
-   * Returns true when the workstation holds a valid service session afterwards.
+   * Returns true when the workstation holds a valid service session afterwards. Only a refusal of
+   * the officer (wrong password, locked, captcha) asks for a sign-in; a 429 or 5xx leaves the session
+   * as it is, to be renewed again later (renewalRetryAfterMs says when the service asked).
    */
   async renew(): Promise<boolean> {
     const s = this.state;
     if (!s) return false;
+    this.retryAfterMs = null;
     try {
       const res = await this.client.login({
         agencyCode: s.info.user.agencyCode,
@@ -140,13 +144,22 @@ export class SessionService {
       this.emit();
       return true;
     } catch (err) {
-      if (err instanceof ServiceError && this.state === s) {
+      if (err instanceof ServiceError && err.transient) {
+        // Too many sign-ins from this office's address (429), the service or its database away
+        // (5xx): not a refusal of the officer. The session stays; the sync engine tries again later.
+        this.retryAfterMs = err.retryAfterMs ?? null;
+      } else if (err instanceof ServiceError && this.state === s) {
         // Password changed, account locked, captcha asked: the officer must sign in again.
         s.needsSignIn = true;
         this.emit();
       }
       return false;
     }
+  }
+
+  /** How long the service asked to wait after the last renewal it refused for now (ms), if it said. */
+  renewalRetryAfterMs(): number | null {
+    return this.retryAfterMs;
   }
 
   /** The service refused the token (401): drop it; renew() may get a new one. */

@@ -238,12 +238,18 @@ export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id
     setSelected(0);
   };
 
+  // Where the keyboard cursor is, set at once: a key pressed before the last move's row has taken the
+  // focus (a held key, a busy machine) moves on from there, not from the row that still has the focus.
+  const keyCursor = useRef<number | null>(null);
+
   const focusRow = (index: number): void => {
     if (total === null || total === 0) return;
     const i = Math.max(0, Math.min(total - 1, index));
+    keyCursor.current = i;
     setSelected(i);
     tableRef.current?.scrollTo({ index: i });
     requestAnimationFrame(() => {
+      if (keyCursor.current !== i) return; // a later move already went further
       const el = tableRef.current?.nativeElement.querySelector<HTMLElement>(`[data-row-index="${i}"]`);
       el?.focus();
     });
@@ -289,9 +295,10 @@ export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id
     const step = steps[e.key];
     if (step !== undefined) {
       e.preventDefault();
+      const from = keyCursor.current ?? index;
       // Shift with a move marks the rows passed over for printing, as Shift+click does.
-      if (e.shiftKey && total) markRange(index, Math.max(0, Math.min(total - 1, index + step)));
-      focusRow(index + step);
+      if (e.shiftKey && total) markRange(from, Math.max(0, Math.min(total - 1, from + step)));
+      focusRow(from + step);
     } else if (e.key === ' ') {
       e.preventDefault();
       toggleMark(r);
@@ -452,6 +459,9 @@ export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id
             tabIndex: index === selected ? 0 : -1,
             'data-row-index': index,
             'aria-selected': index === selected,
+            onFocus: () => {
+              keyCursor.current = index;
+            },
             onClick: (e: React.MouseEvent) => {
               // The checkbox column marks on its own; Ctrl+click toggles, Shift+click marks a range.
               if (!(e.target as HTMLElement).closest('.ant-checkbox-wrapper')) {

@@ -1,6 +1,15 @@
 // SANE scanners through the `scanimage` command (Linux, macOS): list, read capabilities, scan one page
 // from the flatbed or a batch from the feeder, report progress, cancel, and turn scanimage's failures
 // into typed errors. Debian's `test` backend is a real SANE device with no hardware (resources/sane).
+//
+// A stall watchdog cuts a scanimage that goes silent (no progress, no page, no message) for longer
+// than `stallTimeoutMs`, by default seconds, not minutes (defaultStallMs: 10 s at up to 300 dpi,
+// more for finer resolutions and longer feeder batches): scanimage can hang for good after a device
+// fault (seen with the test device's cover-open fault on a loaded machine: it was stopping the scanner
+// after a SIGPIPE from its reader process and never returned). scanimage runs in a process group of
+// its own, and the whole group is killed when it stops, stalls or is cancelled, so a backend's reader
+// process cannot keep the pipes open after scanimage has gone. A fault the device reported before
+// the silence is the error given; otherwise it is "máy quét không phản hồi" (timeout).
 
 import { spawn } from 'node:child_process';
 import { mkdir, readdir, rm } from 'node:fs/promises';
@@ -25,9 +34,31 @@ export type SaneOptions = {
   configDir?: string;
   /** extra scanimage arguments per scan (tests use `--read-return-value …` to make the device fail) */
   extraArgs?: string[];
-  /** a scan that makes no progress for this long is stopped (default 120 s) */
+  /** a scan that makes no progress for this long is stopped (default: defaultStallMs of the request) */
   stallTimeoutMs?: number;
 };
+
+/**
+ * How long a scan may be silent before the watchdog cuts it: 10 s at up to 300 dpi (scanimage prints
+ * its progress many times a second while a page comes in, and a device starts within a few seconds),
+ * scaled with the resolution above 300 dpi (a carriage moves more slowly: 600 dpi 20 s, 1200 dpi
+ * 40 s), plus 0.5 s per page of a feeder batch (a feeder picks a sheet from a full tray more slowly),
+ * at most 60 s.
+ */
+export function defaultStallMs(resolution: number, pages = 1): number {
+  const perResolution = 10_000 * Math.max(1, resolution / 300);
+  return Math.min(60_000, Math.round(perResolution + 500 * Math.max(0, pages - 1)));
+}
+
+/** Kills a child's whole process group (scanimage and any reader process its backend forked). */
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // the group is gone already
+  }
+}
 
 type RunResult = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
 
@@ -238,6 +269,9 @@ export class SaneDriver implements ScannerDriver {
       };
     };
 
+    const stallMs =
+      this.options.stallTimeoutMs ??
+      defaultStallMs(request.resolution, feeder ? (request.maxPages ?? 10) : 1);
     const result = await new Promise<{
       code: number | null;
       stderr: string;
@@ -247,17 +281,18 @@ export class SaneDriver implements ScannerDriver {
       const child = spawn(this.options.command ?? 'scanimage', args, {
         env: this.env(),
         stdio: ['ignore', 'pipe', 'pipe'],
+        // a process group of its own: the watchdog and cancel reach the backend's reader process too
+        detached: true,
       });
       let stderr = '';
       let cancelled = false;
       let stalled = false;
       let page = 1;
       let pending: Promise<void> = Promise.resolve();
-      const stallMs = this.options.stallTimeoutMs ?? 120_000;
       let stallTimer = setTimeout(onStall, stallMs);
       function onStall(): void {
         stalled = true;
-        child.kill('SIGKILL');
+        killGroup(child.pid, 'SIGKILL');
       }
       const touch = (): void => {
         clearTimeout(stallTimer);
@@ -265,10 +300,12 @@ export class SaneDriver implements ScannerDriver {
       };
       const onAbort = (): void => {
         cancelled = true;
-        // scanimage answers SIGINT with sane_cancel(): the device stops cleanly. Kill it if it lingers.
+        // scanimage answers SIGINT with sane_cancel(): the device stops cleanly. Kill the group if it lingers.
         child.kill('SIGINT');
-        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+        setTimeout(() => killGroup(child.pid, 'SIGKILL'), 3000).unref();
       };
+      // scanimage gone: whatever its backend left running is of no use and would hold the pipes open.
+      child.on('exit', () => killGroup(child.pid, 'SIGKILL'));
       run.signal?.addEventListener('abort', onAbort, { once: true });
       let partial = '';
       let seen = 0;
@@ -332,7 +369,14 @@ export class SaneDriver implements ScannerDriver {
     }
     if (result.stalled) {
       await cleanup();
-      throw new ScanError('timeout', result.stderr.trim().split('\n').pop());
+      // A fault the device reported before going silent says more than the silence.
+      const fault = saneErrorCode(result.stderr);
+      throw new ScanError(
+        fault && fault !== 'cancelled' ? fault : 'timeout',
+        fault
+          ? lastLine(result.stderr)
+          : `Không có tín hiệu từ máy quét trong ${Math.round(stallMs / 1000)} giây.`,
+      );
     }
     const reason = saneErrorCode(result.stderr);
     if (feeder) {

@@ -1,7 +1,10 @@
-// Field extraction from OCR lines: the chip ID card front, the old CMND, and the Mẫu 01 page (ours and
-// the portal's). Labels are found by edit distance on diacritic-folded text, so a misread accent does
-// not lose a field; digit fields undo the usual OCR confusions (O→0, l→1, S→5, B→8) and are validated
-// with contract/identity.ts before they are returned. Each field carries the confidence of its line.
+// Field extraction from OCR lines: Mẫu 01 (the portal's print and ours), the chip ID card's front and
+// back (2021 and 2024 layouts, MRZ included) and the old CMND. Labels are found by edit distance on
+// diacritic-folded text, so a misread accent does not lose a field; a value runs on over the following
+// lines until the next label (an address that wraps); digit fields undo OCR's confusions (O→0, l→1,
+// S→5, B→8) and are validated with contract/identity.ts; names and addresses are corrected against
+// the vocabulary of vocabulary.ts. Each field carries a confidence from its weakest word, lowered for
+// every correction and unknown word, raised by checks it passed (docs/scanner.md has its calibration).
 
 import { DOSSIER_NUMBER_PATTERN } from '../../contract/domain.js';
 import {
@@ -14,7 +17,8 @@ import {
 } from '../../contract/identity.js';
 import type { Recognition, RecognitionKind, RecognizedField, RecognizedFields } from '../../contract/scan.js';
 import { cleanText } from '../../contract/text.js';
-import type { OcrLine, OcrPage } from './pool.js';
+import type { OcrBox, OcrLine, OcrPage, OcrWord } from './pool.js';
+import { correctWords, provinceAtEnd } from './vocabulary.js';
 
 /** Per-character fold (same length as the input, so offsets map back): no marks, đ→d, lower case. */
 export function foldSameLength(value: string): string {
@@ -118,6 +122,7 @@ export function findDossierNumber(text: string): string | null {
   return null;
 }
 
+/** Vietnamese title case ("NGUYỄN VĂN A" → "Nguyễn Văn A"). */
 function titleCase(name: string): string {
   return cleanText(name)
     .toLocaleLowerCase('vi')
@@ -126,12 +131,13 @@ function titleCase(name: string): string {
     .join(' ');
 }
 
-/** Classify a page by its printed title. */
+/** Classify a page by its printed title and labels. */
 export function classifyText(text: string): RecognitionKind | null {
   const f = foldSameLength(text).replace(/\s+/gu, '');
-  if (/cancuoc/u.test(f)) return 'cccd_front';
-  if (/chungminhnhandan|chungminhnhan/u.test(f)) return 'cmnd';
   if (/mauso01|tokhai|masobaohiemxahoi|giaodichdientu/u.test(f)) return 'mau01';
+  if (/dacdiemnhandang|noicutru|ngaythangnamcap|idvnm|ngontro/u.test(f)) return 'cccd_back';
+  if (/cancuoc|identitycard|sodinhdanh/u.test(f)) return 'cccd_front';
+  if (/chungminhnhandan|chungminhnhan|dkhk/u.test(f)) return 'cmnd';
   return null;
 }
 
@@ -139,85 +145,492 @@ type Builder = {
   fields: RecognizedFields;
   confidence: Partial<Record<RecognizedField, number>>;
   warnings: string[];
+  /** where each field was read (page pixels), for zone re-reads */
+  zones: Partial<Record<RecognizedField, OcrBox>>;
 };
 
-function setField<K extends RecognizedField>(
-  b: Builder,
-  key: K,
-  value: RecognizedFields[K],
-  line: OcrLine | null,
-  factor = 1,
-): void {
-  if (value === undefined || value === '' || b.fields[key] !== undefined) return;
-  b.fields[key] = value;
-  b.confidence[key] = Math.round(((line?.confidence ?? 50) / 100) * factor * 100) / 100;
+/** The words of `line` that make up `value` (by position of the value at the line's end). */
+function valueWords(line: OcrLine, value: string): OcrWord[] {
+  const words = (line.words ?? []).filter((w) => w.text.trim() !== '');
+  const n = value.split(/\s+/u).filter(Boolean).length;
+  return n > 0 ? words.slice(Math.max(0, words.length - n)) : [];
 }
 
-/** The value of a labelled field: after the label on the same line, or the next line when that is empty. */
-function labelled(
-  lines: OcrLine[],
-  labels: string[],
-  nextLine = true,
-): { value: string; line: OcrLine } | null {
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as OcrLine;
-    for (const label of labels) {
-      const value = valueAfterLabel(line.text, label);
-      if (value === null) continue;
-      if (value !== '') return { value, line };
-      const next = lines[i + 1];
-      if (nextLine && next) return { value: next.text.trim(), line: next };
-      return null;
+/**
+ * A field's confidence from the words it was read from: the weakest word counts (one misread letter
+ * makes the field wrong), lowered for every correction the value needed and for words no check or
+ * vocabulary could vouch for. `validated`: the value passed a check that random misreads rarely pass
+ * (a CCCD consistent with the card's birth date, a valid mobile range).
+ */
+function confidenceOf(
+  parts: ReadonlyArray<{ line: OcrLine; value: string }>,
+  adjust: { corrections?: number; unknown?: number; validated?: boolean; cap?: number } = {},
+): number {
+  let weakest = 100;
+  for (const { line, value } of parts) {
+    const words = valueWords(line, value);
+    const c = words.length ? Math.min(...words.map((w) => w.confidence)) : line.confidence;
+    weakest = Math.min(weakest, c);
+  }
+  let c = weakest / 100;
+  // tesseract's word confidences run high: 90 is typical of a word with one letter wrong.
+  c = Math.max(0, Math.min(1, (c - 0.55) / 0.4));
+  c *= 0.93 ** (adjust.corrections ?? 0);
+  c *= 0.85 ** (adjust.unknown ?? 0);
+  if (adjust.validated) c = Math.min(1, c + 0.05);
+  if (adjust.cap !== undefined) c = Math.min(c, adjust.cap);
+  return Math.round(c * 100) / 100;
+}
+
+function unionBox(lines: ReadonlyArray<{ bbox: OcrBox }>): OcrBox {
+  return {
+    x0: Math.min(...lines.map((l) => l.bbox.x0)),
+    y0: Math.min(...lines.map((l) => l.bbox.y0)),
+    x1: Math.max(...lines.map((l) => l.bbox.x1)),
+    y1: Math.max(...lines.map((l) => l.bbox.y1)),
+  };
+}
+
+/** The box of a line's words that hold digits (the value of "Mã số …: 0113098765"), or the line's. */
+function digitZone(line: OcrLine): OcrBox {
+  const words = (line.words ?? []).filter((w) => /\d{2}/u.test(w.text));
+  return words.length ? unionBox(words) : line.bbox;
+}
+
+function set<K extends RecognizedField>(
+  b: Builder,
+  key: K,
+  value: RecognizedFields[K] | null | undefined,
+  confidence: number,
+  zone?: OcrBox,
+): void {
+  if (value === undefined || value === null || value === '' || b.fields[key] !== undefined) return;
+  b.fields[key] = value;
+  b.confidence[key] = confidence;
+  if (zone) b.zones[key] = zone;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mẫu 01
+// ---------------------------------------------------------------------------------------------
+
+type Mau01Label =
+  | 'fullName'
+  | 'bhxhCode'
+  | 'idNumber'
+  | 'address'
+  | 'certificate'
+  | 'certificateIssuer'
+  | 'certificateValidity'
+  | 'noCertificate'
+  | 'contactPerson'
+  | 'email'
+  | 'mobile'
+  | 'legal'
+  | 'section1'
+  | 'effective'
+  | 'channel'
+  | 'portal'
+  | 'ivan'
+  | 'ivanName'
+  | 'section2'
+  | 'updateNote'
+  | 'section3'
+  | 'stop'
+  | 'stopReason'
+  | 'commitment'
+  | 'signature';
+
+/** The form's labels in print order (folded); markers end the multi-line value before them. */
+const MAU01_LABELS: ReadonlyArray<readonly [Mau01Label, string[]]> = [
+  ['fullName', ['ten co quan/to chuc/ca nhan', 'ho va ten']],
+  ['bhxhCode', ['ma so bao hiem xa hoi', 'ma so bhxh']],
+  ['idNumber', ['so cmnd/hc/cc', 'so cmnd/cccd', 'so cmnd/hcc']],
+  ['address', ['dia chi lien he']],
+  ['certificate', ['so chung thu so cua co quan, to chuc, ca nhan']],
+  ['certificateIssuer', ['ten to chuc chung thuc chu ky so']],
+  ['certificateValidity', ['thoi han su dung chung thu so']],
+  ['noCertificate', ['ca nhan toi khong co chung thu so']],
+  ['contactPerson', ['nguoi lien he']],
+  ['email', ['dia chi thu dien tu']],
+  ['mobile', ['dien thoai di dong', 'so dien thoai di dong']],
+  ['legal', ['theo nghi dinh so']],
+  // before section1: its letters begin with section 1's title
+  ['effective', ['dang ky su dung phuong thuc giao dich dien tu']],
+  ['section1', ['1. dang ky su dung:']],
+  ['channel', ['dang ky giao dich tai']],
+  ['portal', ['cong thong tin dien tu cua bao hiem xa hoi viet nam']],
+  ['ivan', ['to chuc i-van']],
+  ['ivanName', ['ten to chuc i-van']],
+  ['section2', ['2. dieu chinh thong tin']],
+  ['updateNote', ['chi ghi nhung noi dung co thay doi']],
+  ['section3', ['3. ngay ngung su dung phuong thuc giao dich']],
+  ['stop', ['ngay ngung giao dich dien tu']],
+  ['stopReason', ['ly do ngung']],
+  ['commitment', ['co quan/to chuc/ca nhan toi cam ket']],
+  ['signature', ['chu ky so cua co quan']],
+];
+
+/** Leading list marks OCR returns before a label: "- ", "+ ", a checkbox (☐ ☒ read as X, O, 0, #, K…). */
+function stripListMark(text: string): string {
+  return text.replace(/^\s*(?:[-–—+•*#☐☒☑□■]|[XxOo0K]\b|\(\s*\)|\[\s*[xX]?\s*\])?\s*/u, '');
+}
+
+const SECTION_NUMBER: Partial<Record<Mau01Label, string>> = { section1: '1', section2: '2', section3: '3' };
+
+/** The label a line starts with (and the value after it), or null. */
+function labelOf(text: string): { label: Mau01Label; value: string } | null {
+  const t = stripListMark(text);
+  for (const [label, names] of MAU01_LABELS) {
+    // A section's title must carry its number: the form's title line has the same words.
+    const number = SECTION_NUMBER[label];
+    if (number && !new RegExp(`^\\s*${number}\\s*[.,]`, 'u').test(t)) continue;
+    for (const name of names) {
+      const value = valueAfterLabel(t, name);
+      if (value !== null) return { label, value };
     }
   }
   return null;
 }
 
+/**
+ * For the layout reader: whether a line whose first ~22 % reads `head` is needed whole, and how many
+ * lines after it may continue its value. A head cut inside its label still matches: only the label's
+ * first letters are compared.
+ */
+export function mau01LineNeed(head: string): { keep: boolean; continuation: number } | null {
+  const letters = lettersOnly(foldSameLength(stripListMark(head)));
+  if (letters.length < 4) return null;
+  const NEED: Partial<Record<Mau01Label, number>> = {
+    fullName: 0,
+    bhxhCode: 0,
+    idNumber: 0,
+    address: 2,
+    contactPerson: 0,
+    email: 0,
+    mobile: 0,
+    effective: 1,
+    stop: 1,
+    stopReason: 1,
+  };
+  for (const [label, names] of MAU01_LABELS) {
+    for (const name of names) {
+      const target = lettersOnly(name);
+      const n = Math.min(target.length, letters.length);
+      if (n < Math.min(8, target.length)) continue;
+      const d = editDistance(letters.slice(0, n), target.slice(0, n));
+      if (d <= Math.max(1, Math.floor(n * 0.2))) {
+        const continuation = NEED[label];
+        if (continuation !== undefined) return { keep: true, continuation };
+        // Section titles are read (they tell the contact's e-mail from section 2's); the rest is not.
+        const section = label === 'section1' || label === 'section2' || label === 'section3';
+        return section && /^\s*[123]/u.test(stripListMark(head)) ? { keep: false, continuation: 0 } : null;
+      }
+    }
+  }
+  return null;
+}
+
+/** "ngày 10 tháng 8 năm 2020" or "10/08/2020" in OCR'd text → YYYY-MM-DD. */
+export function findDate(value: string): string | null {
+  const f = foldSameLength(value);
+  const spelled = /ngay\s*([0-9OoIlSB]{1,2})\s*thang\s*([0-9OoIlSB]{1,2})\s*nam\s*([0-9OoIlSB]{4})/u.exec(f);
+  const numeric = /([0-9OoIl]{1,2})\s*[/.-]\s*([0-9OoIl]{1,2})\s*[/.-]\s*([0-9OoIl]{4})/u.exec(value);
+  const m = spelled ?? numeric;
+  if (!m) return null;
+  const [d, mo, y] = [ocrDigits(m[1] ?? ''), ocrDigits(m[2] ?? ''), ocrDigits(m[3] ?? '')];
+  const parsed = parseVietnameseDate(`${d.padStart(2, '0')}/${mo.padStart(2, '0')}/${y}`);
+  return parsed.ok ? parsed.value : null;
+}
+
+/** An OCR'd e-mail: spaces and stray brackets out ("ten(@mail" → "ten@mail"), lower case, checked. */
+export function cleanEmail(value: string): string | null {
+  const compact = value
+    .replace(/\s+/gu, '')
+    .replace(/[([{]@/gu, '@')
+    .replace(/@[)\]}]/gu, '@')
+    .replace(/[,;:.)]+$/u, '')
+    .toLowerCase();
+  if (!compact.includes('@')) return null;
+  const checked = checkEmail(compact);
+  return checked.ok ? checked.value : null;
+}
+
+/** An OCR'd mobile ("0983 847 986", "0983.847.986", "+84 983…") → E.164, or null. */
+export function cleanMobile(value: string): string | null {
+  const head = value.trim().split(/\s{3,}/u)[0] ?? '';
+  const digits = ocrDigits(head.replace(/^\+/u, ''));
+  const checked = checkMobile(head.trim().startsWith('+') ? `+${digits}` : digits);
+  return checked.ok ? checked.value : null;
+}
+
+/** Words OCR read with a confidence under 90: only those may be corrected by the vocabulary. */
+function unsureWords(parts: ReadonlyArray<{ line: OcrLine }> = []): (word: string) => boolean {
+  const sure = new Set<string>();
+  const seen = new Set<string>();
+  for (const { line } of parts)
+    for (const w of line.words ?? []) {
+      for (const piece of w.text.normalize('NFC').match(/\p{L}+/gu) ?? []) {
+        seen.add(piece);
+        if (w.confidence >= 90) sure.add(piece);
+      }
+    }
+  // Without word confidences (another engine), every word counts as unsure.
+  return (word) => seen.size === 0 || !sure.has(word);
+}
+
+function cleanName(
+  value: string,
+  parts?: ReadonlyArray<{ line: OcrLine }>,
+): { text: string; corrections: number; unknown: number } {
+  // A name's words are capitalised: a leading lower-case piece is the label's tail ("…cá nh|ân:").
+  const raw = cleanText(value.replace(/[^\p{L}\s]/gu, ' ')).replace(/^(?:\p{Ll}\p{L}*\s+)+(?=\p{Lu})/u, '');
+  const upper = raw === raw.toLocaleUpperCase('vi');
+  // Tone marks on capitals (the cards print names in capitals) are misread with high confidence:
+  // there every unknown word may be corrected.
+  const c = upper ? correctWords(titleCase(raw)) : correctWords(raw, unsureWords(parts));
+  return { ...c, text: cleanText(c.text) };
+}
+
+function cleanAddress(
+  value: string,
+  parts?: ReadonlyArray<{ line: OcrLine }>,
+): { text: string; corrections: number; unknown: number } {
+  const raw = cleanText(value)
+    .replace(/\s+([,.:])/gu, '$1')
+    .replace(/[.:;]\s+(?=(?:Tỉnh|Thành phố|Huyện|Quận|Thị xã|Xã|Phường|Thị trấn)\b)/gu, ', ')
+    .replace(/:,/gu, ',')
+    .replace(/,(?=\S)/gu, ', ')
+    .replace(/[.;:]+$/u, '');
+  const c = correctWords(raw, unsureWords(parts));
+  const province = provinceAtEnd(c.text);
+  let text = c.text;
+  if (province) text = text.slice(0, text.length - province.name.length) + province.name;
+  return { text: cleanText(text), corrections: c.corrections, unknown: c.unknown };
+}
+
 function extractMau01(page: OcrPage, b: Builder): void {
+  const lines = page.lines.filter((l) => l.text.trim() !== '');
+  const labelled = lines.map((l) => labelOf(l.text));
+  // The value of a label: its line's rest, then the following lines that carry no label (a wrapped
+  // address, a long reason), up to `maxLines`.
+  const valueOf = (
+    label: Mau01Label,
+    maxLines: number,
+    from = 0,
+  ): { text: string; parts: Array<{ line: OcrLine; value: string }>; index: number } | null => {
+    for (let i = from; i < lines.length; i++) {
+      const l = labelled[i];
+      if (l?.label !== label) continue;
+      const parts = [{ line: lines[i] as OcrLine, value: l.value }];
+      for (let j = i + 1; j < lines.length && parts.length < maxLines; j++) {
+        if (labelled[j]) break;
+        const next = lines[j] as OcrLine;
+        // A continuation starts at the left margin, under its label (not a centred signature).
+        if (Math.abs(next.bbox.x0 - (lines[i] as OcrLine).bbox.x0) > (next.bbox.y1 - next.bbox.y0) * 3) break;
+        parts.push({ line: next, value: next.text });
+      }
+      return { text: parts.map((p) => p.value).join(' '), parts, index: i };
+    }
+    return null;
+  };
+  const zoneOf = (parts: ReadonlyArray<{ line: OcrLine }>): OcrBox => unionBox(parts.map((p) => p.line));
+
   const number = findDossierNumber(page.text);
   if (number) {
-    const line = page.lines.find((l) => findDossierNumber(l.text) === number) ?? null;
-    setField(b, 'dossierNumber', number, line);
+    const line = lines.find((l) => findDossierNumber(l.text) === number);
+    set(
+      b,
+      'dossierNumber',
+      number,
+      line ? confidenceOf([{ line, value: number }], { validated: true }) : 0.5,
+    );
   }
-  const name = labelled(page.lines, ['ten co quan/to chuc/ca nhan', 'ho va ten'], false);
-  if (name) setField(b, 'fullName', cleanText(name.value), name.line);
-  const bhxh = labelled(page.lines, ['ma so bao hiem xa hoi', 'ma so bhxh'], false);
+  const name = valueOf('fullName', 1);
+  if (name) {
+    const c = cleanName(name.text, name.parts);
+    set(b, 'fullName', c.text, confidenceOf(name.parts, c), zoneOf(name.parts));
+  }
+  const bhxh = valueOf('bhxhCode', 1);
   if (bhxh) {
-    const digits = digitRun(bhxh.value, [10]);
-    if (digits && checkBhxhCode(digits).ok) setField(b, 'bhxhCode', digits, bhxh.line);
+    const digits = digitRun(bhxh.text, [10]);
+    if (digits && checkBhxhCode(digits).ok)
+      set(
+        b,
+        'bhxhCode',
+        digits,
+        confidenceOf(bhxh.parts, { corrections: ocrDigitFixes(bhxh.text) }),
+        digitZone(bhxh.parts[0]!.line),
+      );
     else b.warnings.push('Không đọc chắc được mã số BHXH trên tờ khai.');
   }
-  const id = labelled(page.lines, ['so cmnd/hc/cc', 'so cmnd/cccd'], false);
+  const id = valueOf('idNumber', 1);
   if (id) {
-    const digits = digitRun(id.value, [12, 9]);
-    if (digits && (digits.length === 9 || parseCccd(digits).ok)) setField(b, 'idNumber', digits, id.line);
-    else if (/^[A-Z]\d{7,8}$/u.test(id.value.replace(/\s/gu, '')))
-      setField(b, 'idNumber', id.value.replace(/\s/gu, ''), id.line);
+    const digits = digitRun(id.text, [12, 9]);
+    const fixes = ocrDigitFixes(id.text);
+    if (digits && digits.length === 12 && parseCccd(digits).ok)
+      set(
+        b,
+        'idNumber',
+        digits,
+        confidenceOf(id.parts, { corrections: fixes, validated: true }),
+        digitZone(id.parts[0]!.line),
+      );
+    else if (digits && digits.length === 9)
+      set(
+        b,
+        'idNumber',
+        digits,
+        confidenceOf(id.parts, { corrections: fixes }),
+        digitZone(id.parts[0]!.line),
+      );
+    else if (/^[A-Z]\d{7,8}$/u.test(id.text.replace(/\s/gu, '')))
+      set(b, 'idNumber', id.text.replace(/\s/gu, ''), confidenceOf(id.parts), zoneOf(id.parts));
   }
-  const address = labelled(page.lines, ['dia chi lien he'], false);
-  if (address) setField(b, 'address', cleanText(address.value), address.line);
-  const email = labelled(page.lines, ['dia chi thu dien tu'], false);
-  if (email) {
-    const compact = email.value.replace(/\s+/gu, '').replace(/[,;]$/u, '');
-    const checked = checkEmail(compact);
-    if (checked.ok) setField(b, 'email', checked.value, email.line);
+  const address = valueOf('address', 3);
+  if (address) {
+    const c = cleanAddress(address.text, address.parts);
+    set(b, 'address', c.text, confidenceOf(address.parts, c), zoneOf(address.parts));
   }
-  const mobile = labelled(page.lines, ['dien thoai di dong'], false);
-  if (mobile) {
-    const digits = ocrDigits(mobile.value.replace(/^\+/u, ''));
-    const checked = checkMobile(mobile.value.trim().startsWith('+') ? `+${digits}` : digits);
-    if (checked.ok) setField(b, 'mobile', checked.value, mobile.line);
-    else if (digits.length >= 9) setField(b, 'mobile', digits, mobile.line, 0.5);
+  const contact = valueOf('contactPerson', 1);
+  if (contact) {
+    const c = cleanName(contact.text, contact.parts);
+    set(b, 'contactPerson', c.text, confidenceOf(contact.parts, c), zoneOf(contact.parts));
+  }
+  // Section 2 repeats the e-mail and mobile labels: the first ones (before "2. Điều chỉnh") are the
+  // contact's, those after it the new values.
+  const section2 = labelled.findIndex((l) => l?.label === 'section2');
+  const section3 = labelled.findIndex((l) => l?.label === 'section3');
+  const before = (i: number | undefined): boolean => i !== undefined && (section2 < 0 || i < section2);
+  const email = valueOf('email', 1);
+  if (email && before(email.index)) {
+    const value = cleanEmail(email.text);
+    if (value) set(b, 'email', value, confidenceOf(email.parts), zoneOf(email.parts));
+  }
+  const mobile = valueOf('mobile', 1);
+  if (mobile && before(mobile.index)) {
+    const value = cleanMobile(mobile.text);
+    if (value)
+      set(
+        b,
+        'mobile',
+        value,
+        confidenceOf(mobile.parts, { corrections: ocrDigitFixes(mobile.text) }),
+        digitZone(mobile.parts[0]!.line),
+      );
+    else if (ocrDigits(mobile.text).length >= 9)
+      b.warnings.push('Số điện thoại di động đọc được không hợp lệ.');
+  }
+  if (section2 >= 0) {
+    const newEmail = valueOf('email', 1, section2);
+    const value = newEmail ? cleanEmail(newEmail.text) : null;
+    if (newEmail && value) set(b, 'updateEmail', value, confidenceOf(newEmail.parts), zoneOf(newEmail.parts));
+    const newMobile = valueOf('mobile', 1, section2);
+    const m = newMobile ? cleanMobile(newMobile.text) : null;
+    if (newMobile && m) set(b, 'updateMobile', m, confidenceOf(newMobile.parts), zoneOf(newMobile.parts));
+  }
+  const effective = valueOf('effective', 2);
+  if (effective && (section2 < 0 || effective.index < section2)) {
+    const date = findDate(effective.text);
+    if (date) set(b, 'effectiveDate', date, confidenceOf(effective.parts));
+  }
+  const stop = valueOf('stop', 2, Math.max(0, section3));
+  if (stop) {
+    const date = findDate(stop.text);
+    if (date) set(b, 'stopDate', date, confidenceOf(stop.parts));
+  }
+  const reason = valueOf('stopReason', 2, Math.max(0, section3));
+  if (reason) {
+    const text = cleanText(reason.text.replace(/^[.…\s]+|[.…\s]+$/gu, ''));
+    if (/\p{L}{2}/u.test(text)) {
+      const c = correctWords(text, unsureWords(reason.parts));
+      set(b, 'stopReason', c.text, confidenceOf(reason.parts, c));
+    }
+  }
+  // The kind: the section whose values are filled (the portal prints all three sections).
+  const kind = b.fields.stopDate
+    ? 'stop'
+    : b.fields.updateEmail || b.fields.updateMobile
+      ? 'update'
+      : b.fields.effectiveDate
+        ? 'register'
+        : null;
+  if (kind) {
+    const from: RecognizedField =
+      kind === 'stop'
+        ? 'stopDate'
+        : kind === 'update'
+          ? b.fields.updateEmail
+            ? 'updateEmail'
+            : 'updateMobile'
+          : 'effectiveDate';
+    set(b, 'dossierKind', kind, b.confidence[from] ?? 0.5);
   }
 }
 
-function findDate(value: string): string | null {
-  const m = /(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})/u.exec(value.replace(/[Oo]/gu, '0'));
-  if (!m) return null;
-  const parsed = parseVietnameseDate(
-    `${(m[1] ?? '').padStart(2, '0')}/${(m[2] ?? '').padStart(2, '0')}/${m[3] ?? ''}`,
-  );
-  return parsed.ok ? parsed.value : null;
+/** How many characters of `value` OCR's digit fixes had to change (O→0, l→1, …). */
+function ocrDigitFixes(value: string): number {
+  return (value.match(/[OoDQIl|!i\]ZzSsGbBgq]/gu) ?? []).length > 0
+    ? Math.min(
+        3,
+        (value.replace(/^.*?(?=[0-9OoDQIl|!i\]ZzSsGbBgq]{3})/u, '').match(/[OoDQIl|!i\]ZzSsGbBgq]/gu) ?? [])
+          .length,
+      )
+    : 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ID cards
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The value after any of `labels`: the rest of the label's line and then `more` following lines, or —
+ * when the label stands alone on its line — the next max(1, more) lines.
+ */
+function cardValue(
+  lines: OcrLine[],
+  labels: string[],
+  more = 1,
+): { text: string; parts: Array<{ line: OcrLine; value: string }> } | null {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as OcrLine;
+    for (const label of labels) {
+      const value = valueAfterLabel(line.text, label);
+      if (value === null) continue;
+      const parts: Array<{ line: OcrLine; value: string }> = value !== '' ? [{ line, value }] : [];
+      const wanted = value !== '' ? more : Math.max(1, more);
+      for (let j = i + 1; j < lines.length && j <= i + wanted; j++) {
+        const next = lines[j] as OcrLine;
+        parts.push({ line: next, value: continuation(next.text) });
+      }
+      return parts.length ? { text: parts.map((p) => p.value).join(', '), parts } : null;
+    }
+  }
+  // Not at a line's start: on a card, text from the photo's column (its expiry date) can stand before
+  // the label on the same OCR line. Find the label inside the line and take what follows its colon.
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as OcrLine;
+    const folded = foldSameLength(line.text);
+    for (const label of labels) {
+      const words = label.split(/[\s/,]+/u).filter((w) => w.length > 1);
+      const head = words.slice(0, 3).join(' ');
+      const at = folded.indexOf(head);
+      if (at < 0) continue;
+      const colon = line.text.indexOf(':', at + head.length);
+      const value = colon >= 0 ? line.text.slice(colon + 1).trim() : '';
+      const parts: Array<{ line: OcrLine; value: string }> = value !== '' ? [{ line, value }] : [];
+      const wanted = value !== '' ? more : Math.max(1, more);
+      for (let j = i + 1; j < lines.length && j <= i + wanted; j++)
+        parts.push({ line: lines[j] as OcrLine, value: continuation((lines[j] as OcrLine).text) });
+      return parts.length ? { text: parts.map((p) => p.value).join(', '), parts } : null;
+    }
+  }
+  return null;
+}
+
+/** A card's continuation line without what the photo's column puts before it (the expiry date). */
+function continuation(text: string): string {
+  return text.replace(/^[\s\d/.,:;'"|-]+(?=\p{L})/u, '').trim();
 }
 
 function findGender(value: string): 'Nam' | 'Nữ' | null {
@@ -227,62 +640,161 @@ function findGender(value: string): 'Nam' | 'Nữ' | null {
   return null;
 }
 
-function extractCard(kind: 'cccd_front' | 'cmnd', page: OcrPage, b: Builder): void {
-  const lines = page.lines;
-  // The number: the line holding "Số" with 12 (chip card) or 9/12 (CMND) digits.
-  for (const line of lines) {
-    const f = foldSameLength(line.text);
-    if (!/\bso\b|\bno\b/u.test(f)) continue;
-    const digits = digitRun(
-      line.text.replace(/^.*?(?:[Ss][ốốoO]|No\.?)\s*[:./]*/u, ''),
-      kind === 'cccd_front' ? [12] : [9, 12],
-    );
-    if (!digits) continue;
-    const checked = kind === 'cccd_front' ? parseCccd(digits) : checkIdNumber('cmnd', digits);
-    if (checked.ok) {
-      setField(b, 'idNumber', digits, line);
+/** The MRZ of a Vietnamese card (3 × 30): the 12-digit number, birth date and sex, check digits verified. */
+export function readMrz(text: string): { idNumber?: string; dateOfBirth?: string; gender?: 'Nam' | 'Nữ' } {
+  const compact = text.toUpperCase().replace(/[«‹]/gu, '<').replace(/ /gu, '');
+  const out: { idNumber?: string; dateOfBirth?: string; gender?: 'Nam' | 'Nữ' } = {};
+  const l1 = /I[DO0]VNM([0-9O]{9})([0-9O])([0-9O]{12})/u.exec(compact);
+  if (l1) {
+    const doc = ocrDigits(l1[1] ?? '');
+    const id = ocrDigits(l1[3] ?? '');
+    if (mrzCheckDigit(doc) === ocrDigits(l1[2] ?? '') && id.endsWith(doc) && parseCccd(id).ok)
+      out.idNumber = id;
+  }
+  const l2 = /([0-9O]{6})([0-9O])([MF<])([0-9O]{6})([0-9O])VNM/u.exec(compact);
+  if (l2) {
+    const dob = ocrDigits(l2[1] ?? '');
+    if (mrzCheckDigit(dob) === ocrDigits(l2[2] ?? '')) {
+      const yy = Number(dob.slice(0, 2));
+      const century = out.idNumber ? (Number(out.idNumber[3]) >= 2 ? 2000 : 1900) : yy > 30 ? 1900 : 2000;
+      const iso = `${century + yy}-${dob.slice(2, 4)}-${dob.slice(4, 6)}`;
+      if (parseVietnameseDate(`${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`).ok)
+        out.dateOfBirth = iso;
+    }
+    if (l2[3] === 'M') out.gender = 'Nam';
+    if (l2[3] === 'F') out.gender = 'Nữ';
+  }
+  return out;
+}
+
+function mrzCheckDigit(value: string): string {
+  const weights = [7, 3, 1];
+  let sum = 0;
+  [...value].forEach((c, i) => {
+    const v = c === '<' ? 0 : /\d/u.test(c) ? Number(c) : c.charCodeAt(0) - 55;
+    sum += v * (weights[i % 3] as number);
+  });
+  return String(sum % 10);
+}
+
+function extractCard(kind: 'cccd_front' | 'cccd_back' | 'cmnd', page: OcrPage, b: Builder): void {
+  const lines = page.lines.filter((l) => l.text.trim() !== '');
+  if (kind === 'cccd_front' || kind === 'cmnd') {
+    // The number: a run of 12 (chip card) or 9/12 (CMND) digits on a line of its own or after "Số".
+    const lengths = kind === 'cccd_front' ? [12] : [9, 12];
+    for (const line of lines) {
+      const tail = line.text.replace(/^.*?(?:[Ss][ốốoOỐ]|No\.?|number\s*:?)\s*[:./]*/iu, '');
+      const digits = digitRun(tail, lengths) ?? digitRun(line.text, lengths);
+      if (!digits) continue;
+      const ok = kind === 'cccd_front' ? parseCccd(digits).ok : checkIdNumber('cmnd', digits).ok;
+      if (!ok) continue;
+      const words = (line.words ?? []).filter((w) => /\d{3}/u.test(ocrDigits(w.text)));
+      const zone = words.length ? unionBox(words) : line.bbox;
+      set(
+        b,
+        'idNumber',
+        digits,
+        confidenceOf([{ line, value: words.map((w) => w.text).join(' ') || digits }], {
+          corrections: ocrDigitFixes(tail),
+        }),
+        zone,
+      );
       break;
     }
-  }
-  const name = labelled(
-    lines,
-    kind === 'cccd_front' ? ['ho va ten/full name', 'ho va ten'] : ['ho ten', 'ho va ten'],
-  );
-  if (name) setField(b, 'fullName', titleCase(name.value), name.line);
-  const dob = labelled(
-    lines,
-    kind === 'cccd_front' ? ['ngay sinh/date of birth', 'ngay sinh'] : ['sinh ngay', 'ngay sinh'],
-  );
-  if (dob) {
-    const date = findDate(dob.value);
-    if (date) setField(b, 'dateOfBirth', date, dob.line);
-  }
-  const sex = labelled(lines, ['gioi tinh/sex', 'gioi tinh'], false);
-  if (sex) {
-    const gender = findGender(sex.value.split(/quoc tich|Quốc tịch/iu)[0] ?? sex.value);
-    if (gender) setField(b, 'gender', gender, sex.line);
-  }
-  const residence = labelled(
-    lines,
-    kind === 'cccd_front'
-      ? ['noi thuong tru/place of residence', 'noi thuong tru']
-      : ['noi dkhk thuong tru', 'noi thuong tru'],
-  );
-  if (residence) setField(b, 'address', cleanText(residence.value), residence.line);
-  if (b.fields.idNumber && kind === 'cccd_front') {
-    const parsed = parseCccd(b.fields.idNumber);
-    if (parsed.ok && b.fields.gender && parsed.value.gender !== b.fields.gender) {
-      b.warnings.push('Giới tính đọc được không khớp với số CCCD: cần xem lại.');
+    const name =
+      kind === 'cccd_front'
+        ? cardValue(lines, [
+            'ho va ten/full name',
+            'ho, chu dem va ten khai sinh/surname, middle name and given name',
+            'ho, chu dem va ten khai sinh',
+            'ho va ten',
+          ])
+        : cardValue(lines, ['ho ten', 'ho va ten']);
+    if (name) {
+      const c = cleanName(name.parts[0]?.value ?? '', name.parts.slice(0, 1));
+      if (c.text.split(' ').length >= 2)
+        set(b, 'fullName', c.text, confidenceOf(name.parts.slice(0, 1), c), name.parts[0]?.line.bbox);
     }
+    const dob = cardValue(
+      lines,
+      kind === 'cccd_front'
+        ? ['ngay sinh/date of birth', 'ngay, thang, nam sinh/date of birth', 'ngay sinh']
+        : ['sinh ngay', 'ngay sinh'],
+    );
+    if (dob) {
+      const date = findDate(dob.parts[0]?.value ?? '');
+      if (date) set(b, 'dateOfBirth', date, confidenceOf(dob.parts.slice(0, 1)), dob.parts[0]?.line.bbox);
+    }
+    if (kind === 'cccd_front') {
+      const sex = cardValue(lines, ['gioi tinh/sex', 'gioi tinh'], 0);
+      const gender = sex
+        ? findGender((sex.parts[0]?.value ?? '').split(/quoc tich|Quốc tịch/iu)[0] ?? '')
+        : null;
+      if (sex && gender) set(b, 'gender', gender, confidenceOf(sex.parts.slice(0, 1)));
+      const residence = cardValue(lines, ['noi thuong tru/place of residence', 'noi thuong tru'], 1);
+      if (residence) {
+        const c = cleanAddress(residence.text, residence.parts);
+        set(b, 'address', c.text, confidenceOf(residence.parts, c));
+      }
+      // The number agrees with the birth date and sex printed on the same card: a strong check.
+      const parsed = b.fields.idNumber ? parseCccd(b.fields.idNumber) : null;
+      if (parsed?.ok && b.fields.dateOfBirth && b.fields.gender) {
+        const agrees =
+          parsed.value.gender === b.fields.gender &&
+          String(parsed.value.yearOfBirth % 100).padStart(2, '0') === b.fields.dateOfBirth.slice(2, 4);
+        if (agrees) b.confidence.idNumber = Math.min(1, (b.confidence.idNumber ?? 0) + 0.1);
+        else {
+          b.confidence.idNumber = Math.min(b.confidence.idNumber ?? 0, 0.6);
+          b.warnings.push('Số CCCD đọc được không khớp với năm sinh hoặc giới tính trên thẻ: cần xem lại.');
+        }
+      }
+    }
+  } else {
+    const issue = cardValue(
+      lines,
+      [
+        'ngay, thang, nam cap/date of issue',
+        'ngay, thang, nam/date, month, year',
+        'ngay, thang, nam cap',
+        'ngay, thang, nam',
+      ],
+      0,
+    );
+    if (issue) {
+      const date = findDate(issue.parts[0]?.value ?? '');
+      if (date) set(b, 'issueDate', date, confidenceOf(issue.parts.slice(0, 1)));
+    }
+    const residence = cardValue(lines, ['noi cu tru/place of residence', 'noi cu tru'], 2);
+    if (residence) {
+      const c = cleanAddress(residence.text, residence.parts);
+      set(b, 'address', c.text, confidenceOf(residence.parts, c));
+    }
+    const mrz = readMrz(lines.map((l) => l.text).join('\n'));
+    // MRZ fields carry check digits: a misread passes them about once in ten; the number must also
+    // contain the document number and fit the province table.
+    if (mrz.idNumber) set(b, 'idNumber', mrz.idNumber, 0.97);
+    if (mrz.dateOfBirth) set(b, 'dateOfBirth', mrz.dateOfBirth, 0.9);
+    if (mrz.gender) set(b, 'gender', mrz.gender, 0.9);
   }
 }
 
 /** Fields of a recognised page. `kind` forces the layout; otherwise the page's title decides. */
 export function extractFields(page: OcrPage, kind?: RecognitionKind | null): Recognition | null {
+  return extractWithZones(page, kind)?.recognition ?? null;
+}
+
+/** As extractFields, with where each field was read (page pixels) for re-reading its zone. */
+export function extractWithZones(
+  page: OcrPage,
+  kind?: RecognitionKind | null,
+): { recognition: Recognition; zones: Partial<Record<RecognizedField, OcrBox>> } | null {
   const k = kind ?? classifyText(page.text);
   if (k === null || k === 'cccd_qr') return null;
-  const b: Builder = { fields: {}, confidence: {}, warnings: [] };
+  const b: Builder = { fields: {}, confidence: {}, warnings: [], zones: {} };
   if (k === 'mau01') extractMau01(page, b);
   else extractCard(k, page, b);
-  return { kind: k, fields: b.fields, confidence: b.confidence, source: 'ocr', warnings: b.warnings };
+  return {
+    recognition: { kind: k, fields: b.fields, confidence: b.confidence, source: 'ocr', warnings: b.warnings },
+    zones: b.zones,
+  };
 }

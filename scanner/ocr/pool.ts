@@ -1,10 +1,16 @@
-// A pool of tesseract.js workers with the Vietnamese data shipped in node_modules (never downloaded):
-// sized to the machine, started once, reused for every page. Without langPath tesseract.js fetches
-// from a CDN and, offline, never resolves — so the path is always set and creation has a timeout.
+// A pool of tesseract.js workers with Vietnamese data shipped with the app (never downloaded): sized to
+// the machine, started once, reused for every page. Without langPath tesseract.js fetches from a CDN
+// and, offline, never resolves — so the path is always set and creation has a timeout.
+//
+// The model is tessdata_fast's `vie` (resources/tessdata, Apache-2.0, 0.4 MB: the LSTM Debian's
+// tesseract-ocr-vie ships), not the npm package's best_int (1.6 MB of LSTM weights): on the corpus it
+// reads Mẫu 01 and cards as well or better and about 1.6× faster (docs/scanner.md, "Why the plain
+// pipeline was ahead"). SCANNER_LANG_PATH, or SCANNER_OCR_MODEL=best_int, chooses another.
 
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { createWorker, PSM, type Worker } from 'tesseract.js';
 import { ScanError } from '../errors.js';
@@ -12,11 +18,16 @@ import { ScanError } from '../errors.js';
 // In the CommonJS bundle of Electron's main, esbuild leaves import.meta empty: fall back to the bundle's path.
 const require = createRequire((import.meta as { url?: string }).url ?? __filename);
 
+export type OcrBox = { x0: number; y0: number; x1: number; y1: number };
+export type OcrWord = { text: string; confidence: number; bbox: OcrBox };
+
 export type OcrLine = {
   text: string;
   /** 0..100, tesseract's own confidence */
   confidence: number;
-  bbox: { x0: number; y0: number; x1: number; y1: number };
+  bbox: OcrBox;
+  /** the line's words with their own confidences (absent from engines that do not give them) */
+  words?: OcrWord[];
 };
 
 export type OcrPage = { text: string; confidence: number; lines: OcrLine[] };
@@ -27,15 +38,36 @@ export type OcrRequest = {
   rectangle?: { left: number; top: number; width: number; height: number };
   /** the page's resolution, so tesseract does not guess */
   dpi?: number;
+  /** page segmentation: 'auto' (a page, default), 'block' (one uniform block), 'line' (one line) */
+  layout?: 'auto' | 'block' | 'line';
+  /** only these characters (tessedit_char_whitelist), e.g. digits for a numeric field's zone */
+  whitelist?: string;
 };
 
 /** Anything that turns an image into lines of text: the pool here, or native tesseract in the bench. */
 export type OcrEngine = { recognize(request: OcrRequest): Promise<OcrPage> };
 
-/** The folder holding vie.traineddata.gz, from @tesseract.js-data/vie (override with SCANNER_LANG_PATH). */
+/** The checkout's resources/ (scanner/ocr → ../../resources), or a packaged app's resources folder. */
+function resourcesDir(): string | null {
+  const url = (import.meta as { url?: string }).url;
+  if (typeof url === 'string' && url.startsWith('file:'))
+    return path.resolve(path.dirname(fileURLToPath(url)), '..', '..', 'resources');
+  const packaged = (process as { resourcesPath?: string }).resourcesPath;
+  return packaged ?? path.resolve('resources');
+}
+
+/**
+ * The folder holding vie.traineddata(.gz): SCANNER_LANG_PATH, else resources/tessdata (tessdata_fast),
+ * else the npm package's best_int (also when SCANNER_OCR_MODEL=best_int).
+ */
 export function defaultLangPath(): string {
   const fromEnv = process.env.SCANNER_LANG_PATH;
   if (fromEnv) return fromEnv;
+  const fast = resourcesDir();
+  if (process.env.SCANNER_OCR_MODEL !== 'best_int' && fast) {
+    const dir = path.join(fast, 'tessdata');
+    if (existsSync(path.join(dir, 'vie.traineddata.gz'))) return dir;
+  }
   const pkg = path.dirname(require.resolve('@tesseract.js-data/vie/package.json'));
   return path.join(pkg, '4.0.0_best_int');
 }
@@ -68,6 +100,8 @@ const WARM_UP_PGM = (() => {
   for (let y = 10; y < 14; y++) pixels.fill(0, y * w + 8, y * w + 56);
   return Buffer.concat([Buffer.from(`P5\n${w} ${h}\n255\n`, 'ascii'), pixels]);
 })();
+
+const PAGE_SEGMENTATION = { auto: PSM.AUTO, block: PSM.SINGLE_BLOCK, line: PSM.SINGLE_LINE } as const;
 
 export class OcrPool implements OcrEngine {
   readonly size: number;
@@ -129,7 +163,12 @@ export class OcrPool implements OcrEngine {
   async recognize(request: OcrRequest): Promise<OcrPage> {
     const worker = await this.acquire();
     try {
-      if (request.dpi) await worker.setParameters({ user_defined_dpi: String(request.dpi) });
+      // Every request states all of its settings: a worker keeps what the previous request set.
+      await worker.setParameters({
+        user_defined_dpi: request.dpi ? String(request.dpi) : '',
+        tessedit_pageseg_mode: PAGE_SEGMENTATION[request.layout ?? 'auto'],
+        tessedit_char_whitelist: request.whitelist ?? '',
+      });
       const result = await worker.recognize(
         request.image,
         request.rectangle ? { rectangle: request.rectangle } : {},
@@ -143,6 +182,11 @@ export class OcrPool implements OcrEngine {
               text: line.text.normalize('NFC').trim(),
               confidence: line.confidence,
               bbox: line.bbox,
+              words: line.words.map((w) => ({
+                text: w.text.normalize('NFC'),
+                confidence: w.confidence,
+                bbox: w.bbox,
+              })),
             });
           }
         }
@@ -175,6 +219,16 @@ export class LazyOcr implements OcrEngine {
 
   get started(): boolean {
     return this.pool !== null;
+  }
+
+  /**
+   * Start the workers now without waiting for them: a command that will read text starts them while
+   * it decodes the image and searches the QR (a worker takes ~0.3 s to load its model).
+   */
+  prepare(): void {
+    this.pool ??= OcrPool.start(this.options);
+    // A failure to start is reported by the first recognize().
+    this.pool.catch(() => undefined);
   }
 
   async recognize(request: OcrRequest): Promise<OcrPage> {

@@ -56,18 +56,31 @@ async function read(
   });
 }
 
-/** Every QR in a page's greyscale pixels. */
-export async function decodeQrFromGrey(grey: Grey): Promise<DecodedQr[]> {
+/**
+ * Every QR in a page's greyscale pixels. `pass: 'first'` tries only the cheapest reading (the
+ * downscaled page, or the image as it is); `'rest'` only the slower ones after it; default both. The
+ * recogniser tries the first pass before OCR and the rest while OCR runs: a page without a QR (the
+ * portal's print) no longer waits ~1 s for three full-size searches before its text is read.
+ */
+export async function decodeQrFromGrey(
+  grey: Grey,
+  options: { pass?: 'first' | 'rest' | 'all' } = {},
+): Promise<DecodedQr[]> {
   await initQrDecoder();
+  const pass = options.pass ?? 'all';
   const longSide = Math.max(grey.width, grey.height);
   if (longSide > 1800) {
-    const s = 1600 / longSide;
-    const small = await resizeGrey(grey, grey.width * s, grey.height * s);
-    // tryHarder here: a page placed 1–3° askew defeats the fast pass, and the full-size retry costs ~5×.
-    const found = toDecoded(await read(small, true), s);
-    if (found.length > 0) return found;
+    if (pass !== 'rest') {
+      const s = 1600 / longSide;
+      const small = await resizeGrey(grey, grey.width * s, grey.height * s);
+      // tryHarder here: a page placed 1–3° askew defeats the fast pass, and the full-size retry costs ~5×.
+      const found = toDecoded(await read(small, true), s);
+      if (found.length > 0 || pass === 'first') return found;
+    }
+  } else if (pass === 'first') {
+    return toDecoded(await read(grey, true), 1);
   }
-  const full = toDecoded(await read(grey, true), 1);
+  const full = longSide <= 1800 && pass === 'rest' ? [] : toDecoded(await read(grey, true), 1);
   if (full.length > 0) return full;
   // Small codes (a card photo's QR spans a few hundred pixels): enlarge up to ~3000 px.
   if (longSide < 1600) {

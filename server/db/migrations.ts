@@ -441,6 +441,79 @@ ALTER TABLE dossiers ADD COLUMN desk_name text;
 ALTER TABLE dossiers ADD COLUMN code_resolution text;
 `,
   },
+  {
+    version: 13,
+    name: 'new words of names announced to every instance',
+    // Each service instance keeps the words of names to expand a search's last word (migration 5).
+    // With several instances, a word first stored through one must reach the others' lists, or a
+    // search there for its prefix misses the new dossier until the list is read again. The trigger
+    // sends the words it added on the instances' bus channel (server/bus.ts); delivered at commit. A
+    // bulk load that adds more than fits in a notification (8,000 bytes) sends "read it again".
+    sql: `
+CREATE OR REPLACE FUNCTION name_words_add() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  added text[];
+BEGIN
+  WITH ins AS (
+    INSERT INTO name_words (word)
+      SELECT DISTINCT w FROM new_rows, unnest(tsvector_to_array(to_tsvector('simple', new_rows.name_folded))) AS w
+    ON CONFLICT DO NOTHING RETURNING word)
+  SELECT array_agg(word) INTO added FROM ins;
+  IF added IS NOT NULL THEN
+    IF octet_length(array_to_string(added, ',')) > 6000 THEN
+      PERFORM pg_notify('bhxh_bus', '{"kind":"words","reload":true}');
+    ELSE
+      PERFORM pg_notify('bhxh_bus', json_build_object('kind', 'words', 'words', added)::text);
+    END IF;
+  END IF;
+  RETURN NULL;
+END $$;
+`,
+  },
+  {
+    version: 14,
+    name: 'shared rate limits, service secrets, applied decision, notification times',
+    // Sign-in limits are counted in the database, in fixed windows, so that several service
+    // instances behind one load balancer share them (a counter in one process's memory let each
+    // instance grant the full limit). Secrets the instances must share (the list cursors' signing
+    // key) are made once, by whichever instance starts first. A decided dossier names the decision
+    // it applied; an outbox message keeps when its state last changed (a failure has a time too),
+    // kept by a trigger so the delivery worker's statements stay as they are.
+    sql: `
+CREATE TABLE rate_limits (
+  key text NOT NULL,
+  window_start timestamptz NOT NULL,
+  hits int NOT NULL,
+  PRIMARY KEY (key, window_start)
+);
+CREATE INDEX rate_limits_window ON rate_limits (window_start);
+
+CREATE TABLE service_secrets (
+  name text PRIMARY KEY,
+  secret text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+
+ALTER TABLE dossiers ADD COLUMN decision_id uuid;
+UPDATE dossiers d SET decision_id = dc.decision_id
+  FROM decisions dc WHERE dc.dossier_id = d.id AND dc.status_code = 200 AND d.status = 'decided';
+
+ALTER TABLE notifications ADD COLUMN status_at timestamptz;
+UPDATE notifications SET status_at = COALESCE(delivered_at, created_at);
+CREATE FUNCTION notifications_status_at() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    NEW.status_at := COALESCE(NEW.status_at, NEW.created_at);
+  ELSIF NEW.status IS DISTINCT FROM OLD.status OR NEW.attempts IS DISTINCT FROM OLD.attempts THEN
+    NEW.status_at := CASE WHEN NEW.status = 'delivered' THEN COALESCE(NEW.delivered_at, statement_timestamp())
+                          ELSE statement_timestamp() END;
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER notifications_status_at BEFORE INSERT OR UPDATE ON notifications
+  FOR EACH ROW EXECUTE FUNCTION notifications_status_at();
+`,
+  },
 ];
 
 /** Raised when the database holds migrations newer than this service: running on it could damage it. */

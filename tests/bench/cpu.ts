@@ -30,3 +30,16 @@ export function machineBusySeconds(): number {
   const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/u).slice(1).map(Number);
   return (f[0]! + f[1]! + f[2]! + f[5]! + f[6]!) / 100;
 }
+
+/** CPU seconds of a process and all its living descendants (a Node cluster's primary and its workers). */
+export function treeCpuSeconds(pid: number): number {
+  let total = cpuSeconds({ pid });
+  let children: string[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/u).filter(Boolean);
+  } catch {
+    // the process ended meanwhile
+  }
+  for (const c of children) total += treeCpuSeconds(Number(c));
+  return total;
+}

@@ -39,7 +39,7 @@ const service = await startService({
   databaseUrl: await cluster.createDatabase('bench'),
   seedDemo: true,
   background: false,
-  config: { registrySearchPerMinute: 1_000_000, loginRatePerMinute: 1000 },
+  config: { registrySearchPerMinute: 1_000_000, loginLimit: { perAddress: 1000, perUser: 1000 } },
 });
 try {
   const rnd = createRandom(1616);

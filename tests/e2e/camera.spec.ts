@@ -119,7 +119,8 @@ test('Chụp ảnh Mặt trước: live preview, Chụp, Chụp lại, Dùng ả
   await expect(d.getByRole('button', { name: 'Chụp' })).toHaveAttribute('aria-keyshortcuts', 'Space Enter');
   await shots('live');
 
-  // Space takes the picture (once: the still stays)
+  // Space takes the picture (once: the still stays), once Chụp has the focus (the camera is ready)
+  await expect(d.getByRole('button', { name: 'Chụp' })).toBeFocused(SLOW);
   await page.keyboard.press('Space');
   const still = d.getByRole('img', { name: 'Ảnh vừa chụp' });
   await expect(still).toBeVisible();
@@ -135,9 +136,14 @@ test('Chụp ảnh Mặt trước: live preview, Chụp, Chụp lại, Dùng ả
   await expect(still).toBeVisible();
 
   // Enter: Dùng ảnh này. The card's QR is read from the still, so the gate has nothing to refuse.
+  // (The passing notice is awaited from before the key, so a busy machine cannot miss it.)
+  await expect(d.getByRole('button', { name: 'Dùng ảnh này' })).toBeFocused(SLOW);
+  const notice = page
+    .getByText('Đã lưu ảnh chụp Mặt trước: chờ đồng bộ.')
+    .waitFor({ state: 'visible', ...SLOW });
   await page.keyboard.press('Enter');
+  await notice;
   await expect(d).toBeHidden(SLOW);
-  await expect(page.getByText('Đã lưu ảnh chụp Mặt trước: chờ đồng bộ.')).toBeVisible();
   await expect(slot('idFront').getByRole('img', { name: 'Mặt trước' })).toBeVisible(SLOW);
   await expect(slot('idFront').getByText('đã đồng bộ')).toBeVisible(SLOW);
 
@@ -179,8 +185,10 @@ test('offline: a captured Mặt sau waits as "Ảnh chờ gửi" and goes when t
   await page.getByRole('button', { name: 'Chụp ảnh Mặt sau' }).click();
   const d = dialog('Chụp ảnh Mặt sau');
   await livePreview();
+  // the officer presses Enter once the dialog's Chụp has the focus (it takes it when the camera is ready)
+  await expect(d.getByRole('button', { name: /^Chụp/u }).first()).toBeFocused(SLOW);
   await page.keyboard.press('Enter');
-  await expect(d.getByRole('img', { name: 'Ảnh vừa chụp' })).toBeVisible();
+  await expect(d.getByRole('img', { name: 'Ảnh vừa chụp' })).toBeVisible(SLOW);
   await d.getByRole('button', { name: 'Dùng ảnh này' }).click();
   await expect(d).toBeHidden(SLOW);
   await expect(slot('idBack').getByRole('img', { name: 'Mặt sau' })).toBeVisible(SLOW);

@@ -11,6 +11,8 @@ import { E2E_PORT, E2E_SECRET } from '../../playwright.config.js';
 import { fillCaptcha } from './support/captcha.js';
 import { setNetwork } from './testControl.js';
 import { cccdFront, cccdQrText } from '../unit/scanner/support/images.js';
+import { portalMau01 } from '../corpus/mau01.js';
+import type { CorpusPerson } from '../corpus/people.js';
 
 const base = `http://127.0.0.1:${E2E_PORT}`;
 const PASSWORD = 'Bhxh@2020';
@@ -141,6 +143,60 @@ test('Đính kèm an ID card: comparison with the mismatch in red, "đã đồng
   expect(held.attachments.filter((a) => a.role === 'idFront')).toEqual([
     expect.objectContaining({ sha256: createHash('sha256').update(card).digest('hex') }),
   ]);
+});
+
+test('Đính kèm the portal-printed Mẫu 01: Đối chiếu shows every field of the form with its confidence', async () => {
+  // The form as the person declared it on the portal (the dossier's values), printed in a Times-like
+  // serif and scanned at 150 dpi.
+  const declared: CorpusPerson = {
+    fullName: other.fullName,
+    gender: person.gender,
+    dateOfBirth: person.dateOfBirth,
+    bhxhCode: person.bhxhCode,
+    idNumber: person.idNumber,
+    cmnd: '',
+    address: ['Số 7', ...person.address.split(', ').slice(1)].join(', '),
+    cardAddress: '',
+    placeOfOrigin: '',
+    mobile: person.mobile,
+    email: null,
+    cardIssueDate: '',
+    updateEmail: null,
+    updateMobile: null,
+    stopDate: '',
+    stopReason: '',
+  };
+  const form = await portalMau01({
+    person: declared,
+    dossierNumber: dossier.dossierNumber,
+    kind: 'register',
+    declaredAt: '2025-08-10',
+    dpi: 150,
+    font: 'Liberation Serif',
+    size: 13,
+    boldValues: false,
+  });
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Đính kèm Trang tờ khai 1' }).click();
+  await (await chooser).setFiles({ name: 'to-khai.png', mimeType: 'image/png', buffer: form });
+  await expect(slot('formPage1').getByText('đã đồng bộ')).toBeVisible({ timeout: 90_000 });
+  const panel = page.getByRole('region', { name: 'Đối chiếu' });
+  const row = (label: string) => panel.locator('.ant-table-row', { hasText: label });
+  await expect(row('Người liên hệ')).toContainText(other.fullName, { timeout: 90_000 });
+  await expect(row('Người liên hệ')).toHaveAttribute('data-verdict', 'match');
+  await expect(row('Điện thoại di động')).toHaveAttribute('data-verdict', 'match');
+  await expect(row('Loại tờ khai')).toContainText('Đăng ký sử dụng');
+  await expect(row('Số hồ sơ')).toContainText(dossier.dossierNumber);
+  // every row carries its confidence as a percentage
+  for (const label of ['Số hồ sơ', 'Mã số BHXH', 'Người liên hệ', 'Điện thoại di động'])
+    await expect(row(label).locator('[data-confidence]')).toContainText('%');
+  // the form's own rows (contact, kind) in view
+  await row('Loại tờ khai').scrollIntoViewIfNeeded();
+  await shot('comparison-mau01-1440');
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await row('Loại tờ khai').scrollIntoViewIfNeeded();
+  await shot('comparison-mau01-1280');
+  await page.setViewportSize({ width: 1440, height: 900 });
 });
 
 test('a file that is not an image is refused with a Vietnamese message', async () => {

@@ -142,18 +142,29 @@ export async function startPostgres(options: StartOptions = {}): Promise<Postgre
     await sweepLeakedClusters();
   }
   const owner = postgresUser();
-  const base = mkdtempSync(path.join(os.tmpdir(), 'pg-test-'));
-  writeFileSync(path.join(base, OWNER_FILE), String(process.pid));
+  const base = newBase(owner);
   const dataDir = path.join(base, 'data');
-  if (owner) {
-    chownSync(base, owner.uid, owner.gid);
-    chmodSync(base, 0o700);
-  }
   await run(
     'initdb',
     ['-D', dataDir, '--no-sync', '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8'],
     owner !== null,
   );
+  return await launch(base, dataDir, options);
+}
+
+/** A folder for a cluster, owned by the user that runs it, with this process named as its owner. */
+function newBase(owner: { uid: number; gid: number } | null): string {
+  const base = mkdtempSync(path.join(os.tmpdir(), 'pg-test-'));
+  writeFileSync(path.join(base, OWNER_FILE), String(process.pid));
+  if (owner) {
+    chownSync(base, owner.uid, owner.gid);
+    chmodSync(base, 0o700);
+  }
+  return base;
+}
+
+async function launch(base: string, dataDir: string, options: StartOptions): Promise<PostgresCluster> {
+  const owner = postgresUser();
   const port = await freePort();
   const settings: Record<string, string | number> = {
     listen_addresses: '127.0.0.1',
@@ -216,10 +227,96 @@ export async function startPostgres(options: StartOptions = {}): Promise<Postgre
       if (stopped) return;
       stopped = true;
       try {
-        await run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop'], owner !== null);
+        if (existsSync(path.join(dataDir, 'postmaster.pid')))
+          await run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop'], owner !== null).catch(
+            (err: Error) => {
+              // A postmaster killed with SIGKILL left its pid file: its backends are gone by now.
+              if (processAlive(postmasterPid(dataDir))) throw err;
+            },
+          );
       } finally {
         rmSync(base, { recursive: true, force: true });
       }
     },
   };
+}
+
+export type Replica = PostgresCluster & {
+  /** `pg_ctl promote`: the replica leaves recovery and takes writes (the failover). */
+  promote(): Promise<void>;
+};
+
+/**
+ * A streaming replica of `primary`: pg_basebackup -R (a copy of its data folder that follows its WAL
+ * from then on), started on its own port, with the same `settings` as the primary had. With
+ * `synchronous: true` the primary is then told to wait for it at every commit
+ * (`synchronous_standby_names = '*'`; the primary needs `synchronous_commit = on` for that to mean
+ * anything) and this resolves once the replica streams as the synchronous standby.
+ */
+export async function startReplica(
+  primary: PostgresCluster,
+  options: StartOptions & { synchronous?: boolean } = {},
+): Promise<Replica> {
+  const owner = postgresUser();
+  const base = newBase(owner);
+  const dataDir = path.join(base, 'data');
+  await run(
+    'pg_basebackup',
+    [
+      '-D',
+      dataDir,
+      '-R',
+      '-X',
+      'stream',
+      '-c',
+      'fast',
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(primary.port),
+      '-U',
+      'postgres',
+    ],
+    owner !== null,
+  );
+  // The primary's pid file and options do not belong to the copy.
+  rmSync(path.join(dataDir, 'postmaster.opts'), { force: true });
+  const replica = await launch(base, dataDir, options);
+  if (options.synchronous) {
+    await psql(primary.url, "ALTER SYSTEM SET synchronous_standby_names = '*'");
+    await psql(primary.url, 'SELECT pg_reload_conf()');
+    // Wait for the condition: the replica connected and caught up as the synchronous standby.
+    for (let i = 0; ; i++) {
+      const state = await psql(primary.url, "SELECT string_agg(sync_state, ',') FROM pg_stat_replication");
+      if (state.trim() === 'sync') break;
+      if (i > 600) throw new Error(`the replica did not become synchronous (${state.trim()})`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return Object.assign(replica, {
+    async promote(): Promise<void> {
+      await run('pg_ctl', ['-D', dataDir, '-w', '-t', '60', 'promote'], owner !== null);
+    },
+  });
+}
+
+async function psql(url: string, sql: string): Promise<string> {
+  const { stdout } = await execFile(path.join(PG_BIN, 'psql'), [
+    url,
+    '-X',
+    '-A',
+    '-t',
+    '-v',
+    'ON_ERROR_STOP=1',
+    '-c',
+    sql,
+  ]);
+  return stdout;
+}
+
+/** SIGKILL of a cluster's postmaster: the crash of a database server (its backends end with it). */
+export function killPostmaster(cluster: PostgresCluster): number {
+  const pid = postmasterPid(cluster.dataDir);
+  process.kill(pid, 'SIGKILL');
+  return pid;
 }

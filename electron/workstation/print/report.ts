@@ -133,6 +133,18 @@ export function renderDailyReport(
     ],
     { fontSize: FONT_SIZE },
   );
+  if (report.delivery) {
+    // The outbox when the report was read: SMS and e-mail of the agency's decisions not yet sent.
+    const d = report.delivery;
+    setFont(doc, 'serifItalic', FONT_SIZE);
+    doc.text(
+      `Tin nhắn SMS, thư điện tử chờ gửi lúc lập báo cáo: ${n(d.queued)}` +
+        (d.lagSeconds > 0 ? ` (tin chờ lâu nhất đã quá ${n(Math.ceil(d.lagSeconds))} giây)` : ''),
+      doc.page.margins.left,
+      doc.y + 4,
+      { width },
+    );
+  }
   doc.y += 12;
 
   heading(doc, 'II. Theo cán bộ xử lý');

@@ -25,7 +25,9 @@ export class ServiceError extends Error {
   readonly code: ErrorCode;
   readonly fields: Record<string, string> | undefined;
   readonly body: unknown;
-  constructor(status: number, body: unknown) {
+  /** How long the service asked to wait (a 429's or 503's retry-after), when it said. */
+  readonly retryAfterMs: number | undefined;
+  constructor(status: number, body: unknown, retryAfter?: unknown) {
     const err = (body as Partial<ApiError> | null)?.error;
     super(err?.message ?? `Máy chủ trả lời mã ${status}.`);
     this.name = 'ServiceError';
@@ -33,6 +35,14 @@ export class ServiceError extends Error {
     this.code = err?.code ?? (status >= 500 ? 'internal' : 'bad_request');
     this.fields = err?.fields;
     this.body = body;
+    const seconds =
+      typeof retryAfter === 'string' && /^\d{1,6}$/u.test(retryAfter) ? Number(retryAfter) : NaN;
+    this.retryAfterMs = Number.isFinite(seconds) ? seconds * 1000 : undefined;
+  }
+
+  /** A refusal that says "not now" (too many requests, the service or its database away), not "no". */
+  get transient(): boolean {
+    return this.status === 429 || this.status === 408 || this.status >= 500;
   }
 }
 
@@ -96,7 +106,7 @@ export class HttpSyncClient {
         body = null;
       }
     }
-    throw new ServiceError(res.status, body);
+    throw new ServiceError(res.status, body, res.headers['retry-after']);
   }
 
   health(): Promise<{ ok: true }> {
@@ -162,7 +172,7 @@ export class HttpSyncClient {
       throw new NetworkError(e.code ?? e.message ?? 'lỗi mạng');
     }
     if (res.status >= 200 && res.status < 300) return res.data as { id: string; sha256: string };
-    throw new ServiceError(res.status, res.data);
+    throw new ServiceError(res.status, res.data, res.headers['retry-after']);
   }
   async attachment(id: string): Promise<{ mediaType: string; content: Buffer }> {
     const res = await this.send<AxiosResponse<ArrayBuffer>>(

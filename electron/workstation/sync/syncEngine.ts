@@ -54,6 +54,8 @@ export class SyncEngine {
   private again = false;
   private timer: NodeJS.Timeout | null = null;
   private probeAttempt = 0;
+  /** Renewals of the service session refused for now (429, 5xx) in a row: their backoff. */
+  private renewAttempt = 0;
   private stopped = false;
   private readonly imageListeners = new Set<(image: IntakeImage) => void>();
   private readonly opts: Required<Omit<SyncEngineOptions, 'now' | 'random'>> & {
@@ -185,8 +187,11 @@ export class SyncEngine {
         this.probeAttempt = 0;
       }
       if (!this.session.hasServiceSession() && !this.session.needsSignIn()) {
-        if (!(await this.session.renew()))
+        if (!(await this.session.renew())) {
+          if (!this.session.needsSignIn()) this.renewAttempt += 1;
           throw new Error(this.session.needsSignIn() ? 'needs sign-in' : 'renew');
+        }
+        this.renewAttempt = 0;
       }
       if (!this.session.hasServiceSession()) return;
       await this.pushDue();
@@ -201,6 +206,8 @@ export class SyncEngine {
         this.again = true;
       } else if (err instanceof ServiceError) this.lastError = err.message;
       else if (this.session.needsSignIn()) this.lastError = 'Máy chủ yêu cầu đăng nhập lại để đồng bộ.';
+      else if (this.renewAttempt > 0)
+        this.lastError = 'Máy chủ đang bận, chưa gia hạn được phiên làm việc: sẽ tự thử lại sau ít giây.';
       else this.lastError = 'Đồng bộ chưa thành công, sẽ thử lại.';
     } finally {
       this.syncing = false;
@@ -215,6 +222,14 @@ export class SyncEngine {
     if (!user) return;
     if (!this.online) {
       this.schedule(backoffDelay(++this.probeAttempt, this.backoff(), this.opts.random));
+      return;
+    }
+    if (this.renewAttempt > 0 && !this.session.hasServiceSession() && !this.session.needsSignIn()) {
+      // The renewal was refused for now: again after the backoff, or when the service said if later,
+      // but never later than the longest backoff (a desk asking once a minute costs the service nothing).
+      const asked = this.session.renewalRetryAfterMs() ?? 0;
+      const backoff = backoffDelay(this.renewAttempt, this.backoff(), this.opts.random);
+      this.schedule(Math.min(Math.max(asked, backoff), this.opts.maxBackoffMs));
       return;
     }
     const due = this.store.nextDueAt(user.username);

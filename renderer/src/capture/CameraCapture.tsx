@@ -186,11 +186,36 @@ export function CameraCapture({
 
   const ready = state.status === 'live' && size !== null;
 
-  // The action's button takes the focus, so Tab reaches the others from there.
+  // The action's button takes the focus, so Tab reaches the others from there. The dialog's own focus
+  // handling (its focus trap, its opening animation) may move the focus to its first button after
+  // ours, in an order that depends on how busy the machine is: until the officer presses a key or the
+  // mouse, a focus that lands elsewhere in this step is put back on the action's button (a few times
+  // at most, so two handlers can never fight forever).
   const primary = useRef<HTMLButtonElement>(null);
+  const [shown, setShown] = useState(false);
   useEffect(() => {
-    if (open && (phase.step !== 'live' || ready)) primary.current?.focus();
-  }, [open, phase.step, ready]);
+    if (!open || (phase.step === 'live' && !ready)) return;
+    primary.current?.focus();
+    let officerMoved = false;
+    let corrections = 0;
+    const onOfficer = (): void => {
+      officerMoved = true;
+    };
+    const onFocusIn = (e: FocusEvent): void => {
+      const button = primary.current;
+      if (officerMoved || !button || e.target === button || corrections >= 3) return;
+      corrections += 1;
+      button.focus();
+    };
+    window.addEventListener('keydown', onOfficer, true);
+    window.addEventListener('pointerdown', onOfficer, true);
+    window.addEventListener('focusin', onFocusIn);
+    return () => {
+      window.removeEventListener('keydown', onOfficer, true);
+      window.removeEventListener('pointerdown', onOfficer, true);
+      window.removeEventListener('focusin', onFocusIn);
+    };
+  }, [open, shown, phase.step, ready]);
 
   useEffect(() => {
     if (!open) return;
@@ -199,10 +224,16 @@ export function CameraCapture({
       if (e.key !== ' ' && e.key !== 'Enter') return;
       const el = e.target as HTMLElement | null;
       if (el?.closest('.ant-select, input, textarea, select')) return;
-      // Huỷ, Thử lại, Giữ ảnh này, the close button: the key does what that button does
+      // Huỷ, Thử lại, Giữ ảnh này, the close button: the key does what that button does. A button
+      // behind the dialog (focus not yet moved in) never gets the key: it could reopen or close it.
       const button = el?.closest('button, a');
-      if (button && !button.hasAttribute('data-capture-shortcut')) return;
-      if (phase.step === 'live' && !ready) return;
+      const inDialog = button?.closest('[role="dialog"]') != null;
+      if (button && inDialog && !button.hasAttribute('data-capture-shortcut')) return;
+      if (phase.step === 'live' && !ready) {
+        e.preventDefault();
+        e.stopPropagation();
+        return;
+      }
       // our own action, not the focused button's click as well
       e.preventDefault();
       e.stopPropagation();
@@ -304,6 +335,7 @@ export function CameraCapture({
       centered
       width={760}
       destroyOnHidden
+      afterOpenChange={setShown}
       footer={footer}
     >
       <Space orientation="vertical" size={8} style={{ width: '100%' }}>

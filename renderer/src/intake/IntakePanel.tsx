@@ -23,8 +23,14 @@ import {
   message,
 } from 'antd';
 import { useCallback, useEffect, useRef, useState, type DragEvent, type HTMLAttributes } from 'react';
-import type { Dossier } from '../../../contract/domain';
-import type { FieldComparison, RecognitionKind, ScanProgress, ScannerDevice } from '../../../contract/scan';
+import { KIND_LABEL as DOSSIER_KIND_LABEL, type Dossier, type DossierKind } from '../../../contract/domain';
+import {
+  RELIABLE_CONFIDENCE,
+  type FieldComparison,
+  type RecognitionKind,
+  type ScanProgress,
+  type ScannerDevice,
+} from '../../../contract/scan';
 import {
   MAX_ATTACH_BYTES,
   MAX_FORM_PAGES,
@@ -43,6 +49,7 @@ const ACCEPT = '.png,.jpg,.jpeg,.tif,.tiff,.pdf,image/png,image/jpeg,image/tiff,
 const KIND_LABEL: Readonly<Record<RecognitionKind, string>> = {
   cccd_qr: 'Mã QR thẻ CCCD',
   cccd_front: 'Chữ trên thẻ CCCD (OCR)',
+  cccd_back: 'Mặt sau thẻ CCCD (OCR)',
   cmnd: 'Chữ trên CMND (OCR)',
   mau01: 'Tờ khai Mẫu 01',
 };
@@ -54,9 +61,18 @@ const VERDICT: Readonly<Record<FieldComparison['verdict'], { text: string; color
   missing: { text: 'Thiếu', color: 'default' },
 };
 
-/** Dates as the agency reads them (dd/MM/yyyy); other values as they are. */
+const DATE_FIELDS: ReadonlySet<FieldComparison['field']> = new Set([
+  'dateOfBirth',
+  'issueDate',
+  'effectiveDate',
+  'stopDate',
+]);
+
+/** Dates as the agency reads them (dd/MM/yyyy), the form's kind by its section title; the rest as is. */
 function shown(field: FieldComparison['field'], value: string): string {
-  return field === 'dateOfBirth' || field === 'issueDate' ? formatDate(value) || value : value;
+  if (DATE_FIELDS.has(field)) return formatDate(value) || value;
+  if (field === 'dossierKind') return DOSSIER_KIND_LABEL[value as DossierKind] ?? value;
+  return value;
 }
 
 function readAsBase64(file: File): Promise<string> {
@@ -472,7 +488,20 @@ function ComparisonPanel({ report }: { report: IntakeComparison | null }) {
                 render: (k: RecognitionKind | null, r) => (
                   <>
                     {k ? KIND_LABEL[k] : ''}
-                    {r.confidence !== null && <div>{Math.round(r.confidence * 100)}%</div>}
+                    {r.confidence !== null && (
+                      <div
+                        data-confidence={r.confidence}
+                        style={r.confidence < RELIABLE_CONFIDENCE ? { color: '#ad6800' } : undefined}
+                        title={
+                          r.confidence < RELIABLE_CONFIDENCE
+                            ? 'Độ tin cậy thấp: đối chiếu kỹ với giấy tờ gốc.'
+                            : 'Độ tin cậy cao.'
+                        }
+                      >
+                        {Math.round(r.confidence * 100)}%
+                        {r.confidence < RELIABLE_CONFIDENCE && ' · cần kiểm tra'}
+                      </div>
+                    )}
                   </>
                 ),
               },

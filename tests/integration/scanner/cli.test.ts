@@ -56,6 +56,25 @@ describe('npm run scan', () => {
     expect(json).toMatchObject({ error: { code: 'bad_input', detail: 'Tệp rỗng (0 byte).' } });
   });
 
+  it('recognize FILE… --json-lines: one line per file in order, a bad file as its error, exit 2', async () => {
+    const p = syntheticPeople(1, 6)[0]!;
+    const card = path.join(dir, 'card2.png');
+    const empty = path.join(dir, 'empty2.png');
+    await writeFile(card, await cccdFront(p));
+    await writeFile(empty, Buffer.alloc(0));
+    const out = await exec(TSX, [SCRIPT, 'recognize', card, empty, '--no-ocr', '--json-lines'], {
+      timeout: 60_000,
+    }).catch((e: { code: number; stdout: string }) => e);
+    expect((out as { code?: number }).code).toBe(2);
+    const lines = (out as { stdout: string }).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ file: card, kind: 'cccd_qr', fields: { idNumber: p.idNumber } });
+    expect(lines[1]).toMatchObject({ file: empty, error: { code: 'bad_input' } });
+  });
+
   it('devices --escl lists a network scanner; scan --device escl:… writes its page', async () => {
     const { startEsclSimulator } = await import('../../../scanner/escl/simulator.js');
     const sim = await startEsclSimulator({ feederSheets: 2 });

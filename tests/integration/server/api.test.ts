@@ -16,16 +16,10 @@ import {
   TARGETS,
   type TestService,
 } from './helpers.js';
+import { realJpeg, realPng } from '../../fixtures/files.js';
 
-const JPEG = Buffer.concat([
-  Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
-  Buffer.from('JFIF\0'),
-  Buffer.alloc(200, 7),
-]);
-const PNG = Buffer.concat([
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-  Buffer.alloc(100, 1),
-]);
+const JPEG = await realJpeg();
+const PNG = await realPng();
 
 describe.each(TARGETS)('central service API on %s', (target) => {
   let s: TestService;
@@ -41,7 +35,7 @@ describe.each(TARGETS)('central service API on %s', (target) => {
     s = await startTarget(target, {
       now: clock.now,
       auth: { captchaText: () => captchaText },
-      config: { loginRatePerMinute: 1000 },
+      config: { loginLimit: { perAddress: 1000, perUser: 1000 } },
     });
     base = s.url;
     officer = await signIn(base, '903', 'ttcntt');
@@ -163,24 +157,35 @@ describe.each(TARGETS)('central service API on %s', (target) => {
     expect(expired.body.error.code).toBe('session_expired');
   });
 
-  it('rate-limits sign-in attempts per address with 429', async () => {
-    const limited = await startTarget('pglite', { config: { loginRatePerMinute: 3 } });
+  it('rate-limits sign-in per account and per address (429 with retry-after), counted in the database, settings', async () => {
+    const clock = createClock(new Date('2026-03-02T08:00:10+07:00'));
+    const limited = await startTarget('pglite', {
+      now: clock.now,
+      config: { loginLimit: { perAddress: 5, perUser: 3, windowSeconds: 60 } },
+    });
     try {
+      const attempt = async (username: string) =>
+        await call(limited.url, 'POST', '/api/v1/auth/login', {
+          json: { agencyCode: '903', username, password: 'x' },
+        });
       const codes: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        codes.push(
-          (
-            await call(limited.url, 'POST', '/api/v1/auth/login', {
-              json: { agencyCode: '903', username: 'nobody', password: 'x' },
-            })
-          ).status,
-        );
-      }
-      expect(codes).toEqual([401, 401, 401, 429, 429]);
-      const last = await call(limited.url, 'POST', '/api/v1/auth/login', {
-        json: { agencyCode: '903', username: 'nobody', password: 'x' },
-      });
-      expect(last.body.error.code).toBe('too_many_requests');
+      for (let i = 0; i < 4; i++) codes.push((await attempt('nobody')).status);
+      expect(codes).toEqual([401, 401, 401, 429]);
+      const perUser = await attempt('nobody');
+      expect(perUser.body.error.code).toBe('too_many_requests');
+      expect(perUser.body.error.message).toContain('Tài khoản');
+      expect(Number(perUser.headers.get('retry-after'))).toBe(50);
+      // The address has had 5 attempts: a sixth, for another account, is over the address's limit.
+      const perAddress = await attempt('someone-else');
+      expect(perAddress.status).toBe(429);
+      expect(perAddress.body.error.message).toContain('địa chỉ');
+      // Counted in PostgreSQL (shared by every instance), by hashed keys: no user name stored.
+      const rows = await limited.db.query<{ key: string; hits: number }>('SELECT key, hits FROM rate_limits');
+      expect(rows.rows.map((r) => r.key).join(' ')).not.toContain('nobody');
+      expect(Math.max(...rows.rows.map((r) => Number(r.hits)))).toBe(6);
+      // The next window starts afresh.
+      clock.advance(50_000);
+      expect((await attempt('nobody')).status).toBe(401);
     } finally {
       await limited.stop();
     }

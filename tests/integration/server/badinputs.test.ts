@@ -276,8 +276,8 @@ const CASES: Case[] = [
     method: 'GET',
     path: '/api/v1/dossiers?cursor=Zm9v',
     token: 'officer',
-    status: 422,
-    code: 'validation_failed',
+    status: 400,
+    code: 'bad_request',
     field: 'cursor',
   },
   {

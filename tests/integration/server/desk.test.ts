@@ -53,7 +53,7 @@ describe.each(TARGETS)('mobile desk: registry search and desk intake on %s', (ta
   beforeAll(async () => {
     s = await startTarget(target, {
       now: clock.now,
-      config: { loginRatePerMinute: 1000, registrySearchPerMinute: SEARCH_LIMIT },
+      config: { loginLimit: { perAddress: 1000, perUser: 1000 }, registrySearchPerMinute: SEARCH_LIMIT },
     });
     officer = await signIn(s.url, '903', 'ttcntt');
     district = await signIn(s.url, '00115', 'cb00115');

@@ -16,10 +16,14 @@ describe.each(['postgres', 'pglite'] as const)('health on %s', (target) => {
     await cluster?.stop();
   });
 
-  it('answers {ok: true} with a request id over real HTTP', async () => {
+  it('answers {ok: true}, the instance and the outbox backlog, with a request id over real HTTP', async () => {
     const res = await fetch(`${service.url}/api/v1/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true });
+    expect(await res.json()).toEqual({
+      ok: true,
+      instance: service.instanceId,
+      delivery: { queued: 0, lagSeconds: 0 },
+    });
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/u);
     const version = await service.db.query<{ server_version: string }>('SHOW server_version');
     expect(version.rows[0]?.server_version).toMatch(target === 'postgres' ? /^15\./u : /^\d+/u);

@@ -98,23 +98,40 @@ export async function dossierId(base: string, token: string, dossierNumber: stri
   return id as string;
 }
 
+/** Every table a request could change. */
+export const CHANGEABLE_TABLES = [
+  'dossiers',
+  'attachments',
+  'dossier_changes',
+  'decisions',
+  'accounts',
+  'notifications',
+  'claims',
+  'rejection_reasons',
+  'dossier_counters',
+  'staff_sessions',
+  'expired_dossiers',
+] as const;
+
+/**
+ * A digest of every table a request could change (and of staff, audit and rate-limit rows): each
+ * table's row count and the md5 of its rows in a fixed order.
+ */
+export async function tableDigest(service: RunningService): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const t of [...CHANGEABLE_TABLES, 'staff_users', 'audit_log', 'rate_limits']) {
+    const res = await service.db.query<{ n: number; h: string | null }>(
+      `SELECT count(*)::int AS n, md5(string_agg(x::text, '|' ORDER BY x::text)) AS h FROM ${t} x`,
+    );
+    out[t] = `${res.rows[0]?.n}:${res.rows[0]?.h ?? ''}`;
+  }
+  return out;
+}
+
 /** Row counts of every table a request could change. */
 export async function countRows(service: RunningService): Promise<Record<string, number>> {
-  const tables = [
-    'dossiers',
-    'attachments',
-    'dossier_changes',
-    'decisions',
-    'accounts',
-    'notifications',
-    'claims',
-    'rejection_reasons',
-    'dossier_counters',
-    'staff_sessions',
-    'expired_dossiers',
-  ];
   const out: Record<string, number> = {};
-  for (const t of tables) {
+  for (const t of CHANGEABLE_TABLES) {
     const res = await service.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`);
     out[t] = res.rows[0]?.n ?? 0;
   }

@@ -9,8 +9,9 @@ import { generateSynthetic, seedDemo } from '../../../server/seed.js';
 import { nameTsquery } from '../../../server/dossiers.js';
 import { installRoutines } from '../../../server/decisions.js';
 import { createRandom } from '../../../contract/index.js';
+import { realJpeg } from '../../fixtures/files.js';
 
-const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 3)]);
+const JPEG = await realJpeg();
 
 describe.each(TARGETS)('10-day expiry on %s', (target) => {
   let s: TestService;
@@ -361,13 +362,16 @@ describe('a failure inside the service', () => {
     await s?.close().catch(() => undefined);
   });
 
-  it('answers 500 with a Vietnamese message and no internals when the database is gone', async () => {
+  it('answers 503 with a Vietnamese message and no internals when the database is gone', async () => {
     const token = await signIn(s.url, '903', 'ttcntt');
     await s.cluster!.stop();
     const res = await call(s.url, 'GET', '/api/v1/dossiers?q=nguyen', { token });
-    expect(res.status).toBe(500);
+    expect(res.status).toBe(503);
     expect(res.body).toEqual({
-      error: { code: 'internal', message: 'Hệ thống gặp lỗi. Vui lòng thử lại sau.' },
+      error: {
+        code: 'unavailable',
+        message: 'Cơ sở dữ liệu tạm thời không sẵn sàng. Vui lòng thử lại sau ít phút.',
+      },
     });
     expect(res.text).not.toMatch(/ECONNREFUSED|postgres|select|stack|at /iu);
   });

@@ -32,7 +32,7 @@ export async function startCentral(): Promise<Central> {
     port: 0,
     seedDemo: true,
     logger: false,
-    config: { loginRatePerMinute: 10_000 },
+    config: { loginLimit: { perAddress: 10_000, perUser: 10_000 } },
   };
   let service = await startService(options);
   const port = service.port;

@@ -138,7 +138,7 @@ describe('intake: scans and attachments through the outbox (real service on PGli
       port: 0,
       seedDemo: true,
       logger: false,
-      config: { loginRatePerMinute: 10_000 },
+      config: { loginLimit: { perAddress: 10_000, perUser: 10_000 } },
     });
     proxy = await startLoopbackProxy({ host: '127.0.0.1', port: service.port });
     ids = await intake(service.url, 6, 61);

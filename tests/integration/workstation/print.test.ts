@@ -94,7 +94,7 @@ beforeAll(async () => {
     seedDemo: true,
     background: false,
     logger: false,
-    config: { loginRatePerMinute: 10_000 },
+    config: { loginLimit: { perAddress: 10_000, perUser: 10_000 } },
   });
   const ids = await intake(service.url, 12, 41);
   officer = workstation();

@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import postgres from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboxItem } from '../../../contract/workstation.js';
 import type { Workstation } from '../../../electron/workstation/workstation.js';
@@ -60,6 +61,14 @@ async function expectExactlyOnce(c: Central, ws: Workstation, ids: readonly stri
     )
     .all(...ids);
   expect(states).toEqual([{ state: 'synced', n: ids.length }]);
+}
+
+/** Backends of the service waiting on a row lock the test holds. */
+async function lockWaiters(c: Central): Promise<number> {
+  const r = await c.service.db.query<{ n: string }>(
+    "SELECT count(*)::text AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'",
+  );
+  return Number(r.rows[0]!.n);
 }
 
 describe.skipIf(!pg)('workstation ⇄ central service (real PostgreSQL)', () => {
@@ -269,14 +278,31 @@ describe.skipIf(!pg)('workstation ⇄ central service (real PostgreSQL)', () => 
     await waitFor(() => ids.every((id) => a.store.getDossier(id) !== null), 30_000, 'intake pulled');
     c.proxy.cut();
     await decideAll(a, ids);
-    c.proxy.restore();
-    a.engine.kick();
-    await waitFor(() => a.engine.status().queued < 55, 30_000, 'push started');
-    await c.stopService();
-    const mid = a.engine.status().queued;
-    expect(mid).toBeGreaterThan(0);
-    await new Promise((r) => setTimeout(r, 300));
-    await c.startServiceAgain();
+    // "In the middle" without a race against the clock: half the dossiers are row-locked in PostgreSQL,
+    // so the push cannot finish before the service is stopped, however fast or slow the machine is.
+    const locker = new postgres.Client({ connectionString: c.pg.url });
+    let stopped = false;
+    try {
+      await locker.connect();
+      await locker.query('BEGIN');
+      await locker.query('SELECT 1 FROM dossiers WHERE id = ANY($1::uuid[]) FOR UPDATE', [ids.slice(30)]);
+      c.proxy.restore();
+      a.engine.kick();
+      await waitFor(() => lockWaiters(c).then((n) => n > 0), 30_000, 'the push to reach a locked dossier');
+      // Stopping waits for the requests in flight (blocked on the locks) and answers new ones 503.
+      const closing = c.stopService();
+      stopped = true;
+      await new Promise((r) => setImmediate(r));
+      await locker.query('ROLLBACK');
+      await closing;
+      expect(a.engine.status().queued, 'decisions still queued when the service went down').toBeGreaterThan(
+        0,
+      );
+    } finally {
+      await locker.end().catch(() => undefined);
+      if (!stopped) c.proxy.restore();
+      else await c.startServiceAgain(); // the next tests share the service
+    }
     await expectExactlyOnce(c, a, ids);
   });
 
@@ -287,18 +313,27 @@ describe.skipIf(!pg)('workstation ⇄ central service (real PostgreSQL)', () => 
     await waitFor(() => ids.every((id) => a.store.getDossier(id) !== null), 30_000, 'intake pulled');
     c.proxy.cut();
     await decideAll(a, ids);
-    c.proxy.restore();
-    a.engine.kick();
-    await waitFor(() => a.engine.status().queued < 75, 30_000, 'push started');
-    c.proxy.cut(); // destroys the requests in flight: some were applied, their answers lost
-    const attemptsBefore = storeDatabase(a.store).prepare('SELECT sum(attempts) AS n FROM outbox').get() as {
-      n: number;
-    };
+    // Requests in flight when the cut comes, without a race against the clock: half the dossiers are
+    // row-locked in PostgreSQL, so requests for them are still waiting on the service when it is cut.
+    const locker = new postgres.Client({ connectionString: c.pg.url });
+    let attemptsBefore = { n: 0 };
     try {
+      await locker.connect();
+      await locker.query('BEGIN');
+      await locker.query('SELECT 1 FROM dossiers WHERE id = ANY($1::uuid[]) FOR UPDATE', [ids.slice(40)]);
+      c.proxy.restore();
+      a.engine.kick();
+      await waitFor(() => lockWaiters(c).then((n) => n > 0), 30_000, 'the push to reach a locked dossier');
+      c.proxy.cut(); // destroys the requests in flight: some were applied, their answers lost
+      attemptsBefore = storeDatabase(a.store).prepare('SELECT sum(attempts) AS n FROM outbox').get() as {
+        n: number;
+      };
       // The requests in flight fail: the engine goes offline (waited for, not slept on: a busy machine
       // may take longer than any fixed pause).
       await waitFor(() => !a.engine.status().online, 30_000, 'the engine to notice the cut');
     } finally {
+      await locker.query('ROLLBACK').catch(() => undefined);
+      await locker.end().catch(() => undefined);
       c.proxy.restore(); // the next tests share the proxy
     }
     await expectExactlyOnce(c, a, ids);

@@ -33,6 +33,7 @@ function seedReport(): DailyReport {
     perOfficer: [{ reviewer: 'Trung tâm Công nghệ thông tin', valid: 2, invalid: 0, total: 2 }],
     perOutcome: { valid: 2 },
     dossiers,
+    delivery: { queued: 1234, lagSeconds: 7.2 },
   };
 }
 
@@ -53,6 +54,7 @@ describe('daily report', () => {
         'BÁO CÁO TIẾP NHẬN VÀ DUYỆT HỒ SƠ ĐĂNG KÝ GIAO DỊCH ĐIỆN TỬ',
         'Ngày 12/08/2020 - BHXH huyện Test (mã 00115)',
         'Tiếp nhận Hợp lệ, đã cấp tài khoản Mã số BHXH không có trên HGD Không hợp lệ Cập nhật thông tin Ngừng giao dịch điện tử Quá hạn, tự động xóa Chờ duyệt cuối ngày 6 2 0 0 0 0 0 4',
+        'Tin nhắn SMS, thư điện tử chờ gửi lúc lập báo cáo: 1.234 (tin chờ lâu nhất đã quá 8 giây)',
         '1 Trung tâm Công nghệ thông tin 2 0 0 0 0 2',
         'Tổng cộng 2 0 0 0 0 2',
         'III. Danh sách hồ sơ trong ngày (6 hồ sơ)',

@@ -3,6 +3,7 @@
 // many empty pages.
 
 import { deflateSync } from 'node:zlib';
+import { pdfFromObjects } from '../../../fixtures/files.js';
 
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);
@@ -63,15 +64,5 @@ export function pdfWithPages(pages: number): Buffer {
     objects.push('<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>');
   }
   objects[1] = `<< /Type /Pages /Kids [${kids.join(' ')}] /Count ${pages} >>`;
-  let body = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((o, i) => {
-    offsets.push(Buffer.byteLength(body, 'latin1'));
-    body += `${i + 1} 0 obj\n${o}\nendobj\n`;
-  });
-  const xref = Buffer.byteLength(body, 'latin1');
-  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const off of offsets) body += `${String(off).padStart(10, '0')} 00000 n \n`;
-  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(body, 'latin1');
+  return pdfFromObjects(objects);
 }

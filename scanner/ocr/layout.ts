@@ -1,0 +1,191 @@
+// Layout-aware reading of a Mẫu 01 page. The form is a known template: a header (the title, "Mẫu số
+// 01" and the dossier number), then one "label: value" per line, sections 1–3, and paragraphs of legal
+// text the recogniser has no use for (about a third of the page's text). Reading all of it costs as
+// much as the plain pipeline's one full-page pass, so the page is read in two small passes instead:
+//   1. the text lines are found from the ink's row profile (no OCR); the header lines and the first
+//      ~30 % of every other line (where its label stands) are stacked into one image and read once;
+//   2. the lines whose label names a wanted field — and the lines that continue them (a wrapped
+//      address) — are stacked into a second image and read whole.
+// Each stacked line keeps its place on the page, so the extractor sees ordinary OCR lines with page
+// coordinates (and the numeric zones can be read again). When too few labels are found (a photo
+// taken at an angle, an unknown layout) the caller reads the whole page instead.
+
+import type { Grey } from '../image/analyse.js';
+import type { OcrEngine, OcrLine, OcrPage } from './pool.js';
+import { encodePgm } from './preprocess.js';
+
+export type Band = { y0: number; y1: number; x0: number; x1: number };
+
+/** Text lines from the row profile of dark pixels: bands of rows with ink, split at empty rows. */
+export function findBands(grey: Grey, threshold = 150): Band[] {
+  const { data, width, height } = grey;
+  const rows = new Uint32Array(height);
+  for (let y = 0; y < height; y++) {
+    let n = 0;
+    const row = y * width;
+    for (let x = 0; x < width; x += 2) if ((data[row + x] as number) < threshold) n++;
+    rows[y] = n;
+  }
+  const minInk = Math.max(2, Math.round(width / 2 / 800));
+  const bands: Band[] = [];
+  let start = -1;
+  for (let y = 0; y <= height; y++) {
+    const ink = y < height && (rows[y] as number) >= minInk;
+    if (ink && start < 0) start = y;
+    if (!ink && start >= 0) {
+      if (y - start >= 3) bands.push({ y0: start, y1: y, x0: 0, x1: width });
+      start = -1;
+    }
+  }
+  // Tone marks above a line can stand apart from it: join a thin band to the line just below it.
+  const joined: Band[] = [];
+  const heights = bands.map((b) => b.y1 - b.y0).sort((a, b) => a - b);
+  const typical = heights[Math.floor(heights.length / 2)] ?? 10;
+  for (const b of bands) {
+    const prev = joined.at(-1);
+    if (prev && prev.y1 - prev.y0 < typical * 0.45 && b.y0 - prev.y1 < typical * 0.35) prev.y1 = b.y1;
+    else joined.push({ ...b });
+  }
+  for (const b of joined) {
+    let x0 = width;
+    let x1 = 0;
+    for (let y = b.y0; y < b.y1; y++) {
+      const row = y * width;
+      for (let x = 0; x < width; x++)
+        if ((data[row + x] as number) < threshold) {
+          if (x < x0) x0 = x;
+          break;
+        }
+      for (let x = width - 1; x >= 0; x--)
+        if ((data[row + x] as number) < threshold) {
+          if (x > x1) x1 = x;
+          break;
+        }
+    }
+    b.x0 = x0;
+    b.x1 = Math.max(x0 + 1, x1 + 1);
+  }
+  return joined;
+}
+
+type Piece = { band: Band; x0: number; x1: number };
+
+/** Stack pieces of the page one under another with white gaps; returns the image and where each went. */
+function stack(grey: Grey, pieces: Piece[], gap: number): { image: Buffer; tops: number[]; width: number } {
+  const pad = gap;
+  const width = Math.max(...pieces.map((p) => p.x1 - p.x0)) + 2 * pad;
+  const tops: number[] = [];
+  let height = gap;
+  for (const p of pieces) {
+    tops.push(height);
+    height += p.band.y1 - p.band.y0 + gap;
+  }
+  const out = new Uint8Array(width * height).fill(255);
+  pieces.forEach((p, i) => {
+    const top = tops[i] as number;
+    for (let y = p.band.y0; y < p.band.y1; y++) {
+      out.set(
+        grey.data.subarray(y * grey.width + p.x0, y * grey.width + p.x1),
+        (top + y - p.band.y0) * width + pad,
+      );
+    }
+  });
+  return { image: encodePgm({ data: out, width, height }), tops, width };
+}
+
+/** OCR lines of a stacked image, moved back to page coordinates (a line belongs to the piece it overlaps most). */
+function unstack(page: OcrPage, pieces: Piece[], tops: number[], pad: number): OcrLine[] {
+  const out: OcrLine[] = [];
+  for (const line of page.lines) {
+    const mid = (line.bbox.y0 + line.bbox.y1) / 2;
+    let best = -1;
+    for (let i = 0; i < pieces.length; i++) {
+      const top = tops[i] as number;
+      const h = (pieces[i] as Piece).band.y1 - (pieces[i] as Piece).band.y0;
+      if (mid >= top - pad / 2 && mid <= top + h + pad / 2) best = i;
+    }
+    if (best < 0) continue;
+    const p = pieces[best] as Piece;
+    const dy = p.band.y0 - (tops[best] as number);
+    const dx = p.x0 - pad;
+    const move = (b: OcrLine['bbox']): OcrLine['bbox'] => ({
+      x0: b.x0 + dx,
+      x1: b.x1 + dx,
+      y0: b.y0 + dy,
+      y1: b.y1 + dy,
+    });
+    out.push({
+      ...line,
+      bbox: move(line.bbox),
+      ...(line.words ? { words: line.words.map((w) => ({ ...w, bbox: move(w.bbox) })) } : {}),
+    });
+  }
+  return out;
+}
+
+export type LayoutReading = { page: OcrPage; bands: number; readFraction: number };
+
+/**
+ * Read a Mẫu 01 page in two stacked passes. `wanted(text)` tells, from a line's head, whether the
+ * whole line is needed, and how many following lines continue it. Returns null when the page does not
+ * look like the form (fewer than `minLabels` wanted lines found).
+ */
+export async function readFormByLayout(
+  engine: OcrEngine,
+  grey: Grey,
+  dpi: number,
+  wanted: (head: string) => { keep: boolean; continuation: number } | null,
+  minLabels = 4,
+): Promise<LayoutReading | null> {
+  const bands = findBands(grey);
+  if (bands.length < 12) return null;
+  const heights = bands.map((b) => b.y1 - b.y0).sort((a, b) => a - b);
+  const typical = heights[Math.floor(heights.length / 2)] ?? 20;
+  const text = bands.filter((b) => b.y1 - b.y0 <= typical * 2.2);
+  const left = Math.min(...text.map((b) => b.x0));
+  const right = Math.max(...text.map((b) => b.x1));
+  const headWidth = Math.round((right - left) * 0.22);
+  const headerEnd = grey.height * 0.2;
+  const gap = Math.round(typical * 0.8);
+  // Pass 1: the header whole (skipping a photo or QR at its left), every other line's head.
+  const firstPieces: Piece[] = text.map((band) =>
+    band.y1 <= headerEnd
+      ? { band, x0: Math.max(band.x0, Math.round(left + (right - left) * 0.22)), x1: band.x1 }
+      : { band, x0: band.x0, x1: Math.min(band.x1, band.x0 + headWidth) },
+  );
+  const usable = firstPieces.filter((p) => p.x1 - p.x0 > 4);
+  const first = stack(grey, usable, gap);
+  const heads = await engine.recognize({ image: first.image, dpi, layout: 'block' });
+  const headLines = unstack(heads, usable, first.tops, gap);
+  // Which bands are needed whole.
+  const needed = new Set<Band>();
+  let labels = 0;
+  for (const line of headLines) {
+    const piece = usable.find((p) => line.bbox.y0 >= p.band.y0 - 2 && line.bbox.y1 <= p.band.y1 + 2);
+    if (!piece || piece.band.y1 <= headerEnd) continue;
+    const w = wanted(line.text);
+    if (!w) continue;
+    if (w.keep) labels++;
+    const i = text.indexOf(piece.band);
+    // Every labelled line is read whole: those not wanted still end the value above them.
+    needed.add(piece.band);
+    for (let k = 1; k <= w.continuation && i + k < text.length; k++) needed.add(text[i + k] as Band);
+  }
+  if (labels < minLabels) return null;
+  const secondPieces: Piece[] = text
+    .filter((b) => needed.has(b))
+    .map((band) => ({ band, x0: band.x0, x1: band.x1 }));
+  const second = stack(grey, secondPieces, gap);
+  const values = await engine.recognize({ image: second.image, dpi, layout: 'block' });
+  const valueLines = unstack(values, secondPieces, second.tops, gap);
+  const header = headLines.filter((l) => l.bbox.y1 <= headerEnd + 2);
+  const lines = [...header, ...valueLines].sort((a, b) => a.bbox.y0 - b.bbox.y0);
+  const area = (ps: Piece[]): number => ps.reduce((s, p) => s + (p.x1 - p.x0) * (p.band.y1 - p.band.y0), 0);
+  return {
+    page: { text: lines.map((l) => l.text).join('\n'), confidence: values.confidence, lines },
+    bands: text.length,
+    readFraction:
+      (area(usable) + area(secondPieces)) /
+      Math.max(1, area(text.map((band) => ({ band, x0: band.x0, x1: band.x1 })))),
+  };
+}

@@ -1,0 +1,134 @@
+// What is known about the words on these papers, used to correct OCR's tone-mark confusions (Quỳnh →
+// Quynh, Châu → Chấu, Đông → Đồng): the 34 provincial units of 2025 and the 63 before them
+// (DOMAIN.md), the words of Vietnamese addresses, and the syllables of Vietnamese personal and place
+// names (the common ones, about 400: names and place names are drawn from the same Sino-Vietnamese
+// stock). A word OCR returns that is not a known syllable is replaced by the one known syllable with
+// the same letters once diacritics are folded, and only then; anything else is left as read.
+// (The Hunspell dictionary `dictionary-vi` is GPL and cannot ship with the app: this list is ours.)
+
+import { CCCD_PROVINCES } from '../../contract/identity.js';
+
+/** The 34 provincial units since 1 July 2025, as addresses write them (with "Tỉnh"/"Thành phố"). */
+export const PROVINCES_2025: readonly string[] = [
+  'Hà Nội', 'Cao Bằng', 'Tuyên Quang', 'Điện Biên', 'Lai Châu', 'Sơn La', 'Lào Cai', 'Thái Nguyên',
+  'Lạng Sơn', 'Quảng Ninh', 'Bắc Ninh', 'Phú Thọ', 'Hải Phòng', 'Hưng Yên', 'Ninh Bình', 'Thanh Hóa',
+  'Nghệ An', 'Hà Tĩnh', 'Quảng Trị', 'Huế', 'Đà Nẵng', 'Quảng Ngãi', 'Gia Lai', 'Khánh Hòa', 'Đắk Lắk',
+  'Lâm Đồng', 'Đồng Nai', 'Hồ Chí Minh', 'Tây Ninh', 'Đồng Tháp', 'Vĩnh Long', 'An Giang', 'Cần Thơ', 'Cà Mau',
+]; // prettier-ignore
+
+/** Every province name, before and after the reform. */
+export const PROVINCE_NAMES: readonly string[] = [
+  ...new Set([...PROVINCES_2025, ...Object.values(CCCD_PROVINCES).map((n) => n.replace(/^TP\. /u, ''))]),
+];
+
+/** Words of addresses (unit words and the common street words). */
+const ADDRESS_WORDS =
+  'Số số Thành phố Tỉnh tỉnh Phường phường Xã xã Quận quận Huyện huyện Thị xã trấn Đặc khu Thôn thôn Xóm xóm Ấp ấp Bản bản Tổ tổ dân Khu khu phố Cụm cụm đường Đường ngõ Ngõ ngách hẻm Hẻm tòa nhà Lô lô Tầng tầng Căn hộ Chung cư Tập thể Khối làng Làng';
+
+/**
+ * Syllables of personal and place names (with their tone marks), the stock both are made of. Common
+ * family names first, then middle and given names, then place-name syllables.
+ */
+const NAME_SYLLABLES = `
+Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Trịnh Đoàn Lâm Mai Trương Tô Tôn Lưu
+Quách Châu Thái Kiều Lương Đào Cao Hà Chu Vương Từ Tạ Mạc Triệu Khổng Âu Diệp La Lã Ông Giang Kim Tăng Văn Hứa Cù
+Thân Mẫn Nghiêm Quan Phùng Tống Khúc Lạc Lục Ninh Sầm Thạch Viên Yên Doãn Đàm Đồng Hàn Bạch Bế Nông Lò Sùng Hầu
+Thị Hữu Đức Minh Quốc Thành Xuân Ngọc Đình Thế Công Phước Trọng Quang Thu Thanh Mỹ Hồng Diệu Bảo Thuỳ Thùy Nữ
+Khánh Anh Tuấn Dũng Hùng Khải Nghĩa Quảng Sỹ Sĩ Vĩnh Đạt Kiệt Lộc Hưởng Cường Thắng Đông Khoa Trường Huy Quý Tiến
+Biên Triều Cương Nguyệt Nhung Thảo Ngân Diễm Hạnh Trâm Tuyết Yến Ánh Quỳnh Lụa Huệ Thuỷ Thủy Oanh Hoà Hòa Phương
+Như Hân Hằng Hương Lan Linh Loan Ly Mai Nga Nhàn Nhi Phượng Quyên Tâm Thắm Thơ Thúy Thuý Trang Trinh Uyên Vân Vy
+Hiền Hoa Huyền Giang Hải Hiếu Hoài Hùng Hưng Khang Khôi Kiên Lâm Long Luân Mạnh Nam Nhân Phát Phong Phú Phúc Quân
+Sơn Tài Tân Thiện Thịnh Thông Toàn Trí Trung Tú Tùng Việt Vinh Bình An Ân Bích Cúc Dung Duyên Đào Gấm Hạ Hậu Hiên
+Khuê Liên Liễu Lý Mận Mến Miên Ngà Ngần Nguyên Nhạn Nhị Nương Phấn Quế Sen Sương Tiên Trà Tuyền Uyển Xuyến Yên
+Bảy Ba Bốn Năm Sáu Tám Chín Mười Út Tí Tèo Cả Hai Thuận Hiệp Lực Lợi Nhật Nhất Quyết Sang Sinh Thạch Thiên Thoại
+Tuệ Tường Vỹ Vũ Xương Ý Đăng Đại Đoan Đôn Đông Đống Đường Điền Định Điệp Đỉnh Gia Hiển Hoan Hoằng Hòe Kha Khiêm
+Lăng Lễ Lệ Lịch Lĩnh Luyện Mẫn Nhẫn Nhuận Phi Phụng Quỳ Sáng Tạo Thao Thăng Thi Thìn Thìa Thuấn Tín Tịnh Toản
+Tri Triết Trịnh Trọng Trực Tuân Tuyên Tưởng Ước Vạn Vượng Xô Xuyên
+Phúc Hòa Hoà Quỳnh Lưu Châu Thành Đông Anh Thuận Tân Phú Nhuận Yên Thế Nghĩa Đàn Hưng Nguyên Diễn Cẩm Lệ Ngũ Hành
+Thủ Đức Bến Lức Trọng Krông Pắc Lộc Ninh Mỹ Xuyên Quảng Xương Hoằng Hóa Hoá Kỳ Triệu Phong Ba Đình Hoàn Kiếm Đống
+Cầu Giấy Tây Hồ Long Biên Hoàng Mai Thanh Xuân Sóc Sơn Mê Linh Gia Lâm Thanh Trì Từ Liêm Hoài Đức Quốc Oai
+Thạch Thất Chương Mỹ Ứng Hòa Thường Tín Phú Xuyên Đan Phượng Thọ Bắc Nam Trung Hạ Thượng Tây Đông Tiền Hậu Giữa
+Bình Thạnh Gò Vấp Cần Giờ Củ Chi Hóc Môn Nhà Bè Cái Răng Ô Môn Thốt Nốt Vị Thủy Sa Đéc Rạch Giá Cà Mau Bạc Liêu
+Sóc Trăng Trà Vinh Bến Tre Mỹ Tho Tân An Biên Hòa Vũng Tàu Bà Rịa Thủ Dầu Một Dĩ An Đồng Xoài Buôn Ma Thuột
+Pleiku Kon Tum Đà Lạt Bảo Lộc Phan Rang Phan Thiết Nha Trang Tuy Quy Nhơn Hội An Tam Kỳ Hải Châu Sơn Trà Liên
+Chiểu Huế Đông Hà Đồng Hới Vinh Thanh Hóa Ninh Bình Phủ Lý Nam Định Thái Bình Hải Dương Hưng Yên Bắc Ninh Giang
+Vĩnh Yên Việt Trì Tuyên Quang Hà Giang Cao Bằng Lạng Sơn Lào Cai Yên Bái Sơn La Điện Biên Lai Châu Hòa Bình Móng
+Cái Uông Bí Cẩm Phả Hạ Long Hải Phòng Kiến An Đồ Sơn Thủy Nguyên An Dương Lão Kiên Thụy Tiên Lãng Vĩnh Bảo
+Cát Hải Lũng Mèo Vạc Đồng Văn Bảo Lạc Lạc Mường Tè Sìn Hồ Phong Thổ Than Uyên Tam Đường Mộc Châu Quỳnh Nhai
+Vườn Rừng Chợ Cửa Bãi Bến Gành Hòn Đảo Suối Sông Núi Đồi Đầm Hồ Ao Vực Cồn Lũy Mũi Vàm Kênh Rạch Ngòi Cống
+Bà Bố Mẹ Ông Cậu Chú Mợ Dì Cô Thím Kép Đôi Mới Cũ Lớn Nhỏ Dài Cao Thấp Xa Gần Hay
+Trưng Thường Kiệt Phủ Trãi Lợi Đạo Sáu Tông Đản Tăng Bạt Hổ Nguyễn Du Huệ Bạch Đằng Chi Lăng Thủ Khoa Huân
+`;
+
+const fold = (w: string): string =>
+  w
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/gu, '')
+    .replace(/[đĐ]/gu, 'd')
+    .toLowerCase();
+
+/** Known words (NFC, lower case) and, per folded form, the known words that fold to it. */
+const KNOWN = new Set<string>();
+const BY_FOLD = new Map<string, Set<string>>();
+function learn(word: string): void {
+  const w = word.normalize('NFC');
+  const lower = w.toLocaleLowerCase('vi');
+  if (!lower || /\d/u.test(lower)) return;
+  KNOWN.add(lower);
+  const f = fold(lower);
+  let set = BY_FOLD.get(f);
+  if (!set) BY_FOLD.set(f, (set = new Set()));
+  set.add(lower);
+}
+for (const w of `${NAME_SYLLABLES} ${ADDRESS_WORDS} ${PROVINCE_NAMES.join(' ')}`.split(/[\s,.-]+/u)) learn(w);
+
+/** Whether `word` (any case) is a known syllable. */
+export function isKnownSyllable(word: string): boolean {
+  return KNOWN.has(word.normalize('NFC').toLocaleLowerCase('vi'));
+}
+
+function withCaseOf(model: string, word: string): string {
+  if (model === model.toLocaleUpperCase('vi') && model.length > 1) return word.toLocaleUpperCase('vi');
+  if (model[0] === model[0]?.toLocaleUpperCase('vi'))
+    return (word[0] ?? '').toLocaleUpperCase('vi') + word.slice(1);
+  return word;
+}
+
+export type Corrected = { text: string; corrections: number; unknown: number };
+
+/**
+ * Correct each word that is not a known syllable, and that OCR was unsure of (`unsure`, from its word
+ * confidence), to the one known syllable with the same folded letters. Returns how many words were
+ * changed and how many stayed unknown (both lower the field's confidence).
+ */
+export function correctWords(text: string, unsure: (word: string) => boolean = () => true): Corrected {
+  let corrections = 0;
+  let unknown = 0;
+  const out = text.normalize('NFC').replace(/\p{L}+/gu, (word) => {
+    const lower = word.toLocaleLowerCase('vi');
+    if (KNOWN.has(lower)) return word;
+    const candidates = BY_FOLD.get(fold(lower));
+    // A word OCR was sure of stays as read: the list cannot hold every syllable (Trưng, Khai, …), and
+    // a sure reading of a word it lacks must not be "corrected" into its neighbour.
+    if (candidates && candidates.size === 1 && unsure(word)) {
+      corrections++;
+      return withCaseOf(word, [...candidates][0] as string);
+    }
+    unknown++;
+    return word;
+  });
+  return { text: out, corrections, unknown };
+}
+
+/** The province a text ends with (either era), matched on folded letters: "Tinh Ha Tinh" → "Hà Tĩnh". */
+export function provinceAtEnd(text: string): { name: string; start: number } | null {
+  const f = fold(text);
+  let best: { name: string; start: number } | null = null;
+  for (const name of PROVINCE_NAMES) {
+    const fn = fold(name);
+    if (f.endsWith(fn) && (!best || fn.length > fold(best.name).length)) {
+      best = { name, start: text.length - name.length };
+    }
+  }
+  return best;
+}
