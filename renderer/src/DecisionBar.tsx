@@ -25,6 +25,7 @@ import {
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react';
 import type { DecisionResult, Outcome, RejectionReason } from '../../contract/domain';
 import { OUTCOME_LABEL, STATUS_LABEL, verdictOf } from '../../contract/domain';
+import { displayMobile } from '../../contract/identity';
 import type { DossierView, OutboxItem } from '../../contract/workstation';
 import { ApiFailure, call, errorMessage } from './api';
 import { resultNotice, stepText, verdictTag, type DecisionNotice } from './decision';
@@ -137,7 +138,9 @@ export const DecisionBar = forwardRef<DecisionBarHandle, Props>(function Decisio
   const changes = d.update
     ? [
         d.update.email !== undefined ? ['Địa chỉ thư điện tử', d.email ?? '', d.update.email ?? ''] : null,
-        d.update.mobile !== undefined ? ['Điện thoại di động', d.mobile, d.update.mobile ?? ''] : null,
+        d.update.mobile !== undefined
+          ? ['Điện thoại di động', displayMobile(d.mobile), displayMobile(d.update.mobile)]
+          : null,
         d.update.certificate !== undefined
           ? ['Chứng thư số', d.certificate?.serial ?? '', d.update.certificate?.serial ?? '']
           : null,

@@ -23,6 +23,7 @@ import {
 import { compareWithDossier, recognizeReaderText, toScanErrorInfo } from '../../../scanner/index.js';
 import type { WorkstationContext } from '../context.js';
 import { fail } from '../errors.js';
+import { cardsOfDossier } from '../intake/cards.js';
 import { preparePages, type PreparedPage } from '../intake/images.js';
 import { IntakeScanning, type IntakeOptions } from '../intake/scanning.js';
 
@@ -173,6 +174,7 @@ function compare({ ctx, scanning }: Intake, dossierId: string) {
   return {
     ...report,
     sources: sources.map((s) => ({ role: s.role, kind: s.recognition.kind, source: s.recognition.source })),
+    differentCards: cardsOfDossier(sources),
   };
 }
 
