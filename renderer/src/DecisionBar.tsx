@@ -461,7 +461,8 @@ export function DecisionPopup({
   return (
     <Modal
       open={open}
-      title={notice?.title}
+      // room for the close button: a two-line title otherwise runs under its ×
+      title={notice && <span style={{ display: 'block', paddingRight: 28 }}>{notice.title}</span>}
       onCancel={onClose}
       footer={[
         ...(result === 'code_not_found'

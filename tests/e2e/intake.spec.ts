@@ -190,6 +190,11 @@ test('Đính kèm the portal-printed Mẫu 01: Đối chiếu shows every field 
   // every row carries its confidence as a percentage
   for (const label of ['Số hồ sơ', 'Mã số BHXH', 'Người liên hệ', 'Điện thoại di động'])
     await expect(row(label).locator('[data-confidence]')).toContainText('%');
+  // what a confidence means, on hover; phones in the national form
+  await row('Mã số BHXH').locator('[data-confidence]').hover();
+  await expect(page.getByRole('tooltip')).toContainText(/giấy tờ gốc|mã QR/u);
+  await page.mouse.move(0, 0);
+  await expect(row('Điện thoại di động')).not.toContainText('+84');
   // the form's own rows (contact, kind) in view
   await row('Loại tờ khai').scrollIntoViewIfNeeded();
   await shot('comparison-mau01-1440');
