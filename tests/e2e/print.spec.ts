@@ -113,6 +113,8 @@ test.beforeAll(async ({ browser }) => {
   // Plain JavaScript run in the page before its own scripts (no DOM types in this Node project).
   await page.addInitScript({
     content: `
+      // The menu unfolded, as an officer who opened it once has it (it folds to icons below 1600 px).
+      localStorage.setItem('bhxh.menu.collapsed', '0');
       window.__printCalls = [];
       const desc = Object.getOwnPropertyDescriptor(HTMLIFrameElement.prototype, 'contentWindow');
       Object.defineProperty(HTMLIFrameElement.prototype, 'contentWindow', {
