@@ -15,7 +15,11 @@ export const E2E_SECRET = process.env.E2E_SECRET ?? 'e2e-secret-not-for-producti
 
 /** The fake camera's video (YUV4MPEG2) of a synthetic ID card, and one that stops after a frame. */
 export const CAMERA_FILE = fileURLToPath(new URL('.tmp/e2e/camera-card.y4m', import.meta.url));
+/** The workstation's log of the whole run: tests/e2e/log.spec.ts greps it for the fixture people. */
+export const E2E_LOG_DIR = fileURLToPath(new URL('.tmp/e2e/logs', import.meta.url));
 export const CAMERA_ENDING_FILE = fileURLToPath(new URL('.tmp/e2e/camera-ending.y4m', import.meta.url));
+/** The mobile desk's camera: the card of Hoàng Văn Nam, the demo data's worker without a dossier. */
+export const DESK_CAMERA_FILE = fileURLToPath(new URL('.tmp/e2e/camera-desk.y4m', import.meta.url));
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -32,7 +36,7 @@ export default defineConfig({
   webServer: {
     command: 'npx tsx scripts/dev-host.ts',
     url: `http://127.0.0.1:${E2E_PORT}/?k=${E2E_SECRET}`,
-    env: { WS_PORT: String(E2E_PORT), WS_SECRET: E2E_SECRET, WS_TEST_CONTROLS: '1' },
+    env: { WS_PORT: String(E2E_PORT), WS_SECRET: E2E_SECRET, WS_TEST_CONTROLS: '1', WS_LOG_DIR: E2E_LOG_DIR },
     reuseExistingServer: false,
     timeout: 60_000,
   },
@@ -57,6 +61,27 @@ export default defineConfig({
         },
       },
     },
+    {
+      // The mobile desk: its camera shows Hoàng Văn Nam's card; a second workstation and a host it
+      // kills and restarts are its own processes on the next ports.
+      name: 'desk',
+      testMatch: /desk\.spec\.ts$/u,
+      dependencies: ['camera-faults'],
+      use: {
+        launchOptions: {
+          executablePath: chromium,
+          args: [
+            ...CHROMIUM_ARGS,
+            '--use-fake-device-for-media-stream',
+            '--use-fake-ui-for-media-stream',
+            `--use-file-for-fake-video-capture=${DESK_CAMERA_FILE}`,
+          ],
+        },
+      },
+    },
+    { name: 'settings', testMatch: /settings\.spec\.ts$/u, dependencies: ['desk'] },
+    // Last: greps the whole run's workstation log.
+    { name: 'log', testMatch: /log\.spec\.ts$/u, dependencies: ['settings'] },
   ],
   outputDir: 'artifacts/e2e-results',
   timeout: 60_000,

@@ -2,7 +2,7 @@
 // response types. The server validates with these; the workstation's sync client types against them.
 
 import { z } from 'zod';
-import { codeField, DATE_BOUNDS, dateField, instantField, textField, uuidField } from './input.js';
+import { codeField, DATE_BOUNDS, dateField, instantField, isBlank, textField, uuidField } from './input.js';
 import {
   DECISION_RESULTS,
   type Agency,
@@ -195,6 +195,39 @@ export const DecisionRequest = z.object({
   deviceId: textField({ max: 128, required: true }),
 });
 export type DecisionRequest = z.infer<typeof DecisionRequest>;
+
+/**
+ * Which outcome takes a reason (API.md): a rejection needs a reason code or a text, an approval has
+ * neither; a reason holds no markup. A reason of spaces or zero-width characters counts as none.
+ * The service answers 422 with this; the workstation refuses the decision at the desk with it, so a
+ * decision it queues is one the service takes. Null when the reasons fit the outcome.
+ */
+export function decisionReasonProblem(
+  outcome: 'valid' | 'invalid',
+  reasonCodes: readonly string[],
+  reason: string,
+): { message: string; fields: Record<string, string> } | null {
+  if (/[<>]/u.test(reason))
+    return {
+      message: 'Dữ liệu không hợp lệ, vui lòng kiểm tra lại.',
+      fields: { reason: 'Lý do không được chứa ký tự < hoặc >.' },
+    };
+  const hasText = !isBlank(reason);
+  if (outcome === 'invalid' && reasonCodes.length === 0 && !hasText)
+    return {
+      message: 'Chưa nhập lý do cho hồ sơ không hợp lệ.',
+      fields: { reason: 'Hồ sơ không hợp lệ phải có lý do: chọn lý do chuẩn hoặc nhập nội dung.' },
+    };
+  if (outcome === 'valid' && (reasonCodes.length > 0 || hasText))
+    return {
+      message: 'Hồ sơ hợp lệ không kèm lý do từ chối.',
+      fields:
+        reasonCodes.length > 0
+          ? { reasonCodes: 'Hồ sơ hợp lệ không kèm lý do từ chối.' }
+          : { reason: 'Hồ sơ hợp lệ không kèm lý do từ chối.' },
+    };
+  return null;
+}
 export type DecisionResponse = { dossier: Dossier; result: DecisionResult };
 
 // ---------------------------------------------------------------- registry, reports

@@ -65,6 +65,15 @@ export function textField(opts: { max: number; required?: boolean; multiline?: b
     .transform((v) => (opts.raw ? v : v.normalize('NFC').trim()));
 }
 
+/**
+ * An id a client hands back (a dossier's, an outbox entry's, a print or scan job's, a device's): the
+ * text rules, not blank, and kept as sent (no NFC, no trim) so it still matches what it names. An id
+ * that names nothing is the handler's `not_found`, not a refusal of its form.
+ */
+export function idText(max = 64) {
+  return textField({ max, required: true, raw: true });
+}
+
 /** A short code: letters, digits and . _ - only (agency codes, reason codes). */
 export function codeField(max: number) {
   return z

@@ -22,6 +22,8 @@ export type RecognizedFields = {
   address?: string;
   issueDate?: string;
   dossierNumber?: string;
+  /** a mobile desk's Mã tạm (MT-XXXX-XXXX), printed in the QR of a declaration not yet numbered */
+  provisionalRef?: string;
   bhxhCode?: string;
   /** E.164 when it passed checkMobile, otherwise the digits as read */
   mobile?: string;
@@ -50,6 +52,7 @@ export const RECOGNIZED_FIELDS: readonly RecognizedField[] = [
   'address',
   'issueDate',
   'dossierNumber',
+  'provisionalRef',
   'bhxhCode',
   'mobile',
   'email',
@@ -72,6 +75,7 @@ export const FIELD_LABEL: Readonly<Record<RecognizedField, string>> = {
   address: 'Địa chỉ',
   issueDate: 'Ngày cấp',
   dossierNumber: 'Số hồ sơ',
+  provisionalRef: 'Mã tạm',
   bhxhCode: 'Mã số BHXH',
   mobile: 'Điện thoại di động',
   email: 'Địa chỉ thư điện tử',

@@ -4,6 +4,7 @@
 // through one dispatcher that validates every input with the schemas below.
 
 import { z } from 'zod';
+import { codeField, DATE_BOUNDS, dateField, idText, textField, uuidField } from './input.js';
 import {
   VERDICTS,
   type Agency,
@@ -18,6 +19,8 @@ import type { OutboxItem, OutboxState } from './outbox.js';
 import type { ScanErrorCode } from './scan.js';
 import { IntakeInputs, type IntakeEvent, type IntakeOutputs } from './workstationIntake.js';
 import { PrintInputs, type PrintEvent, type PrintOutputs } from './workstationPrint.js';
+import { DeskInputs, type DeskEvent, type DeskOutputs } from './workstationDesk.js';
+import { SettingsInputs, type SettingsOutputs, type UpdateEvent } from './workstationSettings.js';
 
 export type { OutboxItem, OutboxState } from './outbox.js';
 
@@ -38,7 +41,13 @@ export type LocalErrorCode =
   /** Ghi nhận on a dossier whose decision is already recorded (here, or on the service): final */
   | 'already_decided'
   | 'print_failed'
-  | 'save_failed';
+  | 'save_failed'
+  /** the disk has no room for more images (the mobile desk refuses them before the disk fills) */
+  | 'disk_full'
+  /** updates: none configured here, or the update could not be fetched or verified */
+  | 'update_failed'
+  /** a restart refused while the outbox is being sent (try again when it has finished) */
+  | 'sync_in_progress';
 
 /**
  * Every code a workstation call can fail with: the service's (API.md, passed through as they came),
@@ -62,7 +71,7 @@ export type WsResult<T> = { ok: true; value: T } | { ok: false; error: WsError }
 // ---------------------------------------------------------------- input schemas (checked at the boundary)
 
 const empty = z.object({}).strict();
-const id = z.object({ id: z.string().min(1).max(64) }).strict();
+const id = z.object({ id: idText() }).strict();
 
 export const SortField = z.enum([
   'receivedAt',
@@ -80,13 +89,13 @@ export type SortField = z.infer<typeof SortField>;
 
 export const DossierFilter = z
   .object({
-    dossierNumber: z.string().max(40).optional(),
-    bhxhCode: z.string().max(10).optional(),
+    dossierNumber: textField({ max: 40 }).optional(),
+    bhxhCode: textField({ max: 10 }).optional(),
     /** Họ và tên: diacritic-insensitive, đ = d. */
-    name: z.string().max(200).optional(),
-    /** YYYY-MM-DD, on receivedAt (declaredAt when not yet received). */
-    from: z.string().max(10).optional(),
-    to: z.string().max(10).optional(),
+    name: textField({ max: 200 }).optional(),
+    /** YYYY-MM-DD, on receivedAt (declaredAt when not yet received): real days, as the service's list. */
+    from: dateField(DATE_BOUNDS.filter, 'Từ ngày').optional(),
+    to: dateField(DATE_BOUNDS.filter, 'Đến ngày').optional(),
     status: z.enum(['pending', 'decided', 'expired']).optional(),
     outcome: z.enum(['valid', 'invalid']).optional(),
     /** Trạng thái as the list shows it (domain.ts verdictOf): code not in HGD apart from an issued account. */
@@ -100,13 +109,14 @@ const CoreInputs = {
   'agencies.list': empty,
   'session.current': empty,
   'session.captcha': empty,
+  /** The service's LoginRequest rules (contract/api.ts), so a malformed sign-in never leaves the desk. */
   'session.signIn': z
     .object({
-      agencyCode: z.string().min(1).max(10),
-      username: z.string().min(1).max(64),
-      password: z.string().min(1).max(256),
-      captchaId: z.string().max(128).optional(),
-      captchaAnswer: z.string().max(32).optional(),
+      agencyCode: codeField(10),
+      username: textField({ max: 64, required: true }),
+      password: textField({ max: 256, required: true, raw: true }),
+      captchaId: uuidField().optional(),
+      captchaAnswer: textField({ max: 32 }).optional(),
     })
     .strict(),
   'session.signOut': empty,
@@ -125,16 +135,15 @@ const CoreInputs = {
   /** The open dossier again, from the local store only (no claim, no service call): after its decision. */
   'dossiers.get': id,
   'dossiers.close': id,
-  'attachments.get': z
-    .object({ id: z.string().min(1).max(64), dossierId: z.string().min(1).max(64) })
-    .strict(),
+  'attachments.get': z.object({ id: idText(), dossierId: idText() }).strict(),
   'reasons.list': empty,
   'decisions.record': z
     .object({
-      dossierId: z.string().min(1).max(64),
+      dossierId: idText(),
       outcome: z.enum(['valid', 'invalid']),
-      reasonCodes: z.array(z.string().max(32)).max(20).default([]),
-      reason: z.string().max(2000).default(''),
+      /** The service's DecisionRequest rules; which outcome takes a reason is decisionReasonProblem's. */
+      reasonCodes: z.array(codeField(32)).max(20).default([]),
+      reason: textField({ max: 2000, multiline: true }).default(''),
       confirmUpdate: z.boolean().optional(),
     })
     .strict(),
@@ -145,8 +154,18 @@ const CoreInputs = {
   'sync.dismiss': id,
 } as const;
 
-/** Every method: the core ones here, printing (contract/workstationPrint.ts), intake (workstationIntake.ts). */
-export const Inputs = { ...CoreInputs, ...PrintInputs, ...IntakeInputs } as const;
+/**
+ * Every method: the core ones here, printing (contract/workstationPrint.ts), intake
+ * (workstationIntake.ts), the mobile desk (workstationDesk.ts), settings and support
+ * (workstationSettings.ts).
+ */
+export const Inputs = {
+  ...CoreInputs,
+  ...PrintInputs,
+  ...IntakeInputs,
+  ...DeskInputs,
+  ...SettingsInputs,
+} as const;
 
 export type Method = keyof typeof Inputs;
 export type Input<M extends Method> = z.input<(typeof Inputs)[M]>;
@@ -198,6 +217,10 @@ export type SyncStatus = {
   uploadsQueued: number;
   /** Images the service refused (shown on their dossier, with Thử lại). */
   uploadsFailed: number;
+  /** Mobile-desk declarations whose chain the service has not finished accepting (Kê khai chờ gửi). */
+  deskQueued: number;
+  /** Mobile-desk declarations with a refused step (Kê khai cần sửa). */
+  deskNeedsFix: number;
   lastSyncAt: string | null;
   lastError: string | null;
   syncing: boolean;
@@ -236,7 +259,7 @@ type CoreOutputs = {
   'sync.dismiss': OutboxItem;
 };
 
-export type Outputs = CoreOutputs & PrintOutputs & IntakeOutputs;
+export type Outputs = CoreOutputs & PrintOutputs & IntakeOutputs & DeskOutputs & SettingsOutputs;
 
 /** The API as the renderer sees it. */
 export type WorkstationApi = {
@@ -254,7 +277,9 @@ export type Handlers = {
 
 export type WsEvent =
   | PrintEvent
+  | UpdateEvent
   | IntakeEvent
+  | DeskEvent
   | { type: 'sync.status'; status: SyncStatus }
   | { type: 'dossiers.changed'; count: number }
   | { type: 'session.changed'; session: SessionInfo | null }

@@ -13,6 +13,7 @@ import type {
 } from './scan.js';
 
 import { formPageNumber } from './domain.js';
+import { idText, textField } from './input.js';
 
 export { ATTACHMENT_ROLE_PATTERN, formPageNumber, MAX_FORM_PAGES } from './domain.js';
 
@@ -28,9 +29,9 @@ export function roleLabel(role: string): string {
   return page === null ? role : `Trang tờ khai ${page}`;
 }
 
-const dossierId = z.string().min(1).max(64);
+const dossierId = idText();
 /** Checked in the handler against ATTACHMENT_ROLE_PATTERN, so a wrong role gets its own message. */
-const role = z.string().min(1).max(32);
+const role = idText(32);
 
 export const IntakeInputs = {
   /** Scanners (SANE, eSCL, WIA) and HID-POS readers present now. */
@@ -40,9 +41,9 @@ export const IntakeInputs = {
     .object({
       dossierId,
       role,
-      deviceId: z.string().min(1).max(500),
+      deviceId: idText(500),
       /** chosen by the renderer so it can follow progress and cancel ("Huỷ") */
-      jobId: z.string().min(1).max(64).optional(),
+      jobId: idText().optional(),
       source: z.enum(['flatbed', 'feeder']).default('flatbed'),
       resolution: z.number().int().min(75).max(1200).default(300),
       colorMode: z.enum(['color', 'gray', 'bw']).default('color'),
@@ -53,22 +54,27 @@ export const IntakeInputs = {
     .object({
       dossierId,
       role,
-      fileName: z.string().max(255).default(''),
+      fileName: textField({ max: 255 }).default(''),
       /** base64 of the file; the size limit (MAX_ATTACH_BYTES) is checked on the decoded bytes */
-      data: z.string().max(Math.ceil((MAX_ATTACH_BYTES * 4) / 3) + 8),
+      data: z
+        .string()
+        .max(Math.ceil((MAX_ATTACH_BYTES * 4) / 3) + 8)
+        .regex(/^[A-Za-z0-9+/]*={0,2}$/u, 'Dữ liệu tệp gửi lên không hợp lệ (không phải base64).'),
     })
     .strict(),
-  'intake.cancel': z.object({ jobId: z.string().min(1).max(64) }).strict(),
+  'intake.cancel': z.object({ jobId: idText() }).strict(),
   /** The images of a dossier kept on this workstation (per role, the latest) with their upload state. */
   'intake.images': z.object({ dossierId }).strict(),
   /** One stored image's bytes as a data URL (for the preview). */
-  'intake.content': z.object({ id: z.string().min(1).max(64) }).strict(),
+  'intake.content': z.object({ id: idText() }).strict(),
   /** Send a failed upload again. */
-  'intake.retry': z.object({ id: z.string().min(1).max(64) }).strict(),
+  'intake.retry': z.object({ id: idText() }).strict(),
   /** The comparison panel: what was recognised in the images and reader scans against the dossier. */
   'intake.compare': z.object({ dossierId }).strict(),
   /** A keyboard-wedge reader's text → the matching dossier. */
-  'reader.lookup': z.object({ text: z.string().min(1).max(4000) }).strict(),
+  'reader.lookup': z
+    .object({ text: textField({ max: 4000, required: true, raw: true, multiline: true }) })
+    .strict(),
 } as const;
 
 /** Where an image is on its way to the service. */
@@ -113,10 +119,14 @@ export type IntakeResult = {
 };
 
 export type ReaderMatch = {
+  /** '' for a mobile desk's declaration the service has not numbered yet (then `deskId` names it) */
   dossierId: string;
+  /** the dossier number, or the Mã tạm while there is none */
   dossierNumber: string;
   fullName: string;
   recognition: Recognition;
+  /** the mobile desk's declaration a Mã tạm (or its dossier) names */
+  deskId?: string;
 };
 
 /** One ID card seen among a dossier's images: where it was read (role; null = the QR reader) and its number. */
@@ -150,4 +160,6 @@ export type IntakeEvent =
   | {
       type: 'reader.scan';
       result: { ok: true; match: ReaderMatch } | { ok: false; error: { code: string; message: string } };
+      /** what the reader read, also when no dossier matched (the mobile desk's form fills from it) */
+      recognition?: Recognition;
     };

@@ -9,22 +9,21 @@
 // iframe or downloads it.
 
 import { z } from 'zod';
+import { idText, textField } from './input.js';
 import type { DailyReport } from './api.js';
 import type { Verdict } from './domain.js';
 import type { OutboxItem } from './outbox.js';
 
-const jobId = z.string().min(1).max(64);
+const jobId = idText();
 const job = z.object({ jobId }).strict();
 /** YYYY-MM-DD; checked in the handler so a wrong or impossible date gets its own sentence. */
-const day = z.object({ date: z.string().max(32) }).strict();
+const day = z.object({ date: textField({ max: 32 }) }).strict();
 
 export const PrintInputs = {
   /** Mẫu 01 or the decision notice of one dossier of the local store. */
-  'print.document': z
-    .object({ dossierId: z.string().min(1).max(64), document: z.enum(['mau01', 'notice']) })
-    .strict(),
+  'print.document': z.object({ dossierId: idText(), document: z.enum(['mau01', 'notice']) }).strict(),
   /** Start one print job of many Mẫu 01 (one form from each new page); progress comes as events. */
-  'print.batchStart': z.object({ dossierIds: z.array(z.string().min(1).max(64)).min(1).max(5000) }).strict(),
+  'print.batchStart': z.object({ dossierIds: z.array(idText()).min(1).max(5000) }).strict(),
   /** Wait for a batch to end: its job, or the failure ('cancelled': "Đã huỷ in."). */
   'print.batchWait': job,
   /** Stop a running batch between two forms; its partial output is discarded. */
@@ -41,8 +40,9 @@ export const PrintInputs = {
    */
   'print.blank': z
     .object({
-      templateId: z.string().min(1).max(64).optional(),
-      date: z.string().max(32).optional(),
+      // the input rules of the hardened contract (contract/input.ts), as `day`: no control characters
+      templateId: idText().optional(),
+      date: textField({ max: 32 }).optional(),
       copies: z.number().int().min(1).max(200),
     })
     .strict(),

@@ -1,6 +1,6 @@
 // scanner/: document scanners (SANE, eSCL, WIA, file import), HID-POS barcode/QR readers, QR decoding,
 // the ID card QR parser, OCR with tesseract.js, field extraction, the quality gate and matching.
-// Node only (sharp, zxing-wasm, tesseract.js, node-hid, mupdf). The workstation's main process calls
+// Node only (sharp, zxing-wasm, tesseract.js, node-hid, pdf.js). The workstation's main process calls
 // this API; docs/scanner.md describes it. Pure parts the renderer needs live in contract/ (scan.ts,
 // wedge.ts).
 

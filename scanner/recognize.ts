@@ -8,7 +8,7 @@ import { loadPages, type LoadOptions, type PageImage } from './image/load.js';
 import { parseCccdQr } from './qr/cccdQr.js';
 import { greyOf } from './image/grey.js';
 import { decodeQrFromGrey, type DecodedQr } from './qr/decode.js';
-import { dossierNumberFromQr } from './qr/formQr.js';
+import { dossierNumberFromQr, provisionalRefFromQr } from './qr/formQr.js';
 import { assessQuality } from './quality.js';
 import { recognizeTextPage, type TextRecognizer } from './ocr/recognizeText.js';
 
@@ -37,6 +37,17 @@ export function recognizeFromQrs(codes: DecodedQr[]): Recognition | null {
         kind: 'mau01',
         fields: { dossierNumber },
         confidence: { dossierNumber: 1 },
+        source: 'qr_image',
+        warnings: [],
+        raw: code.text,
+      };
+    }
+    const provisionalRef = provisionalRefFromQr(code.text);
+    if (provisionalRef) {
+      return {
+        kind: 'mau01',
+        fields: { provisionalRef },
+        confidence: { provisionalRef: 1 },
         source: 'qr_image',
         warnings: [],
         raw: code.text,
@@ -170,6 +181,7 @@ export async function recognizeDocument(
  */
 export function recognizeReaderText(text: string): Recognition {
   const r = recognizeFromQrs([{ text: text.normalize('NFC'), position: [] }]);
-  if (!r) throw new ScanError('qr_invalid', 'Mã đọc được không phải mã QR của thẻ CCCD hay số hồ sơ.');
+  if (!r)
+    throw new ScanError('qr_invalid', 'Mã đọc được không phải mã QR của thẻ CCCD, số hồ sơ hay mã tạm.');
   return { ...r, source: 'qr_reader' };
 }

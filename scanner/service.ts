@@ -16,6 +16,7 @@ import type {
   ScannerDevice,
 } from '../contract/scan.js';
 import { ScannerHub, defaultDrivers, type HubOptions } from './devices/hub.js';
+import type { ScannerLog } from './devices/types.js';
 import { toScanErrorInfo } from './errors.js';
 import { HidReaderWatcher, nodeHidBackend, type HidBackend } from './hid/hidPos.js';
 import { compareWithDossier, type DossierFacts } from './match.js';
@@ -32,6 +33,8 @@ export type ScannerServiceOptions = {
   hid?: HidBackend | false;
   hidPollMs?: number;
   ocr?: OcrPoolOptions;
+  /** what was skipped and carried on without (pino's warn: the workstation's masked log) */
+  log?: ScannerLog;
 };
 
 export type ScannerServiceEvents = {
@@ -60,7 +63,8 @@ export class ScannerService extends EventEmitter<ScannerServiceEvents> {
 
   private constructor(options: ScannerServiceOptions) {
     super();
-    this.hub = new ScannerHub(defaultDrivers(options.hub));
+    const hub = { ...(options.log ? { log: options.log } : {}), ...options.hub };
+    this.hub = new ScannerHub(defaultDrivers(hub), options.log);
     this.ocr = new LazyOcr(options.ocr);
     this.workDir = options.workDir;
   }
@@ -87,8 +91,9 @@ export class ScannerService extends EventEmitter<ScannerServiceEvents> {
         );
         await watcher.start();
         service.watcher = watcher;
-      } catch {
+      } catch (err) {
         // node-hid unavailable (no libusb): scanners and files still work, readers are absent
+        options.log?.warn({ err }, 'HID readers unavailable');
       }
     }
     return service;

@@ -1,6 +1,7 @@
-// Bundles Electron's main and preload with esbuild into dist/electron (CommonJS: a sandboxed preload
+// Bundles Electron's main, the decoder worker and the preload with esbuild into dist/electron (CommonJS: a sandboxed preload
 // must be CommonJS). Native modules and electron stay external: electron-builder ships and rebuilds them.
 import { build } from 'esbuild';
+import { ELECTRON_EXTERNALS } from './electron-externals.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,24 +13,18 @@ const common = {
   target: 'node20',
   sourcemap: true,
   logLevel: 'info',
-  external: [
-    'electron',
-    'better-sqlite3-multiple-ciphers',
-    'node-hid',
-    'sharp',
-    'tesseract.js',
-    'mupdf',
-    'zxing-wasm',
-    // Inlined, pdfkit fails at load (its data files are found with import.meta.url, empty in CJS):
-    // the printing renderers need both as real modules (docs/print.md, packaging notes).
-    'pdfkit',
-    'fontkit',
-  ],
+  external: ELECTRON_EXTERNALS,
 };
 await build({
   ...common,
   entryPoints: [path.join(root, 'electron', 'main.ts')],
   outfile: path.join(root, 'dist', 'electron', 'main.cjs'),
+});
+// The decoder's worker thread (untrusted files off the main process): beside main.cjs, same externals.
+await build({
+  ...common,
+  entryPoints: [path.join(root, 'electron', 'workstation', 'intake', 'decoderWorker.ts')],
+  outfile: path.join(root, 'dist', 'electron', 'decoder.cjs'),
 });
 await build({
   ...common,

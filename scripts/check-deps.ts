@@ -46,7 +46,13 @@ const NODE_ONLY_PACKAGES = [
   'fastify',
   'nodemailer',
   'axios',
-  'mupdf',
+  'pdfjs-dist',
+  '@napi-rs/canvas',
+  'electron-updater',
+  'pino',
+  'pino-roll',
+  'https-proxy-agent',
+  'http-proxy-agent',
   'zxing-wasm',
 ];
 /** contract/ stays tiny and portable. */

@@ -17,7 +17,11 @@
 //                simulated HID bus instead of node-hid: `POST /api/test/hid {"action": "plug" | "unplug"}`
 //                and `{"action": "scan", "text": "…"}` feed HID-POS reports at the node-hid boundary.
 //   ESCL_URLS    comma-separated eSCL scanner URLs for intake (outside test mode too).
-//   WS_NAME      the desk's name on the reconciliation sheet (Tên máy trạm); default "Máy <host name>".
+//   WS_NAME      the desk's name on the reconciliation sheet (Tên máy trạm) until Cài đặt sets one;
+//                default "Máy <host name>".
+//   WS_LOG_DIR   where the workstation's log goes (default DATA_DIR/workstation/logs); the e2e run
+//                keeps it under .tmp/e2e/logs and greps it for the fixture people afterwards.
+//   WS_SYSTEM_SETTINGS  an administrator's system-wide settings file (default: none in this host).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -27,6 +31,8 @@ import { createApiBridge } from '../electron/workstation/apiBridge.js';
 import { startLoopbackProxy, type LoopbackProxy } from '../electron/workstation/dev/loopbackProxy.js';
 import { startHttpHost } from '../electron/workstation/httpHost.js';
 import { createFakeHidBus } from '../electron/workstation/dev/fakeHid.js';
+import { createFileLog } from '../electron/workstation/log.js';
+import { SettingsStore } from '../electron/workstation/settings.js';
 import { keyFileProvider } from '../electron/workstation/store/keys.js';
 import { createWorkstation } from '../electron/workstation/workstation.js';
 
@@ -101,9 +107,30 @@ if (testMode) {
 
 const wsDir = path.join(dataDir, 'workstation');
 const hidBus = testMode ? createFakeHidBus() : null;
+const logDir = path.resolve(process.env.WS_LOG_DIR ?? path.join(wsDir, 'logs'));
+// A test run's log holds that run only (tests/e2e/log.spec.ts reads all of it).
+if (testMode && process.env.WS_LOG_DIR) rmSync(logDir, { recursive: true, force: true });
+const fileLog = await createFileLog(logDir);
+fileLog.log.info({ transport: 'http', testMode }, 'workstation host starting');
+const esclUrls = (process.env.ESCL_URLS ?? '').split(',').filter(Boolean);
+const settings = new SettingsStore({
+  userFile: path.join(wsDir, 'settings.json'),
+  systemFile: process.env.WS_SYSTEM_SETTINGS ?? null,
+  // This host's own service (or the test proxy in front of it) unless Cài đặt says otherwise; in test
+  // mode the network is the loopback proxy that tests cut, so no operating-system proxy applies.
+  defaults: {
+    serviceUrl: proxy?.url ?? serviceUrl,
+    esclUrls,
+    ...(testMode ? { proxy: { mode: 'none' } } : {}),
+  },
+  onProblem: (m) => fileLog.log.warn(m),
+});
 const ws = createWorkstation({
   dataDir: wsDir,
   serviceUrl: proxy?.url ?? serviceUrl,
+  settings,
+  log: fileLog.log,
+  support: { logFiles: fileLog.files },
   keyProvider: keyFileProvider(path.join(wsDir, 'store.key')),
   transport: 'http',
   sync: {
@@ -116,7 +143,7 @@ const ws = createWorkstation({
   ...(process.env.WS_NAME ? { workstationName: () => process.env.WS_NAME ?? '' } : {}),
   intake: {
     workDir: path.join(wsDir, 'scans'),
-    esclUrls: (process.env.ESCL_URLS ?? '').split(',').filter(Boolean),
+    esclUrls: settings.get().esclUrls,
     ...(hidBus
       ? {
           saneConfigDir: path.join(root, 'resources', 'sane'),
@@ -175,6 +202,7 @@ async function stop(): Promise<void> {
   bridge.closeStreams();
   await host.close().catch(() => undefined);
   await ws.close().catch(() => undefined);
+  await fileLog.close().catch(() => undefined);
   await proxy?.close().catch(() => undefined);
   await service?.close().catch(() => undefined);
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });

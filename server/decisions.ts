@@ -7,6 +7,7 @@
 
 import { isoVn, pgTimeToIso } from './time.js';
 import {
+  decisionReasonProblem,
   maskId,
   nameKey,
   shortDate,
@@ -73,20 +74,8 @@ export async function decide(
   }
   const reason = cleanReason(req.reason);
   const reasonCodes = [...new Set(req.reasonCodes ?? [])];
-  if (req.outcome === 'invalid' && reasonCodes.length === 0 && !reason) {
-    throw invalid(
-      { reason: 'Hồ sơ không hợp lệ phải có lý do: chọn lý do chuẩn hoặc nhập nội dung.' },
-      'Chưa nhập lý do cho hồ sơ không hợp lệ.',
-    );
-  }
-  if (req.outcome === 'valid' && (reasonCodes.length > 0 || reason)) {
-    throw invalid(
-      reasonCodes.length > 0
-        ? { reasonCodes: 'Hồ sơ hợp lệ không kèm lý do từ chối.' }
-        : { reason: 'Hồ sơ hợp lệ không kèm lý do từ chối.' },
-      'Hồ sơ hợp lệ không kèm lý do từ chối.',
-    );
-  }
+  const problem = decisionReasonProblem(req.outcome, reasonCodes, reason ?? '');
+  if (problem) throw invalid(problem.fields, problem.message);
   // Hashing costs time by design: done before the transaction, so no lock waits for it.
   const otp = req.outcome === 'valid' ? oneTimePassword() : null;
   const otpHash = otp ? hashOneTimePassword(otp) : null;

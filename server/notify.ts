@@ -4,12 +4,11 @@
 // reaches the desks through the change feed. SMS text goes out without diacritics, so it is GSM-7
 // and one message holds 160 characters.
 
-import axios from 'axios';
-import { appendFileSync, mkdirSync } from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
+import { mkdirSync } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
+import { Agent, request } from 'undici';
 import { backoffDelay, maskId, stripDiacritics } from '../contract/index.js';
 import type { SmsConfig } from './config.js';
 import type { Ctx } from './context.js';
@@ -41,53 +40,114 @@ export function smsText(text: string): string {
 
 export type OutgoingSms = { id: string; to: string; text: string };
 export type SendResult = { ok: true; providerId?: string } | { ok: false; retryable: boolean; error: string };
-export type SmsGateway = { readonly name: string; send(message: OutgoingSms): Promise<SendResult> };
+export type SmsGateway = {
+  readonly name: string;
+  send(message: OutgoingSms): Promise<SendResult>;
+  /** lets its kept-alive connections go (the service's close) */
+  close?(): Promise<void>;
+};
 
 /**
  * An HTTP SMS gateway: POST JSON {apiKey, brandName, phone, content, requestId}. The request id is
  * the outbox entry's id, so a gateway that deduplicates never sends twice. 401/403 (credentials) and
  * 400/422 (template, content) are final; 409 (duplicate) means it was already accepted; 429, 5xx and
  * network errors are retried.
+ *
+ * Sent with undici (Node's own HTTP client project) over kept-alive connections, as many as the
+ * delivery's sends in flight: a message cost the service 0.29–0.41 ms of CPU through axios and
+ * 0.05–0.09 ms through undici (10,000 posts at 32 in flight to the local test gateway, same run), a
+ * difference of 0.4 cores at 1,500 SMS/s on the machine that also decides. No pipelining: a
+ * provider's gateway need not support it, and a request lost with its connection would take the
+ * ones queued behind it along.
  */
-export function createHttpSmsGateway(config: SmsConfig): SmsGateway {
-  // Kept-alive sockets, as many as the delivery worker's sends in flight: a new TCP (and TLS)
-  // connection per message cost more than the message at 1,500 SMS/s.
-  const agentOptions = { keepAlive: true, maxSockets: 64, maxFreeSockets: 64 };
-  const client = axios.create({
-    timeout: config.timeoutMs,
-    validateStatus: () => true,
-    httpAgent: new http.Agent(agentOptions),
-    httpsAgent: new https.Agent(agentOptions),
+export function createHttpSmsGateway(config: SmsConfig, connections = 64): SmsGateway {
+  const target = new URL(config.gatewayUrl ?? 'http://127.0.0.1/');
+  const dispatcher = new Agent({
+    connections,
+    headersTimeout: config.timeoutMs,
+    bodyTimeout: config.timeoutMs,
+    connectTimeout: Math.min(config.timeoutMs, 10_000),
   });
+  const headers = {
+    authorization: `Bearer ${config.apiKey ?? ''}`,
+    'content-type': 'application/json',
+  };
   return {
     name: 'http',
     async send(m) {
       try {
-        const res = await client.post(
-          config.gatewayUrl ?? '',
-          {
+        const res = await request(target, {
+          method: 'POST',
+          dispatcher,
+          headers,
+          body: JSON.stringify({
             apiKey: config.apiKey,
             brandName: config.brandName,
             phone: m.to,
             content: m.text,
             requestId: m.id,
-          },
-          { headers: { authorization: `Bearer ${config.apiKey ?? ''}`, 'content-type': 'application/json' } },
-        );
-        const body = res.data as { messageId?: string; id?: string } | undefined;
-        if (res.status >= 200 && res.status < 300)
+          }),
+        });
+        const status = res.statusCode;
+        // The answer is read whole (the connection goes back to the pool only then); only a
+        // success's message id is kept.
+        const text = await res.body.text();
+        if (status >= 200 && status < 300) {
+          let body: { messageId?: unknown; id?: unknown } | undefined;
+          try {
+            body = JSON.parse(text) as typeof body;
+          } catch {
+            body = undefined; // accepted without a JSON answer: the message went out all the same
+          }
           return { ok: true, providerId: String(body?.messageId ?? body?.id ?? '') || undefined };
-        if (res.status === 409) return { ok: true, providerId: 'duplicate' };
-        if (res.status === 401 || res.status === 403)
-          return { ok: false, retryable: false, error: `gateway refused credentials (${res.status})` };
-        if (res.status === 400 || res.status === 422)
-          return { ok: false, retryable: false, error: `gateway refused the message (${res.status})` };
-        return { ok: false, retryable: true, error: `gateway answered ${res.status}` };
+        }
+        if (status === 409) return { ok: true, providerId: 'duplicate' };
+        if (status === 401 || status === 403)
+          return { ok: false, retryable: false, error: `gateway refused credentials (${status})` };
+        if (status === 400 || status === 422)
+          return { ok: false, retryable: false, error: `gateway refused the message (${status})` };
+        return { ok: false, retryable: true, error: `gateway answered ${status}` };
       } catch (err) {
         return { ok: false, retryable: true, error: `gateway unreachable: ${(err as Error).message}` };
       }
     },
+    close: () => dispatcher.close(),
   };
+}
+
+/**
+ * Appends lines to a file off the event loop: the lines of the calls that arrive while a write is
+ * under way go out together in the next one, in order, and each call resolves once its line is in
+ * the file. A delivery pass to the local sink had written each message synchronously (open, write,
+ * close), 500 in one turn of the event loop: during a decision burst that held every request back
+ * for tens of milliseconds.
+ */
+function lineAppender(file: string): (line: string) => Promise<void> {
+  let lines: string[] = [];
+  let waiting: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
+  let writing = false;
+  const flush = async (): Promise<void> => {
+    writing = true;
+    while (lines.length > 0) {
+      const text = lines.join('');
+      const these = waiting;
+      lines = [];
+      waiting = [];
+      try {
+        await appendFile(file, text);
+        for (const w of these) w.resolve();
+      } catch (err) {
+        for (const w of these) w.reject(err);
+      }
+    }
+    writing = false;
+  };
+  return (line) =>
+    new Promise<void>((resolve, reject) => {
+      lines.push(line);
+      waiting.push({ resolve, reject });
+      if (!writing) void flush();
+    });
 }
 
 /** The default: messages go to a JSON-lines file (DATA_DIR/server/sms-sink.jsonl) and memory. */
@@ -95,15 +155,15 @@ export type LocalSmsSink = SmsGateway & { messages(): Array<OutgoingSms & { at: 
 
 export function createLocalSmsSink(dataDir?: string): LocalSmsSink {
   const kept: Array<OutgoingSms & { at: string }> = [];
-  const file = dataDir ? path.join(dataDir, 'sms-sink.jsonl') : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const append = dataDir ? lineAppender(path.join(dataDir, 'sms-sink.jsonl')) : undefined;
   return {
     name: 'local-sink',
     async send(m) {
       const entry = { ...m, at: new Date().toISOString() };
       kept.push(entry);
       if (kept.length > 500) kept.shift();
-      if (file) appendFileSync(file, `${JSON.stringify(entry)}\n`);
+      await append?.(`${JSON.stringify(entry)}\n`);
       return { ok: true, providerId: `local-${kept.length}` };
     },
     messages: () => [...kept],
@@ -121,17 +181,18 @@ export function createMailer(
 ): Mailer & { sent(): OutgoingEmail[] } {
   const kept: OutgoingEmail[] = [];
   const transport = smtpUrl ? nodemailer.createTransport(smtpUrl) : undefined;
-  const file = dataDir ? path.join(dataDir, 'email-sink.jsonl') : undefined;
+  let append: ((line: string) => Promise<void>) | undefined;
   return {
     name: smtpUrl ? 'smtp' : 'local-sink',
     async send(m) {
       if (!transport) {
         kept.push(m);
         if (kept.length > 500) kept.shift();
-        if (file) {
-          mkdirSync(path.dirname(file), { recursive: true });
-          appendFileSync(file, `${JSON.stringify({ ...m, at: new Date().toISOString() })}\n`);
+        if (dataDir && !append) {
+          mkdirSync(dataDir, { recursive: true });
+          append = lineAppender(path.join(dataDir, 'email-sink.jsonl'));
         }
+        await append?.(`${JSON.stringify({ ...m, at: new Date().toISOString() })}\n`);
         return { ok: true };
       }
       try {
@@ -175,6 +236,8 @@ export type DeliveryOptions = {
   concurrency?: number;
   /** no new send is started after this long in a pass (15 s); what is left stays due */
   passDeadlineMs?: number;
+  /** passes at once while a backlog lasts (2, PostgreSQL only; the service's loop reads it) */
+  lanes?: number;
 };
 
 type DeliveryOutcome = {

@@ -151,14 +151,16 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     namesWordsChanged(db);
   });
   const smsSink = options.smsGateway || config.sms.gatewayUrl ? undefined : createLocalSmsSink(sinkDir);
-  const sms = options.smsGateway ?? (config.sms.gatewayUrl ? createHttpSmsGateway(config.sms) : smsSink!);
+  const ownGateway =
+    !options.smsGateway && config.sms.gatewayUrl ? createHttpSmsGateway(config.sms) : undefined;
+  const sms = options.smsGateway ?? ownGateway ?? smsSink!;
   const mailer = createMailer(config.email.smtpUrl, config.email.from, sinkDir);
   const app = await createApp({ ctx, log, auth: options.auth, smsSink });
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
 
-  // Background work, on every instance: each job runs alone here (never overlapping itself), logs and
+  // Background work, on every instance: each job runs alone here (delivery excepted: below), logs and
   // never throws. A job answers whether it left work behind (a full batch): then it runs again at
   // once, else after `idleMs`; running it back to back on small batches only costs transactions.
   // Across instances each pass is claimed in PostgreSQL: the publisher and the chainer under a
@@ -168,29 +170,44 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
   const timers = new Set<NodeJS.Timeout>();
   const running = new Set<Promise<unknown>>();
   let closing = false;
-  const loop = (idleMs: number, name: string, job: () => Promise<boolean>): void => {
-    const later = (ms: number): void => {
-      const t = setTimeout(() => {
-        timers.delete(t);
-        run();
-      }, ms);
-      t.unref();
-      timers.add(t);
+  const later = (ms: number, fn: () => void): void => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    t.unref();
+    timers.add(t);
+  };
+  /**
+   * A job's loop. With `lanes` above 1, a pass that leaves a full batch behind starts another lane
+   * beside it (up to `lanes`), and a lane other than the first ends with its first pass that is not
+   * full: while there is a backlog, one lane's recording and commit overlap another's sending.
+   */
+  const loop = (idleMs: number, name: string, job: () => Promise<boolean>, lanes = 1): void => {
+    let lanesRunning = 0;
+    const lane = (first: boolean): void => {
+      lanesRunning += 1;
+      const run = (): void => {
+        if (closing) return;
+        const pass = job()
+          .catch((err: Error) => {
+            log.error({ job: name, err: { message: err.message.slice(0, 200) } }, 'background job failed');
+            return false;
+          })
+          .then((more) => {
+            running.delete(pass);
+            if (closing) return;
+            if (more && lanesRunning < lanes) lane(false);
+            if (more) later(0, run);
+            else if (first) later(idleMs, run);
+            else lanesRunning -= 1;
+          });
+        running.add(pass);
+      };
+      if (first) later(idleMs, run);
+      else run();
     };
-    const run = (): void => {
-      if (closing) return;
-      const pass = job()
-        .catch((err: Error) => {
-          log.error({ job: name, err: { message: err.message.slice(0, 200) } }, 'background job failed');
-          return false;
-        })
-        .then((more) => {
-          running.delete(pass);
-          if (!closing) later(more ? 0 : idleMs);
-        });
-      running.add(pass);
-    };
-    later(idleMs);
+    lane(true);
   };
   const delivery = { sms, mailer };
   const deliveryBatch = options.delivery?.batch ?? 500;
@@ -198,7 +215,14 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     // The publisher and expiry work through everything due in one call; the chainer too.
     loop(250, 'publish', async () => (await publishChanges(ctx), false));
     loop(1000, 'audit-chain', async () => (await chainAudit(db), false));
-    loop(250, 'delivery', async () => (await deliverDue(ctx, delivery, options.delivery)) >= deliveryBatch);
+    // Delivery in up to two lanes on PostgreSQL (each pass claims its own messages with SKIP LOCKED);
+    // PGlite has one connection, which a pass must not hold while it sends.
+    loop(
+      250,
+      'delivery',
+      async () => (await deliverDue(ctx, delivery, options.delivery)) >= deliveryBatch,
+      db.kind === 'postgres' ? (options.delivery?.lanes ?? 2) : 1,
+    );
     loop(60_000, 'expiry', async () => (await runExpiry(ctx), false));
   }
 
@@ -224,6 +248,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
       await app.close();
       await Promise.allSettled([...running]);
       await bus.close();
+      await ownGateway?.close?.();
       await readDb?.close();
       await db.close();
     },

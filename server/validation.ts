@@ -11,6 +11,7 @@ import {
   checkMobile,
   cleanText,
   type DeclarationRequest,
+  isBlank,
   zodFieldMessages,
 } from '../contract/index.js';
 import { checkIntakeSource } from './desk.js';
@@ -227,10 +228,10 @@ export function validateDeclaration(
   };
 }
 
-/** Free text of a rejection: NFC, trimmed, no markup. */
+/** Free text of a rejection: NFC, trimmed, no markup; spaces or zero-width characters only are none. */
 export function cleanReason(raw: string | undefined): string | null {
   const v = cleanText(raw ?? '');
-  if (!v) return null;
+  if (isBlank(v)) return null;
   if (/[<>]/u.test(v)) throw invalid({ reason: 'Lý do không được chứa ký tự < hoặc >.' });
   return v;
 }

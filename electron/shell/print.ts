@@ -20,6 +20,8 @@ const HOST = 'print';
 
 export function createShellPrint(
   parent: () => BrowserWindow | null,
+  /** Cài đặt's default printer ("" = the system's): the print dialog starts on it. */
+  defaultPrinter: () => string = () => '',
 ): Required<Pick<PrintOptions, 'printPdf' | 'savePdf'>> {
   const pending = new Map<string, Buffer>();
   let printSession: Session | null = null;
@@ -63,7 +65,9 @@ export function createShellPrint(
       try {
         await win.loadURL(`${APP_SCHEME}://${HOST}/${id}.pdf`);
         return await new Promise<boolean>((resolve, reject) => {
-          win.webContents.print({ silent: false, printBackground: true }, (success, failureReason) => {
+          const deviceName = defaultPrinter();
+          const options = { silent: false, printBackground: true, ...(deviceName ? { deviceName } : {}) };
+          win.webContents.print(options, (success, failureReason) => {
             if (success) resolve(true);
             else if (/cancel/iu.test(failureReason)) resolve(false);
             else reject(new Error(failureReason));

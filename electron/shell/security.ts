@@ -1,30 +1,18 @@
 // Electron security in one small file (STYLE.md §4, Electron's security checklist): every web contents
 // may not navigate, redirect, open windows or attach webviews; permission requests are denied but the
 // camera (video only) for the app's own page (mediaPermission.ts); the renderer is served from the
-// app:// protocol with a strict CSP and a path-traversal check; IPC senders are checked against that
-// origin.
+// app:// protocol with a strict CSP and a path-traversal check (appProtocol.ts, read from disk by
+// node:fs, never through the session's network filter); IPC senders are checked against that origin.
 
-import { app, net, protocol, session, shell, type WebContents } from 'electron';
+import { app, protocol, session, shell, type WebContents } from 'electron';
 import type { MediaAccessPermissionRequest } from 'electron';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { createAppHandler } from './appProtocol.js';
 import { allowPermission } from './mediaPermission.js';
+
+export { CSP } from './appProtocol.js';
 
 export const APP_SCHEME = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://workstation`;
-
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'", // antd's CSS-in-JS injects style elements
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "font-src 'self' data:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 /** Must run before app 'ready'. */
 export function registerAppScheme(): void {
@@ -35,19 +23,7 @@ export function registerAppScheme(): void {
 
 /** Serve dist/renderer under app://workstation/ with the CSP; nothing outside that folder. */
 export function serveRenderer(rendererDir: string): void {
-  const root = path.resolve(rendererDir);
-  protocol.handle(APP_SCHEME, async (request) => {
-    const url = new URL(request.url);
-    if (url.host !== 'workstation') return new Response('Không được phép.', { status: 403 });
-    const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
-    const file = path.resolve(root, `.${rel}`);
-    if (!file.startsWith(root + path.sep)) return new Response('Đường dẫn không hợp lệ.', { status: 403 });
-    const res = await net.fetch(pathToFileURL(file).toString());
-    const headers = new Headers(res.headers);
-    headers.set('content-security-policy', CSP);
-    headers.set('x-content-type-options', 'nosniff');
-    return new Response(res.body, { status: res.status, headers });
-  });
+  protocol.handle(APP_SCHEME, createAppHandler(rendererDir, 'workstation'));
 }
 
 export function isAppSender(frameUrl: string | undefined): boolean {

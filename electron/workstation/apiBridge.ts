@@ -9,9 +9,14 @@ import type { ApiHandler } from './httpHost.js';
 import type { Workstation } from './workstation.js';
 
 const MAX_BODY = 64 * 1024;
-/** "Đính kèm" carries the file as base64 (4/3 of its size) in the JSON: only that method gets more room. */
+/**
+ * "Đính kèm" carries the file as base64 (4/3 of its size) in the JSON: only those methods (a dossier's
+ * and a mobile desk's declaration's) get more room.
+ */
+const ATTACH_BODY = Math.ceil((MAX_ATTACH_BYTES * 4) / 3) + 64 * 1024;
 const MAX_BODY_OF: Readonly<Record<string, number>> = {
-  'intake.attach': Math.ceil((MAX_ATTACH_BYTES * 4) / 3) + 64 * 1024,
+  'intake.attach': ATTACH_BODY,
+  'desk.attach': ATTACH_BODY,
 };
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -103,7 +108,7 @@ export function createApiBridge(ws: Workstation): ApiHandler & { closeStreams():
         sendJson(res, 413, {
           ok: false,
           error:
-            m[1] === 'intake.attach'
+            MAX_BODY_OF[m[1]] !== undefined
               ? {
                   code: 'payload_too_large',
                   message: `Tệp quá lớn: chỉ nhận tệp tối đa ${MAX_ATTACH_BYTES / 1024 / 1024} MB.`,

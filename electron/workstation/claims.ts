@@ -4,6 +4,7 @@
 // failure to renew or release is harmless: the claim runs out on the service by itself.
 
 import type { SessionService } from './session.js';
+import type { Logger } from './log.js';
 import type { HttpSyncClient } from './sync/httpSyncClient.js';
 
 export class OpenClaims {
@@ -14,10 +15,14 @@ export class OpenClaims {
     private readonly client: HttpSyncClient,
     private readonly session: SessionService,
     renewMs = 10 * 60_000,
+    private readonly log?: Logger,
   ) {
     this.renewal = setInterval(() => {
       if (!this.session.hasServiceSession()) return;
-      for (const id of this.opened) void this.client.claim(id).catch(() => undefined);
+      for (const id of this.opened)
+        void this.client
+          .claim(id)
+          .catch((err: unknown) => this.log?.info({ err, dossier: id }, 'claim not renewed'));
     }, renewMs);
     this.renewal.unref();
   }
@@ -32,14 +37,19 @@ export class OpenClaims {
   /** The officer closed the dossier. */
   async release(id: string): Promise<void> {
     if (this.opened.delete(id) && this.session.hasServiceSession()) {
-      await this.client.release(id).catch(() => undefined);
+      await this.client
+        .release(id)
+        .catch((err: unknown) => this.log?.info({ err, dossier: id }, 'claim not released'));
     }
   }
 
   /** Sign-out: every claim of this desk released. */
   async releaseAll(): Promise<void> {
     for (const id of this.opened) {
-      if (this.session.hasServiceSession()) await this.client.release(id).catch(() => undefined);
+      if (this.session.hasServiceSession())
+        await this.client
+          .release(id)
+          .catch((err: unknown) => this.log?.info({ err, dossier: id }, 'claim not released'));
     }
     this.opened.clear();
   }

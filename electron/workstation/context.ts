@@ -6,12 +6,24 @@
 import type { Dossier } from '../../contract/index.js';
 import type { AppInfo, WsEvent } from '../../contract/workstation.js';
 import type { OpenClaims } from './claims.js';
+import type { IntakeScanning } from './intake/scanning.js';
+import type { PrintJobs } from './print/jobs.js';
+import type { Logger } from './log.js';
+import type { SettingsStore } from './settings.js';
 import type { SessionService } from './session.js';
 import type { LocalStore } from './store/localStore.js';
 import type { HttpSyncClient } from './sync/httpSyncClient.js';
 import type { SyncEngine } from './sync/syncEngine.js';
 
 export type WorkstationContext = {
+  /**
+   * This machine's settings (Cài đặt): `settings.get()` gives the ones in force (a typed `Settings`:
+   * serviceUrl, proxy, esclUrls, workstationName, defaultPrinter, imageRetentionDays, updateUrl…);
+   * `settings.onChange(fn)` tells of a change. docs/deploy.md lists them.
+   */
+  settings: SettingsStore;
+  /** The workstation's log (masked, rotating file; log.ts). Log ids and codes, never people. */
+  log: Logger;
   store: LocalStore;
   client: HttpSyncClient;
   session: SessionService;
@@ -35,6 +47,10 @@ export type WorkstationContext = {
   dossierInScope: (id: string) => Dossier;
   /** The dossiers opened here and claimed on the service (renewed while open, released on close). */
   claims: OpenClaims;
+  /** Scanners, readers and recognition (intake and the mobile desk share one scanner service). */
+  scanning: IntakeScanning;
+  /** Documents made for printing, held in memory (dossier prints and the mobile desk's). */
+  printJobs: PrintJobs;
   /** Fetch and cache what offline work needs (agencies, the agency's rejection reasons). */
   refreshCaches: () => Promise<void>;
   /** Register clean-up to run on `close()` (before the store closes), in reverse order. */

@@ -51,9 +51,18 @@ function safeEqual(a: string, b: string): boolean {
 function cookieValue(req: IncomingMessage, name: string): string | null {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
+    if (k === name) return decoded(v.join('='));
   }
   return null;
+}
+
+/** A percent-encoded text decoded, or null when its encoding is broken (never a thrown URIError). */
+function decoded(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
 }
 
 function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
@@ -99,7 +108,8 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
           MIME['.json'],
         );
       }
-      const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+      const rel = decoded(url.pathname === '/' ? '/index.html' : url.pathname);
+      if (rel === null) return send(res, 400, 'Đường dẫn không hợp lệ.');
       const file = path.resolve(root, `.${rel}`);
       if (!file.startsWith(root + path.sep)) return send(res, 403, 'Đường dẫn không hợp lệ.');
       const target = existsSync(file) && statSync(file).isFile() ? file : path.join(root, 'index.html');

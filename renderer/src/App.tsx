@@ -1,10 +1,13 @@
 // The app shell: sign-in, then the menu "Hồ sơ ĐK GDĐT → Cá nhân" with the list, the detail of the
-// open dossier, and the sync status bar at the bottom of every screen.
+// open dossier, and the sync status bar at the bottom of every screen. Cài đặt (the machine's settings)
+// from the sign-in screen, for a machine that must first reach its service, and from the menu for
+// supervisors and administrators.
 import {
   BarChartOutlined,
   FolderOpenOutlined,
   MenuFoldOutlined,
   MenuUnfoldOutlined,
+  SettingOutlined,
 } from '@ant-design/icons';
 import { Button, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
@@ -12,8 +15,11 @@ import type { SessionInfo } from '../../contract/workstation';
 import { api, call } from './api';
 import { DossierDetail } from './DossierDetail';
 import { DossierList } from './DossierList';
+import { DeskArea, type DeskView } from './desk/DeskArea';
 import { useReaderScan } from './intake/useReaderScan';
 import { ReportsScreen } from './print/ReportsScreen';
+import { SettingsScreen } from './settings/SettingsScreen';
+import { UpdateNotice } from './settings/UpdateNotice';
 import { SignIn } from './SignIn';
 import { SyncStatusBar } from './SyncStatus';
 
@@ -22,7 +28,9 @@ const MENU_KEY = 'bhxh.menu.collapsed';
 export function App() {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
   const [openId, setOpenId] = useState<string | null>(null);
-  const [screen, setScreen] = useState<'individual' | 'reports'>('individual');
+  const [screen, setScreen] = useState<'individual' | 'reports' | 'desk' | 'settings'>('individual');
+  const [settingsBeforeSignIn, setSettingsBeforeSignIn] = useState(false);
+  const [desk, setDesk] = useState<DeskView>({ screen: 'new' });
   // Below 1600 px the menu folds to its icons unless the officer unfolded it (remembered on this
   // machine), so the list's eleven columns fit from 1280 px with room for the addresses.
   const [siderCollapsed, setSiderCollapsed] = useState(
@@ -35,8 +43,13 @@ export function App() {
     setSiderCollapsed(next);
     setOpenKeys(next ? [] : ['gddt']);
   };
-  // A reader scan of an ID card or a form's QR opens the matching dossier.
-  useReaderScan((id) => {
+  // A reader scan of an ID card or a form's QR opens the matching dossier (a desk's Mã tạm, its declaration).
+  useReaderScan((id, match) => {
+    if (!id && match.deskId) {
+      setScreen('desk');
+      setDesk({ screen: 'open', id: match.deskId });
+      return;
+    }
     setScreen('individual');
     setOpenId(id);
   });
@@ -52,7 +65,15 @@ export function App() {
 
   if (session === undefined) return null;
   const supervisor = session !== null && session.user.role !== 'officer';
-  if (session === null) return <SignIn onSignedIn={setSession} />;
+  if (session === null) {
+    if (settingsBeforeSignIn)
+      return (
+        <div style={{ padding: 24, background: '#eef3f8', minHeight: '100vh' }}>
+          <SettingsScreen onBack={() => setSettingsBeforeSignIn(false)} />
+        </div>
+      );
+    return <SignIn onSignedIn={setSession} onSettings={() => setSettingsBeforeSignIn(true)} />;
+  }
 
   const signOut = async (): Promise<void> => {
     setOpenId(null);
@@ -70,6 +91,7 @@ export function App() {
         </Typography.Text>
         <span style={{ flex: 1 }} />
         <Space>
+          <UpdateNotice />
           {session.offline && <Tag color="orange">Đăng nhập ngoại tuyến</Tag>}
           <Typography.Text style={{ color: '#fff' }}>
             {session.user.displayName} ({session.user.username}) — {session.user.agencyName}
@@ -100,7 +122,7 @@ export function App() {
             mode="inline"
             openKeys={openKeys}
             onOpenChange={setOpenKeys}
-            selectedKeys={[screen]}
+            selectedKeys={[screen === 'desk' ? `desk-${desk.screen === 'new' ? 'new' : 'list'}` : screen]}
             items={[
               {
                 key: 'gddt',
@@ -115,6 +137,14 @@ export function App() {
                       setOpenId(null);
                     },
                   },
+                  ...(['new', 'list'] as const).map((d) => ({
+                    key: `desk-${d}`,
+                    label: d === 'new' ? 'Kê khai mới' : 'Kê khai tại bàn',
+                    onClick: () => {
+                      setScreen('desk');
+                      setDesk({ screen: d });
+                    },
+                  })),
                 ],
               },
               // Only supervisors see the reports.
@@ -125,6 +155,12 @@ export function App() {
                       label: 'Báo cáo',
                       icon: <BarChartOutlined aria-hidden />,
                       onClick: () => setScreen('reports'),
+                    },
+                    {
+                      key: 'settings',
+                      label: 'Cài đặt',
+                      icon: <SettingOutlined aria-hidden />,
+                      onClick: () => setScreen('settings'),
                     },
                   ]
                 : []),
@@ -139,6 +175,8 @@ export function App() {
             </Typography.Paragraph>
           )}
           {screen === 'reports' && supervisor && <ReportsScreen />}
+          {screen === 'desk' && <DeskArea session={session} view={desk} onView={setDesk} />}
+          {screen === 'settings' && supervisor && <SettingsScreen />}
           <div style={{ display: screen !== 'individual' || openId ? 'none' : 'block' }}>
             <DossierList me={[session.user.username, session.user.displayName]} onOpen={setOpenId} />
           </div>

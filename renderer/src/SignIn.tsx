@@ -16,7 +16,14 @@ type SignInValues = { agencyCode: string; username: string; password: string; ca
 /** The captcha as drawn by the service, or why there is none. */
 type Captcha = { captchaId: string; svg: string } | 'loading' | 'offline';
 
-export function SignIn({ onSignedIn }: { onSignedIn: (s: SessionInfo) => void }) {
+export function SignIn({
+  onSignedIn,
+  onSettings,
+}: {
+  onSignedIn: (s: SessionInfo) => void;
+  /** Cài đặt máy trạm (a new machine must first reach its service). */
+  onSettings?: () => void;
+}) {
   const [form] = Form.useForm<SignInValues>();
   const [agencies, setAgencies] = useState<Agency[]>([]);
   const [captcha, setCaptcha] = useState<Captcha>('loading');
@@ -150,6 +157,11 @@ export function SignIn({ onSignedIn }: { onSignedIn: (s: SessionInfo) => void })
             Đăng nhập
           </Button>
         </Form>
+        {onSettings && (
+          <Button type="link" block onClick={onSettings} style={{ marginTop: 8 }}>
+            Cài đặt máy trạm
+          </Button>
+        )}
       </Card>
     </div>
   );

@@ -83,6 +83,12 @@ export function SyncStatusBar({ onOpenDossier }: { onOpenDossier: (id: string) =
                 Ảnh chờ gửi: <b data-testid="queued-uploads">{status.uploadsQueued}</b>
               </span>
             )}
+            {status.deskQueued > 0 && (
+              <span>
+                Kê khai chờ gửi: <b data-testid="queued-desk">{status.deskQueued}</b>
+              </span>
+            )}
+            {status.deskNeedsFix > 0 && <Tag color="red">Kê khai cần sửa: {status.deskNeedsFix}</Tag>}
             {status.failed > 0 && <Tag color="red">Lỗi: {status.failed}</Tag>}
             {status.uploadsFailed > 0 && <Tag color="red">Ảnh gửi lỗi: {status.uploadsFailed}</Tag>}
             {status.conflicts > 0 && <Tag color="red">Xung đột: {status.conflicts}</Tag>}

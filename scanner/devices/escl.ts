@@ -17,7 +17,7 @@ import {
 } from '../../contract/scan.js';
 import { ScanError } from '../errors.js';
 import { escapeXml, elements, text, texts } from '../escl/xml.js';
-import { splitDeviceId, type ScanRun, type ScannerDriver } from './types.js';
+import { splitDeviceId, type ScanRun, type ScannerDriver, type ScannerLog } from './types.js';
 
 export type EsclOptions = {
   /** eSCL roots, e.g. "http://192.168.1.20/eSCL" */
@@ -27,6 +27,8 @@ export type EsclOptions = {
   /** how many 503 "not ready" answers to wait through per page (default 60, 0.5 s apart) */
   notReadyRetries?: number;
   retryDelayMs?: number;
+  /** told of a configured scanner left out of the list because it did not answer */
+  log?: ScannerLog;
 };
 
 const COLOR_TO_ESCL: Record<ColorMode, string> = { color: 'RGB24', gray: 'Grayscale8', bw: 'BlackAndWhite1' };
@@ -144,7 +146,9 @@ export class EsclDriver implements ScannerDriver {
               model: caps.makeAndModel,
             },
           ];
-        } catch {
+        } catch (err) {
+          // Listed without it: the other scanners still work, and IT finds why in the log.
+          this.options.log?.warn({ url, err }, 'eSCL scanner did not answer');
           return [];
         }
       }),

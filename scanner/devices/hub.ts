@@ -7,7 +7,7 @@ import { ScanError } from '../errors.js';
 import { EsclDriver, type EsclOptions } from './escl.js';
 import { SaneDriver, type SaneOptions } from './sane.js';
 import { WiaDriver, type WiaOptions } from './wia.js';
-import { splitDeviceId, type ScanRun, type ScannerDriver } from './types.js';
+import { splitDeviceId, type ScanRun, type ScannerDriver, type ScannerLog } from './types.js';
 
 export type HubOptions = {
   /** SANE (Linux, macOS); false to leave it out */
@@ -18,17 +18,28 @@ export type HubOptions = {
   wia?: WiaOptions | false;
   /** further drivers */
   drivers?: ScannerDriver[];
+  /** told of a backend left out of a list because it failed */
+  log?: ScannerLog;
 };
 
 export class ScannerHub {
   readonly drivers: ScannerDriver[];
+  private readonly log: ScannerLog | undefined;
 
-  constructor(drivers: ScannerDriver[]) {
+  constructor(drivers: ScannerDriver[], log?: ScannerLog) {
     this.drivers = drivers;
+    this.log = log;
   }
 
   async list(): Promise<ScannerDevice[]> {
-    const lists = await Promise.all(this.drivers.map((d) => d.list().catch(() => [] as ScannerDevice[])));
+    const lists = await Promise.all(
+      this.drivers.map((d) =>
+        d.list().catch((err: unknown) => {
+          this.log?.warn({ backend: d.backend, err }, 'scanner backend did not list its devices');
+          return [] as ScannerDevice[];
+        }),
+      ),
+    );
     return lists.flat();
   }
 
@@ -51,7 +62,8 @@ export class ScannerHub {
 export function defaultDrivers(options: HubOptions = {}): ScannerDriver[] {
   const drivers: ScannerDriver[] = [];
   if (options.sane !== false && platform() !== 'win32') drivers.push(new SaneDriver(options.sane || {}));
-  if (options.escl && options.escl.urls.length > 0) drivers.push(new EsclDriver(options.escl));
+  if (options.escl && options.escl.urls.length > 0)
+    drivers.push(new EsclDriver({ ...(options.log ? { log: options.log } : {}), ...options.escl }));
   if (options.wia !== false && platform() === 'win32') drivers.push(new WiaDriver(options.wia || {}));
   drivers.push(...(options.drivers ?? []));
   return drivers;

@@ -32,3 +32,10 @@ export function splitDeviceId(id: string): [string, string] {
   const i = id.indexOf(':');
   return i < 0 ? [id, ''] : [id.slice(0, i), id.slice(i + 1)];
 }
+
+/**
+ * Where the scanner part reports what it skipped and carried on without (a configured network scanner
+ * that does not answer, HID readers unavailable): the shape of pino's `warn`, so the workstation hands
+ * in its masked log (`ctx.log`). Messages name devices and addresses, never people.
+ */
+export type ScannerLog = { warn(obj: Record<string, unknown>, msg: string): void };

@@ -1,13 +1,22 @@
 // Turns what the officer brings (a scanned page, a photo, a PDF) into page images the recogniser can
 // read, refusing bad input with a clear ScanError before any heavy work: zero bytes, unknown or corrupt
-// formats, pictures larger than MAX_PIXELS, PDFs with more than MAX_PDF_PAGES pages.
+// formats, pictures larger than MAX_PIXELS (read from the header: a 30,000 × 30,000 PNG is refused
+// before one pixel is decoded), PDFs with more than MAX_PDF_PAGES pages (counted from the page tree:
+// a 10,000-page PDF is refused before one page is drawn). Images decode with sharp (libvips), PDFs
+// with pdf.js on a Skia canvas. The workstation runs this in a worker, never in its main process
+// (electron/workstation/intake/decoder.ts).
 
 import { readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type * as PdfJsModule from 'pdfjs-dist/legacy/build/pdf.mjs';
 import sharp, { type Metadata } from 'sharp';
-import type * as Mupdf from 'mupdf';
 import { ScanError } from '../errors.js';
 import { decodeGreyBytes, primeGrey } from './grey.js';
 import type { PageImage } from './page.js';
+
+// In the CommonJS bundle of Electron's main, esbuild leaves import.meta empty: fall back to the bundle's path.
+const require = createRequire((import.meta as { url?: string }).url ?? __filename);
 
 export type InputFormat = 'png' | 'jpeg' | 'tiff' | 'pdf' | 'webp';
 
@@ -115,26 +124,53 @@ async function loadRaster(bytes: Buffer, format: InputFormat, options: LoadOptio
   return pages;
 }
 
-type MupdfModule = typeof Mupdf;
-let mupdfPromise: Promise<MupdfModule> | null = null;
-function loadMupdf(): Promise<MupdfModule> {
-  mupdfPromise ??= import('mupdf');
-  return mupdfPromise;
+type PdfJs = typeof PdfJsModule;
+let pdfjsPromise: Promise<PdfJs> | null = null;
+function loadPdfJs(): Promise<PdfJs> {
+  pdfjsPromise ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  return pdfjsPromise;
 }
 
+/** pdf.js's font data for PDFs that do not embed their fonts (the 14 standard ones, CJK maps). */
+function pdfjsData(): { standardFontDataUrl: string; cMapUrl: string } {
+  const pkg = path.dirname(require.resolve('pdfjs-dist/package.json'));
+  return {
+    standardFontDataUrl: `${path.join(pkg, 'standard_fonts')}${path.sep}`,
+    cMapUrl: `${path.join(pkg, 'cmaps')}${path.sep}`,
+  };
+}
+
+/**
+ * PDF pages as PNG: pdf.js (Apache-2.0, the parser the service checks uploads with) draws each page on
+ * a @napi-rs/canvas (MIT, Skia) at `pdfDpi`. The page count is read from the document's page tree
+ * before any page is drawn, and each page's size is checked against the pixel limit before its canvas
+ * is made. No scripts run (isEvalSupported false), no fonts are loaded from the system.
+ */
 async function loadPdf(bytes: Buffer, options: LoadOptions): Promise<PageImage[]> {
-  const mupdf = await loadMupdf();
+  const pdfjs = await loadPdfJs();
   const maxPdfPages = options.maxPdfPages ?? MAX_PDF_PAGES;
+  const maxPixels = options.maxPixels ?? MAX_PIXELS;
   const dpi = options.pdfDpi ?? 300;
-  let doc: InstanceType<MupdfModule['Document']>;
-  let count: number;
+  let doc: Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
   try {
-    doc = mupdf.Document.openDocument(bytes, 'application/pdf');
-    count = doc.countPages();
+    doc = await pdfjs.getDocument({
+      // pdf.js may detach the buffer it is given: a copy keeps the caller's bytes intact.
+      data: new Uint8Array(bytes),
+      ...pdfjsData(),
+      cMapPacked: true,
+      isEvalSupported: false,
+      disableFontFace: true,
+      useSystemFonts: false,
+      verbosity: 0,
+    }).promise;
   } catch (error) {
+    const name = (error as Error).name;
+    if (name === 'PasswordException')
+      throw new ScanError('bad_input', 'Tệp PDF có mật khẩu: mở khoá rồi đính kèm lại.');
     throw new ScanError('bad_input', `Tệp PDF bị hỏng: ${(error as Error).message}`);
   }
   try {
+    const count = doc.numPages;
     if (count === 0) throw new ScanError('bad_input', 'Tệp PDF không có trang nào.');
     if (count > maxPdfPages) {
       throw new ScanError(
@@ -146,19 +182,22 @@ async function loadPdf(bytes: Buffer, options: LoadOptions): Promise<PageImage[]
     const pages: PageImage[] = [];
     for (let index = 0; index < wanted; index++) {
       try {
-        const page = doc.loadPage(index);
-        const bounds = page.getBounds();
-        const scale = dpi / 72;
-        const w = (bounds[2] - bounds[0]) * scale;
-        const h = (bounds[3] - bounds[1]) * scale;
-        if (w * h > (options.maxPixels ?? MAX_PIXELS)) {
+        const page = await doc.getPage(index + 1);
+        const viewport = page.getViewport({ scale: dpi / 72 });
+        const width = Math.ceil(viewport.width);
+        const height = Math.ceil(viewport.height);
+        if (width * height > maxPixels || width > 32_767 || height > 32_767) {
           throw new ScanError('payload_too_large', `Trang ${index + 1} của PDF quá lớn ở ${dpi} dpi.`);
         }
-        const pixmap = page.toPixmap(mupdf.Matrix.scale(scale, scale), mupdf.ColorSpace.DeviceRGB, false);
-        const png = Buffer.from(pixmap.asPNG());
-        pages.push({ index, bytes: png, width: pixmap.getWidth(), height: pixmap.getHeight(), dpi });
-        pixmap.destroy();
-        page.destroy();
+        const factory = doc.canvasFactory as { create(w: number, h: number): unknown };
+        const { canvas, context } = factory.create(width, height) as {
+          canvas: { toBuffer(type: 'image/png'): Buffer };
+          context: object;
+        };
+        await page.render({ canvasContext: context as never, canvas: canvas as never, viewport }).promise;
+        const png = canvas.toBuffer('image/png');
+        page.cleanup();
+        pages.push({ index, bytes: png, width, height, dpi });
       } catch (error) {
         if (error instanceof ScanError) throw error;
         throw new ScanError(
@@ -169,6 +208,6 @@ async function loadPdf(bytes: Buffer, options: LoadOptions): Promise<PageImage[]
     }
     return pages;
   } finally {
-    doc.destroy();
+    await doc.destroy();
   }
 }

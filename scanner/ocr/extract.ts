@@ -18,7 +18,7 @@ import {
 import type { Recognition, RecognitionKind, RecognizedField, RecognizedFields } from '../../contract/scan.js';
 import { cleanText } from '../../contract/text.js';
 import type { OcrBox, OcrLine, OcrPage, OcrWord } from './pool.js';
-import { correctWords, provinceAtEnd } from './vocabulary.js';
+import { correctWords, provinceAtEnd, resolveName } from './vocabulary.js';
 
 /** Per-character fold (same length as the input, so offsets map back): no marks, đ→d, lower case. */
 export function foldSameLength(value: string): string {
@@ -141,12 +141,14 @@ export function classifyText(text: string): RecognitionKind | null {
   return null;
 }
 
-type Builder = {
+export type Builder = {
   fields: RecognizedFields;
   confidence: Partial<Record<RecognizedField, number>>;
   warnings: string[];
   /** where each field was read (page pixels), for zone re-reads */
   zones: Partial<Record<RecognizedField, OcrBox>>;
+  /** a card's name line in capitals, as read on the page (settled by settleCardName) */
+  nameReading?: { words: string[]; line: OcrLine };
 };
 
 /** The words of `line` that make up `value` (by position of the value at the line's end). */
@@ -314,6 +316,10 @@ export function mau01LineNeed(head: string): { keep: boolean; continuation: numb
     stopReason: 1,
   };
   for (const [label, names] of MAU01_LABELS) {
+    // A section's title carries its number: "- Ngày ngừng…" (the stop date's line) begins with the
+    // same letters as "3. Ngày ngừng sử dụng…", and a head cut short cannot tell them apart otherwise.
+    const number = SECTION_NUMBER[label];
+    if (number && !new RegExp(`^\\s*${number}`, 'u').test(stripListMark(head))) continue;
     for (const name of names) {
       const target = lettersOnly(name);
       const n = Math.min(target.length, letters.length);
@@ -323,8 +329,7 @@ export function mau01LineNeed(head: string): { keep: boolean; continuation: numb
         const continuation = NEED[label];
         if (continuation !== undefined) return { keep: true, continuation };
         // Section titles are read (they tell the contact's e-mail from section 2's); the rest is not.
-        const section = label === 'section1' || label === 'section2' || label === 'section3';
-        return section && /^\s*[123]/u.test(stripListMark(head)) ? { keep: false, continuation: 0 } : null;
+        return number ? { keep: false, continuation: 0 } : null;
       }
     }
   }
@@ -343,16 +348,52 @@ export function findDate(value: string): string | null {
   return parsed.ok ? parsed.value : null;
 }
 
+/**
+ * Mail domains common in Vietnam: an OCR'd domain one or two letters from one of these is that one
+ * ("gmai1.com", "vss.gov,vn"), and a reading whose "@" was lost ends with one ("hoa.le02gmail.com").
+ */
+const COMMON_DOMAINS = [
+  'gmail.com',
+  'yahoo.com',
+  'yahoo.com.vn',
+  'outlook.com',
+  'hotmail.com',
+  'icloud.com',
+  'vss.gov.vn',
+  'baohiemxahoi.gov.vn',
+  'fpt.vn',
+  'fpt.com.vn',
+  'viettel.vn',
+  'vnpt.vn',
+];
+
 /** An OCR'd e-mail: spaces and stray brackets out ("ten(@mail" → "ten@mail"), lower case, checked. */
 export function cleanEmail(value: string): string | null {
-  const compact = value
+  let compact = value
     .replace(/\s+/gu, '')
+    // Addresses are printed in lower case: a capital I among lower-case letters is an l ("Iy34").
+    .replace(/I(?=[^A-Z]*$)/gu, (i, at: number, all: string) => (/[a-z]/u.test(all) ? 'l' : i))
     .replace(/[([{]@/gu, '@')
     .replace(/@[)\]}]/gu, '@')
+    // "@" read as another round sign
+    .replace(/[©®]/gu, '@')
     .replace(/[,;:.)]+$/u, '')
     .toLowerCase();
-  if (!compact.includes('@')) return null;
-  const checked = checkEmail(compact);
+  if (!compact.includes('@')) {
+    const domain = COMMON_DOMAINS.filter((d) => compact.endsWith(d) && compact.length > d.length + 1).sort(
+      (a, b) => b.length - a.length,
+    )[0];
+    if (!domain) return null;
+    compact = `${compact.slice(0, compact.length - domain.length)}@${domain}`;
+  }
+  const at = compact.lastIndexOf('@');
+  let local = compact.slice(0, at).replace(/@/gu, '');
+  let domain = compact.slice(at + 1).replace(/,/gu, '.');
+  // A comma or a doubled dot in the local part is OCR's dot.
+  local = local.replace(/,/gu, '.').replace(/\.{2,}/gu, '.');
+  const near = COMMON_DOMAINS.map((d) => ({ d, e: editDistance(domain, d) })).sort((a, b) => a.e - b.e)[0];
+  if (near && near.e > 0 && near.e <= (near.d.length >= 9 ? 2 : 1)) domain = near.d;
+  const checked = checkEmail(`${local}@${domain}`);
   return checked.ok ? checked.value : null;
 }
 
@@ -382,12 +423,21 @@ function unsureWords(parts: ReadonlyArray<{ line: OcrLine }> = []): (word: strin
 function cleanName(
   value: string,
   parts?: ReadonlyArray<{ line: OcrLine }>,
-): { text: string; corrections: number; unknown: number } {
+): { text: string; corrections: number; unknown: number; cap?: number } {
   // A name's words are capitalised: a leading lower-case piece is the label's tail ("…cá nh|ân:").
   const raw = cleanText(value.replace(/[^\p{L}\s]/gu, ' ')).replace(/^(?:\p{Ll}\p{L}*\s+)+(?=\p{Lu})/u, '');
   const upper = raw === raw.toLocaleUpperCase('vi');
   // Tone marks on capitals (the cards print names in capitals) are misread with high confidence:
-  // there every unknown word may be corrected.
+  // there each word's tone marks are chosen among the known syllables by its place in the name.
+  if (upper && raw.split(' ').length >= 2) {
+    const r = resolveName([raw.split(' ')]);
+    return {
+      text: r.words.join(' '),
+      corrections: r.changed,
+      unknown: r.unknown,
+      ...(r.ambiguous > 0 ? { cap: 0.6 } : {}),
+    };
+  }
   const c = upper ? correctWords(titleCase(raw)) : correctWords(raw, unsureWords(parts));
   return { ...c, text: cleanText(c.text) };
 }
@@ -397,6 +447,12 @@ function cleanAddress(
   parts?: ReadonlyArray<{ line: OcrLine }>,
 ): { text: string; corrections: number; unknown: number } {
   const raw = cleanText(value)
+    // What a card's photo column and guilloche put into the text: the expiry date ("(04/07/2040"),
+    // stray marks before the first word ("ô.", "ce-", "."), a dot before a comma.
+    .replace(/\s*\(?\b\d{1,2}\/\d{1,2}\/\d{4}\b\)?\s*/gu, ' ')
+    .replace(/^(?:[^\p{L}\d]+|\p{Ll}{1,2}[.\-–]+\s*)+/u, '')
+    .replace(/\.\s*,/gu, ',')
+    .trim()
     .replace(/\s+([,.:])/gu, '$1')
     .replace(/[.:;]\s+(?=(?:Tỉnh|Thành phố|Huyện|Quận|Thị xã|Xã|Phường|Thị trấn)\b)/gu, ', ')
     .replace(/:,/gu, ',')
@@ -503,10 +559,7 @@ function extractMau01(page: OcrPage, b: Builder): void {
   const section3 = labelled.findIndex((l) => l?.label === 'section3');
   const before = (i: number | undefined): boolean => i !== undefined && (section2 < 0 || i < section2);
   const email = valueOf('email', 1);
-  if (email && before(email.index)) {
-    const value = cleanEmail(email.text);
-    if (value) set(b, 'email', value, confidenceOf(email.parts), zoneOf(email.parts));
-  }
+  if (email && before(email.index)) setEmail(b, 'email', email.parts);
   const mobile = valueOf('mobile', 1);
   if (mobile && before(mobile.index)) {
     const value = cleanMobile(mobile.text);
@@ -523,8 +576,7 @@ function extractMau01(page: OcrPage, b: Builder): void {
   }
   if (section2 >= 0) {
     const newEmail = valueOf('email', 1, section2);
-    const value = newEmail ? cleanEmail(newEmail.text) : null;
-    if (newEmail && value) set(b, 'updateEmail', value, confidenceOf(newEmail.parts), zoneOf(newEmail.parts));
+    if (newEmail) setEmail(b, 'updateEmail', newEmail.parts);
     const newMobile = valueOf('mobile', 1, section2);
     const m = newMobile ? cleanMobile(newMobile.text) : null;
     if (newMobile && m) set(b, 'updateMobile', m, confidenceOf(newMobile.parts), zoneOf(newMobile.parts));
@@ -566,6 +618,28 @@ function extractMau01(page: OcrPage, b: Builder): void {
           : 'effectiveDate';
     set(b, 'dossierKind', kind, b.confidence[from] ?? 0.5);
   }
+}
+
+/**
+ * An e-mail from its label's line: cleaned (a repair — a "(@", a lost "@" before a common domain, a
+ * domain a letter off — counts as a correction), and its zone — the value's own words — kept even when
+ * the reading is not an address, so that it is read again with the e-mail's characters only.
+ */
+function setEmail(
+  b: Builder,
+  field: 'email' | 'updateEmail',
+  parts: Array<{ line: OcrLine; value: string }>,
+): void {
+  const text = parts.map((p) => p.value).join(' ');
+  const words = parts.flatMap((p) => valueWords(p.line, p.value));
+  if (words.length === 0 || !/[\p{L}\d]/u.test(text)) return;
+  const value = cleanEmail(text);
+  const plain = text
+    .replace(/\s+/gu, '')
+    .replace(/[,;:.)]+$/u, '')
+    .toLowerCase();
+  if (value) set(b, field, value, confidenceOf(parts, { corrections: value === plain ? 0 : 1 }));
+  b.zones[field] = unionBox(words);
 }
 
 /** How many characters of `value` OCR's digit fixes had to change (O→0, l→1, …). */
@@ -624,6 +698,62 @@ function cardValue(
         parts.push({ line: lines[j] as OcrLine, value: continuation((lines[j] as OcrLine).text) });
       return parts.length ? { text: parts.map((p) => p.value).join(', '), parts } : null;
     }
+  }
+  return null;
+}
+
+/** The words of a line printed in capitals (a card's name): at least two, nearly all letters upper case. */
+export function capitalWords(text: string): string[] | null {
+  const words = text
+    .normalize('NFC')
+    .split(/\s+/u)
+    .map((w) => w.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, ''))
+    .filter((w) => w !== '');
+  // Stray marks the photo, the guilloche or a tone mark leave at the ends: short lower-case pieces.
+  while (words.length && (words[0] as string) !== (words[0] as string).toLocaleUpperCase('vi')) words.shift();
+  while (words.length && words.at(-1) !== words.at(-1)!.toLocaleUpperCase('vi')) words.pop();
+  if (words.length < 2 || words.length > 7) return null;
+  const letters = words.join('').replace(/[^\p{L}]/gu, '');
+  const upper = [...letters].filter((c) => c !== c.toLocaleLowerCase('vi')).length;
+  if (letters.length < 4 || upper / letters.length < 0.85 || /\d{3}/u.test(text)) return null;
+  // The card's own printed words in capitals are not a name, even misread ("IDENTTY CARD"): a name's
+  // words are Vietnamese syllables, so a line with fewer than half of them shaped like one is not.
+  const f = foldSameLength(words.join(' '));
+  if (/cong hoa|viet nam|can cuoc|cong dan|identity|socialist|doc lap|chung minh|nhan dan|republic/u.test(f))
+    return null;
+  const shaped = words.filter((w) => SYLLABLE_SHAPE.test(foldSameLength(w))).length;
+  if (shaped * 2 < words.length) return null;
+  return words;
+}
+
+/**
+ * The shape of a Vietnamese syllable once its marks are folded: an initial consonant (or none), one
+ * to three vowels, a final among c ch m n ng nh p t (or none). "CARD", "IDENTTY" are not.
+ */
+const SYLLABLE_SHAPE =
+  /^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$/u;
+
+/**
+ * The line of a chip card's front that holds the name: the first line in capitals after the name's
+ * label (or after the number when the label is misread, as the 2024 card's long bilingual label often
+ * is) and before the birth date. Found by its place and its capitals, not by reading its label.
+ */
+export function cardNameLine(lines: OcrLine[]): { line: OcrLine; words: string[] } | null {
+  const folded = lines.map((l) => foldSameLength(l.text));
+  const labelAt = folded.findIndex((f) =>
+    /ho va ten|full name|khai sinh|surname|given name|middle name|chu dem/u.test(f),
+  );
+  const numberAt = lines.findIndex((l) => /\d{9,12}/u.test(ocrDigits(l.text.replace(/\s/gu, ''))));
+  const birthAt = folded.findIndex(
+    (f, i) =>
+      i > Math.max(labelAt, numberAt) &&
+      /birth|ngay.{0,14}sinh|sinh ngay|\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}/u.test(f),
+  );
+  const from = Math.max(labelAt, numberAt) + 1;
+  const to = birthAt >= 0 ? birthAt : lines.length;
+  for (let i = from; i < to; i++) {
+    const words = capitalWords((lines[i] as OcrLine).text);
+    if (words) return { line: lines[i] as OcrLine, words };
   }
   return null;
 }
@@ -701,6 +831,13 @@ function extractCard(kind: 'cccd_front' | 'cccd_back' | 'cmnd', page: OcrPage, b
       );
       break;
     }
+    // A chip card's name: the line in capitals between the number and the birth date (its label is
+    // often misread); its tone marks are settled by resolveName once the number gives the sex.
+    const nameLine = kind === 'cccd_front' ? cardNameLine(lines) : null;
+    if (nameLine) {
+      b.nameReading = { words: nameLine.words, line: nameLine.line };
+      b.zones.fullName = nameLine.line.bbox;
+    }
     const name =
       kind === 'cccd_front'
         ? cardValue(lines, [
@@ -710,7 +847,7 @@ function extractCard(kind: 'cccd_front' | 'cccd_back' | 'cmnd', page: OcrPage, b
             'ho va ten',
           ])
         : cardValue(lines, ['ho ten', 'ho va ten']);
-    if (name) {
+    if (name && !nameLine) {
       const c = cleanName(name.parts[0]?.value ?? '', name.parts.slice(0, 1));
       if (c.text.split(' ').length >= 2)
         set(b, 'fullName', c.text, confidenceOf(name.parts.slice(0, 1), c), name.parts[0]?.line.bbox);
@@ -722,8 +859,21 @@ function extractCard(kind: 'cccd_front' | 'cccd_back' | 'cmnd', page: OcrPage, b
         : ['sinh ngay', 'ngay sinh'],
     );
     if (dob) {
-      const date = findDate(dob.parts[0]?.value ?? '');
-      if (date) set(b, 'dateOfBirth', date, confidenceOf(dob.parts.slice(0, 1)), dob.parts[0]?.line.bbox);
+      let date = findDate(dob.parts[0]?.value ?? '');
+      // A holder of a card was born after 1900: "1873" is a 9 read as 8 (corrected, not trusted).
+      let plausible = true;
+      if (date && Number(date.slice(0, 4)) < 1900) {
+        date = `${Number(date.slice(0, 4)) + 100}${date.slice(4)}`;
+        plausible = false;
+      }
+      if (date)
+        set(
+          b,
+          'dateOfBirth',
+          date,
+          confidenceOf(dob.parts.slice(0, 1), plausible ? {} : { cap: 0.7 }),
+          digitZone(dob.parts[0]!.line),
+        );
     }
     if (kind === 'cccd_front') {
       const sex = cardValue(lines, ['gioi tinh/sex', 'gioi tinh'], 0);
@@ -736,18 +886,8 @@ function extractCard(kind: 'cccd_front' | 'cccd_back' | 'cmnd', page: OcrPage, b
         const c = cleanAddress(residence.text, residence.parts);
         set(b, 'address', c.text, confidenceOf(residence.parts, c));
       }
-      // The number agrees with the birth date and sex printed on the same card: a strong check.
-      const parsed = b.fields.idNumber ? parseCccd(b.fields.idNumber) : null;
-      if (parsed?.ok && b.fields.dateOfBirth && b.fields.gender) {
-        const agrees =
-          parsed.value.gender === b.fields.gender &&
-          String(parsed.value.yearOfBirth % 100).padStart(2, '0') === b.fields.dateOfBirth.slice(2, 4);
-        if (agrees) b.confidence.idNumber = Math.min(1, (b.confidence.idNumber ?? 0) + 0.1);
-        else {
-          b.confidence.idNumber = Math.min(b.confidence.idNumber ?? 0, 0.6);
-          b.warnings.push('Số CCCD đọc được không khớp với năm sinh hoặc giới tính trên thẻ: cần xem lại.');
-        }
-      }
+      crossCheckCard(b);
+      if (b.nameReading) settleCardName(b, [b.nameReading.words]);
     }
   } else {
     const issue = cardValue(
@@ -778,6 +918,79 @@ function extractCard(kind: 'cccd_front' | 'cccd_back' | 'cmnd', page: OcrPage, b
   }
 }
 
+/**
+ * A chip card's number encodes the holder's sex and century and the last two digits of the birth
+ * year (contract/identity.ts): the number, read digits-only and checked against the province table,
+ * is the most reliable field of a card. A birth date whose year disagrees while the sex agrees has its
+ * year misread ("1891", "1989" for 1980): the year is taken from the number and the date is returned
+ * below the reliable line. Sex and year both disagreeing cast doubt on the number itself.
+ */
+function crossCheckCard(b: Builder): void {
+  const parsed = b.fields.idNumber ? parseCccd(b.fields.idNumber) : null;
+  if (!parsed?.ok) return;
+  const { gender, yearOfBirth } = parsed.value;
+  const dob = b.fields.dateOfBirth;
+  const sexAgrees = b.fields.gender === undefined || b.fields.gender === gender;
+  const yearAgrees = dob === undefined || Number(dob.slice(0, 4)) === yearOfBirth;
+  if (sexAgrees && yearAgrees) {
+    if (dob && b.fields.gender) b.confidence.idNumber = Math.min(1, (b.confidence.idNumber ?? 0) + 0.1);
+    return;
+  }
+  if (sexAgrees && dob && (b.fields.gender || (b.confidence.idNumber ?? 0) >= 0.9)) {
+    b.fields.dateOfBirth = `${yearOfBirth}${dob.slice(4)}`;
+    b.confidence.dateOfBirth = Math.min(b.confidence.dateOfBirth ?? 0, 0.7);
+    return;
+  }
+  b.confidence.idNumber = Math.min(b.confidence.idNumber ?? 0, 0.6);
+  b.warnings.push('Số CCCD đọc được không khớp với năm sinh hoặc giới tính trên thẻ: cần xem lại.');
+}
+
+/**
+ * A chip card's sex when its line was not read (the 2024 card's "Giới tính/Sex" is small and often
+ * lost under JPEG or skew): the number's century digit carries it (contract/identity.ts). As reliable
+ * as the number when the number's birth year matches the date read on the card; otherwise 0.7. Run
+ * once the number's zone has been read again (its confidence then says whether both readings agree).
+ */
+export function sexFromNumber(b: Builder): void {
+  if (b.fields.gender !== undefined || !b.fields.idNumber) return;
+  const parsed = parseCccd(b.fields.idNumber);
+  if (!parsed.ok) return;
+  const dob = b.fields.dateOfBirth;
+  // The date must have been read reliably as it is: a year already taken from the number proves nothing.
+  const yearAgrees =
+    dob !== undefined &&
+    Number(dob.slice(0, 4)) === parsed.value.yearOfBirth &&
+    (b.confidence.dateOfBirth ?? 0) >= 0.9;
+  const c = yearAgrees
+    ? Math.min(b.confidence.idNumber ?? 0, 0.9)
+    : Math.min(b.confidence.idNumber ?? 0, 0.7);
+  set(b, 'gender', parsed.value.gender, c);
+}
+
+/**
+ * A card's name from its readings in capitals (the page's first, then the name line read again): the
+ * tone marks are chosen by resolveName, the sex taken from the number. The confidence starts from the
+ * page's weakest word; every word chosen against the page's reading lowers it, a word with a close
+ * rival caps it at 0.6, readings that disagree cap it at 0.85.
+ */
+export function settleCardName(b: Builder, readings: string[][]): void {
+  const reading = b.nameReading;
+  if (!reading) return;
+  const parsed = b.fields.idNumber ? parseCccd(b.fields.idNumber) : null;
+  const gender = parsed?.ok ? parsed.value.gender : (b.fields.gender ?? null);
+  const r = resolveName(readings, { gender });
+  let c = confidenceOf([{ line: reading.line, value: reading.words.join(' ') }], {
+    corrections: r.changed,
+    unknown: r.unknown,
+  });
+  const chosen = r.words.map((w) => w.toLocaleUpperCase('vi'));
+  const disagree = readings.some((words) => words.some((w, i) => chosen[i] !== undefined && w !== chosen[i]));
+  if (r.ambiguous > 0) c = Math.min(c, 0.6);
+  if (disagree) c = Math.min(c, 0.85);
+  delete b.fields.fullName;
+  set(b, 'fullName', r.words.join(' '), Math.round(c * 100) / 100, reading.line.bbox);
+}
+
 /** Fields of a recognised page. `kind` forces the layout; otherwise the page's title decides. */
 export function extractFields(page: OcrPage, kind?: RecognitionKind | null): Recognition | null {
   return extractWithZones(page, kind)?.recognition ?? null;
@@ -787,7 +1000,13 @@ export function extractFields(page: OcrPage, kind?: RecognitionKind | null): Rec
 export function extractWithZones(
   page: OcrPage,
   kind?: RecognitionKind | null,
-): { recognition: Recognition; zones: Partial<Record<RecognizedField, OcrBox>> } | null {
+): {
+  recognition: Recognition;
+  zones: Partial<Record<RecognizedField, OcrBox>>;
+  /** a card's name in capitals as the page read it: read its zone again and call reconsiderCardName */
+  nameWords?: string[];
+  builder: Builder;
+} | null {
   const k = kind ?? classifyText(page.text);
   if (k === null || k === 'cccd_qr') return null;
   const b: Builder = { fields: {}, confidence: {}, warnings: [], zones: {} };
@@ -796,5 +1015,7 @@ export function extractWithZones(
   return {
     recognition: { kind: k, fields: b.fields, confidence: b.confidence, source: 'ocr', warnings: b.warnings },
     zones: b.zones,
+    ...(b.nameReading ? { nameWords: b.nameReading.words } : {}),
+    builder: b,
   };
 }

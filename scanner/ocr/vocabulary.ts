@@ -132,3 +132,138 @@ export function provinceAtEnd(text: string): { name: string; start: number } | n
   }
   return best;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Names in capitals: a candidate search over tone-mark variants
+// ---------------------------------------------------------------------------------------------
+// A card prints the name in capitals, and tone marks on capitals are small: OCR reads "ĐẶNG" as
+// "ĐĂNG", "YẾN" as "YÊN", "TRIỀU" as "TRIỂU" with high confidence, and each misreading can itself be
+// a real syllable. Each word's candidates are the known syllables with the same letters once marks
+// are folded; each is scored by how many marks it differs from each reading (the page's and the
+// name line read again), against how usual it is in that place of a name: family names first, then
+// middle names, then given names (a name's roles by position, as DOMAIN.md describes). The lists are
+// of common name syllables, not of people; their figures are tiers, not frequencies.
+
+/** Family names, the most common first (about 90 % of people carry one of the first 16). */
+const FAMILY_COMMON = 'Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý';
+const FAMILY_OTHER = `Đinh Đào Trịnh Đoàn Lâm Mai Trương Tô Lưu Hà Cao Lương Chu Tạ Quách Châu Thái Kiều Tôn
+Vương Từ Mạc Triệu Khổng Âu Diệp La Lã Ông Giang Kim Tăng Hứa Cù Thân Nghiêm Phùng Tống Khúc Lạc Lục
+Ninh Thạch Viên Doãn Đàm Đồng Hàn Bạch Bế Nông Lò Sùng Hầu Trình Tiêu Uông Lại Phí Nhữ Nhâm Ung Vi Hạ
+Mẫn Quan Yên Văn Đường Khương Thiều Lều Lường Tòng Mã Thều`;
+/** Middle names (chữ đệm). */
+const MIDDLE = `Văn Thị Hữu Đức Minh Ngọc Thanh Quốc Xuân Thu Kim Đình Công Quang Bảo Hồng Mỹ Thế Trọng
+Phước Phúc Diệu Thuỳ Thùy Khánh Nữ Anh Hoài Gia Tấn Duy Trung Như Bích Thúy Thuý Tuấn Mạnh Thái Việt
+Hoàng Huy Nhật Kiều Cẩm Diễm Hải Phương Hà Lan Tường Thiên Đăng Bá Chí Tiến Vĩnh Trí Thành Ánh Tú
+Nguyên Hạnh Huyền Quỳnh Uyên Tuyết Thảo Hoàn Khắc Nhã Thục Trúc Vân Yến Hiền Mai Tâm Lệ Phi Sỹ Sĩ`;
+/** Given names (tên). */
+const GIVEN = `An Anh Ánh Bích Châu Chi Cúc Dung Duyên Diễm Diệp Giang Hà Hạnh Hằng Hân Hiền Hoa Hoà Hòa
+Hồng Huệ Hương Huyền Khanh Khánh Lan Liên Linh Loan Ly Lụa Mai Mẫn My Mỹ Nga Ngân Ngọc Nguyệt Nhàn
+Nhi Nhung Như Oanh Phương Phượng Quyên Quỳnh Sương Tâm Thảo Thắm Thanh Thơ Thu Thủy Thuỷ Thúy Thuý
+Thùy Thuỳ Trang Trâm Trinh Tuyết Uyên Vân Vy Xuân Yến Trà Diệu Gấm Hậu Lệ Liễu Mơ Nhã Thư Tiên Xuyến
+Cương Bảo Bình Biên Cường Công Chiến Dũng Duy Dương Đại Đạt Định Đông Đức Hải Hào Hiếu Hiển Hoàng
+Huy Hùng Hưng Hưởng Khải Khang Khoa Khôi Kiên Kiệt Lâm Lộc Long Luân Lực Mạnh Minh Nam Nghĩa Nhân
+Nhật Ninh Phát Phong Phú Phúc Phước Quân Quang Quảng Quý Sơn Sỹ Sĩ Tài Tân Thái Thắng Thành Thiện
+Thịnh Thông Tiến Toàn Trí Triều Trung Trường Tú Tuấn Tùng Việt Vinh Vĩnh Vũ Thuận Thạch Tín Tường
+Đăng Đạo Hiệp Hoan Hợi Khiêm Lợi Lương Nguyên Nhất Quyết Sang Sinh Tấn Thăng Thiên Thuấn Toản
+Trọng Tuân Tuệ Tùng Vỹ Vượng Ý Bách Cảnh Danh Dân Giáp Hạ Hòe Hữu Kha Lập Lĩnh Ngạn Nhiên Pháp`;
+
+type Role = 'family' | 'middle' | 'given';
+const ROLE_TIER = new Map<string, number>();
+const roleKey = (role: Role, word: string): string =>
+  `${role}:${word.normalize('NFC').toLocaleLowerCase('vi')}`;
+for (const [role, list, tier] of [
+  ['family', FAMILY_COMMON, 3],
+  ['family', FAMILY_OTHER, 2],
+  ['middle', MIDDLE, 2],
+  ['given', GIVEN, 2],
+] as const) {
+  for (const w of list.split(/\s+/u).filter(Boolean)) {
+    learn(w);
+    const k = roleKey(role, w);
+    ROLE_TIER.set(k, Math.max(ROLE_TIER.get(k) ?? 0, tier));
+  }
+}
+
+const HATS = new Set(['\u0306', '\u0302', '\u031b']);
+const TONES = new Set(['\u0300', '\u0301', '\u0309', '\u0303', '\u0323']);
+
+/** How many marks two words with the same folded letters differ by: a hat (ă â ê ô ơ ư đ) or a tone each. */
+export function markDistance(a: string, b: string): number {
+  const ca = [...a.normalize('NFC').toLocaleLowerCase('vi')];
+  const cb = [...b.normalize('NFC').toLocaleLowerCase('vi')];
+  if (ca.length !== cb.length) return Math.max(ca.length, cb.length);
+  let d = 0;
+  for (let i = 0; i < ca.length; i++) {
+    if (ca[i] === cb[i]) continue;
+    const ma = [...(ca[i] as string).normalize('NFD')];
+    const mb = [...(cb[i] as string).normalize('NFD')];
+    const hat = (m: string[]): string => (m[0] === 'đ' ? 'đ' : (m.find((c) => HATS.has(c)) ?? ''));
+    const tone = (m: string[]): string => m.find((c) => TONES.has(c)) ?? '';
+    if (hat(ma) !== hat(mb)) d++;
+    if (tone(ma) !== tone(mb)) d++;
+  }
+  return d;
+}
+
+export type ResolvedName = {
+  /** the words, title case */
+  words: string[];
+  /** words whose choice differs from the page's reading */
+  changed: number;
+  /** words whose best candidate had a close rival (the choice is a guess) */
+  ambiguous: number;
+  /** words no list knows */
+  unknown: number;
+};
+
+const titleWord = (w: string): string => {
+  const lower = w.normalize('NFC').toLocaleLowerCase('vi');
+  return (lower[0] ?? '').toLocaleUpperCase('vi') + lower.slice(1);
+};
+
+/**
+ * The most likely name given one or more readings of it (each a list of words; the first is the page's
+ * and sets the count; others with another count are ignored). `gender` from the card's number: "Thị"
+ * is a woman's middle name, "Văn" nearly always a man's.
+ */
+export function resolveName(
+  readings: string[][],
+  options: { gender?: 'Nam' | 'Nữ' | null } = {},
+): ResolvedName {
+  const base = readings[0] ?? [];
+  const usable = readings.filter((r) => r.length === base.length);
+  let changed = 0;
+  let ambiguous = 0;
+  let unknown = 0;
+  const words = base.map((word, i) => {
+    const role: Role = i === 0 ? 'family' : i === base.length - 1 ? 'given' : 'middle';
+    const seen = usable.map((r) => r[i] as string).filter((w) => fold(w) === fold(word));
+    const candidates = new Set(BY_FOLD.get(fold(word)) ?? []);
+    if (candidates.size === 0) {
+      unknown++;
+      return titleWord(word);
+    }
+    const scored = [...candidates].map((c) => {
+      let prior = ROLE_TIER.get(roleKey(role, c)) ?? 0;
+      // A middle word may be a given name's first half ("Phương Anh") or a second family name (the
+      // mother's, "Thái Đặng Thị Hà").
+      if (role === 'middle')
+        prior = Math.max(
+          prior,
+          (ROLE_TIER.get(roleKey('given', c)) ?? 0) - 1,
+          (ROLE_TIER.get(roleKey('family', c)) ?? 0) - 1,
+        );
+      if (role === 'middle' && options.gender === 'Nam' && c === 'thị') prior -= 3;
+      if (role === 'middle' && options.gender === 'Nữ' && c === 'văn') prior -= 2;
+      const visual = seen.reduce((s, r) => s + markDistance(c, r), 0);
+      return { c, score: prior - 1.5 * visual };
+    });
+    scored.sort((a, b) => b.score - a.score);
+    const best = scored[0] as { c: string; score: number };
+    const second = scored[1];
+    if (second && best.score - second.score < 0.75) ambiguous++;
+    if (best.c !== word.normalize('NFC').toLocaleLowerCase('vi')) changed++;
+    return titleWord(best.c);
+  });
+  return { words, changed, ambiguous, unknown };
+}

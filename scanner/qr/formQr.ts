@@ -1,6 +1,9 @@
 // The QR our printed Mẫu 01 carries: its payload holds the dossier number (NNNNN.GD/YYYY/AGENCY).
 // The printing side may wrap it (a URL, a "key=value" list, JSON); this finds the number inside any of
-// them, so the format can change without touching recognition.
+// them, so the format can change without touching recognition. A mobile desk's form printed before
+// the service numbered it carries its Mã tạm instead (MT-XXXX-XXXX, contract/desk.ts).
+
+import { parseProvisionalRef } from '../../contract/desk.js';
 
 const DOSSIER_NUMBER_ANYWHERE = /(\d{5})\.GD\/(\d{4})\/([0-9A-Za-z]{1,10})(?![0-9A-Za-z])/u;
 
@@ -35,4 +38,12 @@ export function keyValuesFromQr(text: string): Record<string, string> {
     if (m && m[1] && m[2] !== undefined) out[m[1]] = m[2].trim();
   }
   return out;
+}
+
+/** The Mã tạm a desk form's QR carries (the whole text, "MT" first), in its canonical form; or null. */
+export function provisionalRefFromQr(text: string): string | null {
+  const t = text.normalize('NFC').trim();
+  if (!/^MT[\s-]?[0-9A-Za-z]{4}[\s-]?[0-9A-Za-z]{4}$/iu.test(t)) return null;
+  const parsed = parseProvisionalRef(t);
+  return parsed.ok ? parsed.value.ref : null;
 }

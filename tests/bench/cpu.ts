@@ -43,3 +43,18 @@ export function treeCpuSeconds(pid: number): number {
   for (const c of children) total += treeCpuSeconds(Number(c));
   return total;
 }
+
+/**
+ * CPU seconds of one PostgreSQL cluster: its postmaster, its living processes and the backends that
+ * have ended (the postmaster waited for them). Not `cpuSeconds({comm: 'postgres'})`: on a machine
+ * shared with other engineers that also counts their test clusters.
+ */
+export function clusterCpuSeconds(dataDir: string): number {
+  const pid = Number(readFileSync(`${dataDir}/postmaster.pid`, 'utf8').split('\n')[0]!.trim());
+  return treeCpuSeconds(pid);
+}
+
+/** CPU seconds of this process, with its children that have ended (pgbench run by execFile). */
+export function selfCpuSeconds(): number {
+  return cpuSeconds({ pid: process.pid });
+}

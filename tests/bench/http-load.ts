@@ -14,7 +14,7 @@ export class KeptAliveClient {
   private buffered: Buffer = Buffer.alloc(0);
   private waiting: { resolve: (a: Answer) => void; reject: (e: Error) => void } | null = null;
   private failure: Error | null = null;
-  /** The request's fixed header lines, written once. */
+  /** The request's fixed header lines (host, the caller's), written once. */
   private readonly head: string;
 
   constructor(base: URL, headers: Record<string, string>) {
@@ -22,8 +22,7 @@ export class KeptAliveClient {
       `host: ${base.host}\r\n` +
       Object.entries(headers)
         .map(([k, v]) => `${k}: ${v}\r\n`)
-        .join('') +
-      'content-type: application/json\r\n';
+        .join('');
     this.socket = net.connect(Number(base.port), base.hostname);
     this.socket.setNoDelay(true);
     this.socket.on('data', (chunk: Buffer) => this.received(chunk));
@@ -33,14 +32,23 @@ export class KeptAliveClient {
 
   /** POST of a JSON body; resolves with the status and the body's text. */
   post(path: string, body: string): Promise<Answer> {
+    return this.send(
+      `POST ${path} HTTP/1.1\r\n${this.head}content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  }
+
+  private send(request: string): Promise<Answer> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.waiting) return Promise.reject(new Error('one request at a time on a connection'));
     return new Promise<Answer>((resolve, reject) => {
       this.waiting = { resolve, reject };
-      this.socket.write(
-        `POST ${path} HTTP/1.1\r\n${this.head}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-      );
+      this.socket.write(request);
     });
+  }
+
+  /** GET; resolves with the status and the body's text. */
+  get(path: string): Promise<Answer> {
+    return this.send(`GET ${path} HTTP/1.1\r\n${this.head}\r\n`);
   }
 
   close(): void {

@@ -16,7 +16,7 @@ import { openPostgres } from '../../server/db/database.js';
 import { migrate } from '../../server/db/migrations.js';
 import { generateSynthetic, seedDemo } from '../../server/seed.js';
 import { DURABLE_SETTINGS, freePort, PG_BIN, startPostgres } from '../harness/postgres.js';
-import { cpuSeconds, machineBusySeconds } from './cpu.js';
+import { clusterCpuSeconds, cpuSeconds, machineBusySeconds } from './cpu.js';
 import { useHugePages, type HugePages } from './hugepages.js';
 import { KeptAliveClient } from './http-load.js';
 import { pgStatsSettings, printPgStats, startPgStats } from './pgstats.js';
@@ -250,7 +250,7 @@ try {
     await new Promise((r) => setTimeout(r, WARMUP_SECONDS * 1000));
     started = Date.now();
     cpuBefore = {
-      postgres: cpuSeconds({ comm: 'postgres' }),
+      postgres: clusterCpuSeconds(cluster.dataDir),
       service: cpuSeconds({ pid: service!.pid }),
       machine: machineBusySeconds(),
       client: process.cpuUsage(),
@@ -302,7 +302,7 @@ try {
   const perDecision = (cpu: number): number => (cpu * 1000) / Math.max(1, done);
   const clientCpu = process.cpuUsage(cpuBefore.client);
   const cpu = {
-    postgres: perDecision(cpuSeconds({ comm: 'postgres' }) - cpuBefore.postgres),
+    postgres: perDecision(clusterCpuSeconds(cluster.dataDir) - cpuBefore.postgres),
     service: perDecision(cpuSeconds({ pid: service.pid }) - cpuBefore.service),
     client: perDecision((clientCpu.user + clientCpu.system) / 1e6),
     machine: perDecision(machineBusySeconds() - cpuBefore.machine),

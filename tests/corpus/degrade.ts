@@ -4,6 +4,7 @@
 
 import sharp, { type Sharp } from 'sharp';
 import { createRandom } from '../../contract/synthetic.js';
+import { homography, type Point } from '../../scanner/image/rectify.js';
 
 export type DegradationName = 'jpeg' | 'blur' | 'skew' | 'light' | 'photocopy' | 'perspective';
 export const DEGRADATION_NAMES: readonly DegradationName[] = [
@@ -77,31 +78,6 @@ async function toRaw(png: Buffer): Promise<Raw> {
 const fromRaw = (r: Raw): Sharp =>
   sharp(r.data, { raw: { width: r.width, height: r.height, channels: r.channels } });
 
-/** Solve the 3×3 homography mapping the four `from` points onto `to` (8 unknowns, Gaussian elimination). */
-function homography(from: number[][], to: number[][]): number[] {
-  const A: number[][] = [];
-  for (let i = 0; i < 4; i++) {
-    const [x, y] = from[i] as [number, number];
-    const [u, v] = to[i] as [number, number];
-    A.push([x, y, 1, 0, 0, 0, -u * x, -u * y, u]);
-    A.push([0, 0, 0, x, y, 1, -v * x, -v * y, v]);
-  }
-  for (let c = 0; c < 8; c++) {
-    let p = c;
-    for (let r = c + 1; r < 8; r++)
-      if (Math.abs((A[r] as number[])[c] as number) > Math.abs((A[p] as number[])[c] as number)) p = r;
-    [A[c], A[p]] = [A[p] as number[], A[c] as number[]];
-    const row = A[c] as number[];
-    for (let r = 0; r < 8; r++) {
-      if (r === c) continue;
-      const f = ((A[r] as number[])[c] as number) / (row[c] as number);
-      for (let k = c; k < 9; k++)
-        (A[r] as number[])[k] = ((A[r] as number[])[k] as number) - f * (row[k] as number);
-    }
-  }
-  return [...A.map((r, c) => (r[8] as number) / (r[c] as number)), 1];
-}
-
 /** A phone photo: the page on a darker desk, its corners moved by up to `pull` of its size, warped. */
 async function perspective(png: Buffer, seed: number, pull: number): Promise<Buffer> {
   const src = await toRaw(await sharp(png).toColourspace('srgb').png().toBuffer());
@@ -111,7 +87,7 @@ async function perspective(png: Buffer, seed: number, pull: number): Promise<Buf
   const W = w + 2 * margin;
   const H = h + 2 * margin;
   const jitter = (): number => (rnd() * 2 - 1) * pull * Math.max(w, h);
-  const dst = [
+  const dst: Point[] = [
     [margin + jitter(), margin + jitter()],
     [margin + w + jitter(), margin + jitter()],
     [margin + w + jitter(), margin + h + jitter()],

@@ -28,6 +28,8 @@ export type ServiceProcessOptions = {
   startTimeoutMs?: number;
   /** where its stderr goes (default: ignored) */
   stderr?: 'inherit' | 'ignore';
+  /** options of node itself, before the script (e.g. --cpu-prof for a benchmark's profile) */
+  nodeArgs?: string[];
 };
 
 export async function waitForHealth(
@@ -51,7 +53,13 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   const port = options.port ?? (await freePort());
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(REPO_ROOT, 'server', 'main.ts'), ...(options.args ?? [])],
+    [
+      ...(options.nodeArgs ?? []),
+      '--import',
+      'tsx',
+      path.join(REPO_ROOT, 'server', 'main.ts'),
+      ...(options.args ?? []),
+    ],
     {
       cwd: REPO_ROOT,
       env: {

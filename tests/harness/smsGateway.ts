@@ -3,7 +3,8 @@
 // brand-name gateway does, de-duplicates on requestId: a request id seen before is answered with the
 // first answer's message id and not sent again. It counts what it was asked and what it "sent", so a
 // test can tell "sent once" from "asked twice". `hold()` keeps answers back (a slow or hung gateway)
-// until `release()`.
+// until `release()`; `holdUntilTogether(n)` keeps them back until n requests wait at once (proof that
+// a client sends that many in parallel: with fewer it never gets an answer).
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
@@ -21,6 +22,8 @@ export type SmsGateway = {
   waitForRequests(n: number): Promise<void>;
   hold(): void;
   release(): void;
+  /** holds answers until `n` requests are held at once, then answers them all and holds no more */
+  holdUntilTogether(n: number): void;
   close(): Promise<void>;
 };
 
@@ -30,6 +33,7 @@ export async function startSmsGateway(): Promise<SmsGateway> {
   let requests = 0;
   let duplicates = 0;
   let holding = false;
+  let together = 0;
   const held: Array<() => void> = [];
   const waiters: Array<{ n: number; resolve: () => void }> = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -64,7 +68,13 @@ export async function startSmsGateway(): Promise<SmsGateway> {
         w.resolve();
       }
       if (holding) held.push(answer);
-      else answer();
+      else if (together > 0) {
+        held.push(answer);
+        if (held.length >= together) {
+          together = 0;
+          for (const a of held.splice(0)) a();
+        }
+      } else answer();
     });
   });
   server.keepAliveTimeout = 60_000;
@@ -84,10 +94,15 @@ export async function startSmsGateway(): Promise<SmsGateway> {
     },
     release() {
       holding = false;
+      together = 0;
       for (const a of held.splice(0)) a();
+    },
+    holdUntilTogether(n) {
+      together = n;
     },
     async close() {
       holding = false;
+      together = 0;
       held.length = 0;
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -4,8 +4,13 @@
 // outbox first, then pushed at once, the officer waiting at most `recordWaitMs` for the service.
 
 import { randomUUID } from 'node:crypto';
-import { dateTime, type DecisionRequest, type Dossier } from '../../../contract/index.js';
-import { checkIsoDate } from '../../../contract/identity.js';
+import {
+  dateTime,
+  decisionReasonProblem,
+  isBlank,
+  type DecisionRequest,
+  type Dossier,
+} from '../../../contract/index.js';
 import type { DossierFilter, DossierView, Handlers } from '../../../contract/workstation.js';
 import type { WorkstationContext } from '../context.js';
 import { fail, serviceFailure } from '../errors.js';
@@ -57,23 +62,15 @@ async function freshAndClaimed(ctx: WorkstationContext, id: string): Promise<Cla
   }
 }
 
-/** Từ ngày / Đến ngày of Mở rộng: real dates, and not a reversed range (it would find nothing). */
+/**
+ * Từ ngày / Đến ngày of Mở rộng: not a reversed range (it would find nothing). That each is a real day
+ * is the input schema's (DossierFilter's dateField), checked before the call reaches here.
+ */
 function checkDateRange(filter: DossierFilter): void {
-  const fields: Record<string, string> = {};
-  for (const [key, label] of [
-    ['from', 'Từ ngày'],
-    ['to', 'Đến ngày'],
-  ] as const) {
-    const v = filter[key];
-    if (v === undefined) continue;
-    const checked = checkIsoDate(v, label);
-    if (!checked.ok) fields[key] = checked.message;
+  if (filter.from && filter.to && filter.to < filter.from) {
+    const message = 'Đến ngày phải sau hoặc bằng Từ ngày: đổi lại khoảng ngày.';
+    fail('validation_failed', message, { fields: { to: message } });
   }
-  if (!fields.from && !fields.to && filter.from && filter.to && filter.to < filter.from) {
-    fields.to = 'Đến ngày phải sau hoặc bằng Từ ngày: đổi lại khoảng ngày.';
-  }
-  const first = Object.values(fields)[0];
-  if (first) fail('validation_failed', first, { fields });
 }
 
 /**
@@ -109,12 +106,10 @@ async function recordDecision(
   const user = ctx.session.requireUser();
   const dossier = ctx.dossierInScope(input.dossierId);
   refuseIfFinal(ctx, dossier);
-  const reason = input.reason.trim();
-  if (input.outcome === 'invalid' && input.reasonCodes.length === 0 && reason === '') {
-    fail('validation_failed', 'Hồ sơ không hợp lệ cần có lý do.', {
-      fields: { reason: 'Chọn lý do hoặc nhập nội dung đánh giá.' },
-    });
-  }
+  // The service's rules at the desk: a decision queued here is one the service takes.
+  const problem = decisionReasonProblem(input.outcome, input.reasonCodes, input.reason);
+  if (problem) fail('validation_failed', problem.message, { fields: problem.fields });
+  const reason = isBlank(input.reason) ? '' : input.reason.trim();
   if (dossier.kind === 'update' && input.outcome === 'valid' && !input.confirmUpdate) {
     fail('confirmation_required', 'Cần xác nhận cập nhật thông tin đăng ký của cá nhân.');
   }
@@ -193,8 +188,9 @@ export function createDossierHandlers(
       if (session.hasServiceSession()) {
         try {
           store.saveReasons(user.agencyCode, await client.reasons());
-        } catch {
+        } catch (err) {
           // cached list
+          ctx.log.info({ err }, 'reasons not refreshed: the cached list serves');
         }
       }
       return store.reasons(user.agencyCode);

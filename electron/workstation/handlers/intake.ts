@@ -5,10 +5,8 @@
 // within the officer's scope.
 
 import { randomUUID } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
-import path from 'node:path';
 import type { Dossier } from '../../../contract/domain.js';
-import type { Recognition, ScanErrorInfo, ScanRequest } from '../../../contract/scan.js';
+import type { Recognition } from '../../../contract/scan.js';
 import type { Handlers } from '../../../contract/workstation.js';
 import {
   ATTACHMENT_ROLE_PATTERN,
@@ -24,29 +22,14 @@ import { compareWithDossier, recognizeReaderText, toScanErrorInfo } from '../../
 import type { WorkstationContext } from '../context.js';
 import { fail } from '../errors.js';
 import { cardsOfDossier } from '../intake/cards.js';
-import { preparePages, type PreparedPage } from '../intake/images.js';
-import { IntakeScanning, type IntakeOptions } from '../intake/scanning.js';
+import type { PreparedPage } from '../intake/images.js';
+import { scanFailure, type IntakeScanning } from '../intake/scanning.js';
 
 export type { IntakeOptions } from '../intake/scanning.js';
 
 export type IntakeMethod = keyof typeof IntakeInputs;
 
 const ID_ROLES = new Set(['idFront', 'idBack']);
-
-/** Codes whose detail is a Vietnamese sentence of the scanner part; others carry a device's own words. */
-const VIETNAMESE_DETAIL: ReadonlySet<ScanErrorInfo['code']> = new Set([
-  'qr_invalid',
-  'legacy_encoding',
-  'payload_too_large',
-  'bad_input',
-]);
-
-function scanFailure(error: ScanErrorInfo): never {
-  fail(
-    error.code,
-    error.detail && VIETNAMESE_DETAIL.has(error.code) ? `${error.message} (${error.detail})` : error.message,
-  );
-}
 
 function checkRole(role: string): void {
   if (!ATTACHMENT_ROLE_PATTERN.test(role))
@@ -120,41 +103,23 @@ function store(
 }
 
 async function scan(i: Intake, input: Parameters<Handlers['intake.scan']>[0]): Promise<IntakeResult> {
+  i.ctx.session.requireUser(); // signed out: "sign in" before anything about the input
   checkRole(input.role);
   const dossier = i.ctx.dossierInScope(input.dossierId);
-  const s = await i.scanning.scanner();
-  const request: ScanRequest = {
-    resolution: input.resolution,
-    colorMode: input.colorMode,
-    source: input.source,
-    // ID cards and the portrait fit a card-sized area; form pages are A4.
-    pageSize: input.role.startsWith('formPage') ? 'A4' : 'id_card',
-    ...(input.source === 'feeder' ? { maxPages: maxPagesFor(input.role) } : {}),
-  };
-  const result = await s.scan({
+  const prepared = await i.scanning.scanPrepared({
     deviceId: input.deviceId,
-    request,
     ...(input.jobId ? { jobId: input.jobId } : {}),
+    request: {
+      resolution: input.resolution,
+      colorMode: input.colorMode,
+      source: input.source,
+      // ID cards and the portrait fit a card-sized area; form pages are A4.
+      pageSize: input.role.startsWith('formPage') ? 'A4' : 'id_card',
+      ...(input.source === 'feeder' ? { maxPages: maxPagesFor(input.role) } : {}),
+    },
+    maxPages: maxPagesFor(input.role),
   });
-  if (!result.ok) scanFailure(result.error);
-  const pages = result.value.pages;
-  try {
-    const prepared: PreparedPage[] = [];
-    for (const page of pages.slice(0, maxPagesFor(input.role))) {
-      const bytes = await readFile(page.path);
-      prepared.push(...(await preparePages(bytes, { maxPages: 1 })).pages);
-    }
-    if (prepared.length === 0)
-      fail('feeder_empty', 'Máy quét không trả về trang nào. Đặt giấy rồi quét lại.');
-    return store(i, dossier, input.role, prepared, 'scan', null);
-  } finally {
-    // The pages hold personal data: once in the encrypted store they leave the disk.
-    const dirs = new Set(pages.map((p) => path.dirname(p.path)));
-    for (const dir of dirs) {
-      if (path.resolve(dir).startsWith(path.resolve(i.scanning.workDir) + path.sep))
-        await rm(dir, { recursive: true, force: true }).catch(() => undefined);
-    }
-  }
+  return store(i, dossier, input.role, prepared, 'scan', null);
 }
 
 /** The comparison panel: the dossier against what the reader and the stored images recognised. */
@@ -178,13 +143,9 @@ function compare({ ctx, scanning }: Intake, dossierId: string) {
   };
 }
 
-export function createIntakeHandlers(
-  ctx: WorkstationContext,
-  options?: IntakeOptions,
-): Pick<Handlers, IntakeMethod> {
-  const scanning = new IntakeScanning(ctx, options);
+export function createIntakeHandlers(ctx: WorkstationContext): Pick<Handlers, IntakeMethod> {
+  const scanning = ctx.scanning;
   const i: Intake = { ctx, scanning };
-  ctx.onClose(() => scanning.close());
   ctx.onClose(
     ctx.engine.onImageUpdated((image) => ctx.emit({ type: 'intake.image', image: scanning.view(image) })),
   );
@@ -204,15 +165,17 @@ export function createIntakeHandlers(
     },
     'intake.scan': (input) => scan(i, input),
     async 'intake.attach'(input) {
+      ctx.session.requireUser();
       checkRole(input.role);
       const dossier = ctx.dossierInScope(input.dossierId);
       const name = input.fileName.normalize('NFC');
-      if (!/^[A-Za-z0-9+/]*={0,2}$/u.test(input.data))
-        fail('bad_input', 'Dữ liệu tệp gửi lên không hợp lệ (không phải base64).');
       const bytes = Buffer.from(input.data, 'base64');
       if (bytes.length > MAX_ATTACH_BYTES)
         fail('payload_too_large', `Tệp quá lớn: chỉ nhận tệp tối đa ${MAX_ATTACH_BYTES / 1024 / 1024} MB.`);
-      const { pages } = await preparePages(bytes, { fileName: name, maxPages: maxPagesFor(input.role) });
+      const { pages } = await scanning.decoder.prepare(bytes, {
+        fileName: name,
+        maxPages: maxPagesFor(input.role),
+      });
       return store(i, dossier, input.role, pages, 'file', name || null);
     },
     async 'intake.cancel'(input) {

@@ -21,7 +21,7 @@ import {
   type FormTemplate,
 } from '../print/index.js';
 import { vnDay } from '../print/format.js';
-import { PrintJobs, pageCount, type JobEntry } from '../print/jobs.js';
+import { pageCount, type JobEntry, type PrintJobs } from '../print/jobs.js';
 import {
   agencyOf,
   blankFormsJob,
@@ -44,7 +44,8 @@ export type PrintOptions = {
 
 export type PrintMethod = keyof typeof PrintInputs;
 
-const JOB_TTL_MS = 15 * 60_000;
+/** How long a finished job stays in memory by default. */
+export const PRINT_JOB_TTL_MS = 15 * 60_000;
 const PRINTABLE_PHOTO = new Set(['image/jpeg', 'image/png']);
 
 /** What the printing methods share: the context, the jobs, the shell's dialogs, the running batch. */
@@ -89,8 +90,9 @@ async function photoOf(ctx: WorkstationContext, dossier: Dossier, fetch: boolean
     const a = await ctx.client.attachment(ref.id);
     ctx.store.saveAttachment({ id: ref.id, dossierId: dossier.id, role: 'photo', ...a });
     return PRINTABLE_PHOTO.has(a.mediaType) ? a.content : null;
-  } catch {
-    return null; // offline or gone: the form prints with an empty photo box
+  } catch (err) {
+    ctx.log.info({ err, attachment: ref.id }, 'photo not fetched: the form prints with an empty photo box');
+    return null;
   }
 }
 
@@ -260,7 +262,8 @@ async function printSystem(p: Printing, jobId: string) {
   }
   try {
     return { printed: await p.options.printPdf(pdf, entry.job.title) };
-  } catch {
+  } catch (err) {
+    p.ctx.log.error({ err }, 'system print failed');
     return fail(
       'print_failed',
       'Không in được: máy in hoặc hộp thoại in báo lỗi. Kiểm tra máy in rồi thử lại.',
@@ -294,15 +297,7 @@ export function createPrintHandlers(
   ctx: WorkstationContext,
   options: PrintOptions = {},
 ): Pick<Handlers, PrintMethod> {
-  const delivery: PrintJob['delivery'] = options.printPdf && options.savePdf ? 'shell' : 'renderer';
-  const p: Printing = {
-    ctx,
-    jobs: new PrintJobs(ctx.now, options.jobTtlMs ?? JOB_TTL_MS, delivery),
-    options,
-    running: null,
-  };
-  ctx.session.onChange((s) => p.jobs.keepOnlyOf(s?.user.username ?? null));
-  ctx.onClose(() => p.jobs.close());
+  const p: Printing = { ctx, jobs: ctx.printJobs, options, running: null };
   return {
     'print.document': (input) => printDocument(p, input),
     'print.batchStart': async (input) => batchStart(p, input),

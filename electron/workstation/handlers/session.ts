@@ -19,7 +19,8 @@ export function createSessionHandlers(ctx: WorkstationContext): Pick<Handlers, S
         const list = await client.agencies();
         store.saveAgencies(list);
         return list;
-      } catch {
+      } catch (err) {
+        ctx.log.info({ err }, 'agencies not refreshed: the cached list serves');
         return store.agencies();
       }
     },

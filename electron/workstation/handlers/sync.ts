@@ -22,14 +22,30 @@ export function createSyncHandlers(ctx: WorkstationContext): Pick<Handlers, Sync
       return store.outboxItems();
     },
     async 'sync.retry'(input) {
-      session.requireUser();
-      const item = store.retry(input.id) ?? fail('not_found', 'Không tìm thấy mục đồng bộ.');
+      const user = session.requireUser();
+      const item =
+        store.retry(input.id, user.username) ??
+        refused(input.id, user.username, 'Chỉ gửi lại được quyết định gửi không thành công.');
       engine.kick();
       return item;
     },
     async 'sync.dismiss'(input) {
       const user = session.requireUser();
-      return store.dismiss(input.id, user.username) ?? fail('not_found', 'Không tìm thấy mục đồng bộ.');
+      return (
+        store.dismiss(input.id, user.username) ??
+        refused(
+          input.id,
+          user.username,
+          'Chỉ bỏ qua được quyết định máy chủ không nhận (lỗi, xung đột, hết hạn) và chưa bỏ qua.',
+        )
+      );
     },
   };
+
+  /** Why an entry was left as it is: not this officer's (or none), or not in a state for the action. */
+  function refused(id: string, username: string, wrongState: string): never {
+    const item = store.outboxItem(id);
+    if (!item || item.username !== username) fail('not_found', 'Không tìm thấy quyết định này của bạn.');
+    fail('bad_request', wrongState);
+  }
 }

@@ -48,14 +48,22 @@ async function toJpeg(page: PageImage, quality: number, maxSide: number): Promis
     .rotate()
     .flatten({ background: '#ffffff' })
     .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true });
-  if (page.dpi) img = img.withMetadata({ density: page.dpi });
+  // A page made smaller keeps its paper size: its resolution falls with it.
+  const scale = Math.min(1, maxSide / Math.max(page.width, page.height, 1));
+  if (page.dpi) img = img.withMetadata({ density: Math.max(1, Math.round(page.dpi * scale)) });
   return img.jpeg({ quality, chromaSubsampling: '4:4:4' }).toBuffer();
 }
+
+/**
+ * How the mobile desk keeps images for days offline: compact JPEG, at most `maxSide` pixels on the
+ * long side, a JPEG already under `keepJpegUnder` bytes (a camera still) kept byte for byte.
+ */
+export type Compact = { quality: number; maxSide: number; keepJpegUnder: number };
 
 /** Checks and prepares every page (at most `maxPages`) of a file or scan; throws a WsFailure when unusable. */
 export async function preparePages(
   bytes: Buffer,
-  options: { fileName?: string; maxPages: number },
+  options: { fileName?: string; maxPages: number; compact?: Compact },
 ): Promise<{ pages: PreparedPage[]; totalPages: number }> {
   let pages: PageImage[];
   try {
@@ -74,7 +82,11 @@ export async function preparePages(
       (format === 'png' || format === 'jpeg') &&
       page.bytes.length === bytes.length &&
       page.bytes.equals(bytes);
-    if (kept && bytes.length <= KEEP_AS_IS_BYTES) {
+    const compact = options.compact;
+    if (compact && !(kept && format === 'jpeg' && bytes.length <= compact.keepJpegUnder)) {
+      content = await toJpeg(page, compact.quality, compact.maxSide);
+      mediaType = 'image/jpeg';
+    } else if (kept && bytes.length <= KEEP_AS_IS_BYTES) {
       content = bytes;
       mediaType = format === 'png' ? 'image/png' : 'image/jpeg';
     } else {

@@ -11,6 +11,8 @@ import type { FormTemplate, TemplateBlock } from './template.js';
 export type Mau01Options = {
   /** The personal photo (JPEG or PNG bytes), placed in the photo box when given. */
   photo?: Uint8Array | null;
+  /** The QR's text when it is not the dossier number (a mobile desk's Mã tạm before numbering). */
+  qrText?: string;
 };
 
 type Mode = 'filled' | 'blank';
@@ -327,7 +329,7 @@ export function renderMau01(
     template,
     mau01Values(dossier, agency, template),
     'filled',
-    dossier.dossierNumber,
+    options.qrText ?? dossier.dossierNumber,
     options.photo,
   );
   return finish(doc);

@@ -24,7 +24,8 @@ import { type Column, createDocument, drawTable, finish, setFont, type Doc } fro
 const FONT_SIZE = 10;
 const TABLE_FONT = 8;
 
-function title(doc: Doc, lines: readonly string[]): void {
+/** A document's centred title lines (shared with the mobile desk's sheet). */
+export function title(doc: Doc, lines: readonly string[]): void {
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
   setFont(doc, 'serifBold', 14);
@@ -34,20 +35,20 @@ function title(doc: Doc, lines: readonly string[]): void {
   doc.y += 10;
 }
 
-function heading(doc: Doc, text: string): void {
+export function heading(doc: Doc, text: string): void {
   setFont(doc, 'serifBold', FONT_SIZE + 1);
   if (doc.y + 60 > doc.page.height - doc.page.margins.bottom) doc.addPage();
   doc.text(text, doc.page.margins.left, doc.y);
   doc.y += 4;
 }
 
-type ColumnSpec = Column & { flex?: boolean; max?: number };
+export type ColumnSpec = Column & { flex?: boolean; max?: number };
 
 /**
  * Column widths: fixed ones as given; a column with `max` as wide as its longest cell (no wider than
  * max, so dossier numbers and codes stay on one line); flexible ones share what is left.
  */
-function fit(
+export function fit(
   doc: Doc,
   columns: readonly ColumnSpec[],
   width: number,
@@ -71,11 +72,12 @@ function fit(
   }));
 }
 
-function pageWidth(doc: Doc): number {
+export function pageWidth(doc: Doc): number {
   return doc.page.width - doc.page.margins.left - doc.page.margins.right;
 }
 
-const n = formatCount;
+/** A count as Vietnamese write it (1.234); shared with the mobile desk's sheet. */
+export const n = formatCount;
 
 /** Column titles of the verdict counts (contract VERDICT_LABEL, shortened to fit a sheet's column). */
 const VERDICT_HEADER: Readonly<Record<Verdict, string>> = {

@@ -35,6 +35,11 @@ export function credential(h: StoreDb, agencyCode: string, username: string): St
     : null;
 }
 
+/** Whether anyone has ever signed in online on this workstation (credentials are never deleted). */
+export function anyCredential(h: StoreDb): boolean {
+  return h.sql('SELECT 1 FROM credentials LIMIT 1').get() !== undefined;
+}
+
 export function saveAgencies(h: StoreDb, agencies: readonly Agency[]): void {
   h.db.transaction(() => {
     h.sql('DELETE FROM agencies').run();

@@ -8,6 +8,7 @@
 
 import type {
   Agency,
+  DeclarationRequest,
   DecisionRequest,
   DecisionResult,
   Dossier,
@@ -18,9 +19,19 @@ import type {
 import type { DossierFilter, DossierList, OutboxItem, SortField } from '../../../contract/workstation.js';
 import type { QualityReport, Recognition } from '../../../contract/scan.js';
 import type { IntakeImage } from '../../../contract/workstationIntake.js';
+import type { DeskValues } from '../../../contract/deskForm.js';
+import type {
+  DeskDeclaration,
+  DeskImage,
+  DeskRow,
+  DeskSameIdToday,
+} from '../../../contract/workstationDesk.js';
 import * as caches from './caches.js';
 import { openStoreDb, type StoreDb, type StoreOptions } from './db.js';
 import { listDossiers } from './dossierList.js';
+import * as desk from './desk.js';
+import * as deskChain from './deskChain.js';
+import * as deskViews from './deskViews.js';
 import * as dossiers from './dossiers.js';
 import * as images from './images.js';
 import * as outbox from './outbox.js';
@@ -32,6 +43,9 @@ export type { StoredCredential } from './caches.js';
 export type { NewImage } from './images.js';
 export type { AttachmentPayload, DueEntry, OutboxCounts } from './outbox.js';
 export { nameMatchQuery } from './dossierList.js';
+export type { DeskDecisionPayload, DeskRecord, NewDeskImage } from './desk.js';
+export type { DeskListFilter } from './deskViews.js';
+export type { DeskAnswer, DeskDueStep } from './deskChain.js';
 
 export class LocalStore {
   private readonly db: StoreDb;
@@ -167,8 +181,8 @@ export class LocalStore {
   attemptsOf(id: string): number {
     return outbox.attemptsOf(this.db, id);
   }
-  retry(id: string): OutboxItem | null {
-    return outbox.retry(this.db, id);
+  retry(id: string, username: string): OutboxItem | null {
+    return outbox.retry(this.db, id, username);
   }
   dismiss(id: string, username: string): OutboxItem | null {
     return outbox.dismiss(this.db, id, username);
@@ -181,6 +195,9 @@ export class LocalStore {
   }
   credential(agencyCode: string, username: string): caches.StoredCredential | null {
     return caches.credential(this.db, agencyCode, username);
+  }
+  hasSignedIn(): boolean {
+    return caches.anyCredential(this.db);
   }
   saveAgencies(list: readonly Agency[]): void {
     caches.saveAgencies(this.db, list);
@@ -238,5 +255,109 @@ export class LocalStore {
   }
   retryImage(id: string): IntakeImage | null {
     return images.retryImage(this.db, id);
+  }
+
+  // ------------------------------------------------------------ mobile desk (desk.ts, deskChain.ts)
+
+  deskDraft(user: StaffUser, newId: string, fresh: boolean): DeskDeclaration {
+    return desk.deskDraft(this.db, user, newId, fresh);
+  }
+  saveDeskDraft(id: string, values: DeskValues, sources: DeskDeclaration['sources'] | null): void {
+    desk.saveDeskDraft(this.db, id, values, sources);
+  }
+  discardDeskDraft(id: string): boolean {
+    return desk.discardDeskDraft(this.db, id);
+  }
+  deskDeclaration(id: string): DeskDeclaration | null {
+    return deskViews.deskDeclaration(this.db, id);
+  }
+  /** The declaration's owner, agency and state, without building its view. */
+  deskOwner(
+    id: string,
+  ): { username: string; agencyCode: string; state: 'draft' | 'recorded'; ref: string } | null {
+    const r = deskViews.declRow(this.db, id);
+    return r ? { username: r.username, agencyCode: r.agency_code, state: r.state, ref: r.ref } : null;
+  }
+  addDeskImage(img: desk.NewDeskImage, username: string): DeskImage {
+    return desk.addDeskImage(this.db, img, username);
+  }
+  saveDeskRecognition(
+    imageId: string,
+    r: { recognition: Recognition | null; error: string | null; quality: QualityReport | null },
+  ): void {
+    desk.saveDeskRecognition(this.db, imageId, r);
+  }
+  deskImage(imageId: string): DeskImage | null {
+    return desk.deskImage(this.db, imageId);
+  }
+  deskImageContent(imageId: string): ReturnType<typeof desk.deskImageContent> {
+    return desk.deskImageContent(this.db, imageId);
+  }
+  recordDesk(r: desk.DeskRecord): DeskDeclaration {
+    return desk.recordDesk(this.db, r);
+  }
+  deskDecide(id: string, stepId: string, p: desk.DeskDecisionPayload, username: string): void {
+    desk.deskDecide(this.db, id, stepId, p, username);
+  }
+  correctDesk(id: string, values: DeskValues, request: DeclarationRequest, username: string): void {
+    desk.correctDesk(this.db, id, values, request, username);
+  }
+  retryDesk(id: string): number {
+    return desk.retryDesk(this.db, id);
+  }
+  deskSameIdToday(idNumber: string, day: string, exceptId: string): DeskSameIdToday[] {
+    return deskViews.deskSameIdToday(this.db, idNumber, day, exceptId);
+  }
+  deskList(filter: deskViews.DeskListFilter, agencyScope: readonly string[]): DeskRow[] {
+    return deskViews.deskList(this.db, filter, agencyScope);
+  }
+  deskByRef(raw: string): DeskDeclaration | null {
+    const r = deskViews.deskByRef(this.db, raw);
+    return r ? deskViews.deskDeclaration(this.db, r.id) : null;
+  }
+  deskByDossier(by: { dossierId?: string; dossierNumber?: string }): DeskDeclaration | null {
+    const r = deskViews.deskByDossier(this.db, by);
+    return r ? deskViews.deskDeclaration(this.db, r.id) : null;
+  }
+  deskCounts(): { queued: number; needsFix: number } {
+    return deskViews.deskCounts(this.db);
+  }
+  purgeDeskImages(cutoff: string): number {
+    return deskViews.purgeDeskImages(this.db, cutoff);
+  }
+  nextDeskIntake(username: string, nowMs: number): deskChain.DeskDueStep | null {
+    return deskChain.nextDeskIntake(this.db, username, nowMs);
+  }
+  dueDeskSteps(
+    username: string,
+    nowMs: number,
+    limit: number,
+    skip: ReadonlySet<string>,
+  ): deskChain.DeskDueStep[] {
+    return deskChain.dueDeskSteps(this.db, username, nowMs, limit, skip);
+  }
+  nextDeskStep(declarationId: string, nowMs: number): deskChain.DeskDueStep | null {
+    return deskChain.nextDeskStep(this.db, declarationId, nowMs);
+  }
+  deskNextDueAt(username: string): number | null {
+    return deskChain.deskNextDueAt(this.db, username);
+  }
+  fixDecisionBase(stepId: string, baseVersion: number): desk.DeskDecisionPayload {
+    return deskChain.fixDecisionBase(this.db, stepId, baseVersion);
+  }
+  markDeskImageSent(stepId: string): void {
+    deskChain.markDeskImageSent(this.db, stepId);
+  }
+  markDeskStepSynced(stepId: string, answer: deskChain.DeskAnswer): void {
+    deskChain.markDeskStepSynced(this.db, stepId, answer);
+  }
+  markDeskStepFailed(stepId: string, message: string, fields: Record<string, string> | null): void {
+    deskChain.markDeskStepFailed(this.db, stepId, message, fields);
+  }
+  deskStepAttempts(stepId: string): number {
+    return deskChain.deskStepAttempts(this.db, stepId);
+  }
+  rescheduleDeskStep(stepId: string, nextAttemptAt: number, error: string): number {
+    return deskChain.rescheduleDeskStep(this.db, stepId, nextAttemptAt, error);
   }
 }

@@ -213,6 +213,87 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 10,
+    name: 'the mobile desk: declarations, their chains of steps, their images',
+    // A desk declaration lives here from its first keystroke (a draft, so a crash loses nothing typed)
+    // to the end of its chain: the intake (idempotency key: the declaration's id, the clientId), each
+    // image's upload, the receipt and the decision, one row each in desk_steps, sent in `position`
+    // order. The images keep their bytes until the retention period after the chain's end.
+    up: `
+      CREATE TABLE desk_declarations (
+        id TEXT PRIMARY KEY,                -- the clientId (uuid); the Mã tạm is made from it
+        seq INTEGER UNIQUE,                 -- order of registration (Ghi nhận); NULL while a draft
+        ref TEXT NOT NULL,                  -- Mã tạm, MT-XXXX-XXXX
+        ref_key TEXT NOT NULL,              -- the clientId's first 10 hex digits (what a Mã tạm names)
+        username TEXT NOT NULL,
+        officer_name TEXT NOT NULL,
+        agency_code TEXT NOT NULL,
+        desk_name TEXT NOT NULL DEFAULT '',
+        state TEXT NOT NULL CHECK (state IN ('draft','recorded')),
+        declared_at TEXT,                   -- the desk's time of declaring (Ghi nhận)
+        day TEXT,                           -- its day on the Vietnamese clock, YYYY-MM-DD
+        form TEXT NOT NULL,                 -- the form as typed (JSON DeskValues)
+        sources TEXT,                       -- JSON: fields from the card's QR, OCR, BHYT card, registry
+        request TEXT,                       -- the intake body fixed at Ghi nhận (replaced on Sửa)
+        full_name TEXT NOT NULL DEFAULT '',
+        name_folded TEXT NOT NULL DEFAULT '',
+        id_number TEXT NOT NULL DEFAULT '',
+        identity_by TEXT,                   -- Xác nhận nhân thân: the officer's name
+        identity_at TEXT,
+        dossier_id TEXT,                    -- the service's, once the intake is accepted
+        dossier_number TEXT,
+        code_resolution TEXT,
+        duplicates TEXT,                    -- JSON, as the intake answered
+        dossier_version INTEGER,
+        done_at TEXT,                       -- every step accepted: the retention period counts from here
+        images_purged_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX desk_declarations_ref ON desk_declarations (ref_key);
+      CREATE INDEX desk_declarations_id_number ON desk_declarations (id_number, day);
+      CREATE INDEX desk_declarations_day ON desk_declarations (day, seq);
+      CREATE INDEX desk_declarations_dossier ON desk_declarations (dossier_id) WHERE dossier_id IS NOT NULL;
+      CREATE INDEX desk_declarations_draft ON desk_declarations (username, state) WHERE state = 'draft';
+
+      CREATE TABLE desk_steps (
+        id TEXT PRIMARY KEY,                -- the step's idempotency key (intake: the clientId)
+        declaration_id TEXT NOT NULL REFERENCES desk_declarations (id),
+        position INTEGER NOT NULL,          -- order in the chain: intake 10, images 21-27, receipt 80, decision 90
+        kind TEXT NOT NULL CHECK (kind IN ('intake','attachment','receive','decision')),
+        payload TEXT NOT NULL,              -- JSON: the decision's body; an image's role, type, sha256
+        state TEXT NOT NULL CHECK (state IN ('queued','synced','failed','dismissed')),
+        sent INTEGER NOT NULL DEFAULT 0,    -- images: a PUT may have reached the service
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        error_fields TEXT,                  -- JSON: a 422's fields
+        result TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX desk_steps_chain ON desk_steps (declaration_id, position);
+      CREATE INDEX desk_steps_queued ON desk_steps (kind, next_attempt_at) WHERE state = 'queued';
+
+      CREATE TABLE desk_images (
+        id TEXT PRIMARY KEY,                -- uuid; the attachment step's id once recorded
+        declaration_id TEXT NOT NULL REFERENCES desk_declarations (id),
+        role TEXT NOT NULL,
+        media_type TEXT NOT NULL CHECK (media_type IN ('image/jpeg','image/png','application/pdf')),
+        sha256 TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        content BLOB,                       -- NULL once deleted after the retention period
+        source TEXT NOT NULL CHECK (source IN ('scan','file','camera')),
+        recognition TEXT,
+        recognition_error TEXT,
+        quality TEXT,
+        created_at TEXT NOT NULL,
+        purged_at TEXT
+      ) STRICT;
+      CREATE INDEX desk_images_declaration ON desk_images (declaration_id, role, created_at);
+    `,
+  },
+  {
+    version: 11,
     name: "the decision's result in the list row",
     // Trạng thái tells an approval whose code is not in HGD (no account issued) from one that issued an
     // account, so the list row carries the service's result; Mở rộng filters on it (partial index: only

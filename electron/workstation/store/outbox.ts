@@ -261,13 +261,18 @@ export function attemptsOf(h: StoreDb, id: string): number {
   );
 }
 
-/** The officer asks to send a failed entry again (same idempotency key). */
-export function retry(h: StoreDb, id: string): OutboxItem | null {
-  h.db.transaction(() => {
+/**
+ * The officer asks to send one of their failed entries again (same idempotency key). Null when the
+ * entry is not theirs or not failed (a replayed call): nothing changes then.
+ */
+export function retry(h: StoreDb, id: string, username: string): OutboxItem | null {
+  const done = h.db.transaction(() => {
     const row = h
-      .sql("SELECT dossier_id FROM outbox WHERE id = ? AND kind = 'decision' AND state = 'failed'")
-      .get(id) as { dossier_id: string } | undefined;
-    if (!row) return;
+      .sql(
+        "SELECT dossier_id FROM outbox WHERE id = ? AND username = ? AND kind = 'decision' AND state = 'failed'",
+      )
+      .get(id, username) as { dossier_id: string } | undefined;
+    if (!row) return false;
     h.sql("UPDATE outbox SET state = 'queued', next_attempt_at = 0, updated_at = ? WHERE id = ?").run(
       h.iso(),
       id,
@@ -276,21 +281,26 @@ export function retry(h: StoreDb, id: string): OutboxItem | null {
     h.sql(
       "UPDATE dossiers SET status = 'decided', outcome = ?, result = NULL, decided_at = ?, pending_decision = ? WHERE id = ?",
     ).run(req.outcome, req.decidedAt, id, row.dossier_id);
+    return true;
   })();
-  return outboxItem(h, id);
+  return done ? outboxItem(h, id) : null;
 }
 
-/** Only the officer dismisses an entry; the engine never drops one on its own. */
+/**
+ * Only the officer who decided dismisses an entry refused by the service; the engine never drops one
+ * on its own. Null when the entry is not theirs or not refused (a replayed call): nothing changes then.
+ */
 export function dismiss(h: StoreDb, id: string, username: string): OutboxItem | null {
-  h.db.transaction(() => {
+  const done = h.db.transaction(() => {
     const r = h
       .sql(
-        "UPDATE outbox SET state = 'dismissed', updated_at = ? WHERE id = ? AND kind = 'decision' AND state IN ('failed','conflict','expired')",
+        "UPDATE outbox SET state = 'dismissed', updated_at = ? WHERE id = ? AND username = ? AND kind = 'decision' AND state IN ('failed','conflict','expired')",
       )
-      .run(h.iso(), id);
+      .run(h.iso(), id, username);
     if (r.changes) audit(h, 'decision.dismissed', username, null, id);
+    return r.changes > 0;
   })();
-  return outboxItem(h, id);
+  return done ? outboxItem(h, id) : null;
 }
 
 export type OutboxCounts = {

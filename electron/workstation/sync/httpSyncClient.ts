@@ -1,6 +1,9 @@
 // HttpSyncClient: the workstation's client of the central service (../shared/API.md) over axios.
 // Every answer is classified once here: a ServiceError carries the service's `{error}` body and
 // status; a NetworkError means the service could not be reached (offline, refused, reset, timeout).
+// Where requests go (the service's address, the proxy) comes from the settings and may change while
+// the app runs (Cài đặt): `configure` rebuilds the route; the network stack (Chromium's in Electron,
+// Node's here) is chosen once by the composition root (sync/network.ts).
 
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type {
@@ -10,14 +13,20 @@ import type {
   ChangesResponse,
   ClaimResponse,
   DailyReport,
+  DeclarationRequest,
   DecisionRequest,
   DecisionResponse,
   Dossier,
   ErrorCode,
+  IntakeResponse,
   LoginRequest,
   LoginResponse,
   ReasonsResponse,
+  RegistrySearchQuery,
+  RegistrySearchResponse,
 } from '../../../contract/index.js';
+import type { ProxySetting } from '../../../contract/workstationSettings.js';
+import { nodeNetwork, type NetworkStack } from './network.js';
 
 export class ServiceError extends Error {
   readonly status: number;
@@ -53,20 +62,64 @@ export class NetworkError extends Error {
   }
 }
 
-export type HttpSyncClientOptions = { baseUrl: string; timeoutMs?: number };
+export type HttpSyncClientOptions = {
+  baseUrl: string;
+  timeoutMs?: number;
+  /** How requests leave the machine (default: Node's http with the proxy below). */
+  network?: NetworkStack;
+  /** default: the operating system's (Node: HTTPS_PROXY and friends) */
+  proxy?: ProxySetting;
+};
 
 export class HttpSyncClient {
-  private readonly http: AxiosInstance;
+  private http: Promise<AxiosInstance>;
   private token: string | null = null;
+  private base: string;
+  private routeText = '';
+  private readonly network: NetworkStack;
+  private readonly timeoutMs: number;
 
   constructor(options: HttpSyncClientOptions) {
-    this.http = axios.create({
-      baseURL: `${options.baseUrl.replace(/\/$/u, '')}/api/v1`,
-      timeout: options.timeoutMs ?? 15_000,
+    this.network = options.network ?? nodeNetwork;
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.base = options.baseUrl;
+    this.http = this.build(options.baseUrl, options.proxy ?? { mode: 'system' });
+    this.http.catch(() => undefined); // a route that cannot be built fails each request, not the process
+  }
+
+  /** A client with the same network stack and timeout for other settings (Kiểm tra kết nối). */
+  withSettings(baseUrl: string, proxy: ProxySetting): HttpSyncClient {
+    return new HttpSyncClient({ baseUrl, proxy, network: this.network, timeoutMs: this.timeoutMs });
+  }
+
+  /** Point the client at another service address or proxy (Cài đặt changed them). */
+  configure(baseUrl: string, proxy: ProxySetting): void {
+    this.base = baseUrl;
+    this.http = this.build(baseUrl, proxy);
+    this.http.catch(() => undefined);
+  }
+
+  baseUrl(): string {
+    return this.base;
+  }
+
+  /** How requests go now, in Vietnamese ("trực tiếp", "qua proxy http://…"). */
+  async route(): Promise<string> {
+    await this.http.catch(() => undefined);
+    return this.routeText;
+  }
+
+  private async build(baseUrl: string, proxy: ProxySetting): Promise<AxiosInstance> {
+    const { config, description } = await this.network.route(proxy, baseUrl);
+    this.routeText = description;
+    return axios.create({
+      baseURL: `${baseUrl.replace(/\/$/u, '')}/api/v1`,
+      timeout: this.timeoutMs,
       validateStatus: () => true,
-      // Only the configured service: never follow a redirect elsewhere, never use an environment proxy.
+      // Only the configured service: never follow a redirect elsewhere (Node and fetch alike).
       maxRedirects: 0,
-      proxy: false,
+      fetchOptions: { redirect: 'error' },
+      ...config,
     });
   }
 
@@ -86,7 +139,8 @@ export class HttpSyncClient {
   ): Promise<T> {
     let res: AxiosResponse;
     try {
-      res = await this.http.request({
+      const http = await this.http;
+      res = await http.request({
         method,
         url,
         data,
@@ -140,6 +194,20 @@ export class HttpSyncClient {
   decide(dossierId: string, req: DecisionRequest): Promise<DecisionResponse> {
     return this.send('post', `/dossiers/${encodeURIComponent(dossierId)}/decision`, req);
   }
+  /** A new declaration (a mobile desk's): the same clientId again answers the same dossier. */
+  intake(req: DeclarationRequest): Promise<IntakeResponse> {
+    return this.send('post', '/dossiers', req);
+  }
+  /** The signed paper received (idempotent: a dossier already received is answered as it is). */
+  receive(dossierId: string, clientId: string): Promise<Dossier> {
+    return this.send('post', `/dossiers/${encodeURIComponent(dossierId)}/receive`, { clientId });
+  }
+  /** Tra cứu mã số BHXH: by ID number, or by full name and date of birth. */
+  registrySearch(q: RegistrySearchQuery): Promise<RegistrySearchResponse> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(q)) if (v !== undefined) params.set(k, v);
+    return this.send('get', `/registry/persons?${params.toString()}`);
+  }
   claim(dossierId: string): Promise<ClaimResponse> {
     return this.send('post', `/dossiers/${encodeURIComponent(dossierId)}/claim`, {});
   }
@@ -155,7 +223,8 @@ export class HttpSyncClient {
   ): Promise<{ id: string; sha256: string }> {
     let res: AxiosResponse;
     try {
-      res = await this.http.request({
+      const http = await this.http;
+      res = await http.request({
         method: 'put',
         url: `/dossiers/${encodeURIComponent(dossierId)}/attachments/${encodeURIComponent(role)}`,
         data: content,

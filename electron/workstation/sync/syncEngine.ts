@@ -13,8 +13,11 @@ import {
 } from '../../../contract/index.js';
 import type { OutboxItem, SyncStatus } from '../../../contract/workstation.js';
 import type { IntakeImage } from '../../../contract/workstationIntake.js';
+import type { Logger } from '../log.js';
+import { notifyEach } from '../notify.js';
 import type { SessionService } from '../session.js';
 import type { AttachmentPayload, LocalStore } from '../store/localStore.js';
+import { DeskChainSender } from './deskChain.js';
 import { pullFeed } from './feed.js';
 import { type HttpSyncClient, NetworkError, ServiceError } from './httpSyncClient.js';
 
@@ -31,6 +34,8 @@ export type SyncEngineOptions = {
    */
   concurrency?: number;
   pageSize?: number;
+  /** Where errors the engine rides over are written (ctx.log). */
+  log?: Logger;
   random?: () => number;
   now?: () => Date;
 };
@@ -39,6 +44,8 @@ export type SyncListener = {
   status(s: SyncStatus): void;
   dossiersChanged(count: number): void;
   decisionUpdated(item: OutboxItem): void;
+  /** a mobile desk's chain moved (a step accepted, refused or rescheduled) */
+  deskChanged?(declarationId: string): void;
 };
 
 /** Answers recorded together at most (markSyncedSoon), and the longest an answer waits to be recorded. */
@@ -56,12 +63,20 @@ export class SyncEngine {
   private probeAttempt = 0;
   /** Renewals of the service session refused for now (429, 5xx) in a row: their backoff. */
   private renewAttempt = 0;
+  /**
+   * A renewal refused for now waits for its backoff timer: passes started meanwhile (a new decision,
+   * the pull) do not ask the service again ahead of it, or an office of desks deciding would each add
+   * a sign-in to a service that already said "not now". Only the timer or "Đồng bộ ngay" ends it.
+   */
+  private renewalHeld = false;
   private stopped = false;
   private readonly imageListeners = new Set<(image: IntakeImage) => void>();
-  private readonly opts: Required<Omit<SyncEngineOptions, 'now' | 'random'>> & {
+  private readonly desk: DeskChainSender;
+  private readonly opts: Required<Omit<SyncEngineOptions, 'now' | 'random' | 'log'>> & {
     now: () => Date;
     random: () => number;
   };
+  private readonly log: Logger | undefined;
 
   constructor(
     private readonly store: LocalStore,
@@ -81,11 +96,25 @@ export class SyncEngine {
       random: options.random ?? Math.random,
       now: options.now ?? (() => new Date()),
     };
+    this.desk = new DeskChainSender(
+      store,
+      client,
+      {
+        now: this.opts.now,
+        random: this.opts.random,
+        backoff: () => this.backoff(),
+        // Each chain is a few steps in a row: eight chains at once keep the round trips overlapping.
+        concurrency: Math.max(1, Math.min(8, this.opts.concurrency)),
+      },
+      (id) => listener.deskChanged?.(id),
+    );
+    this.log = options.log;
   }
 
   status(): SyncStatus {
     const user = this.session.user();
     const c = this.store.outboxCounts(user?.username ?? null);
+    const desk = this.store.deskCounts();
     return {
       online: this.online,
       queued: c.queued,
@@ -94,6 +123,8 @@ export class SyncEngine {
       waitingForOthers: c.others,
       uploadsQueued: c.uploadsQueued,
       uploadsFailed: c.uploadsFailed,
+      deskQueued: desk.queued,
+      deskNeedsFix: desk.needsFix,
       lastSyncAt: this.lastSyncAt,
       lastError: this.lastError,
       syncing: this.syncing,
@@ -151,6 +182,7 @@ export class SyncEngine {
 
   /** Wait for the current pass (and one more, so the caller's change is included). */
   async syncNow(): Promise<SyncStatus> {
+    this.renewalHeld = false;
     this.kick();
     this.again = true;
     while (this.running) await this.running;
@@ -162,6 +194,7 @@ export class SyncEngine {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
+      this.renewalHeld = false;
       this.kick();
     }, ms);
     this.timer.unref?.();
@@ -187,6 +220,7 @@ export class SyncEngine {
         this.probeAttempt = 0;
       }
       if (!this.session.hasServiceSession() && !this.session.needsSignIn()) {
+        if (this.renewalHeld) return;
         if (!(await this.session.renew())) {
           if (!this.session.needsSignIn()) this.renewAttempt += 1;
           throw new Error(this.session.needsSignIn() ? 'needs sign-in' : 'renew');
@@ -195,6 +229,7 @@ export class SyncEngine {
       }
       if (!this.session.hasServiceSession()) return;
       await this.pushDue();
+      await this.desk.push(this.session.requireUser().username);
       await this.pull();
       this.lastSyncAt = this.opts.now().toISOString();
       this.lastError = null;
@@ -227,12 +262,17 @@ export class SyncEngine {
     if (this.renewAttempt > 0 && !this.session.hasServiceSession() && !this.session.needsSignIn()) {
       // The renewal was refused for now: again after the backoff, or when the service said if later,
       // but never later than the longest backoff (a desk asking once a minute costs the service nothing).
+      if (this.renewalHeld && this.timer) return; // already due at its time
       const asked = this.session.renewalRetryAfterMs() ?? 0;
       const backoff = backoffDelay(this.renewAttempt, this.backoff(), this.opts.random);
+      this.renewalHeld = true;
       this.schedule(Math.min(Math.max(asked, backoff), this.opts.maxBackoffMs));
       return;
     }
-    const due = this.store.nextDueAt(user.username);
+    const dues = [this.store.nextDueAt(user.username), this.store.deskNextDueAt(user.username)].filter(
+      (t): t is number => t !== null,
+    );
+    const due = dues.length > 0 ? Math.min(...dues) : null;
     const untilDue = due === null ? Infinity : Math.max(0, due - this.opts.now().getTime());
     this.schedule(Math.min(this.opts.pullIntervalMs, untilDue));
   }
@@ -392,8 +432,9 @@ export class SyncEngine {
         // next is made against it (the next pull would bring it too).
         try {
           this.store.applyDossiers([await this.client.dossier(dossierId)]);
-        } catch {
+        } catch (err) {
           // offline again: the pull after reconnecting brings it
+          this.log?.info({ err, dossier: dossierId }, 'dossier not refreshed after upload');
         }
       }
     } catch (err) {
@@ -413,14 +454,8 @@ export class SyncEngine {
 
   private notifyImage(id: string): void {
     const image = this.store.image(id);
-    if (!image) return;
-    for (const l of this.imageListeners) {
-      try {
-        l(image);
-      } catch {
-        // a broken subscriber must not stop the sync
-      }
-    }
+    if (image)
+      notifyEach(this.imageListeners, image, (err) => this.log?.error({ err }, 'image listener failed'));
   }
 
   /**

@@ -5,33 +5,10 @@
 // to rescan, the upload state ("chờ đồng bộ" / "đã đồng bộ" / lỗi), and beside it "Đối chiếu": the
 // dossier's values against what was recognised, mismatches in red, looser matches in amber.
 // Recognition only suggests; the officer decides.
-import {
-  Alert,
-  Button,
-  Col,
-  Form,
-  Image,
-  Modal,
-  Progress,
-  Radio,
-  Row,
-  Select,
-  Space,
-  Table,
-  Tag,
-  Tooltip,
-  Typography,
-  message,
-} from 'antd';
+import { Alert, Button, Col, Image, Row, Space, Table, Tag, Tooltip, Typography, message } from 'antd';
 import { useCallback, useEffect, useRef, useState, type DragEvent, type HTMLAttributes } from 'react';
 import { KIND_LABEL as DOSSIER_KIND_LABEL, type Dossier, type DossierKind } from '../../../contract/domain';
-import {
-  RELIABLE_CONFIDENCE,
-  type FieldComparison,
-  type RecognitionKind,
-  type ScanProgress,
-  type ScannerDevice,
-} from '../../../contract/scan';
+import { RELIABLE_CONFIDENCE, type FieldComparison, type RecognitionKind } from '../../../contract/scan';
 import {
   MAX_ATTACH_BYTES,
   MAX_FORM_PAGES,
@@ -41,10 +18,11 @@ import {
 } from '../../../contract/workstationIntake';
 import { api, call, errorMessage } from '../api';
 import { CameraCapture, type CapturedStill } from '../capture/CameraCapture';
-import type { CameraVerdict, CaptureTarget } from '../../../contract/capture';
+import type { CameraVerdict } from '../../../contract/capture';
 import { displayMobile } from '../../../contract/identity';
 import { formatDate } from '../format';
 import { attachCameraStill } from './cameraIntake';
+import { captureTarget, ScanDialog, type ScanTarget } from './ScanDialog';
 
 const ACCEPT = '.png,.jpg,.jpeg,.tif,.tiff,.pdf,image/png,image/jpeg,image/tiff,application/pdf';
 
@@ -122,174 +100,6 @@ function UploadTag({ image }: { image: IntakeImage }) {
     <Tag color="blue" title={image.lastError ?? undefined}>
       chờ đồng bộ
     </Tag>
-  );
-}
-
-type ScanTarget = { role: string };
-
-/** The camera's guide frame for a role: the portrait, an ID card side, or an A4 form page. */
-function captureTarget(role: string): CaptureTarget {
-  return role === 'photo' ? 'photo' : role.startsWith('formPage') ? 'page' : 'card';
-}
-
-function ScanDialog({
-  target,
-  dossierId,
-  onClose,
-}: {
-  target: ScanTarget | null;
-  dossierId: string;
-  onClose: () => void;
-}) {
-  const [devices, setDevices] = useState<ScannerDevice[] | null>(null);
-  const [deviceError, setDeviceError] = useState<string | null>(null);
-  const [deviceId, setDeviceId] = useState<string | undefined>(undefined);
-  const [source, setSource] = useState<'flatbed' | 'feeder'>('flatbed');
-  const [resolution, setResolution] = useState(300);
-  const [colorMode, setColorMode] = useState<'color' | 'gray' | 'bw'>('color');
-  const [jobId, setJobId] = useState<string | null>(null);
-  const [progress, setProgress] = useState<ScanProgress | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const role = target?.role ?? '';
-  const isForm = role.startsWith('formPage');
-
-  useEffect(() => {
-    if (!target) return;
-    let live = true;
-    call('scanner.devices', {})
-      .then((d) => {
-        if (!live) return;
-        setDevices(d.scanners);
-        setDeviceId((cur) => cur ?? d.scanners[0]?.id);
-      })
-      .catch((err: unknown) => live && setDeviceError(errorMessage(err)));
-    return () => {
-      live = false;
-    };
-  }, [target]);
-
-  useEffect(
-    () =>
-      api.on((e) => {
-        if (e.type === 'intake.progress' && e.jobId === jobId) setProgress(e.progress);
-      }),
-    [jobId],
-  );
-
-  const start = async (): Promise<void> => {
-    if (!deviceId) return;
-    const id = crypto.randomUUID();
-    setJobId(id);
-    setProgress(null);
-    setError(null);
-    try {
-      const r = await call('intake.scan', {
-        dossierId,
-        role,
-        deviceId,
-        jobId: id,
-        source: isForm ? source : 'flatbed',
-        resolution,
-        colorMode,
-      });
-      for (const n of r.notes) void message.info(n);
-      void message.success(`Đã quét ${r.images.map((i) => roleLabel(i.role)).join(', ')}: chờ đồng bộ.`);
-      onClose();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setJobId(null);
-    }
-  };
-
-  const cancel = async (): Promise<void> => {
-    if (jobId) await call('intake.cancel', { jobId }).catch(() => undefined);
-  };
-
-  return (
-    <Modal
-      open={target !== null}
-      title={`Quét ${roleLabel(role)}`}
-      onCancel={() => (jobId ? void cancel() : onClose())}
-      destroyOnHidden
-      footer={[
-        jobId ? (
-          <Button key="cancel" danger onClick={() => void cancel()}>
-            Huỷ
-          </Button>
-        ) : (
-          <Button key="close" onClick={onClose}>
-            Đóng
-          </Button>
-        ),
-        <Button
-          key="scan"
-          type="primary"
-          loading={jobId !== null}
-          disabled={!deviceId}
-          onClick={() => void start()}
-        >
-          Bắt đầu quét
-        </Button>,
-      ]}
-    >
-      {deviceError && <Alert type="error" showIcon role="alert" title={deviceError} />}
-      <Form layout="vertical" disabled={jobId !== null}>
-        <Form.Item label="Máy quét">
-          <Select
-            aria-label="Máy quét"
-            loading={devices === null && !deviceError}
-            value={deviceId}
-            onChange={setDeviceId}
-            notFoundContent="Không tìm thấy máy quét. Kiểm tra cáp nối, nguồn điện hoặc kết nối mạng."
-            options={(devices ?? []).map((d) => ({ value: d.id, label: `${d.name} (${d.id})` }))}
-          />
-        </Form.Item>
-        {isForm && (
-          <Form.Item label="Khay giấy">
-            <Radio.Group value={source} onChange={(e) => setSource(e.target.value as 'flatbed' | 'feeder')}>
-              <Radio value="flatbed">Mặt kính (một trang)</Radio>
-              <Radio value="feeder">Khay nạp giấy (nhiều trang liên tiếp)</Radio>
-            </Radio.Group>
-          </Form.Item>
-        )}
-        <Space>
-          <Form.Item label="Độ phân giải">
-            <Select
-              aria-label="Độ phân giải"
-              style={{ width: 120 }}
-              value={resolution}
-              onChange={setResolution}
-              options={[150, 200, 300, 600].map((r) => ({ value: r, label: `${r} dpi` }))}
-            />
-          </Form.Item>
-          <Form.Item label="Chế độ màu">
-            <Select
-              aria-label="Chế độ màu"
-              style={{ width: 140 }}
-              value={colorMode}
-              onChange={setColorMode}
-              options={[
-                { value: 'color', label: 'Màu' },
-                { value: 'gray', label: 'Xám' },
-                { value: 'bw', label: 'Đen trắng' },
-              ]}
-            />
-          </Form.Item>
-        </Space>
-      </Form>
-      {jobId && (
-        <div role="status">
-          <Typography.Text>
-            {progress && progress.pagesDone >= progress.page
-              ? `Đã quét ${progress.pagesDone} trang, đang lưu ảnh…`
-              : `Đang quét trang ${progress?.page ?? 1}${progress && progress.pagesDone > 0 ? ` (đã xong ${progress.pagesDone} trang)` : ''}…`}
-          </Typography.Text>
-          <Progress percent={Math.round(progress?.percent ?? 0)} aria-label="Tiến độ quét" />
-        </div>
-      )}
-      {error && <Alert type="error" showIcon role="alert" title={error} style={{ marginTop: 8 }} />}
-    </Modal>
   );
 }
 
@@ -693,7 +503,15 @@ export function IntakePanel({ dossier }: { dossier: Dossier }) {
           <ComparisonPanel report={report} />
         </Col>
       </Row>
-      <ScanDialog target={scanTarget} dossierId={id} onClose={() => setScanTarget(null)} />
+      <ScanDialog
+        target={scanTarget}
+        onScan={async (req) => {
+          const r = await call('intake.scan', { dossierId: id, ...req });
+          void message.success(`Đã quét ${r.images.map((i) => roleLabel(i.role)).join(', ')}: chờ đồng bộ.`);
+          return r.notes;
+        }}
+        onClose={() => setScanTarget(null)}
+      />
       <CameraCapture
         open={camera.open}
         title={`Chụp ảnh ${roleLabel(camera.role)}`}

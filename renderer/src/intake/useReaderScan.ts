@@ -6,9 +6,16 @@
 import { message } from 'antd';
 import { useEffect, useRef } from 'react';
 import { WedgeDetector } from '../../../contract/wedge';
+import type { ReaderMatch } from '../../../contract/workstationIntake';
 import { api, call, errorMessage } from '../api';
+import { readerClaim } from './readerClaim';
 
-export function useReaderScan(onOpen: (dossierId: string) => void): void {
+/**
+ * `onOpen` gets the dossier's id, or '' with the match of a mobile desk's declaration not yet on the
+ * service (its Mã tạm was scanned; `match.deskId` names it). A screen that claimed the reader
+ * (readerClaim.ts) gets the scans instead.
+ */
+export function useReaderScan(onOpen: (dossierId: string, match: ReaderMatch) => void): void {
   const openRef = useRef(onOpen);
   useEffect(() => {
     openRef.current = onOpen;
@@ -16,11 +23,16 @@ export function useReaderScan(onOpen: (dossierId: string) => void): void {
 
   useEffect(() => {
     const wedge = new WedgeDetector();
-    const opened = (m: { dossierId: string; dossierNumber: string; fullName: string }): void => {
+    const opened = (m: ReaderMatch): void => {
       void message.success(`Mở hồ sơ ${m.dossierNumber} — ${m.fullName}`);
-      openRef.current(m.dossierId);
+      openRef.current(m.dossierId, m);
     };
     const lookup = async (text: string): Promise<void> => {
+      const claim = readerClaim();
+      if (claim) {
+        claim.text(text);
+        return;
+      }
       try {
         opened(await call('reader.lookup', { text }));
       } catch (err) {
@@ -46,7 +58,9 @@ export function useReaderScan(onOpen: (dossierId: string) => void): void {
     }, 100);
     const off = api.on((e) => {
       if (e.type === 'reader.scan') {
-        if (e.result.ok) opened(e.result.match);
+        const claim = readerClaim();
+        if (claim) claim.hid(e);
+        else if (e.result.ok) opened(e.result.match);
         else void message.error(`Không mở được hồ sơ từ mã vừa quét: ${e.result.error.message}`);
       } else if (e.type === 'reader.attached') {
         void message.info(`Đã kết nối máy đọc mã ${e.reader.name}.`);

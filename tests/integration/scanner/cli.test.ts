@@ -12,13 +12,13 @@ import { binaryPresent, titleWithSkipReason } from '../../harness/skip.js';
 import { cccdFront } from '../../unit/scanner/support/images.js';
 
 const exec = promisify(execFile);
-const TSX = path.resolve('node_modules/.bin/tsx');
-const SCRIPT = path.resolve('scripts/scan.ts');
+// What `npm run scan` runs: the launcher, which (re)builds the command's bundle when it is stale.
+const SCRIPT = path.resolve('scripts/scan.mjs');
 const HAVE_SANE = binaryPresent('/usr/bin/scanimage');
 
 async function cli(...args: string[]): Promise<{ code: number; json: Record<string, unknown> }> {
   try {
-    const { stdout } = await exec(TSX, [SCRIPT, ...args], { timeout: 60_000 });
+    const { stdout } = await exec(process.execPath, [SCRIPT, ...args], { timeout: 60_000 });
     return { code: 0, json: JSON.parse(stdout) as Record<string, unknown> };
   } catch (error) {
     const e = error as { code: number; stdout: string };
@@ -62,7 +62,7 @@ describe('npm run scan', () => {
     const empty = path.join(dir, 'empty2.png');
     await writeFile(card, await cccdFront(p));
     await writeFile(empty, Buffer.alloc(0));
-    const out = await exec(TSX, [SCRIPT, 'recognize', card, empty, '--no-ocr', '--json-lines'], {
+    const out = await exec(process.execPath, [SCRIPT, 'recognize', card, empty, '--no-ocr', '--json-lines'], {
       timeout: 60_000,
     }).catch((e: { code: number; stdout: string }) => e);
     expect((out as { code?: number }).code).toBe(2);

@@ -1,8 +1,11 @@
-// Recognition accuracy on a fixed slice of the corpus (tests/corpus): five Mẫu 01 pages (the portal's
-// print at 150–200 dpi in Liberation Serif and DejaVu Sans, our print; JPEG, skew, an update and a
-// stop declaration), chip card fronts of both layouts without a usable QR, a card back and old CMND
-// fronts, clean and degraded. Each field must be read at least as often as FLOOR says (the figures of
-// the code as committed): a change that reads fewer fails here. The whole corpus is in the benchmark.
+// Recognition accuracy on a fixed slice of the corpus (tests/corpus): seven Mẫu 01 pages (the portal's
+// print at 150–200 dpi in Liberation Serif and DejaVu Sans, our print; JPEG, skew, a phone photo at an
+// angle, lines set close together, an update and a stop declaration), chip card fronts of both
+// layouts without a usable QR (a misread label, tone marks misread on capitals), a card back and old
+// CMND fronts, clean and degraded. READ holds what the code as committed reads (every field of the
+// slice); the test allows a margin — a field read on five or more images may lose one, and the slice
+// as a whole at most two (tesseract's WebAssembly build may pick another code path on another CPU) —
+// so a change that reads fewer fails here. The whole corpus is in the benchmark.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RELIABLE_CONFIDENCE } from '../../../contract/scan.js';
@@ -19,36 +22,44 @@ const SLICE = [
   'mau01-portal-010',
   'mau01-portal-011-d',
   'mau01-ours-004',
+  // lines set close together (the contact's e-mail touched the line above)
+  'mau01-portal-033',
+  // a phone photo at an angle, rectified
+  'mau01-portal-021-d',
   'cccd2021_front-missing-02-d',
   'cccd2021_front-covered-10',
+  // tone marks on a name in capitals ("ĐĂNG" for "ĐẶNG")
+  'cccd2021_front-missing-05-d',
   'cccd2024_front-missing-07-d',
+  // the 2024 card's long label above the name misread
+  'cccd2024_front-missing-12',
   'cccd2024_back-covered-07',
   'cmnd_front-missing-04',
   'cmnd_front-missing-11-d',
 ];
 
-/** Fields right on the slice, at least (out of the count in brackets). */
-const FLOOR: Readonly<Record<string, number>> = {
+/** Fields right on the slice as committed (out of the count in brackets): every one. */
+const READ: Readonly<Record<string, number>> = {
   'cccd_back.address': 1, // of 1
   'cccd_back.issueDate': 1, // of 1
-  'cccd_front.address': 2, // of 2
-  'cccd_front.dateOfBirth': 2, // of 3
-  'cccd_front.fullName': 2, // of 3
-  'cccd_front.gender': 3, // of 3
-  'cccd_front.idNumber': 3, // of 3
+  'cccd_front.address': 3, // of 3
+  'cccd_front.dateOfBirth': 5, // of 5
+  'cccd_front.fullName': 5, // of 5
+  'cccd_front.gender': 5, // of 5
+  'cccd_front.idNumber': 5, // of 5
   'cmnd.dateOfBirth': 2, // of 2
   'cmnd.fullName': 2, // of 2
   'cmnd.idNumber': 2, // of 2
-  'mau01.address': 5, // of 5
-  'mau01.bhxhCode': 5, // of 5
-  'mau01.contactPerson': 5, // of 5
-  'mau01.dossierKind': 5, // of 5
-  'mau01.dossierNumber': 5, // of 5
-  'mau01.effectiveDate': 2, // of 2
-  'mau01.email': 3, // of 3
-  'mau01.fullName': 5, // of 5
-  'mau01.idNumber': 5, // of 5
-  'mau01.mobile': 5, // of 5
+  'mau01.address': 7, // of 7
+  'mau01.bhxhCode': 7, // of 7
+  'mau01.contactPerson': 7, // of 7
+  'mau01.dossierKind': 7, // of 7
+  'mau01.dossierNumber': 7, // of 7
+  'mau01.effectiveDate': 4, // of 4
+  'mau01.email': 5, // of 5
+  'mau01.fullName': 7, // of 7
+  'mau01.idNumber': 7, // of 7
+  'mau01.mobile': 7, // of 7
   'mau01.stopDate': 1, // of 1
   'mau01.stopReason': 1, // of 1
   'mau01.updateEmail': 1, // of 1
@@ -98,8 +109,13 @@ describe('recognition on a fixed slice of the corpus', () => {
         [...total.keys()].sort().map((k) => [k, `${right.get(k) ?? 0}/${total.get(k)}`]),
       );
       console.log(JSON.stringify(report));
-      for (const [key, floor] of Object.entries(FLOOR))
-        expect(right.get(key) ?? 0, `${key}: ${report[key]}`).toBeGreaterThanOrEqual(floor);
+      let lost = 0;
+      for (const [key, read] of Object.entries(READ)) {
+        const got = right.get(key) ?? 0;
+        lost += Math.max(0, read - got);
+        expect(got, `${key}: ${report[key]}`).toBeGreaterThanOrEqual(read >= 5 ? read - 1 : read);
+      }
+      expect(lost, 'fields lost on the slice as a whole').toBeLessThanOrEqual(2);
       // A field returned as reliable must be right.
       expect(wrongButSure).toEqual([]);
     },

@@ -5,12 +5,15 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile, mkdir, copyFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { syntheticPeople } from '../../../contract/synthetic.js';
 import { EsclDriver } from '../../../scanner/devices/escl.js';
+import { defaultDrivers, ScannerHub } from '../../../scanner/devices/hub.js';
 import { ScanError } from '../../../scanner/errors.js';
 import { startEsclSimulator, type RunningSimulator } from '../../../scanner/escl/simulator.js';
 import { recognizeDocument } from '../../../scanner/recognize.js';
@@ -59,6 +62,30 @@ describe('eSCL client against the simulator', () => {
     expect(caps.resolutions).toEqual([75, 100, 150, 200, 300, 600]);
     expect(caps.maxWidthMm).toBe(216);
     expect(caps.maxHeightMm).toBe(297);
+  });
+
+  it('lists the scanners that answer and logs the one that does not, by address', async () => {
+    // A loopback port nothing listens on: the connection is refused at once.
+    const closed = await new Promise<number>((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = srv.address() as AddressInfo;
+        srv.close(() => resolve(port));
+      });
+    });
+    const gone = `http://127.0.0.1:${closed}/eSCL`;
+    const warned: { obj: Record<string, unknown>; msg: string }[] = [];
+    const hub = new ScannerHub(
+      defaultDrivers({
+        sane: false,
+        wia: false,
+        escl: { urls: [gone, sim.url], retryDelayMs: 20 },
+        log: { warn: (obj, msg) => warned.push({ obj, msg }) },
+      }),
+    );
+    expect((await hub.list()).map((d) => d.id)).toEqual([`escl:${sim.url}`]);
+    expect(warned).toEqual([
+      { obj: expect.objectContaining({ url: gone }) as unknown, msg: 'eSCL scanner did not answer' },
+    ]);
   });
 
   it('scans the platen and the page is recognisable (the card QR decodes)', async () => {

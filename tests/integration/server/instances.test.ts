@@ -216,6 +216,33 @@ describe('background work across instances', () => {
     expect(gateway.requests()).toBe(gateway.sent() + gateway.duplicates());
   });
 
+  it("an instance's delivery sends in two lanes while a backlog lasts, each message once", async () => {
+    await a.db.exec("UPDATE notifications SET status = 'delivered' WHERE status = 'queued'");
+    const before = gateway.sent();
+    const duplicatesBefore = gateway.duplicates();
+    const count = await approve(a.url, 12);
+    const requestsBefore = gateway.requests();
+    // Passes of 4, one send at a time each: a second lane starts once the first has left a full
+    // batch; from then the gateway answers only when two requests wait together, which one lane alone
+    // never makes (it would wait for ever and the poll below would fail).
+    const x = await startService({
+      databaseUrl: pg.url,
+      prepared: true,
+      env: { SMS_GATEWAY_URL: gateway.url },
+      delivery: { batch: 4, concurrency: 1, lanes: 2 },
+    });
+    try {
+      await gateway.waitForRequests(requestsBefore + 4);
+      gateway.holdUntilTogether(2);
+      await expect.poll(queued, { timeout: 30_000, interval: 50 }).toBe(0);
+    } finally {
+      await x.close();
+      gateway.release();
+    }
+    expect(gateway.sent() - before).toBe(count);
+    expect(gateway.duplicates()).toBe(duplicatesBefore);
+  });
+
   it('two instances delivering at once send every message once, and number the feed and chain the audit once', async () => {
     await a.db.exec("UPDATE notifications SET status = 'delivered' WHERE status = 'queued'");
     const before = gateway.sent();

@@ -429,7 +429,9 @@ describe('intake: scans and attachments through the outbox (real service on PGli
     for (const [what, over, message] of cases) {
       const r = await attach(over);
       expect(r.ok, what).toBe(false);
-      expect(!r.ok && r.error.message, what).toMatch(message);
+      // the handler's sentence, or the field's when the contract's schema refused the input
+      const said = r.ok ? '' : [r.error.message, ...Object.values(r.error.fields ?? {})].join(' ');
+      expect(said, what).toMatch(message);
     }
     // a dossier outside the officer's scope (agency 001): not found, for attach and for scan
     const other = await service.db.query<{ id: string }>(

@@ -3,8 +3,17 @@
 // restored from the vocabulary, the kind from the filled section, the MRZ of a card's back.
 
 import { describe, expect, it } from 'vitest';
-import { cleanEmail, cleanMobile, extractFields, findDate, readMrz } from '../../../scanner/ocr/extract.js';
-import { correctWords } from '../../../scanner/ocr/vocabulary.js';
+import {
+  capitalWords,
+  cleanEmail,
+  cleanMobile,
+  extractFields,
+  findDate,
+  readMrz,
+  sexFromNumber,
+  type Builder,
+} from '../../../scanner/ocr/extract.js';
+import { correctWords, markDistance, resolveName } from '../../../scanner/ocr/vocabulary.js';
 import type { OcrPage } from '../../../scanner/ocr/pool.js';
 import { corpusPeople } from '../../corpus/people.js';
 import { mrzLines } from '../../corpus/cards.js';
@@ -100,6 +109,12 @@ describe('value clean-up', () => {
   it('e-mail, mobile and dates as OCR returns them', () => {
     expect(cleanEmail('ten.ho (@gmail.com.')).toBe('ten.ho@gmail.com');
     expect(cleanEmail('không có')).toBeNull();
+    // a lost "@" before a common domain, a domain a letter off, "©" and commas for "@" and dots
+    expect(cleanEmail('hoa.le02gmail.com')).toBe('hoa.le02@gmail.com');
+    expect(cleanEmail('ten.ho@gmai1.com')).toBe('ten.ho@gmail.com');
+    expect(cleanEmail('ten,ho©vss.gov,vn')).toBe('ten.ho@vss.gov.vn');
+    // an unknown domain is left as read
+    expect(cleanEmail('an@truong-thpt.edu.vn')).toBe('an@truong-thpt.edu.vn');
     expect(cleanMobile('0983.847.986')).toBe('+84983847986');
     expect(cleanMobile('0l23')).toBeNull();
     expect(findDate('từ ngày 1O tháng 8 năm 2020')).toBe('2020-08-10');
@@ -110,6 +125,93 @@ describe('value clean-up', () => {
     expect(correctWords('Quynh Chấu').text).toBe('Quỳnh Châu');
     // both are words: left as read
     expect(correctWords('Đồng').text).toBe('Đồng');
+  });
+});
+
+describe('a chip card front read by OCR', () => {
+  // A 2024 front as tesseract reads it at 150 dpi: the long bilingual label above the name misread.
+  const front = (name: string, birth: string, sex = 'Nam'): OcrPage =>
+    page([
+      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+      'CĂN CƯỚC',
+      'IDENTITY CARD',
+      '`0 định danh cả nhân!#ersonal dentifcatioh nuber:',
+      '040099315832',
+      'và lênkưạisinh/5ugnate,migdle hame an giưen name',
+      name,
+      `Ngày, thắng, năm sinh/Date of bithz ${birth}`,
+      `Giới tính/Sex: ${sex}`,
+    ]);
+  it('finds the name by its place and capitals when its label is misread', () => {
+    const r = extractFields(front('TRỊNH VĂN TRIỀU 7', '07/09/1999'), 'cccd_front');
+    expect(r?.fields).toMatchObject({
+      idNumber: '040099315832',
+      fullName: 'Trịnh Văn Triều',
+      dateOfBirth: '1999-09-07',
+      gender: 'Nam',
+    });
+  });
+  it('settles tone marks misread on capitals by a syllable’s place in the name, and says it guessed', () => {
+    const r = extractFields(front('ĐĂNG VĂN TRIỂU', '07/09/1999'), 'cccd_front');
+    // Đặng is a family name (Đăng is not); Triểu is no syllable, Triều a given name (Triệu a family name)
+    expect(r?.fields.fullName).toBe('Đặng Văn Triều');
+    expect(r!.confidence.fullName).toBeLessThan(0.9);
+  });
+  it('takes the birth year from the number when only the year disagrees', () => {
+    // 040099… : born in the 20th century, a man, in (19)99; the year read as 1989
+    const r = extractFields(front('TRỊNH VĂN TRIỀU', '07/09/1989'), 'cccd_front');
+    expect(r?.fields.dateOfBirth).toBe('1999-09-07');
+    expect(r!.confidence.dateOfBirth).toBeLessThan(0.9);
+  });
+  it('takes no misread printed words for a name: a name is made of Vietnamese syllables', () => {
+    expect(capitalWords('IDENTTY CARD')).toBeNull();
+    expect(capitalWords('REPUBIIC OF VIET NAM')).toBeNull();
+    expect(capitalWords('VÕ THỊ NGỌC HẰNG')).toEqual(['VÕ', 'THỊ', 'NGỌC', 'HẰNG']);
+    // one word misread out of shape still leaves a name
+    expect(capitalWords('NGUYẺN VĂN HUNGG')).toEqual(['NGUYẺN', 'VĂN', 'HUNGG']);
+  });
+  it('takes the sex from the number when its line was not read, reliable only beside a date read as it is', () => {
+    const card = (dobConfidence: number): Builder => ({
+      fields: { idNumber: '040199315832', dateOfBirth: '1999-09-07' },
+      confidence: { idNumber: 0.95, dateOfBirth: dobConfidence },
+      warnings: [],
+      zones: {},
+    });
+    const read = card(0.95);
+    sexFromNumber(read);
+    expect(read.fields.gender).toBe('Nữ'); // century digit 1: the 20th century, a woman
+    expect(read.confidence.gender).toBe(0.9);
+    const yearFromNumber = card(0.7);
+    sexFromNumber(yearFromNumber);
+    expect(yearFromNumber.confidence.gender).toBe(0.7);
+    const sexRead = { ...card(0.95), fields: { idNumber: '040199315832', gender: 'Nam' as const } };
+    sexFromNumber(sexRead);
+    expect(sexRead.fields.gender).toBe('Nam'); // what the card says is kept (crossCheckCard warns)
+  });
+});
+
+describe('names in capitals', () => {
+  it('counts the marks two readings differ by', () => {
+    expect(markDistance('đặng', 'ĐĂNG')).toBe(1);
+    expect(markDistance('hằng', 'hãng')).toBe(2);
+    expect(markDistance('văn', 'VĂN')).toBe(0);
+  });
+  it('chooses among the syllables with the same letters by place, sex and every reading', () => {
+    expect(resolveName([['ĐĂNG', 'NỮ', 'THỊ', 'YÊN']]).words).toEqual(['Đặng', 'Nữ', 'Thị', 'Yến']);
+    expect(resolveName([['TÔN', 'THÁI', 'THI', 'OANH']]).words.join(' ')).toBe('Tôn Thái Thị Oanh');
+    // a man is not "Thị"
+    expect(resolveName([['LÊ', 'THI', 'HÙNG']], { gender: 'Nam' }).words[1]).not.toBe('Thị');
+    // a second family name in the middle ("Thái Đặng Thị Hà") is as likely as the middle name Đăng:
+    // two readings that disagree leave it a guess, and say so
+    const twice = resolveName([
+      ['HỒ', 'ĐĂNG', 'TRÂM'],
+      ['HỒ', 'ĐẶNG', 'TRÂM'],
+    ]);
+    expect(twice.ambiguous).toBe(1);
+  });
+  it('says when a word stays a guess (THUY: six syllables fit, none preferred)', () => {
+    const r = resolveName([['LÊ', 'PHẠM', 'NGỌC', 'THUY']]);
+    expect(r.ambiguous).toBeGreaterThan(0);
   });
 });
 

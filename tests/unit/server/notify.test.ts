@@ -1,9 +1,13 @@
 // server/notify.ts, its SMS text: every message the service writes is GSM-7 (no diacritics) and fits one
-// 160-character SMS; the messages an approval sends (server/decisions.ts) fit whole.
+// 160-character SMS; the messages an approval sends (server/decisions.ts) fit whole. And the local
+// sinks (no gateway configured) keep every message of a pass, in order.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ALL_TONES_NAME, formatDossierNumber } from '../../../contract/index.js';
 import { accountIssuedSms, accountStoppedSms, detailsUpdatedSms } from '../../../server/decisions.js';
-import { isGsm7, SMS_MAX, smsText } from '../../../server/notify.js';
+import { createLocalSmsSink, createMailer, isGsm7, SMS_MAX, smsText } from '../../../server/notify.js';
 import { oneTimePassword } from '../../../server/passwords.js';
 import { DEFAULT_REASONS } from '../../../server/reasons.js';
 
@@ -59,5 +63,40 @@ describe('SMS text', () => {
 
   it('has standard reasons whose SMS texts are plain', () => {
     for (const r of DEFAULT_REASONS) expect(smsText(r.smsText)).toBe(r.smsText);
+  });
+});
+
+describe('the local SMS and e-mail sinks', () => {
+  it('write every message of a pass to their files, in order, each send answered once its line is written', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sink-'));
+    try {
+      const sms = createLocalSmsSink(dir);
+      const mail = createMailer(undefined, 'BHXH <no-reply@example.vn>', dir);
+      const file = path.join(dir, 'sms-sink.jsonl');
+      const lineCount = (f: string): number =>
+        existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean).length : 0;
+      // 300 sends at once, as a delivery pass makes them: each answer finds its own line written.
+      const answered = await Promise.all(
+        Array.from({ length: 300 }, async (_, i) => {
+          const r = await sms.send({ id: `m${i}`, to: '0912345678', text: `tin ${i}` });
+          return { ok: r.ok, linesThen: lineCount(file) };
+        }),
+      );
+      answered.forEach((a, i) => {
+        expect(a.ok).toBe(true);
+        expect(a.linesThen).toBeGreaterThanOrEqual(i + 1);
+      });
+      const ids = readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { id: string }).id);
+      expect(ids).toEqual(Array.from({ length: 300 }, (_, i) => `m${i}`));
+      await mail.send({ id: 'e1', to: 'a@example.vn', subject: 'Chủ đề', text: 'Nội dung' });
+      const mails = readFileSync(path.join(dir, 'email-sink.jsonl'), 'utf8').trim().split('\n');
+      expect(mails).toHaveLength(1);
+      expect((JSON.parse(mails[0]!) as { subject: string }).subject).toBe('Chủ đề');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
