@@ -3,15 +3,17 @@
 
 import { z } from 'zod';
 import { codeField, DATE_BOUNDS, dateField, instantField, isBlank, textField, uuidField } from './input.js';
-import type {
-  Agency,
-  Change,
-  DecisionResult,
-  Dossier,
-  DossierStatus,
-  DossierSummary,
-  RejectionReason,
-  StaffUser,
+import {
+  DECISION_RESULTS,
+  type Agency,
+  type Change,
+  type DecisionResult,
+  type Dossier,
+  type DossierStatus,
+  type DossierSummary,
+  type RejectionReason,
+  type StaffUser,
+  type Verdict,
 } from './domain.js';
 
 export const API_PREFIX = '/api/v1';
@@ -80,6 +82,8 @@ export const DossierQuery = z.object({
   to: dateField(DATE_BOUNDS.filter, 'Đến ngày').optional(),
   status: z.enum(['pending', 'decided', 'expired']).optional(),
   outcome: z.enum(['valid', 'invalid']).optional(),
+  /** What the decision concluded, e.g. code_not_found (approved, but no account: the code is not in HGD). */
+  result: z.enum(DECISION_RESULTS).optional(),
   kind: z.enum(['register', 'update', 'stop']).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
   /** checked by the service: a cursor it did not issue is a 400 */
@@ -257,12 +261,51 @@ export type DailyReport = {
   decidedInvalid: number;
   expired: number;
   pendingAtDayEnd: number;
-  perOfficer: Array<{ reviewer: string; valid: number; invalid: number; total: number }>;
+  perOfficer: Array<{
+    reviewer: string;
+    valid: number;
+    invalid: number;
+    total: number;
+    /** The officer's decisions by Trạng thái (absent from older services). */
+    verdicts?: Record<Verdict, number>;
+  }>;
+  /** Decisions of the day by result (the outcome where no result was stored). */
   perOutcome: Record<string, number>;
+  /**
+   * Decisions of the day by Trạng thái: `valid` counts issued accounts only, apart from a code not
+   * in HGD, a change of details and a stop (absent from older services).
+   */
+  verdicts?: Record<Verdict, number>;
   dossiers: DossierSummary[];
   /** The SMS/e-mail outbox of the agency's dossiers now: messages waiting, and how late the oldest due one is. */
   delivery?: DeliveryLag;
 };
+
+/** The day's decisions by Trạng thái; from an older service, worked out from its counts by result. */
+export function reportVerdicts(report: DailyReport): Record<Verdict, number> {
+  if (report.verdicts) return report.verdicts;
+  const get = (k: string): number => report.perOutcome[k] ?? 0;
+  return {
+    valid: get('account_issued') + get('valid'),
+    code_not_found: get('code_not_found'),
+    invalid: get('rejected') + get('invalid'),
+    details_updated: get('details_updated'),
+    account_stopped: get('account_stopped'),
+  };
+}
+
+/** One officer's decisions by Trạng thái (from an older service every approval counts as valid). */
+export function officerVerdicts(o: DailyReport['perOfficer'][number]): Record<Verdict, number> {
+  return (
+    o.verdicts ?? {
+      valid: o.valid,
+      code_not_found: 0,
+      invalid: o.invalid,
+      details_updated: 0,
+      account_stopped: 0,
+    }
+  );
+}
 
 export type DeliveryLag = { queued: number; lagSeconds: number };
 

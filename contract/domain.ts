@@ -6,7 +6,7 @@ import type { Gender, IdKind } from './identity.js';
 export type { Gender, IdKind } from './identity.js';
 
 export type DossierKind = 'register' | 'update' | 'stop';
-/** Tình trạng: pending = Hồ sơ chờ duyệt, decided = Đã duyệt, expired = Quá hạn, tự động xoá */
+/** Tình trạng: pending = Hồ sơ chờ duyệt, decided = Đã duyệt, expired = Quá hạn, tự động xóa */
 export type DossierStatus = 'pending' | 'decided' | 'expired';
 /** Trạng thái / Đánh giá hồ sơ */
 export type Outcome = 'valid' | 'invalid';
@@ -164,7 +164,12 @@ export type DossierSummary = Pick<
   | 'outcome'
   | 'kind'
   | 'version'
-> & { agencyCode: string; claim?: { claimedBy: string; claimedUntil: string } | null };
+> & {
+  agencyCode: string;
+  claim?: { claimedBy: string; claimedUntil: string } | null;
+  /** What the service concluded (null while undecided or not yet answered); absent from older services. */
+  result?: DecisionResult | null;
+};
 
 export type RejectionReason = { code: string; text: string; smsText: string };
 
@@ -175,7 +180,7 @@ export type Change =
 export const STATUS_LABEL: Readonly<Record<DossierStatus, string>> = {
   pending: 'Hồ sơ chờ duyệt',
   decided: 'Đã duyệt',
-  expired: 'Quá hạn, tự động xoá',
+  expired: 'Quá hạn, tự động xóa',
 };
 export const OUTCOME_LABEL: Readonly<Record<Outcome, string>> = {
   valid: 'Hồ sơ hợp lệ',
@@ -186,13 +191,76 @@ export const KIND_LABEL: Readonly<Record<DossierKind, string>> = {
   update: 'Điều chỉnh thông tin',
   stop: 'Ngừng sử dụng',
 };
+/** What the service concluded, in a sentence for the officer (the detail, the sync panel, the sheets). */
 export const RESULT_LABEL: Readonly<Record<DecisionResult, string>> = {
-  account_issued: 'Đã cấp tài khoản, tin nhắn tài khoản và mật khẩu đã được xếp gửi',
+  account_issued:
+    'Đã cấp tài khoản giao dịch điện tử; tên đăng nhập và mật khẩu được gửi bằng tin nhắn tới số điện thoại đã đăng ký',
   code_not_found:
-    'Mã số BHXH không tồn tại trên Hệ thống HGD (hoặc họ tên không khớp): hướng dẫn cá nhân kê khai thủ tục cấp mã số BHXH (Tờ khai TK1-TS)',
-  rejected: 'Đã từ chối duyệt, tin nhắn thông báo kèm lý do đã được xếp gửi',
+    'Chưa cấp tài khoản: mã số BHXH không tồn tại trên Hệ thống HGD (hoặc họ tên không khớp). Hướng dẫn cá nhân kê khai Tờ khai TK1-TS để được cấp mã số BHXH',
+  rejected: 'Hồ sơ không hợp lệ; tin nhắn báo lý do được gửi tới số điện thoại đã đăng ký',
   details_updated: 'Cập nhật thông tin đăng ký thành công',
   account_stopped: 'Đã ngừng tài khoản giao dịch điện tử',
+};
+
+export const DECISION_RESULTS = [
+  'account_issued',
+  'code_not_found',
+  'rejected',
+  'details_updated',
+  'account_stopped',
+] as const satisfies readonly DecisionResult[];
+
+/**
+ * Trạng thái as the list shows it, Mở rộng filters it and the sheets count it: one value per thing
+ * that happened to the person. `valid` is an approval that issued an account (or whose result is not
+ * known yet: queued here, or imported); a code missing from HGD, a change of details and a stop each
+ * have their own, so none reads like an account that was issued.
+ */
+export type Verdict = 'valid' | 'code_not_found' | 'invalid' | 'details_updated' | 'account_stopped';
+export const VERDICTS = [
+  'valid',
+  'code_not_found',
+  'invalid',
+  'details_updated',
+  'account_stopped',
+] as const satisfies readonly Verdict[];
+
+export const VERDICT_LABEL: Readonly<Record<Verdict, string>> = {
+  valid: 'Hồ sơ hợp lệ',
+  code_not_found: 'Mã số BHXH không có trên HGD',
+  invalid: 'Hồ sơ không hợp lệ',
+  details_updated: 'Đã cập nhật thông tin',
+  account_stopped: 'Đã ngừng giao dịch điện tử',
+};
+
+/** How each verdict is coloured on screen (antd Tag colours): only an issued account is green. */
+export const VERDICT_COLOR: Readonly<Record<Verdict, string>> = {
+  valid: 'green',
+  code_not_found: 'gold',
+  invalid: 'red',
+  details_updated: 'blue',
+  account_stopped: 'purple',
+};
+
+/** The verdict of a dossier (or list row): null while nobody has decided it. */
+export function verdictOf(d: { outcome: Outcome | null; result?: DecisionResult | null }): Verdict | null {
+  if (d.outcome === 'invalid') return 'invalid';
+  if (d.outcome !== 'valid') return null;
+  switch (d.result) {
+    case 'code_not_found':
+    case 'details_updated':
+    case 'account_stopped':
+      return d.result;
+    default:
+      return 'valid';
+  }
+}
+
+/** The kind as the list marks it in a row (Đăng ký / Điều chỉnh / Ngừng). */
+export const KIND_SHORT: Readonly<Record<DossierKind, string>> = {
+  register: 'Đăng ký',
+  update: 'Điều chỉnh',
+  stop: 'Ngừng',
 };
 
 /** `NNNNN.GD/YYYY/AGENCY` */

@@ -136,6 +136,26 @@ export function formatMobile(value: string | null | undefined): string {
   return value;
 }
 
+/**
+ * A phone as screens and sheets show it: the national form grouped "0983 847 986", never +84
+ * (stored numbers are E.164; legacy values that are no mobile number are shown as they are).
+ */
+export function displayMobile(value: string | null | undefined): string {
+  if (!value) return '';
+  const checked = checkMobile(value);
+  return checked.ok ? formatMobile(checked.value) : value;
+}
+
+/**
+ * A phone as the declarant wrote it on Mẫu 01: the national form without grouping, "0983847986"
+ * (E.164 back to 0…; anything else exactly as declared).
+ */
+export function declaredMobile(value: string | null | undefined): string {
+  if (!value) return '';
+  const m = /^\+84(\d{9})$/u.exec(value.trim());
+  return m ? `0${m[1]}` : value;
+}
+
 const EMAIL =
   /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/u;
 

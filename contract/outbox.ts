@@ -28,10 +28,35 @@ export type OutboxItem = {
   confirmUpdate: boolean;
   baseVersion: number;
   username: string;
+  /** The officer's display name (their user name where this workstation does not know it). */
+  officerName: string;
+  /** The officer's agency. */
+  agencyCode: string;
+  /** The dossier's agency (null when the dossier is no longer in the store). */
+  dossierAgencyCode: string | null;
   state: OutboxState;
   attempts: number;
   lastError: string | null;
   result: DecisionResult | null;
   createdAt: string;
   updatedAt: string;
+};
+
+/** Each state in the same words on the status bar, the sync panel and the reconciliation sheet. */
+export const OUTBOX_STATE_LABEL: Readonly<Record<OutboxState, string>> = {
+  queued: 'Chờ đồng bộ',
+  synced: 'Đã đồng bộ',
+  conflict: 'Xung đột: cán bộ khác đã xử lý trước',
+  expired: 'Hồ sơ đã quá hạn',
+  failed: 'Gửi không thành công',
+  dismissed: 'Đã bỏ qua',
+};
+
+export const OUTBOX_STATE_COLOR: Readonly<Record<OutboxState, string>> = {
+  queued: 'orange',
+  synced: 'green',
+  conflict: 'red',
+  expired: 'default',
+  failed: 'red',
+  dismissed: 'default',
 };

@@ -149,3 +149,13 @@ export function vietnameseNameSortKey(name: string): string {
   const family = words.shift() ?? '';
   return [given, family, ...words].map(sortWord).join('\u0001');
 }
+
+/**
+ * A count as every screen and sheet shows it: thousands grouped with a dot, "200.009" (the
+ * Vietnamese convention, DESIGN.md §3), the same in Chromium, Node and Electron whatever ICU data
+ * they carry.
+ */
+export function formatCount(value: number): string {
+  const sign = value < 0 ? '-' : '';
+  return `${sign}${String(Math.trunc(Math.abs(value))).replace(/\B(?=(\d{3})+(?!\d))/gu, '.')}`;
+}

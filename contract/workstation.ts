@@ -5,7 +5,15 @@
 
 import { z } from 'zod';
 import { codeField, DATE_BOUNDS, dateField, idText, textField, uuidField } from './input.js';
-import type { Agency, Dossier, DossierStatus, DossierSummary, RejectionReason, StaffUser } from './domain.js';
+import {
+  VERDICTS,
+  type Agency,
+  type Dossier,
+  type DossierStatus,
+  type DossierSummary,
+  type RejectionReason,
+  type StaffUser,
+} from './domain.js';
 import type { ErrorCode } from './api.js';
 import type { OutboxItem, OutboxState } from './outbox.js';
 import type { ScanErrorCode } from './scan.js';
@@ -30,6 +38,8 @@ export type LocalErrorCode =
   | 'not_synced'
   /** a notice of a dossier without a decision */
   | 'not_decided'
+  /** Ghi nhận on a dossier whose decision is already recorded (here, or on the service): final */
+  | 'already_decided'
   | 'print_failed'
   | 'save_failed'
   /** the disk has no room for more images (the mobile desk refuses them before the disk fills) */
@@ -88,6 +98,8 @@ export const DossierFilter = z
     to: dateField(DATE_BOUNDS.filter, 'Đến ngày').optional(),
     status: z.enum(['pending', 'decided', 'expired']).optional(),
     outcome: z.enum(['valid', 'invalid']).optional(),
+    /** Trạng thái as the list shows it (domain.ts verdictOf): code not in HGD apart from an issued account. */
+    verdict: z.enum(VERDICTS).optional(),
   })
   .strict();
 export type DossierFilter = z.infer<typeof DossierFilter>;

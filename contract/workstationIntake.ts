@@ -129,9 +129,14 @@ export type ReaderMatch = {
   deskId?: string;
 };
 
+/** One ID card seen among a dossier's images: where it was read (role; null = the QR reader) and its number. */
+export type CardOfDossier = { role: string | null; kind: Recognition['kind']; idNumber: string };
+
 export type IntakeComparison = ComparisonReport & {
   /** what the comparison was made from, newest first */
   sources: Array<{ role: string | null; kind: Recognition['kind']; source: Recognition['source'] }>;
+  /** the ID cards the images come from, one per card, when they are of more than one card (else empty) */
+  differentCards: CardOfDossier[];
 };
 
 export type IntakeOutputs = {

@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { idText, textField } from './input.js';
 import type { DailyReport } from './api.js';
+import type { Verdict } from './domain.js';
 import type { OutboxItem } from './outbox.js';
 
 const jobId = idText();
@@ -31,6 +32,20 @@ export const PrintInputs = {
   'print.dailyReport': day,
   /** Supervisors: this desk's end-of-day reconciliation from the local outbox. */
   'print.reconciliation': day,
+  /** The editions of Mẫu 01 this workstation can print (for In mẫu trắng). */
+  'print.editions': z.object({}).strict(),
+  /**
+   * Supervisors: blank Mẫu 01 forms to fill in by hand, `copies` in one job: the edition in force
+   * today, or the one named (`templateId`), or the one in force on `date` (YYYY-MM-DD).
+   */
+  'print.blank': z
+    .object({
+      // the input rules of the hardened contract (contract/input.ts), as `day`: no control characters
+      templateId: idText().optional(),
+      date: textField({ max: 32 }).optional(),
+      copies: z.number().int().min(1).max(200),
+    })
+    .strict(),
   /** The system print dialog (Electron shell). */
   'print.system': job,
   /** The save dialog, then the file is written (Electron shell). */
@@ -62,9 +77,32 @@ export type DailyReportJob = { job: PrintJob; report: DailyReport };
 
 export type ReconciliationJob = {
   job: PrintJob;
-  /** The sheet's entries (the day's decisions and older ones still unsettled), oldest first. */
+  /**
+   * The sheet's entries (the day's decisions and older ones still unsettled) of the agencies in the
+   * supervisor's scope, oldest first.
+   */
   items: OutboxItem[];
-  counts: { decidedToday: number; confirmed: number; waiting: number; failed: number; dismissed: number };
+  counts: {
+    decidedToday: number;
+    confirmed: number;
+    waiting: number;
+    failed: number;
+    dismissed: number;
+    /** The confirmed decisions by Trạng thái (an issued account apart from a code not in HGD). */
+    verdicts: Record<Verdict, number>;
+  };
+  /** The desk's name as an administrator set it (the machine's host name until then). */
+  workstationName: string;
+};
+
+/** An edition of Mẫu 01 (resources/forms): the one in force today is `current`. */
+export type FormEdition = {
+  id: string;
+  edition: string;
+  validFrom: string;
+  validTo: string | null;
+  legalBasis: string;
+  current: boolean;
 };
 
 export type PrintOutputs = {
@@ -74,6 +112,8 @@ export type PrintOutputs = {
   'print.cancel': null;
   'print.dailyReport': DailyReportJob;
   'print.reconciliation': ReconciliationJob;
+  'print.editions': FormEdition[];
+  'print.blank': PrintJob;
   /** false when the officer closed the dialog without printing. */
   'print.system': { printed: boolean };
   /** null when the officer closed the dialog without saving. */

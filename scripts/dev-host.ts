@@ -5,7 +5,8 @@
 //   DATA_DIR     where the service (PGlite) and the workstation keep their data; default ./.data.
 //                In test mode without DATA_DIR: a temp folder and an in-memory PGlite.
 //   SERVICE_URL  use this central service instead of starting one.
-//   PORT         the in-process service's port (default 8480; 0 in test mode).
+//   PORT         the in-process service's port (default 8480, or a free one when 8480 is taken; 0 in
+//                test mode). A PORT given and taken stops the start with a message naming it.
 //   RENDERER_OUT the built renderer to serve (default dist/renderer; the same variable moves Vite's output).
 //   WS_PORT, WS_SECRET  fix the UI's port and per-run secret (tests).
 //   WS_TEST_CONTROLS=1 (implied by a fixed WS_SECRET): the workstation reaches the service through a
@@ -16,10 +17,13 @@
 //                simulated HID bus instead of node-hid: `POST /api/test/hid {"action": "plug" | "unplug"}`
 //                and `{"action": "scan", "text": "…"}` feed HID-POS reports at the node-hid boundary.
 //   ESCL_URLS    comma-separated eSCL scanner URLs for intake (outside test mode too).
+//   WS_NAME      the desk's name on the reconciliation sheet (Tên máy trạm) until Cài đặt sets one;
+//                default "Máy <host name>".
 //   WS_LOG_DIR   where the workstation's log goes (default DATA_DIR/workstation/logs); the e2e run
 //                keeps it under .tmp/e2e/logs and greps it for the fixture people afterwards.
 //   WS_SYSTEM_SETTINGS  an administrator's system-wide settings file (default: none in this host).
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -46,6 +50,36 @@ const testMode = process.env.WS_TEST_CONTROLS === '1' || process.env.WS_SECRET !
 const tempDir = testMode && !process.env.DATA_DIR ? mkdtempSync(path.join(os.tmpdir(), 'ws-dev-')) : null;
 const dataDir = path.resolve(process.env.DATA_DIR ?? tempDir ?? path.join(root, '.data'));
 
+/** Whether nothing listens on 127.0.0.1:port now (checked before the service opens its database). */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen({ host: '127.0.0.1', port, exclusive: true }, () => probe.close(() => resolve(true)));
+  });
+}
+
+/** The service's port: PORT as given (refused with a Vietnamese message when taken), else 8480 or a free one. */
+async function servicePort(): Promise<number> {
+  if (testMode && process.env.PORT === undefined) return 0;
+  const given = process.env.PORT;
+  const port = Number(given ?? 8480);
+  if (given !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+    console.error(`PORT=${given} không phải số cổng (0–65535). Ví dụ: PORT=8481 npm start`);
+    process.exit(2);
+  }
+  if (port === 0 || (await portFree(port))) return port;
+  if (given !== undefined) {
+    console.error(
+      `Cổng ${port} đang được một chương trình khác dùng. Chọn cổng khác, ví dụ: PORT=${port + 1} npm start ` +
+        '(hoặc bỏ PORT để tự chọn cổng trống).',
+    );
+    process.exit(2);
+  }
+  console.log(`Cổng ${port} đang bận: dịch vụ trung tâm dùng một cổng trống khác (địa chỉ in dưới đây).`);
+  return 0;
+}
+
 let service: RunningService | null = null;
 let serviceUrl = process.env.SERVICE_URL ?? '';
 if (!serviceUrl) {
@@ -55,7 +89,7 @@ if (!serviceUrl) {
   };
   service = await mod.startService({
     dataDir: tempDir ? undefined : path.join(dataDir, 'server', 'pg'),
-    port: Number(process.env.PORT ?? (testMode ? 0 : 8480)),
+    port: await servicePort(),
     seedDemo: true,
     logger: false,
     // Test mode only: a known captcha text, so browser tests can answer Mã kiểm tra.
@@ -106,6 +140,7 @@ const ws = createWorkstation({
   },
   recordWaitMs: 5_000,
   requestTimeoutMs: testMode ? 5_000 : 15_000,
+  ...(process.env.WS_NAME ? { workstationName: () => process.env.WS_NAME ?? '' } : {}),
   intake: {
     workDir: path.join(wsDir, 'scans'),
     esclUrls: settings.get().esclUrls,

@@ -245,7 +245,7 @@ class ServiceClient {
     if (!found) {
       throw new CliError(
         EXIT.refused,
-        `Không tìm thấy hồ sơ số ${dossierNumber} trong phạm vi cơ quan BHXH ${this.agencyCode} (hồ sơ không có, đã quá hạn bị xoá, hoặc thuộc cơ quan khác).`,
+        `Không tìm thấy hồ sơ số ${dossierNumber} trong phạm vi cơ quan BHXH ${this.agencyCode} (hồ sơ không có, đã quá hạn bị xóa, hoặc thuộc cơ quan khác).`,
       );
     }
     return found.id;

@@ -4,6 +4,7 @@
 // DATABASE_URL (real PostgreSQL) or DATA_DIR (embedded default). --registry also puts each person in
 // the registry, so approving their dossiers issues accounts.
 
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../server/db/database.js';
 import { migrate } from '../server/db/migrations.js';
@@ -15,10 +16,12 @@ if (!Number.isInteger(count) || count <= 0) {
   process.exit(2);
 }
 const databaseUrl = process.env.DATABASE_URL || undefined;
-const db = await openDatabase({
-  databaseUrl,
-  dataDir: databaseUrl ? undefined : path.join(path.resolve(process.env.DATA_DIR ?? '.data'), 'server', 'pg'),
-});
+const dataDir = databaseUrl
+  ? undefined
+  : path.join(path.resolve(process.env.DATA_DIR ?? '.data'), 'server', 'pg');
+// A fresh DATA_DIR (no service started in it yet) has no folder for the embedded database.
+if (dataDir) mkdirSync(dataDir, { recursive: true });
+const db = await openDatabase({ databaseUrl, dataDir });
 try {
   await migrate(db);
   if (await isEmpty(db)) await seedDemo(db);

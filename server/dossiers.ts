@@ -98,6 +98,7 @@ export function toSummary(r: Row): DossierSummary {
     decidedAt: pgTimeToIso(r.decided_at),
     status: r.status as DossierSummary['status'],
     outcome: (r.outcome as DossierSummary['outcome']) ?? null,
+    result: (r.result as DossierSummary['result']) ?? null,
     kind: r.kind as DossierSummary['kind'],
     version: Number(r.version),
     agencyCode: String(r.agency_code),
@@ -129,7 +130,7 @@ export async function loadDossier(
       [id, staff.scope],
     );
     if (gone.rowCount > 0)
-      throw new ApiError(410, 'expired', 'Hồ sơ đã quá hạn 10 ngày không nộp bản giấy và đã bị xoá.');
+      throw new ApiError(410, 'expired', 'Hồ sơ đã quá hạn 10 ngày không nộp bản giấy và đã bị xóa.');
     throw notFound('Không tìm thấy hồ sơ.');
   }
   return row.dossier;
@@ -382,6 +383,7 @@ export async function listDossiers(
   if (query.to) add(`d.listed_at < (?::date + 1)::timestamptz`, query.to);
   if (query.status) add('d.status = ?', query.status);
   if (query.outcome) add('d.outcome = ?', query.outcome);
+  if (query.result) add('d.result = ?', query.result);
   if (query.kind) add('d.kind = ?', query.kind);
   if (query.cursor !== undefined) {
     const c = await decodeCursor(ctx.db, query.cursor);
@@ -391,7 +393,7 @@ export async function listDossiers(
   const limit = query.limit ?? 50;
   params.push(limit + 1);
   const select = `SELECT d.id, d.dossier_number, d.received_at, d.declared_at, d.bhxh_code, d.full_name, d.address,
-            d.contact_person, d.mobile, d.reviewer, d.decided_at, d.status, d.outcome, d.kind, d.version,
+            d.contact_person, d.mobile, d.reviewer, d.decided_at, d.status, d.outcome, d.result, d.kind, d.version,
             d.agency_code, d.listed_at, d.listed_at::text AS listed_text,
             (SELECT json_build_object('claimedBy', c.claimed_by, 'claimedUntil', c.claimed_until) FROM claims c
               WHERE c.dossier_id = d.id AND c.claimed_until > $1::timestamptz) AS claim_json

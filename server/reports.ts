@@ -1,7 +1,9 @@
 // The supervisors' daily report (API.md GET /reports/daily): what the agency subtree received,
-// decided and lost to expiry on one day (Asia/Ho_Chi_Minh), per officer and per outcome.
+// decided and lost to expiry on one day (Asia/Ho_Chi_Minh), per officer and per outcome. Decisions
+// are also counted by Trạng thái (contract verdictOf): an approval whose code is not in HGD issued no
+// account and is counted apart from those that did.
 
-import type { DailyReport, DossierSummary } from '../contract/index.js';
+import { VERDICTS, type DailyReport, type DossierSummary, type Verdict } from '../contract/index.js';
 import { writeAudit } from './audit.js';
 import { toSummary } from './dossiers.js';
 import { deliveryLag } from './notify.js';
@@ -28,9 +30,13 @@ export async function dailyReport(ctx: Ctx, staff: Staff, date: string): Promise
        (SELECT count(*)::int FROM expired_dossiers d WHERE ${day} AND ${inDay('d.expired_at')}) AS expired`,
     p,
   );
-  const officers = await ctx.db.query<{ reviewer: string; valid: number; invalid: number }>(
-    `SELECT d.reviewer, count(*) FILTER (WHERE d.outcome = 'valid')::int AS valid, count(*) FILTER (WHERE d.outcome = 'invalid')::int AS invalid
-       FROM dossiers d WHERE ${day} AND ${inDay('d.decided_at')} GROUP BY d.reviewer ORDER BY d.reviewer`,
+  // The verdict of a row, as contract/domain.ts verdictOf works it out.
+  const verdict = `CASE WHEN d.outcome = 'invalid' THEN 'invalid'
+      WHEN d.result IN ('code_not_found', 'details_updated', 'account_stopped') THEN d.result ELSE 'valid' END`;
+  const officers = await ctx.db.query<{ reviewer: string } & Record<Verdict, number>>(
+    `SELECT d.reviewer, ${VERDICTS.map((v) => `count(*) FILTER (WHERE ${verdict} = '${v}')::int AS ${v}`).join(', ')}
+       FROM dossiers d WHERE ${day} AND ${inDay('d.decided_at')} AND d.outcome IS NOT NULL
+      GROUP BY d.reviewer ORDER BY d.reviewer`,
     p,
   );
   const results = await ctx.db.query<{ result: string; n: number }>(
@@ -39,7 +45,7 @@ export async function dailyReport(ctx: Ctx, staff: Staff, date: string): Promise
   );
   const list = await ctx.db.query(
     `SELECT d.id, d.dossier_number, d.received_at, d.declared_at, d.bhxh_code, d.full_name, d.address, d.contact_person,
-            d.mobile, d.reviewer, d.decided_at, d.status, d.outcome, d.kind, d.version, d.agency_code
+            d.mobile, d.reviewer, d.decided_at, d.status, d.outcome, d.result, d.kind, d.version, d.agency_code
        FROM dossiers d WHERE ${day} AND ${inDay('d.decided_at')} ORDER BY d.decided_at LIMIT 2000`,
     p,
   );
@@ -59,13 +65,21 @@ export async function dailyReport(ctx: Ctx, staff: Staff, date: string): Promise
     decidedInvalid: c.invalid,
     expired: c.expired,
     pendingAtDayEnd: c.pending,
-    perOfficer: officers.rows.map((o) => ({
-      reviewer: o.reviewer ?? '',
-      valid: o.valid,
-      invalid: o.invalid,
-      total: o.valid + o.invalid,
-    })),
+    perOfficer: officers.rows.map((o) => {
+      const verdicts = Object.fromEntries(VERDICTS.map((v) => [v, o[v]])) as Record<Verdict, number>;
+      const total = VERDICTS.reduce((sum, v) => sum + o[v], 0);
+      return {
+        reviewer: o.reviewer ?? '',
+        valid: total - o.invalid,
+        invalid: o.invalid,
+        total,
+        verdicts,
+      };
+    }),
     perOutcome: Object.fromEntries(results.rows.map((r) => [r.result, r.n])),
+    verdicts: Object.fromEntries(
+      VERDICTS.map((v) => [v, officers.rows.reduce((sum, o) => sum + o[v], 0)]),
+    ) as Record<Verdict, number>,
     dossiers,
     delivery,
   };

@@ -31,6 +31,11 @@ export type WorkstationContext = {
   deviceId: string;
   /** What `app.info` answers (version, device, service, transport). */
   app: AppInfo;
+  /**
+   * The desk's human name, as an administrator sets it for this machine (the reconciliation sheet
+   * and its file name); the machine's host name until one is set, never the device uuid.
+   */
+  workstationName: () => string;
   now: () => Date;
   /** Send an event to every subscriber (the renderer). */
   emit: (e: WsEvent) => void;

@@ -87,7 +87,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       const url = new URL(req.url ?? '/', `http://${host}`);
       const key = url.searchParams.get('k');
       if (key !== null) {
-        if (!safeEqual(key, secret)) return send(res, 403, 'Khoá phiên không đúng.');
+        if (!safeEqual(key, secret)) return send(res, 403, 'Khóa phiên không đúng.');
         res.writeHead(302, {
           location: url.pathname,
           'set-cookie': `${COOKIE}=${encodeURIComponent(secret)}; HttpOnly; SameSite=Strict; Path=/`,
@@ -97,7 +97,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       }
       const cookie = cookieValue(req, COOKIE);
       if (cookie === null || !safeEqual(cookie, secret)) {
-        return send(res, 403, 'Mở ứng dụng bằng địa chỉ đầy đủ (có khoá phiên) được in khi khởi động.');
+        return send(res, 403, 'Mở ứng dụng bằng địa chỉ đầy đủ (có khóa phiên) được in khi khởi động.');
       }
       if (url.pathname.startsWith('/api/')) {
         if (options.api && (await options.api(req, res, url.pathname))) return;

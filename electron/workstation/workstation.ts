@@ -4,6 +4,7 @@
 // Electron import: Electron's main process and the local HTTP host both run exactly this; they differ
 // only in the transport and the key source.
 
+import os from 'node:os';
 import path from 'node:path';
 import type { Dossier } from '../../contract/index.js';
 import type { AppInfo, Handlers, Method, WsEvent, WsResult } from '../../contract/workstation.js';
@@ -18,7 +19,8 @@ import { createPrintHandlers, PRINT_JOB_TTL_MS, type PrintOptions } from './hand
 import { createSessionHandlers } from './handlers/session.js';
 import { createSettingsHandlers, type SupportOptions } from './handlers/settings.js';
 import { silentLog, type Logger } from './log.js';
-import { SettingsStore } from './settings.js';
+import { notifyEach } from './notify.js';
+import { SettingsStore, type Settings } from './settings.js';
 import { UpdateService, type AppUpdaterLike } from './updates.js';
 import { createSyncHandlers } from './handlers/sync.js';
 import { IntakeScanning, type IntakeOptions } from './intake/scanning.js';
@@ -62,9 +64,53 @@ export type WorkstationOptions = {
   print?: PrintOptions;
   /** Intake: scanners and ID-card readers. */
   intake?: IntakeOptions;
+  /**
+   * The desk's human name (Tên máy trạm) when Cài đặt names none (the settings' workstationName, set
+   * on this machine or by the administrator, wins), read when a sheet is made; default "Máy <host>".
+   */
+  workstationName?: () => string;
   /** The mobile desk: image retention, the disk's room. */
   desk?: DeskOptions;
 };
+
+/** The machine's host name as a desk name until an administrator sets one. */
+export function defaultWorkstationName(): string {
+  const name = os.hostname().trim();
+  return name ? `Máy ${name}` : 'Máy trạm';
+}
+
+/**
+ * Tên máy trạm of the reconciliation, read each time a sheet is made so a change shows at once: the
+ * settings' name once someone has set one (Cài đặt or the administrator's file), else the host's
+ * (`fallback`, e.g. WS_NAME of the dev host), else "Máy <host name>".
+ */
+export function workstationNameOf(settings: SettingsStore, fallback?: () => string): string {
+  const set = settings.sources().workstationName !== 'default' ? settings.get().workstationName.trim() : '';
+  return set || fallback?.().trim() || defaultWorkstationName();
+}
+
+/** The per-machine file `settings.json` in dataDir over the host's defaults, no system-wide file. */
+function machineSettings(options: WorkstationOptions, log: Logger): SettingsStore {
+  return new SettingsStore({
+    userFile: path.join(options.dataDir, 'settings.json'),
+    systemFile: null,
+    defaults: { serviceUrl: options.serviceUrl, esclUrls: options.intake?.esclUrls ?? [] },
+    onProblem: (message) => log.warn(message),
+  });
+}
+
+/** A new service address or proxy applies to the next request; the app's info follows. */
+function followSettings(ctx: WorkstationContext, proxy: Settings['proxy']): () => void {
+  let current = proxy;
+  return ctx.settings.onChange((s) => {
+    if (s.serviceUrl !== ctx.client.baseUrl() || JSON.stringify(s.proxy) !== JSON.stringify(current)) {
+      ctx.client.configure(s.serviceUrl, s.proxy);
+      current = s.proxy;
+      ctx.app.serviceUrl = s.serviceUrl;
+      ctx.engine.kick();
+    }
+  });
+}
 
 export type Workstation = {
   handlers: Handlers;
@@ -83,14 +129,7 @@ export type Workstation = {
 export function createWorkstation(options: WorkstationOptions): Workstation {
   const now = options.now ?? (() => new Date());
   const log = options.log ?? silentLog();
-  const settings =
-    options.settings ??
-    new SettingsStore({
-      userFile: path.join(options.dataDir, 'settings.json'),
-      systemFile: null,
-      defaults: { serviceUrl: options.serviceUrl, esclUrls: options.intake?.esclUrls ?? [] },
-      onProblem: (message) => log.warn(message),
-    });
+  const settings = options.settings ?? machineSettings(options, log);
   const initial = settings.get();
   const store = new LocalStore({
     file: path.join(options.dataDir, 'workstation.db'),
@@ -105,16 +144,8 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
   });
   const session = new SessionService(store, client, now);
   const listeners = new Set<(e: WsEvent) => void>();
-  const emit = (e: WsEvent): void => {
-    for (const l of listeners) {
-      try {
-        l(e);
-      } catch (err) {
-        // a broken subscriber must not stop the others
-        log.error({ err, event: e.type }, 'event listener failed');
-      }
-    }
-  };
+  const emit = (e: WsEvent): void =>
+    notifyEach(listeners, e, (err) => log.error({ err, event: e.type }, 'event listener failed'));
   const engine = new SyncEngine(
     store,
     client,
@@ -160,6 +191,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
       serviceUrl: initial.serviceUrl,
       transport: options.transport,
     },
+    workstationName: () => workstationNameOf(settings, options.workstationName),
     now,
     emit,
     scope,
@@ -213,18 +245,7 @@ export function createWorkstation(options: WorkstationOptions): Workstation {
     ...createSettingsHandlers(ctx, options.support, updates),
   };
 
-  // A new service address or proxy applies to the next request; the app's info follows.
-  const offSettings = settings.onChange((s) => {
-    if (s.serviceUrl !== client.baseUrl() || JSON.stringify(s.proxy) !== JSON.stringify(initial.proxy)) {
-      client.configure(s.serviceUrl, s.proxy);
-      initial.proxy = s.proxy;
-      ctx.app.serviceUrl = s.serviceUrl;
-      engine.kick();
-    }
-  });
-  closers.push(() => {
-    offSettings();
-  });
+  closers.push(followSettings(ctx, initial.proxy));
 
   engine.start();
   void ctx.refreshCaches();

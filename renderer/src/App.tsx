@@ -2,6 +2,13 @@
 // open dossier, and the sync status bar at the bottom of every screen. Cài đặt (the machine's settings)
 // from the sign-in screen, for a machine that must first reach its service, and from the menu for
 // supervisors and administrators.
+import {
+  BarChartOutlined,
+  FolderOpenOutlined,
+  MenuFoldOutlined,
+  MenuUnfoldOutlined,
+  SettingOutlined,
+} from '@ant-design/icons';
 import { Button, Layout, Menu, Space, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import type { SessionInfo } from '../../contract/workstation';
@@ -16,12 +23,26 @@ import { UpdateNotice } from './settings/UpdateNotice';
 import { SignIn } from './SignIn';
 import { SyncStatusBar } from './SyncStatus';
 
+const MENU_KEY = 'bhxh.menu.collapsed';
+
 export function App() {
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
   const [openId, setOpenId] = useState<string | null>(null);
   const [screen, setScreen] = useState<'individual' | 'reports' | 'desk' | 'settings'>('individual');
   const [settingsBeforeSignIn, setSettingsBeforeSignIn] = useState(false);
   const [desk, setDesk] = useState<DeskView>({ screen: 'new' });
+  // Below 1600 px the menu folds to its icons unless the officer unfolded it (remembered on this
+  // machine), so the list's eleven columns fit from 1280 px with room for the addresses.
+  const [siderCollapsed, setSiderCollapsed] = useState(
+    () => (localStorage.getItem(MENU_KEY) ?? (window.innerWidth < 1600 ? '1' : '0')) === '1',
+  );
+  const [openKeys, setOpenKeys] = useState<string[]>(() => (siderCollapsed ? [] : ['gddt']));
+  const toggleSider = (): void => {
+    const next = !siderCollapsed;
+    localStorage.setItem(MENU_KEY, next ? '1' : '0');
+    setSiderCollapsed(next);
+    setOpenKeys(next ? [] : ['gddt']);
+  };
   // A reader scan of an ID card or a form's QR opens the matching dossier (a desk's Mã tạm, its declaration).
   useReaderScan((id, match) => {
     if (!id && match.deskId) {
@@ -81,15 +102,32 @@ export function App() {
         </Space>
       </Layout.Header>
       <Layout>
-        <Layout.Sider width={200} theme="light" style={{ borderRight: '1px solid #eee' }}>
+        <Layout.Sider
+          width={200}
+          theme="light"
+          style={{ borderRight: '1px solid #eee' }}
+          collapsed={siderCollapsed}
+          collapsedWidth={56}
+        >
+          <Button
+            type="text"
+            block
+            icon={siderCollapsed ? <MenuUnfoldOutlined aria-hidden /> : <MenuFoldOutlined aria-hidden />}
+            aria-label={siderCollapsed ? 'Hiện tên các mục' : 'Thu gọn menu'}
+            title={siderCollapsed ? 'Hiện tên các mục' : 'Thu gọn menu'}
+            onClick={toggleSider}
+            style={{ borderRadius: 0, height: 36 }}
+          />
           <Menu
             mode="inline"
-            defaultOpenKeys={['gddt']}
+            openKeys={openKeys}
+            onOpenChange={setOpenKeys}
             selectedKeys={[screen === 'desk' ? `desk-${desk.screen === 'new' ? 'new' : 'list'}` : screen]}
             items={[
               {
                 key: 'gddt',
                 label: 'Hồ sơ ĐK GDĐT',
+                icon: <FolderOpenOutlined aria-hidden />,
                 children: [
                   {
                     key: 'individual',
@@ -112,14 +150,24 @@ export function App() {
               // Only supervisors see the reports.
               ...(supervisor
                 ? [
-                    { key: 'reports', label: 'Báo cáo', onClick: () => setScreen('reports') },
-                    { key: 'settings', label: 'Cài đặt', onClick: () => setScreen('settings') },
+                    {
+                      key: 'reports',
+                      label: 'Báo cáo',
+                      icon: <BarChartOutlined aria-hidden />,
+                      onClick: () => setScreen('reports'),
+                    },
+                    {
+                      key: 'settings',
+                      label: 'Cài đặt',
+                      icon: <SettingOutlined aria-hidden />,
+                      onClick: () => setScreen('settings'),
+                    },
                   ]
                 : []),
             ]}
           />
         </Layout.Sider>
-        <Layout.Content style={{ padding: 12, overflow: 'auto' }}>
+        <Layout.Content style={{ padding: 8, overflow: 'auto' }}>
           {session.offline && (
             <Typography.Paragraph type="warning" role="alert">
               Đang làm việc ngoại tuyến: tra cứu trên dữ liệu của máy trạm; đánh giá được ghi nhận và đồng bộ

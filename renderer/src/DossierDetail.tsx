@@ -1,49 +1,44 @@
-// Chi tiết hồ sơ (Hình 10) and Đánh giá hồ sơ (Hình 7, 8, 11, 12): the declaration as the form lays it
-// out, the ID-card images and the personal photo (zoom and rotate in antd's Image preview), Xử lý hồ
-// sơ, and the decision: Hồ sơ hợp lệ / Hồ sơ không hợp lệ with the agency's reasons, Ghi nhận / Thoát,
-// and for change-of-details dossiers the Xác nhận step. Opening claims the dossier; Thoát releases it.
-import {
-  Alert,
-  Button,
-  Card,
-  Checkbox,
-  Descriptions,
-  Form,
-  Input,
-  Modal,
-  Radio,
-  Result,
-  Space,
-  Spin,
-  Typography,
-} from 'antd';
-import { useCallback, useEffect, useState } from 'react';
-import type { DecisionResult, Outcome, RejectionReason } from '../../contract/domain';
-import { KIND_LABEL, OUTCOME_LABEL, RESULT_LABEL, STATUS_LABEL } from '../../contract/domain';
+// Chi tiết hồ sơ (Hình 10) on one working screen: the title with the declaration's kind in full, the
+// Số hồ sơ and printing beside it, the declaration as the form lays it out with the seed's labels,
+// the ID-card images and the personal photo (zoom and rotate in antd's Image preview), and at the
+// bottom the decision bar (DecisionBar.tsx), sticky so it is reachable without scrolling. Opening
+// claims the dossier and puts the focus on the first decision control; Esc is Thoát (and releases
+// the claim). The seed's pop-up notices follow a decision (Hình 12, the code-not-found warning).
+import { Alert, App, Button, Descriptions, Result, Space, Spin, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { DecisionResult, RejectionReason } from '../../contract/domain';
+import { KIND_LABEL, OUTCOME_LABEL, STATUS_LABEL } from '../../contract/domain';
+import { displayMobile } from '../../contract/identity';
 import type { DossierView, OutboxItem } from '../../contract/workstation';
-import { api, ApiFailure, call, errorMessage } from './api';
+import { api, call, errorMessage } from './api';
+import { DecisionBar, DecisionPopup, Empty, type DecisionBarHandle } from './DecisionBar';
 import { formatDate, formatDateTime } from './format';
 import { IntakePanel } from './intake/IntakePanel';
 import { DossierPrintActions } from './print/DossierPrintActions';
+import { failureText, printJob } from './print/deliver';
 
-type DecisionValues = { outcome?: Outcome; reasonCodes?: string[]; reason?: string };
+const KIND_COLOR = { register: 'blue', update: 'purple', stop: 'volcano' } as const;
 
-const STEP_LABEL: Readonly<Record<string, string>> = {
-  registry_check: 'Kiểm tra trên Hệ thống HGD',
-  account: 'Tài khoản giao dịch điện tử',
-  sms: 'Tin nhắn (SMS)',
-  email: 'Thư điện tử',
-};
-const STEP_STATE: Readonly<Record<string, string>> = {
-  done: 'hoàn tất',
-  failed: 'lỗi',
-  queued: 'chờ gửi',
-  delivered: 'đã gửi',
-  skipped: 'không áp dụng',
-};
+/** A value, or the one empty mark of the detail. */
+const show = (v: ReactNode): ReactNode => (v === null || v === undefined || v === '' ? <Empty /> : v);
 
-function resultText(result: DecisionResult | null): string | null {
-  return result ? RESULT_LABEL[result] : null;
+/** True when an Esc belongs to something else: a dialog, a preview, an open dropdown. */
+function escapeTakenElsewhere(e: KeyboardEvent): boolean {
+  if (e.defaultPrevented) return true;
+  const t = e.target as HTMLElement | null;
+  if (
+    t?.closest?.(
+      '[role="dialog"], .ant-drawer, .ant-image-preview, .ant-select-dropdown, .ant-picker-dropdown',
+    )
+  )
+    return true;
+  if (t?.getAttribute?.('aria-expanded') === 'true') return true;
+  // an open modal, drawer (Chi tiết đồng bộ) or preview anywhere on the page: Esc closes that first
+  return (
+    document.querySelector(
+      '.ant-modal-wrap:not([style*="display: none"]) .ant-modal, .ant-drawer-open, .ant-image-preview',
+    ) !== null
+  );
 }
 
 export function DossierDetail({
@@ -56,32 +51,27 @@ export function DossierDetail({
   me: readonly string[];
   onClose: () => void;
 }) {
+  const { message } = App.useApp();
   const [view, setView] = useState<DossierView | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [reasons, setReasons] = useState<RejectionReason[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [confirmOpen, setConfirmOpen] = useState(false);
-  const [done, setDone] = useState<{ item: OutboxItem; synced: boolean } | null>(null);
-  const [formError, setFormError] = useState<string | null>(null);
-  const [form] = Form.useForm<DecisionValues>();
-  const outcome = Form.useWatch('outcome', form);
+  const [done, setDone] = useState<OutboxItem | null>(null);
+  const [popup, setPopup] = useState<DecisionResult | null>(null);
+  const bar = useRef<DecisionBarHandle>(null);
+  const focused = useRef(false);
+  /** The decision recorded on this screen, as its events update it. */
+  const doneRef = useRef<OutboxItem | null>(null);
 
   const load = useCallback(async () => {
     try {
-      const v = await call('dossiers.open', { id });
-      setView(v);
-      form.setFieldsValue({
-        outcome: v.dossier.outcome ?? undefined,
-        reasonCodes: v.dossier.reasonCodes ?? [],
-        reason: v.dossier.reason ?? '',
-      });
+      setView(await call('dossiers.open', { id }));
     } catch (err) {
       setLoadError(errorMessage(err));
     }
-  }, [id, form]);
+  }, [id]);
 
   // After the decision reached the service: its state, reviewer, result and steps, as the store now has
-  // them (the form keeps what the officer chose).
+  // them (dossiers.get reads the store: no new claim).
   const refresh = useCallback(() => {
     call('dossiers.get', { id })
       .then(setView)
@@ -100,14 +90,53 @@ export function DossierDetail({
     };
   }, [id, load]);
 
+  // The first decision control takes the focus once the dossier is on screen.
+  useEffect(() => {
+    if (view && !focused.current) {
+      focused.current = true;
+      requestAnimationFrame(() => bar.current?.focus());
+    }
+  }, [view]);
+
+  // Esc = Thoát, unless a dialog, a drawer, a preview or a dropdown is open. What is open is looked
+  // at before anyone handles the key (capture phase): a drawer that closes on this Esc is already
+  // gone from the page when the key reaches the window.
+  // The listeners stay the same for the detail's life (onClose is read through a ref): a drawer's
+  // close re-renders the app in the middle of the key's dispatch, and listeners added then would see
+  // the key without its capture.
+  const closeRef = useRef(onClose);
+  useEffect(() => {
+    closeRef.current = onClose;
+  }, [onClose]);
+  useEffect(() => {
+    let taken = false;
+    const before = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape') taken = escapeTakenElsewhere(e);
+    };
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key !== 'Escape' || taken || e.defaultPrevented) return;
+      e.preventDefault();
+      closeRef.current();
+    };
+    window.addEventListener('keydown', before, true);
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', before, true);
+      window.removeEventListener('keydown', onKey);
+    };
+  }, []);
+
   // The decision's later fate (synced after reconnecting, conflict) shows here as it happens.
   useEffect(
     () =>
       api.on((e) => {
         if (e.type === 'decision.updated' && e.item.dossierId === id) {
-          setDone((d) =>
-            d && d.item.id === e.item.id ? { item: e.item, synced: e.item.state === 'synced' } : d,
-          );
+          const mine = doneRef.current;
+          if (mine && mine.id === e.item.id) {
+            if (mine.state !== 'synced' && e.item.state === 'synced') setPopup(e.item.result);
+            doneRef.current = e.item;
+            setDone(e.item);
+          }
           if (e.item.state === 'conflict') void load();
           else if (e.item.state === 'synced') refresh();
         }
@@ -115,44 +144,21 @@ export function DossierDetail({
     [id, load, refresh],
   );
 
-  const record = async (confirmUpdate: boolean): Promise<void> => {
-    const v = form.getFieldsValue();
-    setBusy(true);
-    setFormError(null);
-    try {
-      const res = await call('decisions.record', {
-        dossierId: id,
-        outcome: v.outcome!,
-        reasonCodes: v.outcome === 'invalid' ? (v.reasonCodes ?? []) : [],
-        reason: v.outcome === 'invalid' ? (v.reason ?? '') : '',
-        ...(confirmUpdate ? { confirmUpdate: true } : {}),
-      });
-      setConfirmOpen(false);
-      setDone(res);
-      if (res.item.state === 'conflict') void load();
-      else if (res.item.state === 'synced') refresh();
-    } catch (err) {
-      setFormError(errorMessage(err));
-      if (err instanceof ApiFailure && err.error.fields?.reason) {
-        form.setFields([{ name: 'reason', errors: [err.error.fields.reason] }]);
-      }
-    } finally {
-      setBusy(false);
-    }
+  const onRecorded = (res: { item: OutboxItem; synced: boolean }): void => {
+    doneRef.current = res.item;
+    setDone(res.item);
+    if (res.item.state === 'synced') setPopup(res.item.result);
+    if (res.item.state === 'conflict') void load();
+    else refresh();
   };
 
-  const onSave = async (): Promise<void> => {
-    setFormError(null);
+  const printGuide = async (): Promise<void> => {
     try {
-      await form.validateFields();
-    } catch {
-      return;
+      const job = await call('print.document', { dossierId: id, document: 'notice' });
+      void message.success(await printJob(job));
+    } catch (err) {
+      void message.error(failureText(err));
     }
-    if (view?.dossier.kind === 'update' && form.getFieldValue('outcome') === 'valid') {
-      setConfirmOpen(true); // Hình 11
-      return;
-    }
-    await record(false);
   };
 
   if (loadError) {
@@ -161,7 +167,7 @@ export function DossierDetail({
         status="warning"
         title={loadError}
         extra={
-          <Button type="primary" onClick={onClose}>
+          <Button type="primary" onClick={onClose} autoFocus>
             Thoát
           </Button>
         }
@@ -170,246 +176,161 @@ export function DossierDetail({
   }
   if (!view) return <Spin description="Đang mở hồ sơ…" style={{ display: 'block', marginTop: 80 }} />;
   const d = view.dossier;
+  const latest = done ?? view.decision;
   const changes = d.update
     ? [
         d.update.email !== undefined ? ['Địa chỉ thư điện tử', d.email ?? '', d.update.email ?? ''] : null,
-        d.update.mobile !== undefined ? ['Điện thoại di động', d.mobile, d.update.mobile ?? ''] : null,
+        d.update.mobile !== undefined
+          ? ['Điện thoại di động', displayMobile(d.mobile), displayMobile(d.update.mobile ?? '')]
+          : null,
         d.update.certificate !== undefined
           ? ['Chứng thư số', d.certificate?.serial ?? '', d.update.certificate?.serial ?? '']
           : null,
       ].filter((x): x is string[] => x !== null)
     : [];
-  const conflict =
-    done?.item.state === 'conflict' ? done.item : view.decision?.state === 'conflict' ? view.decision : null;
 
   return (
-    <Card
-      size="small"
-      title={
-        <Space direction="vertical" size={0}>
-          <Typography.Text strong>TỜ KHAI</Typography.Text>
-          <Typography.Text>
-            Đăng ký sử dụng, điều chỉnh thông tin và ngừng sử dụng phương thức giao dịch điện tử trong lĩnh
-            vực bảo hiểm xã hội — {KIND_LABEL[d.kind]}
-          </Typography.Text>
-        </Space>
-      }
-      extra={
-        <Space>
-          <Typography.Text strong>Số hồ sơ: {d.dossierNumber}</Typography.Text>
-          <DossierPrintActions view={view} />
-        </Space>
-      }
-    >
-      <Typography.Paragraph>Kính gửi: Bảo hiểm xã hội Việt Nam.</Typography.Paragraph>
-      {view.sameCode.length > 0 && (
-        <Alert
-          type="warning"
-          showIcon
-          style={{ marginBottom: 12 }}
-          title={`Mã số BHXH ${d.bhxhCode} còn hồ sơ khác: ${view.sameCode
-            .map(
-              (s) => `${s.dossierNumber} (${s.outcome ? OUTCOME_LABEL[s.outcome] : STATUS_LABEL[s.status]})`,
-            )
-            .join('; ')}. Kiểm tra trước khi duyệt.`}
-        />
-      )}
-      {view.claim && !me.includes(view.claim.claimedBy) && (
-        <Alert
-          type="info"
-          showIcon
-          style={{ marginBottom: 12 }}
-          title={`Hồ sơ đang xử lý bởi ${view.claim.claimedBy} đến ${formatDateTime(view.claim.claimedUntil)}.`}
-        />
-      )}
-      {conflict && (
-        <Alert
-          type="error"
-          showIcon
-          style={{ marginBottom: 12 }}
-          role="alert"
-          title="Xung đột: hồ sơ đã được xử lý ở nơi khác trước khi đánh giá của bạn được đồng bộ."
-          description={`${conflict.lastError ?? ''} Hiện tại: ${d.outcome ? OUTCOME_LABEL[d.outcome] : STATUS_LABEL[d.status]}${
-            d.reviewer ? `, cán bộ xử lý ${d.reviewer}` : ''
-          }. Đánh giá của bạn (${OUTCOME_LABEL[conflict.outcome]}) được giữ trong mục đồng bộ; đánh giá lại nếu cần.`}
-        />
-      )}
-      <Descriptions size="small" bordered column={2} title="Thông tin cơ bản">
-        <Descriptions.Item label="Họ và tên">{d.fullName}</Descriptions.Item>
-        <Descriptions.Item label="Mã số bảo hiểm xã hội">{d.bhxhCode}</Descriptions.Item>
-        <Descriptions.Item label="Số CMND/CCCD/Hộ chiếu">{d.idNumber ?? ''}</Descriptions.Item>
-        <Descriptions.Item label="Ngày sinh">{formatDate(d.dateOfBirth)}</Descriptions.Item>
-        <Descriptions.Item label="Địa chỉ liên hệ" span={2}>
-          {d.address}
-        </Descriptions.Item>
-      </Descriptions>
-      <Descriptions size="small" bordered column={2} title="Chứng thư số" style={{ marginTop: 12 }}>
-        <Descriptions.Item label="Số chứng thư số">{d.certificate?.serial ?? ''}</Descriptions.Item>
-        <Descriptions.Item label="Tổ chức cấp">{d.certificate?.issuer ?? ''}</Descriptions.Item>
-        <Descriptions.Item label="Thời hạn sử dụng chứng thư số" span={2}>
-          Từ ngày: {formatDate(d.certificate?.validFrom) || '/'} Đến ngày:{' '}
-          {formatDate(d.certificate?.validTo) || '/'}
-        </Descriptions.Item>
-      </Descriptions>
-      <Descriptions size="small" bordered column={3} title="Người liên hệ" style={{ marginTop: 12 }}>
-        <Descriptions.Item label="Người liên hệ">{d.contactPerson}</Descriptions.Item>
-        <Descriptions.Item label="Địa chỉ thư điện tử">{d.email ?? '/'}</Descriptions.Item>
-        <Descriptions.Item label="Điện thoại di động">{d.mobile}</Descriptions.Item>
-      </Descriptions>
-      {d.kind === 'update' && changes.length > 0 && (
-        <Descriptions size="small" bordered column={1} title="Thông tin điều chỉnh" style={{ marginTop: 12 }}>
-          {changes.map(([label, from, to]) => (
-            <Descriptions.Item key={label} label={label}>
-              {from || '/'} → {to || '/'}
-            </Descriptions.Item>
-          ))}
+    <div className="ws-detail">
+      <article className="ws-detail-card" aria-label={`Chi tiết hồ sơ ${d.dossierNumber}`}>
+        <header className="ws-detail-head">
+          <div className="ws-detail-title">
+            <Space size={8} wrap>
+              <Typography.Title level={4} style={{ margin: 0 }}>
+                TỜ KHAI
+              </Typography.Title>
+              <Tag color={KIND_COLOR[d.kind]} className="ws-kind-tag" data-testid="dossier-kind">
+                {KIND_LABEL[d.kind]}
+              </Tag>
+            </Space>
+            <Typography.Text strong>
+              Đăng ký sử dụng, điều chỉnh thông tin và ngừng sử dụng phương thức giao dịch điện tử trong lĩnh
+              vực bảo hiểm xã hội
+            </Typography.Text>
+            <Typography.Text>Kính gửi: Bảo hiểm xã hội Việt Nam.</Typography.Text>
+          </div>
+          <div className="ws-detail-number">
+            <Typography.Text strong style={{ fontSize: 16 }}>
+              Số hồ sơ: {d.dossierNumber}
+            </Typography.Text>
+            <DossierPrintActions view={view} />
+          </div>
+        </header>
+
+        {view.sameCode.length > 0 && (
+          <Alert
+            type="warning"
+            showIcon
+            style={{ marginBottom: 12 }}
+            title={`Mã số BHXH ${d.bhxhCode} còn hồ sơ khác: ${view.sameCode
+              .map(
+                (s) =>
+                  `${s.dossierNumber} (${s.outcome ? OUTCOME_LABEL[s.outcome] : STATUS_LABEL[s.status]})`,
+              )
+              .join('; ')}. Kiểm tra trước khi duyệt.`}
+          />
+        )}
+        {view.claim && !me.includes(view.claim.claimedBy) && (
+          <Alert
+            type="info"
+            showIcon
+            style={{ marginBottom: 12 }}
+            title={`Hồ sơ đang xử lý bởi ${view.claim.claimedBy} đến ${formatDateTime(view.claim.claimedUntil)}.`}
+          />
+        )}
+
+        <Descriptions size="small" bordered column={2} title="Thông tin cơ bản">
+          <Descriptions.Item label="Tên cơ quan/tổ chức/cá nhân">{show(d.fullName)}</Descriptions.Item>
+          <Descriptions.Item label="Mã số bảo hiểm xã hội">{show(d.bhxhCode)}</Descriptions.Item>
+          <Descriptions.Item label="Số CMND/HC/CC">{show(d.idNumber)}</Descriptions.Item>
+          <Descriptions.Item label="Ngày sinh">{show(formatDate(d.dateOfBirth))}</Descriptions.Item>
+          <Descriptions.Item label="Địa chỉ liên hệ" span={2}>
+            {show(d.address)}
+          </Descriptions.Item>
         </Descriptions>
-      )}
-      <Descriptions size="small" bordered column={2} style={{ marginTop: 12 }}>
-        <Descriptions.Item label="Đăng ký giao dịch tại">
-          {d.channel === 'portal'
-            ? 'Cổng thông tin điện tử của Bảo hiểm xã hội Việt Nam'
-            : `Tổ chức I-VAN${d.ivanName ? `: ${d.ivanName}` : ''}`}
-        </Descriptions.Item>
-        <Descriptions.Item label="Hình thức nộp hồ sơ">
-          {d.submissionMethod === 'post'
-            ? 'Tại nhà thông qua dịch vụ bưu chính công ích'
-            : 'Tại nơi tiếp nhận hồ sơ theo quy định của Bảo hiểm xã hội Việt Nam'}
-        </Descriptions.Item>
-        <Descriptions.Item label="Cơ quan tiếp nhận">{view.agencyName ?? d.agencyCode}</Descriptions.Item>
-        <Descriptions.Item label="Địa chỉ cơ quan">
-          {view.agencyAddress ?? ''} {view.agencyPhone ? `— Số điện thoại: ${view.agencyPhone}` : ''}
-        </Descriptions.Item>
-        <Descriptions.Item label="Ngày tiếp nhận">
-          {formatDateTime(d.receivedAt ?? d.declaredAt)}
-        </Descriptions.Item>
-        <Descriptions.Item label="Ngày kê khai">{formatDateTime(d.declaredAt)}</Descriptions.Item>
-      </Descriptions>
-      <IntakePanel dossier={d} />
-
-      <Typography.Title level={5} style={{ marginTop: 16 }}>
-        Xử lý hồ sơ
-      </Typography.Title>
-      <Descriptions size="small" bordered column={3}>
-        <Descriptions.Item label="Tình trạng">{STATUS_LABEL[d.status]}</Descriptions.Item>
-        <Descriptions.Item label="Cán bộ xử lý">{d.reviewer ?? '/'}</Descriptions.Item>
-        <Descriptions.Item label="Ngày xử lý">{formatDateTime(d.decidedAt) || '/'}</Descriptions.Item>
-        {d.result && (
-          <Descriptions.Item label="Kết quả" span={3}>
-            {resultText(d.result)}
+        <Descriptions size="small" bordered column={2} title="Chứng thư số" style={{ marginTop: 12 }}>
+          <Descriptions.Item label="Số chứng thư số của cơ quan, tổ chức, cá nhân">
+            {show(d.certificate?.serial)}
           </Descriptions.Item>
-        )}
-        {d.steps.length > 0 && (
-          <Descriptions.Item label="Các bước sau duyệt" span={3}>
-            {d.steps
-              .map((s) => `${STEP_LABEL[s.step] ?? s.step}: ${STEP_STATE[s.state] ?? s.state}`)
-              .join('; ')}
+          <Descriptions.Item label="Tên tổ chức chứng thực chữ ký số">
+            {show(d.certificate?.issuer)}
           </Descriptions.Item>
-        )}
-      </Descriptions>
-
-      <Card size="small" title="Đánh giá hồ sơ" style={{ marginTop: 12 }}>
-        <Form form={form} layout="vertical" disabled={busy}>
-          <Form.Item
-            name="outcome"
-            label="Loại đánh giá hồ sơ"
-            rules={[{ required: true, message: 'Chọn Hồ sơ hợp lệ hoặc Hồ sơ không hợp lệ.' }]}
+          <Descriptions.Item label="Thời hạn sử dụng chứng thư số" span={2}>
+            Từ ngày: {show(formatDate(d.certificate?.validFrom))} Đến ngày:{' '}
+            {show(formatDate(d.certificate?.validTo))}
+          </Descriptions.Item>
+        </Descriptions>
+        <Descriptions size="small" bordered column={3} title="Người liên hệ" style={{ marginTop: 12 }}>
+          <Descriptions.Item label="Người liên hệ">{show(d.contactPerson)}</Descriptions.Item>
+          <Descriptions.Item label="Địa chỉ thư điện tử">{show(d.email)}</Descriptions.Item>
+          <Descriptions.Item label="Điện thoại di động">{show(displayMobile(d.mobile))}</Descriptions.Item>
+        </Descriptions>
+        {d.kind === 'update' && changes.length > 0 && (
+          <Descriptions
+            size="small"
+            bordered
+            column={1}
+            title="Thông tin điều chỉnh"
+            style={{ marginTop: 12 }}
           >
-            <Radio.Group aria-label="Loại đánh giá hồ sơ">
-              <Radio value="valid">Hồ sơ hợp lệ</Radio>
-              <Radio value="invalid">Hồ sơ không hợp lệ</Radio>
-            </Radio.Group>
-          </Form.Item>
-          {outcome === 'invalid' && (
-            <>
-              <Form.Item name="reasonCodes" label="Lý do">
-                <Checkbox.Group
-                  aria-label="Lý do"
-                  style={{ display: 'flex', flexDirection: 'column', gap: 4 }}
-                  options={reasons.map((r) => ({ value: r.code, label: r.text }))}
-                />
-              </Form.Item>
-              <Form.Item
-                name="reason"
-                label="Nội dung đánh giá"
-                dependencies={['reasonCodes']}
-                rules={[
-                  ({ getFieldValue }) => ({
-                    validator: async (_r, value: string | undefined) => {
-                      const codes = (getFieldValue('reasonCodes') as string[] | undefined) ?? [];
-                      if (codes.length === 0 && !(value ?? '').trim())
-                        throw new Error(
-                          'Hồ sơ không hợp lệ cần có lý do: chọn lý do hoặc nhập nội dung đánh giá.',
-                        );
-                    },
-                  }),
-                ]}
-              >
-                <Input.TextArea aria-label="Nội dung đánh giá" rows={3} maxLength={2000} />
-              </Form.Item>
-            </>
-          )}
-          {formError && (
-            <Alert type="error" showIcon title={formError} role="alert" style={{ marginBottom: 12 }} />
-          )}
-          {done && (
-            <Alert
-              role="status"
-              style={{ marginBottom: 12 }}
-              type={
-                done.item.state === 'synced' ? 'success' : done.item.state === 'queued' ? 'info' : 'error'
-              }
-              showIcon
-              title={
-                done.item.state === 'synced'
-                  ? done.item.result === 'details_updated'
-                    ? 'Cập nhật thông tin đăng ký thành công'
-                    : 'Cập nhật thành công'
-                  : done.item.state === 'queued'
-                    ? 'Đã ghi nhận, chờ đồng bộ'
-                    : done.item.state === 'expired'
-                      ? 'Hồ sơ đã quá hạn, không thể duyệt'
-                      : 'Chưa đồng bộ được đánh giá'
-              }
-              description={resultText(done.item.result) ?? done.item.lastError ?? undefined}
-            />
-          )}
-          <Space>
-            <Button type="primary" loading={busy} onClick={() => void onSave()}>
-              Ghi nhận
-            </Button>
-            <Button onClick={onClose} disabled={false}>
-              Thoát
-            </Button>
-          </Space>
-        </Form>
-      </Card>
+            {changes.map(([label, from, to]) => (
+              <Descriptions.Item key={label} label={label}>
+                {show(from)} → {show(to)}
+              </Descriptions.Item>
+            ))}
+          </Descriptions>
+        )}
+        {d.kind === 'stop' && d.stop && (
+          <Descriptions size="small" bordered column={2} title="Ngừng sử dụng" style={{ marginTop: 12 }}>
+            <Descriptions.Item label="Ngày ngừng giao dịch điện tử">
+              {show(formatDate(d.stop.stopDate))}
+            </Descriptions.Item>
+            <Descriptions.Item label="Lý do ngừng">{show(d.stop.reason)}</Descriptions.Item>
+          </Descriptions>
+        )}
+        <Descriptions size="small" bordered column={2} style={{ marginTop: 12 }}>
+          <Descriptions.Item label="Đăng ký giao dịch tại">
+            {d.channel === 'portal'
+              ? 'Cổng thông tin điện tử của Bảo hiểm xã hội Việt Nam'
+              : `Tổ chức I-VAN${d.ivanName ? `: ${d.ivanName}` : ''}`}
+          </Descriptions.Item>
+          <Descriptions.Item label="Hình thức nộp hồ sơ">
+            {d.submissionMethod === 'post'
+              ? 'Tại nhà thông qua dịch vụ bưu chính công ích'
+              : d.submissionMethod === 'mobile_desk'
+                ? `Tại bàn đăng ký di động${d.deskName ? ` ${d.deskName}` : ''}`
+                : 'Tại nơi tiếp nhận hồ sơ theo quy định của Bảo hiểm xã hội Việt Nam'}
+          </Descriptions.Item>
+          <Descriptions.Item label="Cơ quan tiếp nhận">
+            {show(view.agencyName ?? d.agencyCode)}
+          </Descriptions.Item>
+          <Descriptions.Item label="Địa chỉ cơ quan">
+            {show(view.agencyAddress)}
+            {view.agencyPhone ? ` — Số điện thoại: ${view.agencyPhone}` : ''}
+          </Descriptions.Item>
+          <Descriptions.Item label="Ngày tiếp nhận">
+            {show(formatDateTime(d.receivedAt ?? d.declaredAt))}
+          </Descriptions.Item>
+          <Descriptions.Item label="Ngày kê khai">{show(formatDateTime(d.declaredAt))}</Descriptions.Item>
+        </Descriptions>
+        <IntakePanel dossier={d} />
+      </article>
 
-      <Modal
-        open={confirmOpen}
-        title="Thông báo thông tin đăng ký thay đổi thông tin"
-        onCancel={() => setConfirmOpen(false)}
-        footer={[
-          <Button key="back" onClick={() => setConfirmOpen(false)}>
-            Thoát
-          </Button>,
-          <Button key="ok" type="primary" loading={busy} onClick={() => void record(true)}>
-            Xác nhận
-          </Button>,
-        ]}
-      >
-        <Typography.Paragraph>
-          Cá nhân {d.fullName} (Mã số BHXH {d.bhxhCode}) đăng ký thay đổi thông tin giao dịch điện tử:
-        </Typography.Paragraph>
-        <ul>
-          {changes.map(([label, from, to]) => (
-            <li key={label}>
-              {label}: {from || '/'} → {to || '/'}
-            </li>
-          ))}
-        </ul>
-        <Typography.Paragraph>Đồng ý cập nhật thông tin đăng ký của cá nhân?</Typography.Paragraph>
-      </Modal>
-    </Card>
+      <DecisionBar
+        ref={bar}
+        view={view}
+        latest={latest}
+        reasons={reasons}
+        onRecorded={onRecorded}
+        onClose={onClose}
+      />
+      <DecisionPopup
+        result={popup}
+        onClose={() => {
+          setPopup(null);
+          requestAnimationFrame(() => bar.current?.focus());
+        }}
+        onPrintGuide={() => void printGuide()}
+      />
+    </div>
   );
 }

@@ -18,20 +18,25 @@ import {
   Select,
   Space,
   Table,
-  Tag,
   Typography,
 } from 'antd';
 import type { TableProps } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { OUTCOME_LABEL, STATUS_LABEL } from '../../contract/domain';
+import { STATUS_LABEL, VERDICTS, VERDICT_LABEL } from '../../contract/domain';
+import { formatCount } from '../../contract/text';
 import type { DossierFilter, DossierRow, SortField } from '../../contract/workstation';
 import { api, call } from './api';
-import { formatDateTime } from './format';
+import { fitColumns, listColumns, MARK_WIDTH } from './listColumns';
 import { BatchPrintModal } from './print/BatchPrintModal';
 import { failureText, printJob } from './print/deliver';
 
 const PAGE = 200;
+/**
+ * Dates typed in Mở rộng: shown dd/MM/yyyy; typed also without leading zeros (1/8/2020) or without
+ * slashes (01082020), as officers type them.
+ */
+const DATE_FORMATS = ['DD/MM/YYYY', 'D/M/YYYY', 'DDMMYYYY'];
 
 type Placeholder = { id: string; placeholder: true };
 type Item = DossierRow | Placeholder;
@@ -44,18 +49,13 @@ type SearchValues = {
   from?: Dayjs | null;
   to?: Dayjs | null;
   status?: DossierFilter['status'];
-  outcome?: DossierFilter['outcome'];
+  verdict?: DossierFilter['verdict'];
 };
 
 /** A row not loaded yet: asks for its page once the virtual list renders it. */
 function RowPlaceholder({ index, request }: { index: number; request: (index: number) => void }) {
   useEffect(() => request(index), [index, request]);
   return <span style={{ color: '#bbb' }}>…</span>;
-}
-
-function statusText(r: DossierRow): string {
-  if (r.outcome) return OUTCOME_LABEL[r.outcome];
-  return STATUS_LABEL[r.status];
 }
 
 export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id: string) => void }) {
@@ -80,6 +80,16 @@ export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id
     null,
   );
   const [form] = Form.useForm<SearchValues>();
+  // The table's width, for fitting the columns (listColumns.tsx).
+  const [tableWidth, setTableWidth] = useState(1000);
+  const tableBox = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = tableBox.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setTableWidth(el.clientWidth));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
   // Claims expire: the clock the list compares them with, refreshed every half minute.
   const [nowMs, setNowMs] = useState(() => Date.now());
   useEffect(() => {
@@ -140,11 +150,21 @@ export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id
     });
   }, [loadPage]);
 
+  // The rows fill the screen down to the status bar: the window's height less what is above the
+  // table (header, Mở rộng when open), its column titles (two lines, 44 px) and what is below it
+  // (the card's padding and the status bar, about 60 px).
   useEffect(() => {
-    const onResize = (): void => setHeight(Math.max(300, window.innerHeight - (expanded ? 430 : 260)));
-    onResize();
+    const onResize = (): void => {
+      const top = tableBox.current?.getBoundingClientRect().top;
+      if (top === undefined || tableBox.current?.offsetParent === null) return;
+      setHeight(Math.max(220, Math.floor(window.innerHeight - top - 44 - 60)));
+    };
+    const frame = requestAnimationFrame(onResize);
     window.addEventListener('resize', onResize);
-    return () => window.removeEventListener('resize', onResize);
+    return () => {
+      cancelAnimationFrame(frame);
+      window.removeEventListener('resize', onResize);
+    };
   }, [expanded]);
 
   useEffect(() => {
@@ -166,58 +186,33 @@ export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id
     if (!isRow(r)) return <RowPlaceholder index={index} request={requestRow} />;
     return value(r);
   };
-  const col = (
-    title: string,
-    field: SortField | null,
-    width: number,
-    value: (r: DossierRow) => React.ReactNode,
-  ): NonNullable<TableProps<Item>['columns']>[number] => ({
-    title,
-    key: title,
-    width,
-    ellipsis: true,
-    sorter: field !== null,
-    sortOrder: field ? sortOrder(field) : null,
-    sortDirections: ['ascend', 'descend', 'ascend'],
-    render: (_: unknown, r: Item, index: number) => text(index, r, value),
-    ...(field ? { dataIndex: field } : {}),
+  const specs = listColumns({
+    claimOf: (r) =>
+      r.claim && !me.includes(r.claim.claimedBy) && Date.parse(r.claim.claimedUntil) > nowMs
+        ? r.claim.claimedBy
+        : null,
   });
-
-  const columns: TableProps<Item>['columns'] = [
-    col('STT', null, 70, () => ''),
-    col('Số hồ sơ', 'dossierNumber', 170, (r) => r.dossierNumber),
-    col('Ngày tiếp nhận', 'receivedAt', 140, (r) => formatDateTime(r.receivedAt ?? r.declaredAt)),
-    col('Mã số BHXH', 'bhxhCode', 120, (r) => r.bhxhCode),
-    col('Họ và tên', 'fullName', 180, (r) => r.fullName),
-    col('Địa chỉ', 'address', 300, (r) => r.address),
-    col('Người liên hệ', 'contactPerson', 170, (r) => r.contactPerson),
-    col('Điện thoại', 'mobile', 120, (r) => r.mobile),
-    col('Người duyệt', 'reviewer', 200, (r) => r.reviewer ?? ''),
-    col('Ngày duyệt', 'decidedAt', 140, (r) => formatDateTime(r.decidedAt)),
-    col('Trạng thái', 'outcome', 230, (r) => (
-      <Space size={4} wrap>
-        <span>{r.status === 'decided' || r.outcome ? statusText(r) : ''}</span>
-        {r.localState === 'queued' && <Tag color="orange">Chờ đồng bộ</Tag>}
-        {r.localState === 'conflict' && <Tag color="red">Xung đột</Tag>}
-        {r.localState === 'failed' && <Tag color="red">Lỗi đồng bộ</Tag>}
-        {r.localState === 'expired' && <Tag color="default">Quá hạn</Tag>}
-        {r.claim && !me.includes(r.claim.claimedBy) && Date.parse(r.claim.claimedUntil) > nowMs && (
-          <Tag color="blue">Đang xử lý bởi {r.claim.claimedBy}</Tag>
-        )}
-      </Space>
-    )),
-  ];
-  // STT is the position: computed from the index the table passes, not by searching the array.
-  columns[0] = {
-    ...columns[0],
-    render: (_: unknown, r: Item, index: number) => text(index, r, () => index + 1),
-  };
+  // Kept free for the virtual list's scroll bar.
+  const fitted = fitColumns(specs, Math.max(0, tableWidth - MARK_WIDTH - 8));
+  const columns: TableProps<Item>['columns'] = specs.map((c, i) => ({
+    title: c.title,
+    key: c.key,
+    width: fitted.widths[i],
+    fixed: c.frozen ? ('left' as const) : undefined,
+    className: c.width !== undefined ? 'ws-col-fixed' : 'ws-col-wrap',
+    sorter: c.field !== null,
+    sortOrder: c.field ? sortOrder(c.field) : null,
+    sortDirections: ['ascend' as const, 'descend' as const, 'ascend' as const],
+    render: (_: unknown, r: Item, index: number) => text(index, r, (row) => c.cell(row, index)),
+    ...(c.field ? { dataIndex: c.field } : {}),
+  }));
   // Marking rows for printing: a plain column of checkboxes (antd's rowSelection would walk all
   // 200,000 rows on every render). Its header stays empty: the seed's eleven titles are unchanged.
   columns.unshift({
     title: '',
     key: '__mark',
-    width: 44,
+    width: MARK_WIDTH,
+    fixed: 'left',
     align: 'center',
     render: (_: unknown, r: Item) =>
       isRow(r) ? (
@@ -238,7 +233,7 @@ export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id
       ...(v.from ? { from: v.from.format('YYYY-MM-DD') } : {}),
       ...(v.to ? { to: v.to.format('YYYY-MM-DD') } : {}),
       ...(v.status ? { status: v.status } : {}),
-      ...(v.outcome ? { outcome: v.outcome } : {}),
+      ...(v.verdict ? { verdict: v.verdict } : {}),
     });
     setSelected(0);
   };
@@ -316,12 +311,13 @@ export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id
   return (
     <Card
       size="small"
+      styles={{ body: { padding: 8 } }}
       title={<Typography.Text strong>Hồ sơ đăng ký giao dịch điện tử cá nhân</Typography.Text>}
       extra={
         <Space>
           <Typography.Text type="secondary" aria-live="polite">
-            {total === null ? 'Đang tải…' : `Tổng số: ${total.toLocaleString('vi-VN')} hồ sơ`}
-            {marked.size > 0 && `, đã chọn ${marked.size.toLocaleString('vi-VN')}`}
+            {total === null ? 'Đang tải…' : `Tổng số: ${formatCount(total)} hồ sơ`}
+            {marked.size > 0 && `, đã chọn ${formatCount(marked.size)}`}
           </Typography.Text>
           {marked.size > 0 && <Button onClick={() => setMarked(new Set())}>Bỏ chọn</Button>}
           <Button
@@ -357,12 +353,35 @@ export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id
             </Col>
             <Col span={5}>
               <Form.Item label="Từ ngày" name="from">
-                <DatePicker aria-label="Từ ngày" format="DD/MM/YYYY" style={{ width: '100%' }} />
+                <DatePicker
+                  aria-label="Từ ngày"
+                  format={DATE_FORMATS}
+                  placeholder="dd/MM/yyyy"
+                  style={{ width: '100%' }}
+                />
               </Form.Item>
             </Col>
             <Col span={5}>
-              <Form.Item label="Đến ngày" name="to">
-                <DatePicker aria-label="Đến ngày" format="DD/MM/YYYY" style={{ width: '100%' }} />
+              <Form.Item
+                label="Đến ngày"
+                name="to"
+                dependencies={['from']}
+                rules={[
+                  ({ getFieldValue }) => ({
+                    validator: async (_r, to: Dayjs | null | undefined) => {
+                      const from = getFieldValue('from') as Dayjs | null | undefined;
+                      if (from && to && to.isBefore(from, 'day'))
+                        throw new Error('Đến ngày phải sau hoặc bằng Từ ngày: đổi lại khoảng ngày.');
+                    },
+                  }),
+                ]}
+              >
+                <DatePicker
+                  aria-label="Đến ngày"
+                  format={DATE_FORMATS}
+                  placeholder="dd/MM/yyyy"
+                  style={{ width: '100%' }}
+                />
               </Form.Item>
             </Col>
           </Row>
@@ -380,14 +399,11 @@ export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id
               </Form.Item>
             </Col>
             <Col span={5}>
-              <Form.Item label="Trạng thái" name="outcome">
+              <Form.Item label="Trạng thái" name="verdict">
                 <Select
                   aria-label="Trạng thái"
                   allowClear
-                  options={(['valid', 'invalid'] as const).map((s) => ({
-                    value: s,
-                    label: OUTCOME_LABEL[s],
-                  }))}
+                  options={VERDICTS.map((v) => ({ value: v, label: VERDICT_LABEL[v] }))}
                 />
               </Form.Item>
             </Col>
@@ -403,7 +419,7 @@ export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id
                       search({});
                     }}
                   >
-                    Xoá điều kiện
+                    Xóa điều kiện
                   </Button>
                 </Space>
               </Form.Item>
@@ -411,55 +427,60 @@ export function DossierList({ me, onOpen }: { me: readonly string[]; onOpen: (id
           </Row>
         </Form>
       )}
-      <Table<Item>
-        ref={tableRef as never}
-        virtual
-        size="small"
-        bordered
-        rowKey="id"
-        columns={columns}
-        dataSource={data}
-        pagination={false}
-        scroll={{ x: 1840, y: height }}
-        locale={{ emptyText: total === null ? 'Đang tải…' : 'Không có hồ sơ phù hợp.' }}
-        showSorterTooltip={false}
-        onChange={(_p, _f, sorter) => {
-          const s = Array.isArray(sorter) ? sorter[0] : sorter;
-          const field = (s?.field ?? s?.columnKey) as SortField | undefined;
-          if (s?.order && field) setSort({ field, order: s.order === 'ascend' ? 'asc' : 'desc' });
-          else setSort({ field: 'receivedAt', order: 'desc' });
-        }}
-        rowClassName={(r, index) =>
-          // antd's own class for a selected row: the marked rows look as antd draws a selection.
-          [index === selected && 'ws-row-selected', isRow(r) && marked.has(r.id) && 'ant-table-row-selected']
-            .filter(Boolean)
-            .join(' ')
-        }
-        onRow={(r, index = 0) => ({
-          tabIndex: index === selected ? 0 : -1,
-          'data-row-index': index,
-          'aria-selected': index === selected,
-          onFocus: () => {
-            keyCursor.current = index;
-          },
-          onClick: (e: React.MouseEvent) => {
-            // The checkbox column marks on its own; Ctrl+click toggles, Shift+click marks a range.
-            if (!(e.target as HTMLElement).closest('.ant-checkbox-wrapper')) {
-              if (e.ctrlKey || e.metaKey) toggleMark(r);
-              else if (e.shiftKey) markRange(selected, index);
-            }
-            setSelected(index);
-          },
-          onDoubleClick: () => isRow(r) && onOpen(r.id),
-          onKeyDown: (e: KeyboardEvent) => onRowKey(e, index, r),
-          onContextMenu: (e: React.MouseEvent) => {
-            if (!isRow(r)) return;
-            e.preventDefault();
-            setSelected(index);
-            setMenu({ x: e.clientX, y: e.clientY, id: r.id });
-          },
-        })}
-      />
+      <div ref={tableBox} className="ws-list">
+        <Table<Item>
+          ref={tableRef as never}
+          virtual
+          size="small"
+          bordered
+          rowKey="id"
+          columns={columns}
+          dataSource={data}
+          pagination={false}
+          scroll={{ x: fitted.total + MARK_WIDTH, y: height }}
+          locale={{ emptyText: total === null ? 'Đang tải…' : 'Không có hồ sơ phù hợp.' }}
+          showSorterTooltip={false}
+          onChange={(_p, _f, sorter) => {
+            const s = Array.isArray(sorter) ? sorter[0] : sorter;
+            const field = (s?.field ?? s?.columnKey) as SortField | undefined;
+            if (s?.order && field) setSort({ field, order: s.order === 'ascend' ? 'asc' : 'desc' });
+            else setSort({ field: 'receivedAt', order: 'desc' });
+          }}
+          rowClassName={(r, index) =>
+            // antd's own class for a selected row: the marked rows look as antd draws a selection.
+            [
+              index === selected && 'ws-row-selected',
+              isRow(r) && marked.has(r.id) && 'ant-table-row-selected',
+            ]
+              .filter(Boolean)
+              .join(' ')
+          }
+          onRow={(r, index = 0) => ({
+            tabIndex: index === selected ? 0 : -1,
+            'data-row-index': index,
+            'aria-selected': index === selected,
+            onFocus: () => {
+              keyCursor.current = index;
+            },
+            onClick: (e: React.MouseEvent) => {
+              // The checkbox column marks on its own; Ctrl+click toggles, Shift+click marks a range.
+              if (!(e.target as HTMLElement).closest('.ant-checkbox-wrapper')) {
+                if (e.ctrlKey || e.metaKey) toggleMark(r);
+                else if (e.shiftKey) markRange(selected, index);
+              }
+              setSelected(index);
+            },
+            onDoubleClick: () => isRow(r) && onOpen(r.id),
+            onKeyDown: (e: KeyboardEvent) => onRowKey(e, index, r),
+            onContextMenu: (e: React.MouseEvent) => {
+              if (!isRow(r)) return;
+              e.preventDefault();
+              setSelected(index);
+              setMenu({ x: e.clientX, y: e.clientY, id: r.id });
+            },
+          })}
+        />
+      </div>
       {menu && (
         <div
           role="menu"

@@ -1,13 +1,20 @@
 // Màn hình đăng nhập (Hình 1): Cơ quan BHXH (list from the service, cached for offline use), Tên đăng
-// nhập, Mật khẩu, and Mã kiểm tra once the service asks for a captcha. Signing in without the service
-// works for an officer who signed in online here in the last 7 days, and says so.
+// nhập, Mật khẩu and Mã kiểm tra from the first attempt, as the seed shows it, whenever the service
+// answers (the service checks every captcha it is sent). Without the service no captcha can be
+// drawn: signing in then works for an officer who signed in online here in the last 7 days, checked
+// against the credential kept on this machine, and the screen says so. A wrong Mã kiểm tra keeps the
+// password and asks only for the new code.
+import { ReloadOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Form, Input, Select, Space, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Agency } from '../../contract/domain';
 import type { SessionInfo } from '../../contract/workstation';
 import { ApiFailure, call } from './api';
 
 type SignInValues = { agencyCode: string; username: string; password: string; captchaAnswer?: string };
+
+/** The captcha as drawn by the service, or why there is none. */
+type Captcha = { captchaId: string; svg: string } | 'loading' | 'offline';
 
 export function SignIn({
   onSignedIn,
@@ -19,9 +26,10 @@ export function SignIn({
 }) {
   const [form] = Form.useForm<SignInValues>();
   const [agencies, setAgencies] = useState<Agency[]>([]);
-  const [captcha, setCaptcha] = useState<{ captchaId: string; svg: string } | null>(null);
+  const [captcha, setCaptcha] = useState<Captcha>('loading');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const captchaInput = useRef<{ focus: () => void } | null>(null);
 
   useEffect(() => {
     call('agencies.list', {})
@@ -29,31 +37,43 @@ export function SignIn({
       .catch(() => setAgencies([]));
   }, []);
 
-  const loadCaptcha = async (): Promise<void> => {
+  const loadCaptcha = useCallback(async (): Promise<void> => {
+    form.setFieldValue('captchaAnswer', '');
     try {
       setCaptcha(await call('session.captcha', {}));
-      form.setFieldValue('captchaAnswer', '');
     } catch {
-      setError('Không tải được mã kiểm tra. Thử lại.');
+      // no service: offline sign-in from this machine's credential, no captcha to show
+      setCaptcha('offline');
     }
-  };
+  }, [form]);
+
+  useEffect(() => {
+    // The captcha arrives from the service; the state is set when it answers.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    void loadCaptcha();
+  }, [loadCaptcha]);
 
   const submit = async (v: SignInValues): Promise<void> => {
     setBusy(true);
     setError(null);
+    const shown = typeof captcha === 'object' ? captcha : null;
     try {
       const s = await call('session.signIn', {
         agencyCode: v.agencyCode,
         username: v.username,
         password: v.password,
-        ...(captcha ? { captchaId: captcha.captchaId, captchaAnswer: v.captchaAnswer ?? '' } : {}),
+        ...(shown ? { captchaId: shown.captchaId, captchaAnswer: (v.captchaAnswer ?? '').trim() } : {}),
       });
       onSignedIn(s);
     } catch (err) {
       const e = err instanceof ApiFailure ? err.error : { code: 'x', message: 'Đăng nhập không thành công.' };
       setError(e.message);
-      if (e.code === 'captcha_required' || e.code === 'captcha_invalid' || captcha) await loadCaptcha();
-      form.setFieldValue('password', '');
+      // captcha_required while one was sent: the password was wrong (the third failure), not the code.
+      const captchaOnly = e.code === 'captcha_invalid' || (e.code === 'captcha_required' && !shown);
+      // A captcha is spent by any attempt: a new one each time. Only a wrong password clears the password.
+      await loadCaptcha();
+      if (!captchaOnly) form.setFieldValue('password', '');
+      if (captchaOnly) captchaInput.current?.focus();
     } finally {
       setBusy(false);
     }
@@ -61,7 +81,7 @@ export function SignIn({
 
   return (
     <div style={{ minHeight: '100vh', display: 'grid', placeItems: 'center', background: '#eef3f8' }}>
-      <Card style={{ width: 440 }}>
+      <Card style={{ width: 460 }}>
         <Typography.Title level={4} style={{ textAlign: 'center', color: '#1565c0' }}>
           BẢO HIỂM XÃ HỘI VIỆT NAM
         </Typography.Title>
@@ -92,24 +112,45 @@ export function SignIn({
           <Form.Item label="Mật khẩu" name="password" rules={[{ required: true, message: 'Nhập mật khẩu.' }]}>
             <Input.Password aria-label="Mật khẩu" autoComplete="current-password" />
           </Form.Item>
-          {captcha && (
-            <Form.Item label="Mã kiểm tra" required>
-              <Space align="center">
+          {typeof captcha === 'object' && (
+            <Form.Item label="Mã kiểm tra" required extra="Không phân biệt chữ hoa, chữ thường.">
+              <Space align="center" wrap>
                 <img
                   alt="Ảnh mã kiểm tra"
                   src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(captcha.svg)}`}
-                  style={{ height: 40, border: '1px solid #d9d9d9', background: '#fff' }}
+                  style={{ height: 56, border: '1px solid #d9d9d9', borderRadius: 4, background: '#fff' }}
                 />
-                <Button onClick={() => void loadCaptcha()}>Đổi mã</Button>
+                <Button icon={<ReloadOutlined aria-hidden />} onClick={() => void loadCaptcha()}>
+                  Đổi mã
+                </Button>
               </Space>
               <Form.Item
                 name="captchaAnswer"
                 noStyle
                 rules={[{ required: true, message: 'Nhập mã kiểm tra.' }]}
               >
-                <Input aria-label="Mã kiểm tra" style={{ marginTop: 8 }} autoComplete="off" />
+                <Input
+                  ref={captchaInput as never}
+                  aria-label="Mã kiểm tra"
+                  style={{ marginTop: 8, textTransform: 'uppercase', letterSpacing: 2 }}
+                  autoComplete="off"
+                  maxLength={8}
+                />
               </Form.Item>
             </Form.Item>
+          )}
+          {captcha === 'offline' && (
+            <Alert
+              type="info"
+              showIcon
+              style={{ marginBottom: 16 }}
+              title="Không kết nối được máy chủ: đăng nhập ngoại tuyến bằng thông tin đã lưu trên máy này (không cần mã kiểm tra)."
+              action={
+                <Button size="small" onClick={() => void loadCaptcha()}>
+                  Thử lại
+                </Button>
+              }
+            />
           )}
           {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
           <Button type="primary" htmlType="submit" block loading={busy}>

@@ -4,33 +4,18 @@
 import { Badge, Button, Drawer, Space, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { OUTCOME_LABEL, RESULT_LABEL } from '../../contract/domain';
-import type { OutboxItem, OutboxState, SyncStatus } from '../../contract/workstation';
+import { OUTBOX_STATE_COLOR as STATE_COLOR, OUTBOX_STATE_LABEL as STATE_LABEL } from '../../contract/outbox';
+import { formatCount } from '../../contract/text';
+import type { OutboxItem, SyncStatus } from '../../contract/workstation';
 import { api, call } from './api';
 import { formatDateTime } from './format';
-
-const STATE_LABEL: Readonly<Record<OutboxState, string>> = {
-  queued: 'Chờ đồng bộ',
-  synced: 'Đã đồng bộ',
-  conflict: 'Xung đột',
-  expired: 'Quá hạn',
-  failed: 'Lỗi',
-  dismissed: 'Đã bỏ qua',
-};
-const STATE_COLOR: Readonly<Record<OutboxState, string>> = {
-  queued: 'orange',
-  synced: 'green',
-  conflict: 'red',
-  expired: 'default',
-  failed: 'red',
-  dismissed: 'default',
-};
 
 function advice(i: OutboxItem): string {
   switch (i.state) {
     case 'queued':
       return 'Tự động gửi khi có kết nối.';
     case 'conflict':
-      return 'Mở hồ sơ, xem lại và đánh giá lại; hoặc bỏ qua.';
+      return 'Hồ sơ đã được cán bộ khác xử lý: mở hồ sơ để xem kết quả; Bỏ qua để đóng mục này.';
     case 'expired':
       return 'Hồ sơ đã quá hạn 10 ngày: hướng dẫn cá nhân kê khai lại.';
     case 'failed':
@@ -91,7 +76,7 @@ export function SyncStatusBar({ onOpenDossier }: { onOpenDossier: (id: string) =
               text={status.online ? 'Trực tuyến' : 'Ngoại tuyến'}
             />
             <span>
-              Chờ đồng bộ: <b data-testid="queued-count">{status.queued}</b>
+              Chờ đồng bộ: <b data-testid="queued-count">{formatCount(status.queued)}</b>
             </span>
             {status.uploadsQueued > 0 && (
               <span>
@@ -126,8 +111,8 @@ export function SyncStatusBar({ onOpenDossier }: { onOpenDossier: (id: string) =
       <Drawer title="Chi tiết đồng bộ" open={open} onClose={() => setOpen(false)} size={1120}>
         {status && (
           <Typography.Paragraph>
-            {status.online ? 'Trực tuyến' : 'Ngoại tuyến'} · {status.dossiers.toLocaleString('vi-VN')} hồ sơ
-            trên máy trạm · Chờ đồng bộ: {status.queued}
+            {status.online ? 'Trực tuyến' : 'Ngoại tuyến'} · {formatCount(status.dossiers)} hồ sơ trên máy
+            trạm · Chờ đồng bộ: {formatCount(status.queued)}
             {status.uploadsQueued > 0 ? ` · Ảnh chờ gửi: ${status.uploadsQueued}` : ''}
             {status.lastError ? ` · Lỗi gần nhất: ${status.lastError}` : ''}
           </Typography.Paragraph>

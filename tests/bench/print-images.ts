@@ -123,6 +123,9 @@ const items: OutboxItem[] = day.slice(0, 5).map((d, i) => ({
   confirmUpdate: false,
   baseVersion: 1,
   username: 'ttcntt',
+  officerName: 'Trung tâm Công nghệ thông tin',
+  agencyCode: '903',
+  dossierAgencyCode: '903',
   state: states[i] ?? 'queued',
   attempts: i + 1,
   lastError: i === 3 ? 'Máy chủ trả lỗi 503' : i === 4 ? 'Cán bộ khác đã duyệt hồ sơ trước' : null,
@@ -135,7 +138,7 @@ await png(
   await renderReconciliation({
     agency: demoAgency('00115'),
     date: '2020-08-12',
-    deviceId: 'QUAY-01',
+    workstationName: 'Quầy 1 - Bộ phận một cửa',
     officer: 'Trung tâm Công nghệ thông tin',
     items,
     generatedAt: '2020-08-12T10:30:00Z',

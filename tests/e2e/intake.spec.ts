@@ -8,6 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRandom, syntheticPerson } from '../../contract/synthetic.js';
 import { E2E_PORT, E2E_SECRET } from '../../playwright.config.js';
+import { fillCaptcha } from './support/captcha.js';
 import { setNetwork } from './testControl.js';
 import { cccdFront, cccdQrText } from '../unit/scanner/support/images.js';
 import { portalMau01 } from '../corpus/mau01.js';
@@ -101,6 +102,7 @@ test('sign in and open the new dossier', async () => {
   await page.keyboard.press('Enter');
   await page.getByLabel('Tên đăng nhập').fill('ttcntt');
   await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
+  await fillCaptcha(page);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
   await expect(page.getByText('Hồ sơ đăng ký giao dịch điện tử cá nhân')).toBeVisible(SLOW);
   const row = page.locator('.ant-table-row', { hasText: dossier.dossierNumber });
@@ -188,6 +190,11 @@ test('Đính kèm the portal-printed Mẫu 01: Đối chiếu shows every field 
   // every row carries its confidence as a percentage
   for (const label of ['Số hồ sơ', 'Mã số BHXH', 'Người liên hệ', 'Điện thoại di động'])
     await expect(row(label).locator('[data-confidence]')).toContainText('%');
+  // what a confidence means, on hover; phones in the national form
+  await row('Mã số BHXH').locator('[data-confidence]').hover();
+  await expect(page.getByRole('tooltip')).toContainText(/giấy tờ gốc|mã QR/u);
+  await page.mouse.move(0, 0);
+  await expect(row('Điện thoại di động')).not.toContainText('+84');
   // the form's own rows (contact, kind) in view
   await row('Loại tờ khai').scrollIntoViewIfNeeded();
   await shot('comparison-mau01-1440');

@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRandom, syntheticPerson } from '../../contract/index.js';
 import { E2E_PORT, E2E_SECRET } from '../../playwright.config.js';
 import { flat, pdfInfo, pdfText } from '../unit/print/pdfTools.js';
+import { fillCaptcha } from './support/captcha.js';
 
 const base = `http://127.0.0.1:${E2E_PORT}`;
 const PASSWORD = 'Bhxh@2020';
@@ -30,6 +31,7 @@ async function fillSignIn(agency: string, username: string, password: string): P
   await page.keyboard.press('Enter');
   await page.getByLabel('Tên đăng nhập').fill(username);
   await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
+  await fillCaptcha(page);
 }
 
 async function signIn(agency: string, username: string): Promise<void> {
@@ -111,6 +113,8 @@ test.beforeAll(async ({ browser }) => {
   // Plain JavaScript run in the page before its own scripts (no DOM types in this Node project).
   await page.addInitScript({
     content: `
+      // The menu unfolded, as an officer who opened it once has it (it folds to icons below 1600 px).
+      localStorage.setItem('bhxh.menu.collapsed', '0');
       window.__printCalls = [];
       const desc = Object.getOwnPropertyDescriptor(HTMLIFrameElement.prototype, 'contentWindow');
       Object.defineProperty(HTMLIFrameElement.prototype, 'contentWindow', {

@@ -6,11 +6,11 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import sharp from 'sharp';
 import { E2E_PORT, E2E_SECRET } from '../../playwright.config.js';
+import { CAPTCHA, fillCaptcha } from './support/captcha.js';
 import { setNetwork } from './testControl.js';
 
 const base = `http://127.0.0.1:${E2E_PORT}`;
 const PASSWORD = 'Bhxh@2020';
-const CAPTCHA = process.env.WS_TEST_CAPTCHA ?? 'TEST2';
 mkdirSync('artifacts/screens', { recursive: true });
 
 test.describe.configure({ mode: 'serial' });
@@ -83,6 +83,7 @@ async function fillSignIn(agency: string, username: string, password: string): P
   await page.keyboard.press('Enter');
   await page.getByLabel('Tên đăng nhập').fill(username);
   await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
+  await fillCaptcha(page);
 }
 
 async function signIn(agency: string, username: string): Promise<void> {
@@ -123,9 +124,13 @@ test('the local host refuses a request without the per-run secret', async ({ req
   expect(api.status()).toBe(403);
 });
 
-test('sign-in (Hình 1): agencies from the service, required fields, a wrong password', async () => {
+test('sign-in (Hình 1): agencies from the service, Mã kiểm tra from the first attempt, required fields, a wrong password', async () => {
   await page.goto(`${base}/?k=${E2E_SECRET}`);
   await expect(page.getByText('TIẾP NHẬN VÀ QUẢN LÝ HỒ SƠ')).toBeVisible();
+  // Mã kiểm tra is there before any failure, as in Hình 1, large enough to read (56 px high).
+  await expect(page.getByAltText('Ảnh mã kiểm tra')).toBeVisible(SLOW);
+  expect((await page.getByAltText('Ảnh mã kiểm tra').boundingBox())?.height).toBeGreaterThanOrEqual(56);
+  await expect(page.getByLabel('Mã kiểm tra')).toBeVisible();
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
   await expect(page.getByText('Nhập tên đăng nhập.')).toBeVisible();
   await page.getByLabel('Cơ quan BHXH').click();
@@ -139,6 +144,7 @@ test('sign-in (Hình 1): agencies from the service, required fields, a wrong pas
 
 test('the list (Hình 3) has the seed columns in order, dd/MM/yyyy dates', async () => {
   await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
+  await fillCaptcha(page);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
   await expect(page.getByText('Hồ sơ đăng ký giao dịch điện tử cá nhân')).toBeVisible(SLOW);
   await expect(row('Nguyễn Thị Các')).toBeVisible();
@@ -174,7 +180,7 @@ test('Mở rộng → Tra cứu finds "Nguyễn Thị Các" from "nguyen thi cac
   await page.getByRole('textbox', { name: 'Họ và tên' }).fill('do van toi');
   await page.getByRole('button', { name: 'Tra cứu' }).click();
   await expect(row('Đỗ Văn Tỏi')).toBeVisible();
-  await page.getByRole('button', { name: 'Xoá điều kiện' }).click();
+  await page.getByRole('button', { name: 'Xóa điều kiện' }).click();
   await expect(row('Lê Kim Cương')).toBeVisible();
 });
 
@@ -219,7 +225,11 @@ test('Không hợp lệ without a reason is refused; with a reason it is recorde
   await firstReason.click();
   await page.getByLabel('Nội dung đánh giá').fill('Ảnh CCCD mờ, đề nghị chụp lại');
   await page.getByRole('button', { name: 'Ghi nhận' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Cập nhật thành công' })).toBeVisible(SLOW);
+  await expect(page.getByRole('status').filter({ hasText: 'Đã ghi nhận: hồ sơ không hợp lệ' })).toBeVisible(
+    SLOW,
+  );
+  // The decision is final on screen: no second Ghi nhận.
+  await expect(page.getByRole('button', { name: 'Ghi nhận' })).toHaveCount(0);
   await shot('workstation-review-success');
   const d = await serviceDossier('00074.GD/2020/00115');
   expect(d.outcome).toBe('invalid');
@@ -272,9 +282,20 @@ test('change of details: Ghi nhận → Hình 11 → Xác nhận → Hình 12', 
   await page.getByRole('button', { name: 'Ghi nhận' }).click();
   const dialog = page.getByRole('dialog', { name: 'Thông báo thông tin đăng ký thay đổi thông tin' });
   await expect(dialog).toBeVisible();
-  await expect(dialog).toContainText('0988123456');
+  // phones in the national form, as the list shows them
+  await expect(dialog).toContainText('0912 345 678 → 0988 123 456');
   await shot('workstation-update-confirm');
   await dialog.getByRole('button', { name: 'Xác nhận' }).click();
+  // Hình 12: the seed's pop-up notice.
+  const notice = page.getByRole('dialog', { name: 'Cập nhật thông tin đăng ký thành công' });
+  await expect(notice).toBeVisible(SLOW);
+  await shot('workstation-update-success-notice');
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await expect(notice.getByRole('button', { name: 'Đồng ý' })).toBeInViewport();
+  await shot('workstation-update-success-notice-1280');
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await notice.getByRole('button', { name: 'Đồng ý' }).click();
+  await expect(notice).toBeHidden();
   await expect(
     page.getByRole('status').filter({ hasText: 'Cập nhật thông tin đăng ký thành công' }),
   ).toBeVisible();
@@ -291,18 +312,136 @@ test('change of details: Ghi nhận → Hình 11 → Xác nhận → Hình 12', 
   await signOut();
 });
 
-test('the captcha (Mã kiểm tra) after repeated failures', async () => {
+test('a wrong Mã kiểm tra keeps the password; repeated wrong passwords keep asking for the captcha', async () => {
   for (let i = 0; i < 3; i++) {
     await fillSignIn('903', 'khoa903', `sai-${i}`);
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
-    await expect(page.getByRole('alert')).toBeVisible(SLOW);
+    await expect(page.getByRole('alert')).toContainText(/không đúng/u, SLOW);
+    // a wrong password is cleared
+    await expect(page.getByLabel('Mật khẩu', { exact: true })).toHaveValue('');
   }
   await expect(page.getByLabel('Mã kiểm tra')).toBeVisible(SLOW);
   await expect(page.getByAltText('Ảnh mã kiểm tra')).toBeVisible();
-  await shot('workstation-captcha');
   await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Mã kiểm tra').fill('SAI99');
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page.getByRole('alert')).toContainText('Mã kiểm tra không đúng', SLOW);
+  // the password stays; only a new code is asked for, with the focus on it
+  await expect(page.getByLabel('Mật khẩu', { exact: true })).toHaveValue(PASSWORD);
+  await expect(page.getByLabel('Mã kiểm tra')).toHaveValue('');
+  await expect(page.getByLabel('Mã kiểm tra')).toBeFocused();
+  await shot('workstation-captcha');
   await page.getByLabel('Mã kiểm tra').fill(CAPTCHA);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
   await expect(page.getByText('Hồ sơ đăng ký giao dịch điện tử cá nhân')).toBeVisible(SLOW);
   await signOut();
+});
+
+const SIZES = [
+  { width: 1280, height: 720 },
+  { width: 1440, height: 900 },
+] as const;
+const COLUMNS = [
+  'STT',
+  'Số hồ sơ',
+  'Ngày tiếp nhận',
+  'Mã số BHXH',
+  'Họ và tên',
+  'Địa chỉ',
+  'Người liên hệ',
+  'Điện thoại',
+  'Người duyệt',
+  'Ngày duyệt',
+  'Trạng thái',
+];
+
+/** Every one of Hình 3's columns has its header wholly inside the window, in the seed's order. */
+async function expectAllColumnsVisible(width: number): Promise<void> {
+  let right = 0;
+  for (const title of COLUMNS) {
+    const th = page.locator('.ant-table-thead th', { hasText: new RegExp(`^${title}$`, 'u') }).first();
+    const box = await th.boundingBox();
+    expect(box, title).not.toBeNull();
+    expect(box!.width, `${title} has room`).toBeGreaterThan(20);
+    expect(box!.x, `${title} after the previous column`).toBeGreaterThanOrEqual(right - 1);
+    expect(box!.x + box!.width, `${title} inside ${width} px`).toBeLessThanOrEqual(width);
+    right = box!.x + box!.width;
+  }
+}
+
+for (const size of SIZES) {
+  test(`at ${size.width}×${size.height}: all 11 columns on screen with the kind in the row; the detail opens on the decision with Ghi nhận in view, Esc = Thoát`, async () => {
+    await page.setViewportSize(size);
+    await signIn('903', 'ttcntt');
+    await expect(row('Lê Kim Cương')).toBeVisible();
+    await expectAllColumnsVisible(size.width);
+    await expect(row('00086.GD/2020/00115').locator('[data-kind="register"]')).toHaveText('Đăng ký');
+    // phones in the national form, never +84
+    await expect(page.locator('.ant-table-tbody')).not.toContainText('+84');
+    await shot(`review-list-${size.width}`);
+    await openDossier('00086.GD/2020/00115');
+    await expect(page.getByLabel('Hồ sơ hợp lệ', { exact: true })).toBeFocused();
+    const ghiNhan = await page.getByRole('button', { name: 'Ghi nhận' }).boundingBox();
+    expect(ghiNhan).not.toBeNull();
+    expect(ghiNhan!.y + ghiNhan!.height).toBeLessThanOrEqual(size.height);
+    await expect(page.locator('main, body').first()).not.toContainText('+84');
+    await shot(`review-detail-${size.width}`);
+    await page.keyboard.press('Escape');
+    await expect(page.getByText('Xử lý hồ sơ')).toBeHidden();
+    await expect(row('Lê Kim Cương')).toBeVisible();
+    await signOut();
+  });
+}
+
+test('Mở rộng: dates typed as officers type them, a reversed range refused with a message', async () => {
+  await page.setViewportSize(SIZES[0]);
+  await signIn('903', 'ttcntt');
+  await page.getByRole('button', { name: 'Mở rộng' }).click();
+  const from = page.getByLabel('Từ ngày');
+  const to = page.getByLabel('Đến ngày');
+  await expect(from).toHaveAttribute('placeholder', 'dd/MM/yyyy');
+  await from.fill('12/8/2020');
+  await from.press('Enter');
+  await to.fill('01082020');
+  await to.press('Enter');
+  await expect(from).toHaveValue('12/08/2020');
+  await expect(to).toHaveValue('01/08/2020');
+  await page.getByRole('button', { name: 'Tra cứu' }).click();
+  await expect(page.getByText('Đến ngày phải sau hoặc bằng Từ ngày: đổi lại khoảng ngày.')).toBeVisible();
+  await shot('review-dates-reversed');
+  await to.fill('31/08/2020');
+  await to.press('Enter');
+  await page.getByRole('button', { name: 'Tra cứu' }).click();
+  await expect(page.getByText('Đến ngày phải sau hoặc bằng Từ ngày')).toBeHidden();
+  // received 12/08/2020 in; 00074 (11/08/2020 17:21) out
+  await expect(row('00089.GD/2020/00115')).toBeVisible();
+  await expect(row('00074.GD/2020/00115')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Xóa điều kiện' }).click();
+});
+
+test('a code not in HGD: the warning pop-up (not a success) with In hướng dẫn TK1-TS, then the form is final with its own Trạng thái', async () => {
+  await openDossier('00087.GD/2020/00115');
+  await page.getByLabel('Hồ sơ hợp lệ', { exact: true }).check();
+  await page.getByRole('button', { name: 'Ghi nhận' }).click();
+  const warning = page.getByRole('dialog', {
+    name: 'Chưa cấp được tài khoản: mã số BHXH không tồn tại trên Hệ thống HGD',
+  });
+  await expect(warning).toBeVisible(SLOW);
+  await expect(warning).toContainText('Không có tài khoản nào được cấp');
+  await expect(warning).toContainText('TK1-TS');
+  await expect(warning.getByRole('button', { name: 'In hướng dẫn TK1-TS' })).toBeVisible();
+  await expect(page.getByText('Cập nhật thành công')).toHaveCount(0);
+  for (const size of [...SIZES].reverse()) {
+    await page.setViewportSize(size);
+    await shot(`review-code-not-found-${size.width}`);
+  }
+  await warning.getByRole('button', { name: 'Đã hiểu' }).click();
+  await expect(warning).toBeHidden();
+  // final: no second Ghi nhận, the decision controls gone
+  await expect(page.getByRole('button', { name: 'Ghi nhận' })).toHaveCount(0);
+  await expect(page.getByLabel('Hồ sơ hợp lệ', { exact: true })).toHaveCount(0);
+  await page.keyboard.press('Escape');
+  await expect(row('00087.GD/2020/00115')).toContainText('Mã số BHXH không có trên HGD');
+  await signOut();
+  await page.setViewportSize({ width: 1440, height: 900 });
 });

@@ -5,12 +5,13 @@
 
 import { randomUUID } from 'node:crypto';
 import {
+  dateTime,
   decisionReasonProblem,
   isBlank,
   type DecisionRequest,
   type Dossier,
 } from '../../../contract/index.js';
-import type { DossierView, Handlers } from '../../../contract/workstation.js';
+import type { DossierFilter, DossierView, Handlers } from '../../../contract/workstation.js';
 import type { WorkstationContext } from '../context.js';
 import { fail, serviceFailure } from '../errors.js';
 import { ServiceError } from '../sync/httpSyncClient.js';
@@ -61,6 +62,42 @@ async function freshAndClaimed(ctx: WorkstationContext, id: string): Promise<Cla
   }
 }
 
+/**
+ * Từ ngày / Đến ngày of Mở rộng: not a reversed range (it would find nothing). That each is a real day
+ * is the input schema's (DossierFilter's dateField), checked before the call reaches here.
+ */
+function checkDateRange(filter: DossierFilter): void {
+  if (filter.from && filter.to && filter.to < filter.from) {
+    const message = 'Đến ngày phải sau hoặc bằng Từ ngày: đổi lại khoảng ngày.';
+    fail('validation_failed', message, { fields: { to: message } });
+  }
+}
+
+/**
+ * A decision, once recorded, is final on this desk: a second Ghi nhận (a changed radio, a double
+ * click, a second window) would only reach the service as a conflict with the officer's own decision.
+ * A dossier the service has decided or expired is refused the same way; after a refused decision
+ * (conflict, failed) the dossier shows the service's state again and decides on that.
+ */
+function refuseIfFinal(ctx: WorkstationContext, dossier: Dossier): void {
+  const mine = ctx.store.latestDecision(dossier.id);
+  if (mine && (mine.state === 'queued' || mine.state === 'synced')) {
+    fail(
+      'already_decided',
+      mine.state === 'queued'
+        ? 'Đánh giá của hồ sơ này đã được ghi nhận và đang chờ đồng bộ: không ghi nhận lại.'
+        : 'Đánh giá của hồ sơ này đã được ghi nhận: không ghi nhận lại.',
+    );
+  }
+  if (dossier.status === 'expired') fail('expired', 'Hồ sơ đã quá hạn 10 ngày không nộp bản giấy.');
+  if (dossier.status === 'decided') {
+    fail(
+      'already_decided',
+      `Hồ sơ đã được ${dossier.reviewer ?? 'cán bộ khác'} xử lý${dossier.decidedAt ? ` lúc ${dateTime(dossier.decidedAt)}` : ''}: không duyệt lại.`,
+    );
+  }
+}
+
 async function recordDecision(
   ctx: WorkstationContext,
   input: Parameters<Handlers['decisions.record']>[0],
@@ -68,6 +105,7 @@ async function recordDecision(
 ) {
   const user = ctx.session.requireUser();
   const dossier = ctx.dossierInScope(input.dossierId);
+  refuseIfFinal(ctx, dossier);
   // The service's rules at the desk: a decision queued here is one the service takes.
   const problem = decisionReasonProblem(input.outcome, input.reasonCodes, input.reason);
   if (problem) fail('validation_failed', problem.message, { fields: problem.fields });
@@ -105,6 +143,7 @@ export function createDossierHandlers(
   const recordWaitMs = options.recordWaitMs ?? 5_000;
   return {
     async 'dossiers.list'(input) {
+      checkDateRange(input.filter);
       return store.listDossiers(input.filter, input.sort, input.offset, input.limit, ctx.scope());
     },
     async 'dossiers.open'(input) {

@@ -21,6 +21,7 @@ import {
 import { compareWithDossier, recognizeReaderText, toScanErrorInfo } from '../../../scanner/index.js';
 import type { WorkstationContext } from '../context.js';
 import { fail } from '../errors.js';
+import { cardsOfDossier } from '../intake/cards.js';
 import type { PreparedPage } from '../intake/images.js';
 import { scanFailure, type IntakeScanning } from '../intake/scanning.js';
 
@@ -138,6 +139,7 @@ function compare({ ctx, scanning }: Intake, dossierId: string) {
   return {
     ...report,
     sources: sources.map((s) => ({ role: s.role, kind: s.recognition.kind, source: s.recognition.source })),
+    differentCards: cardsOfDossier(sources),
   };
 }
 

@@ -1,31 +1,36 @@
 // The printing methods of the workstation API (contract/workstationPrint.ts). Documents are rendered by
 // the pure renderers of ../print from what the workstation holds (the local store's dossiers, cached
 // photos, agencies and reasons, the desk's outbox); only the daily report comes from the central
-// service. Each result is a print job kept in memory (../print/jobs.ts), never on disk.
+// service. The supervisor's sheets (reports, reconciliation, blank forms) are in ../print/sheets.ts.
+// Each result is a print job kept in memory (../print/jobs.ts), never on disk.
 
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import type { Agency, Dossier, StaffUser } from '../../../contract/index.js';
-import { checkIsoDate } from '../../../contract/identity.js';
-import type { Handlers, OutboxItem } from '../../../contract/workstation.js';
-import type { PrintInputs, PrintJob, ReconciliationJob } from '../../../contract/workstationPrint.js';
+import type { Dossier } from '../../../contract/index.js';
+import type { Handlers } from '../../../contract/workstation.js';
+import type { PrintInputs, PrintJob } from '../../../contract/workstationPrint.js';
 import type { WorkstationContext } from '../context.js';
 import { fail, WsFailure } from '../errors.js';
 import {
   PrintError,
-  reconciliationItems,
-  renderDailyReport,
   renderDecisionNotice,
   renderMau01,
   renderMau01Batch,
-  renderReconciliation,
   templateForDate,
   type BatchItem,
   type FormTemplate,
 } from '../print/index.js';
-import { shortDate, vnDay } from '../print/format.js';
+import { vnDay } from '../print/format.js';
 import { pageCount, type JobEntry, type PrintJobs } from '../print/jobs.js';
-import { NetworkError, ServiceError } from '../sync/httpSyncClient.js';
+import {
+  agencyOf,
+  blankFormsJob,
+  dailyReportJob,
+  fileSafe,
+  formEditions,
+  printFailure,
+  reconciliationJob,
+} from '../print/sheets.js';
 
 /** What the Electron shell lends printing (the system print dialog, a save dialog); absent over HTTP. */
 export type PrintOptions = {
@@ -51,11 +56,6 @@ type Printing = {
   running: string | null;
 };
 
-/** A dossier number as part of a file name: 00006.GD/2020/903 → 00006.GD-2020-903 */
-function fileSafe(text: string): string {
-  return text.replace(/[^0-9A-Za-z.-]+/gu, '-');
-}
-
 function owner(p: Printing): string {
   return p.ctx.session.requireUser().username;
 }
@@ -67,23 +67,11 @@ function localDossier(ctx: WorkstationContext, id: string): Dossier {
     if (err instanceof WsFailure && err.error.code === 'not_found') {
       fail(
         'not_found',
-        'Không tìm thấy hồ sơ trên máy trạm (hồ sơ không có, thuộc cơ quan khác, hoặc đã quá hạn và bị xoá khi đồng bộ).',
+        'Không tìm thấy hồ sơ trên máy trạm (hồ sơ không có, thuộc cơ quan khác, hoặc đã quá hạn và bị xóa khi đồng bộ).',
       );
     }
     throw err;
   }
-}
-
-function agencyOf(ctx: WorkstationContext, code: string): Agency {
-  return (
-    ctx.store.agencies().find((a) => a.code === code) ?? {
-      code,
-      name: `Cơ quan BHXH ${code}`,
-      parentCode: null,
-      address: '',
-      phone: '',
-    }
-  );
 }
 
 /** The edition of Mẫu 01 in force on the day the dossier was declared. */
@@ -106,33 +94,6 @@ async function photoOf(ctx: WorkstationContext, dossier: Dossier, fetch: boolean
     ctx.log.info({ err, attachment: ref.id }, 'photo not fetched: the form prints with an empty photo box');
     return null;
   }
-}
-
-function requireSupervisor(ctx: WorkstationContext): StaffUser {
-  const user = ctx.session.requireUser();
-  if (user.role === 'officer') {
-    fail(
-      'forbidden',
-      'Chỉ lãnh đạo (vai trò supervisor) được xem và in báo cáo; tài khoản cán bộ tiếp nhận không có quyền này.',
-    );
-  }
-  return user;
-}
-
-function reportDay(ctx: WorkstationContext, raw: string, label: string): string {
-  const checked = checkIsoDate(raw, label);
-  if (!checked.ok) fail('validation_failed', checked.message, { fields: { date: checked.message } });
-  if (checked.value > vnDay(ctx.now().toISOString())) {
-    const message = `${label} ${shortDate(checked.value)} chưa tới: chọn hôm nay hoặc một ngày đã qua.`;
-    fail('validation_failed', message, { fields: { date: message } });
-  }
-  return checked.value;
-}
-
-function printFailure(err: unknown): never {
-  if (err instanceof WsFailure) throw err;
-  if (err instanceof PrintError) fail(err.code, err.message);
-  fail('print_failed', 'Không tạo được tài liệu in: lỗi không mong đợi trên máy trạm. Thử lại.');
 }
 
 /** A queued (or refused) decision is not the service's result: no notice until it is confirmed. */
@@ -241,7 +202,7 @@ function batchStart(p: Printing, input: { dossierIds: string[] }) {
   if (missing.length > 0) {
     fail(
       'not_found',
-      `Không tìm thấy ${missing.length} trong ${ids.length} hồ sơ đã chọn trên máy trạm (có thể đã bị xoá khi đồng bộ): chọn lại rồi in.`,
+      `Không tìm thấy ${missing.length} trong ${ids.length} hồ sơ đã chọn trên máy trạm (có thể đã bị xóa khi đồng bộ): chọn lại rồi in.`,
     );
   }
   if (p.jobs.batchRunning(p.running)) {
@@ -289,93 +250,6 @@ async function batchWait(p: Printing, jobId: string): Promise<PrintJob> {
     fail(entry.error.code, entry.error.message);
   }
   return entry.job;
-}
-
-/** The daily report of the central service, for supervisors (online only). */
-async function dailyReport(p: Printing, input: { date: string }) {
-  const { ctx } = p;
-  const user = requireSupervisor(ctx);
-  const date = reportDay(ctx, input.date, 'Ngày báo cáo');
-  if (!ctx.session.hasServiceSession()) {
-    fail(
-      'offline',
-      'Báo cáo ngày lấy từ hệ thống trung tâm: cần kết nối mạng và đăng nhập trực tuyến (không làm được khi ngoại tuyến).',
-    );
-  }
-  let report;
-  try {
-    report = await ctx.client.dailyReport(date);
-  } catch (err) {
-    if (err instanceof ServiceError && err.status === 403) {
-      fail('forbidden', `Hệ thống trung tâm không cho phép xem báo cáo ngày: ${err.message}`);
-    }
-    if (err instanceof ServiceError && err.status === 401) {
-      fail('unauthorized', 'Phiên làm việc với hệ thống trung tâm đã hết hạn: đăng nhập lại.');
-    }
-    if (err instanceof ServiceError) fail(err.code, err.message);
-    if (err instanceof NetworkError) {
-      fail(
-        'offline',
-        'Không kết nối được hệ thống trung tâm để lấy báo cáo ngày: kiểm tra mạng rồi thử lại.',
-      );
-    }
-    throw err;
-  }
-  try {
-    const pdf = await renderDailyReport(report, agencyOf(ctx, user.agencyCode), {
-      preparedBy: user.displayName,
-      generatedAt: ctx.now().toISOString(),
-    });
-    ctx.store.audit('print.dailyReport', user.username, null, date);
-    const job = p.jobs.keep(
-      user.username,
-      pdf,
-      `Báo cáo ngày ${shortDate(date)}`,
-      `BaoCaoNgay-${fileSafe(user.agencyCode)}-${date}.pdf`,
-    );
-    return { job, report };
-  } catch (err) {
-    return printFailure(err);
-  }
-}
-
-/** This desk's end-of-day reconciliation from the local outbox, for supervisors. */
-async function reconciliation(p: Printing, input: { date: string }): Promise<ReconciliationJob> {
-  const { ctx } = p;
-  const user = requireSupervisor(ctx);
-  const date = reportDay(ctx, input.date, 'Ngày đối chiếu');
-  const all: OutboxItem[] = ctx.store.outboxItems(50_000);
-  const items = reconciliationItems(all, date);
-  const bucket = (states: readonly OutboxItem['state'][]): number =>
-    items.filter((i) => states.includes(i.state)).length;
-  const counts: ReconciliationJob['counts'] = {
-    decidedToday: items.filter((i) => vnDay(i.createdAt) === date).length,
-    confirmed: bucket(['synced']),
-    waiting: bucket(['queued']),
-    failed: bucket(['conflict', 'expired', 'failed']),
-    dismissed: bucket(['dismissed']),
-  };
-  const officers = [...new Set(items.map((i) => i.username))];
-  try {
-    const pdf = await renderReconciliation({
-      agency: agencyOf(ctx, user.agencyCode),
-      date,
-      deviceId: ctx.deviceId,
-      officer: officers.length > 0 ? officers.join(', ') : user.displayName,
-      items: all,
-      generatedAt: ctx.now().toISOString(),
-    });
-    ctx.store.audit('print.reconciliation', user.username, null, date);
-    const job = p.jobs.keep(
-      user.username,
-      pdf,
-      `Đối chiếu cuối ngày ${shortDate(date)}`,
-      `DoiChieu-${fileSafe(ctx.deviceId)}-${date}.pdf`,
-    );
-    return { job, items, counts };
-  } catch (err) {
-    return printFailure(err);
-  }
 }
 
 async function printSystem(p: Printing, jobId: string) {
@@ -432,8 +306,12 @@ export function createPrintHandlers(
       p.jobs.entryOf(input.jobId, owner(p)).batch?.controller.abort();
       return null;
     },
-    'print.dailyReport': (input) => dailyReport(p, input),
-    'print.reconciliation': (input) => reconciliation(p, input),
+    'print.dailyReport': (input) => dailyReportJob(ctx, p.jobs, input),
+    'print.reconciliation': (input) => reconciliationJob(ctx, p.jobs, input),
+    async 'print.editions'() {
+      return formEditions(ctx);
+    },
+    'print.blank': (input) => blankFormsJob(ctx, p.jobs, input),
     'print.system': (input) => printSystem(p, input.jobId),
     'print.save': (input) => printSave(p, input.jobId),
     async 'print.data'(input) {

@@ -3,7 +3,7 @@
 // order and layout come from a versioned template (template.ts); this file only interprets it.
 
 import type { Agency, Dossier } from '../../../contract/domain.js';
-import { displayMobile, longDate } from './format.js';
+import { declaredMobile, longDate } from './format.js';
 import { createDocument, drawQr, finish, PrintError, setFont, type Doc } from './pdf.js';
 import type { FontName } from './resources.js';
 import type { FormTemplate, TemplateBlock } from './template.js';
@@ -46,7 +46,7 @@ export function mau01Values(dossier: Dossier, agency: Agency | null, template: F
   put('address', dossier.address);
   put('contactPerson', dossier.contactPerson);
   put('email', dossier.email);
-  put('mobile', displayMobile(dossier.mobile));
+  put('mobile', declaredMobile(dossier.mobile));
   put('certificate.serial', dossier.certificate?.serial);
   put('certificate.issuer', dossier.certificate?.issuer);
   put('certificate.validFrom', dossier.certificate?.validFrom);
@@ -58,7 +58,7 @@ export function mau01Values(dossier: Dossier, agency: Agency | null, template: F
   put('update.certificate.validFrom', dossier.update?.certificate?.validFrom);
   put('update.certificate.validTo', dossier.update?.certificate?.validTo);
   put('update.email', dossier.update?.email);
-  put('update.mobile', dossier.update?.mobile ? displayMobile(dossier.update.mobile) : null);
+  put('update.mobile', dossier.update?.mobile ? declaredMobile(dossier.update.mobile) : null);
   put('stop.stopDate', dossier.stop?.stopDate);
   put('stop.reason', dossier.stop?.reason);
   put('declaredAt', dossier.declaredAt);
@@ -335,11 +335,14 @@ export function renderMau01(
   return finish(doc);
 }
 
-/** A blank Mẫu 01 with dotted lines, for people who cannot declare online. */
-export function renderBlankMau01(template: FormTemplate): Promise<Buffer> {
+/** Blank Mẫu 01 forms with dotted lines, for people who cannot declare online: each copy from a new page. */
+export function renderBlankMau01(template: FormTemplate, copies = 1): Promise<Buffer> {
   const doc = createDocument({ margins: template.page.margins, title: 'Mẫu số 01 (để trống)' });
   const values = new Map<string, string | null>([['legalBasis', template.legalBasis]]);
-  drawForm(doc, template, values, 'blank', null);
+  for (let i = 0; i < copies; i++) {
+    if (i > 0) doc.addPage({ size: 'A4', margins: template.page.margins });
+    drawForm(doc, template, values, 'blank', null);
+  }
   return finish(doc);
 }
 

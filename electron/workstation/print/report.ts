@@ -2,15 +2,21 @@
 // the day's dossiers) and the workstation's end-of-day reconciliation (what this desk decided, what
 // the service confirmed, what still waits or failed), signed off before the day is closed.
 
-import type { DailyReport } from '../../../contract/api.js';
+import { officerVerdicts, reportVerdicts, type DailyReport } from '../../../contract/api.js';
 import {
   type Agency,
   KIND_LABEL,
   OUTCOME_LABEL,
   RESULT_LABEL,
   STATUS_LABEL,
+  VERDICT_LABEL,
+  VERDICTS,
+  verdictOf,
+  type Verdict,
 } from '../../../contract/domain.js';
+import { OUTBOX_STATE_LABEL } from '../../../contract/outbox.js';
 import type { OutboxItem, OutboxState } from '../../../contract/workstation.js';
+import { formatCount } from '../../../contract/text.js';
 import { documentHeading, placeDateLine, signatureColumns } from './common.js';
 import { dateTime, displayMobile, shortDate, vnDay } from './format.js';
 import { type Column, createDocument, drawTable, finish, setFont, type Doc } from './pdf.js';
@@ -70,7 +76,17 @@ export function pageWidth(doc: Doc): number {
   return doc.page.width - doc.page.margins.left - doc.page.margins.right;
 }
 
-export const n = (value: number): string => value.toLocaleString('vi-VN');
+/** A count as Vietnamese write it (1.234); shared with the mobile desk's sheet. */
+export const n = formatCount;
+
+/** Column titles of the verdict counts (contract VERDICT_LABEL, shortened to fit a sheet's column). */
+const VERDICT_HEADER: Readonly<Record<Verdict, string>> = {
+  valid: 'Hợp lệ, đã cấp tài khoản',
+  code_not_found: 'Mã số BHXH không có trên HGD',
+  invalid: 'Không hợp lệ',
+  details_updated: 'Cập nhật thông tin',
+  account_stopped: 'Ngừng giao dịch điện tử',
+};
 
 /** The daily report of an agency (A4 landscape: the dossier list has eleven columns). */
 export function renderDailyReport(
@@ -91,15 +107,20 @@ export function renderDailyReport(
   const width = pageWidth(doc);
 
   heading(doc, 'I. Tổng hợp');
+  const verdicts = reportVerdicts(report);
   drawTable(
     doc,
     fit(
       doc,
       [
         { header: 'Tiếp nhận', width: 1, flex: true, align: 'center' },
-        { header: 'Duyệt hợp lệ', width: 1, flex: true, align: 'center' },
-        { header: 'Duyệt không hợp lệ', width: 1, flex: true, align: 'center' },
-        { header: 'Quá hạn, tự động xoá', width: 1, flex: true, align: 'center' },
+        ...VERDICTS.map((v) => ({
+          header: VERDICT_HEADER[v],
+          width: 1,
+          flex: true,
+          align: 'center' as const,
+        })),
+        { header: 'Quá hạn, tự động xóa', width: 1, flex: true, align: 'center' },
         { header: 'Chờ duyệt cuối ngày', width: 1, flex: true, align: 'center' },
       ],
       width,
@@ -107,8 +128,7 @@ export function renderDailyReport(
     [
       [
         n(report.received),
-        n(report.decidedValid),
-        n(report.decidedInvalid),
+        ...VERDICTS.map((v) => n(verdicts[v])),
         n(report.expired),
         n(report.pendingAtDayEnd),
       ],
@@ -131,18 +151,22 @@ export function renderDailyReport(
 
   heading(doc, 'II. Theo cán bộ xử lý');
   const officers = [...report.perOfficer].sort((a, b) => a.reviewer.localeCompare(b.reviewer, 'vi'));
-  const totals = officers.reduce(
-    (t, o) => ({ valid: t.valid + o.valid, invalid: t.invalid + o.invalid, total: t.total + o.total }),
-    { valid: 0, invalid: 0, total: 0 },
-  );
+  const perOfficer = officers.map((o) => officerVerdicts(o));
+  const totals = Object.fromEntries(
+    VERDICTS.map((v) => [v, perOfficer.reduce((sum, o) => sum + o[v], 0)]),
+  ) as Record<Verdict, number>;
   const officerRows = officers.map((o, i) => [
     String(i + 1),
     o.reviewer,
-    n(o.valid),
-    n(o.invalid),
+    ...VERDICTS.map((v) => n(perOfficer[i]![v])),
     n(o.total),
   ]);
-  officerRows.push(['', 'Tổng cộng', n(totals.valid), n(totals.invalid), n(totals.total)]);
+  officerRows.push([
+    '',
+    'Tổng cộng',
+    ...VERDICTS.map((v) => n(totals[v])),
+    n(officers.reduce((sum, o) => sum + o.total, 0)),
+  ]);
   drawTable(
     doc,
     fit(
@@ -150,9 +174,8 @@ export function renderDailyReport(
       [
         { header: 'STT', width: 34, align: 'center' },
         { header: 'Cán bộ xử lý', width: 1, flex: true },
-        { header: 'Hợp lệ', width: 110, align: 'right' },
-        { header: 'Không hợp lệ', width: 110, align: 'right' },
-        { header: 'Tổng số', width: 110, align: 'right' },
+        ...VERDICTS.map((v) => ({ header: VERDICT_HEADER[v], width: 86, align: 'right' as const })),
+        { header: 'Tổng số', width: 70, align: 'right' },
       ],
       width,
     ),
@@ -172,7 +195,7 @@ export function renderDailyReport(
     displayMobile(d.mobile),
     KIND_LABEL[d.kind],
     STATUS_LABEL[d.status],
-    d.outcome ? OUTCOME_LABEL[d.outcome] : '',
+    verdictOf(d) ? VERDICT_LABEL[verdictOf(d)!] : '',
     d.reviewer ?? '',
     dateTime(d.decidedAt),
   ]);
@@ -220,8 +243,9 @@ export type ReconciliationInput = {
   agency: Agency;
   /** The working day, YYYY-MM-DD (Asia/Ho_Chi_Minh). */
   date: string;
-  deviceId: string;
-  /** Who worked at the desk (display name). */
+  /** The desk's name as an administrator set it (Tên máy trạm). */
+  workstationName: string;
+  /** Who worked at the desk (display names). */
   officer: string;
   /** The desk's outbox (sync.items): the day's decisions and anything older still not settled. */
   items: readonly OutboxItem[];
@@ -239,14 +263,7 @@ const BUCKET: Readonly<Record<OutboxState, Bucket>> = {
   dismissed: 'dismissed',
 };
 
-const STATE_LABEL: Readonly<Record<OutboxState, string>> = {
-  synced: 'Đã được hệ thống xác nhận',
-  queued: 'Đang chờ gửi',
-  conflict: 'Xung đột: cán bộ khác đã duyệt trước',
-  expired: 'Hồ sơ đã quá hạn',
-  failed: 'Gửi không thành công',
-  dismissed: 'Đã huỷ',
-};
+const STATE_LABEL = OUTBOX_STATE_LABEL;
 
 /** Which outbox entries belong on the day's sheet, in the order they were decided. */
 export function reconciliationItems(items: readonly OutboxItem[], date: string): OutboxItem[] {
@@ -264,12 +281,13 @@ export function renderReconciliation(input: ReconciliationInput): Promise<Buffer
   const doc = createDocument({
     layout: 'landscape',
     margins: { top: 34, bottom: 34, left: 36, right: 36 },
-    title: `Đối chiếu cuối ngày ${shortDate(input.date)} - ${input.deviceId}`,
+    title: `Đối chiếu cuối ngày ${shortDate(input.date)} - ${input.workstationName}`,
   });
   documentHeading(doc, input.agency, placeDateLine(input.date), FONT_SIZE);
   title(doc, [
     'BIÊN BẢN ĐỐI CHIẾU KẾT QUẢ DUYỆT HỒ SƠ CUỐI NGÀY',
-    `Ngày ${shortDate(input.date)} - Máy trạm ${input.deviceId} - Cán bộ: ${input.officer}`,
+    `Ngày ${shortDate(input.date)} - Máy trạm: ${input.workstationName}`,
+    `Cán bộ: ${input.officer}`,
   ]);
   const width = pageWidth(doc);
   const items = reconciliationItems(input.items, input.date);
@@ -286,7 +304,7 @@ export function renderReconciliation(input: ReconciliationInput): Promise<Buffer
         { header: 'Hệ thống trung tâm đã xác nhận', width: 1, flex: true, align: 'center' },
         { header: 'Đang chờ gửi', width: 1, flex: true, align: 'center' },
         { header: 'Không thành công / xung đột / quá hạn', width: 1, flex: true, align: 'center' },
-        { header: 'Đã huỷ', width: 1, flex: true, align: 'center' },
+        { header: 'Đã bỏ qua', width: 1, flex: true, align: 'center' },
       ],
       width,
     ),
@@ -306,11 +324,28 @@ export function renderReconciliation(input: ReconciliationInput): Promise<Buffer
   setFont(doc, open > 0 ? 'serifBold' : 'serif', FONT_SIZE);
   doc.text(
     open > 0
-      ? `Còn ${n(open)} quyết định chưa được hệ thống trung tâm xác nhận: xử lý (gửi lại, duyệt lại hoặc huỷ) trước khi đóng ngày.`
+      ? `Còn ${n(open)} quyết định chưa được hệ thống trung tâm xác nhận: xử lý (gửi lại, hoặc bỏ qua sau khi đã xem) trước khi đóng ngày.`
       : 'Mọi quyết định trong ngày đã được hệ thống trung tâm xác nhận.',
     doc.page.margins.left,
     doc.y,
     { width },
+  );
+  doc.y += 10;
+  // What the confirmed decisions concluded: an issued account apart from a code not in HGD.
+  const confirmed = items.filter((i) => i.state === 'synced');
+  drawTable(
+    doc,
+    fit(
+      doc,
+      VERDICTS.map((v) => ({ header: VERDICT_HEADER[v], width: 1, flex: true, align: 'center' as const })),
+      width,
+    ),
+    [
+      VERDICTS.map((v) =>
+        n(confirmed.filter((i) => verdictOf({ outcome: i.outcome, result: i.result }) === v).length),
+      ),
+    ],
+    { fontSize: FONT_SIZE },
   );
   doc.y += 10;
 
@@ -319,7 +354,10 @@ export function renderReconciliation(input: ReconciliationInput): Promise<Buffer
     String(i + 1),
     item.dossierNumber,
     item.fullName,
-    OUTCOME_LABEL[item.outcome],
+    item.state === 'synced'
+      ? VERDICT_LABEL[verdictOf({ outcome: item.outcome, result: item.result }) ?? 'valid']
+      : OUTCOME_LABEL[item.outcome],
+    item.officerName,
     dateTime(item.createdAt),
     STATE_LABEL[item.state],
     item.result ? RESULT_LABEL[item.result] : (item.lastError ?? ''),
@@ -332,8 +370,9 @@ export function renderReconciliation(input: ReconciliationInput): Promise<Buffer
       [
         { header: 'STT', width: 22, max: 34, align: 'center' },
         { header: 'Số hồ sơ', width: 60, max: 96 },
-        { header: 'Họ và tên', width: 120 },
-        { header: 'Đánh giá', width: 70 },
+        { header: 'Họ và tên', width: 110 },
+        { header: 'Đánh giá', width: 80 },
+        { header: 'Cán bộ xử lý', width: 90 },
         { header: 'Duyệt lúc', width: 50 },
         { header: 'Trạng thái đồng bộ', width: 100 },
         { header: 'Kết quả của hệ thống / lỗi', width: 1, flex: true },

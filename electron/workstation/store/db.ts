@@ -45,7 +45,7 @@ export class NewerStoreError extends Error {
 }
 
 export function openStoreDb(options: StoreOptions, beforeMigrate: (h: StoreDb) => void): StoreDb {
-  if (options.key.length !== 32) throw new Error('Khoá kho dữ liệu phải dài 32 byte.');
+  if (options.key.length !== 32) throw new Error('Khóa kho dữ liệu phải dài 32 byte.');
   const now = options.now ?? (() => new Date());
   mkdirSync(path.dirname(options.file), { recursive: true, mode: 0o700 });
   const db = new Sqlite(options.file);

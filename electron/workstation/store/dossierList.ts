@@ -86,6 +86,17 @@ function whereOf(h: StoreDb, filter: DossierFilter, agencyScope: readonly string
     clauses.push('d.outcome = @outcome');
     params.outcome = filter.outcome;
   }
+  // Trạng thái as the list shows it (contract verdictOf): an approval is `valid` unless its result
+  // says the code is not in HGD, a change of details or a stop.
+  if (filter.verdict === 'invalid') clauses.push("d.outcome = 'invalid'");
+  else if (filter.verdict === 'valid') {
+    clauses.push(
+      "d.outcome = 'valid' AND (d.result IS NULL OR d.result NOT IN ('code_not_found','details_updated','account_stopped'))",
+    );
+  } else if (filter.verdict) {
+    clauses.push('d.result = @verdict');
+    params.verdict = filter.verdict;
+  }
   return { clauses, params };
 }
 
@@ -143,7 +154,7 @@ export function listDossiers(
   const pageRows = h.sql(
     `SELECT d.rid, d.id, d.dossier_number, d.agency_code, d.kind, d.received_at, d.declared_at, d.bhxh_code,
             d.full_name, d.address, d.contact_person, d.mobile, d.reviewer, d.decided_at, d.status, d.outcome,
-            d.version, d.claim_json,
+            d.result, d.version, d.claim_json,
             (SELECT o.state FROM outbox o WHERE o.dossier_id = d.id AND o.kind = 'decision' AND o.state NOT IN ('synced','dismissed')
                ORDER BY o.seq DESC LIMIT 1) AS local_state
        FROM dossiers d WHERE d.rid IN (SELECT value FROM json_each(?))`,

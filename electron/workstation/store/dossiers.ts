@@ -24,6 +24,7 @@ export type DossierDbRow = {
   decided_at: string | null;
   status: string;
   outcome: string | null;
+  result: string | null;
   version: number;
   claim_json: string | null;
   pending_decision: string | null;
@@ -47,6 +48,7 @@ export function summaryOf(row: Omit<DossierDbRow, 'pending_decision'>): DossierS
     decidedAt: row.decided_at,
     status: row.status as Dossier['status'],
     outcome: row.outcome as Dossier['outcome'],
+    result: row.result as Dossier['result'],
     version: row.version,
     claim: claim ?? null,
   };
@@ -114,6 +116,7 @@ const unlessPending = (value: (column: string, param: string) => string): string
       ['decided_at', 'decidedAt'],
       ['status', 'status'],
       ['outcome', 'outcome'],
+      ['result', 'result'],
     ] as const
   )
     .map(([c, p]) => `${c} = CASE WHEN pending_decision IS NULL THEN ${value(c, p)} ELSE ${c} END`)
@@ -121,11 +124,11 @@ const unlessPending = (value: (column: string, param: string) => string): string
 
 const UPSERT = `
   INSERT INTO dossiers (id, dossier_number, agency_code, kind, list_at, received_at, declared_at, bhxh_code,
-    full_name, name_folded, address, contact_person, mobile, reviewer, decided_at, status, outcome, version,
-    claim_json, updated_at, id_number, name_sort)
+    full_name, name_folded, address, contact_person, mobile, reviewer, decided_at, status, outcome, result,
+    version, claim_json, updated_at, id_number, name_sort)
   VALUES (@id, @dossierNumber, @agencyCode, @kind, @listAt, @receivedAt, @declaredAt, @bhxhCode, @fullName,
-    @nameFolded, @address, @contactPerson, @mobile, @reviewer, @decidedAt, @status, @outcome, @version,
-    @claimJson, @updatedAt, @idNumber, @nameSort)
+    @nameFolded, @address, @contactPerson, @mobile, @reviewer, @decidedAt, @status, @outcome, @result,
+    @version, @claimJson, @updatedAt, @idNumber, @nameSort)
   ON CONFLICT(id) DO UPDATE SET
     dossier_number = excluded.dossier_number, agency_code = excluded.agency_code, kind = excluded.kind,
     list_at = excluded.list_at, received_at = excluded.received_at, declared_at = excluded.declared_at,
@@ -187,6 +190,7 @@ function rowParams(d: Dossier, updatedAt: string) {
     decidedAt: d.decidedAt,
     status: d.status,
     outcome: d.outcome,
+    result: d.result ?? null,
     version: d.version,
     claimJson: d.claim ? JSON.stringify(d.claim) : null,
     updatedAt,
@@ -297,6 +301,7 @@ export function getDossier(h: StoreDb, id: string): Dossier | null {
     ...data,
     status: row.status as Dossier['status'],
     outcome: row.outcome as Dossier['outcome'],
+    result: row.result as Dossier['result'],
     reviewer: row.reviewer,
     decidedAt: row.decided_at,
   };
@@ -308,9 +313,12 @@ export function restoreServiceDecision(h: StoreDb, dossierId: string, expired: b
     .sql('SELECT x.data FROM dossiers d JOIN dossier_data x ON x.rid = d.rid WHERE d.id = ?')
     .get(dossierId) as { data: string };
   const server = JSON.parse(d.data) as Dossier;
-  h.sql('UPDATE dossiers SET status = ?, outcome = ?, reviewer = ?, decided_at = ? WHERE id = ?').run(
+  h.sql(
+    'UPDATE dossiers SET status = ?, outcome = ?, result = ?, reviewer = ?, decided_at = ? WHERE id = ?',
+  ).run(
     expired ? 'expired' : server.status,
     server.outcome,
+    server.result ?? null,
     server.reviewer,
     server.decidedAt,
     dossierId,

@@ -30,10 +30,10 @@ export function keyFileProvider(file: string): KeyProvider {
         }
       }
       if (process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) {
-        throw new Error(`Tệp khoá ${path.basename(file)} đang cho người khác đọc: cần quyền 0600.`);
+        throw new Error(`Tệp khóa ${path.basename(file)} đang cho người khác đọc: cần quyền 0600.`);
       }
       const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
-      if (key.length !== 32) throw new Error('Tệp khoá của kho dữ liệu cục bộ không hợp lệ.');
+      if (key.length !== 32) throw new Error('Tệp khóa của kho dữ liệu cục bộ không hợp lệ.');
       return key;
     },
   };
@@ -51,7 +51,7 @@ export function sealedKeyProvider(file: string, sealer: KeySealer): KeyProvider 
         }
       }
       const key = sealer.unseal(readFileSync(file));
-      if (key.length !== 32) throw new Error('Khoá của kho dữ liệu cục bộ không hợp lệ.');
+      if (key.length !== 32) throw new Error('Khóa của kho dữ liệu cục bộ không hợp lệ.');
       return key;
     },
   };

@@ -292,6 +292,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX desk_images_declaration ON desk_images (declaration_id, role, created_at);
     `,
   },
+  {
+    version: 11,
+    name: "the decision's result in the list row",
+    // Trạng thái tells an approval whose code is not in HGD (no account issued) from one that issued an
+    // account, so the list row carries the service's result; Mở rộng filters on it (partial index: only
+    // decided dossiers have one). A decision still waiting here has none until the service answers.
+    up: `
+      ALTER TABLE dossiers ADD COLUMN result TEXT;
+      UPDATE dossiers SET result = (SELECT json_extract(x.data, '$.result') FROM dossier_data x WHERE x.rid = dossiers.rid)
+        WHERE status = 'decided' AND pending_decision IS NULL;
+      CREATE INDEX dossiers_result ON dossiers (result, list_at DESC) WHERE result IS NOT NULL;
+    `,
+  },
 ];
 
 /** Apply every migration above the database's `user_version`, each in its own transaction. */

@@ -31,11 +31,18 @@ type ItemRow = {
   updated_at: string;
   dossier_number: string | null;
   full_name: string | null;
+  agency_code: string;
+  dossier_agency: string | null;
+  officer_name: string | null;
 };
 
+// The officer's display name comes from the credential cached at their sign-in here (every officer
+// who decided on this workstation signed in on it).
 const ITEM_SELECT = `SELECT o.id, o.dossier_id, o.username, o.payload, o.state, o.attempts, o.last_error,
-    o.result, o.created_at, o.updated_at, d.dossier_number, d.full_name
-  FROM outbox o LEFT JOIN dossiers d ON d.id = o.dossier_id`;
+    o.result, o.created_at, o.updated_at, d.dossier_number, d.full_name, o.agency_code,
+    d.agency_code AS dossier_agency, json_extract(c.user, '$.displayName') AS officer_name
+  FROM outbox o LEFT JOIN dossiers d ON d.id = o.dossier_id
+    LEFT JOIN credentials c ON c.agency_code = o.agency_code AND c.username = o.username`;
 
 function toItem(row: ItemRow): OutboxItem {
   const p = JSON.parse(row.payload) as DecisionRequest;
@@ -50,6 +57,9 @@ function toItem(row: ItemRow): OutboxItem {
     confirmUpdate: p.confirmUpdate ?? false,
     baseVersion: p.baseVersion,
     username: row.username,
+    officerName: row.officer_name ?? row.username,
+    agencyCode: row.agency_code,
+    dossierAgencyCode: row.dossier_agency,
     state: row.state,
     attempts: row.attempts,
     lastError: row.last_error,
@@ -94,8 +104,8 @@ export function recordDecision(
       now,
     );
     h.sql(
-      `UPDATE dossiers SET status = 'decided', outcome = ?, reviewer = ?, decided_at = ?, pending_decision = ?
-         WHERE id = ?`,
+      `UPDATE dossiers SET status = 'decided', outcome = ?, result = NULL, reviewer = ?, decided_at = ?,
+         pending_decision = ? WHERE id = ?`,
     ).run(request.outcome, user.displayName, request.decidedAt, request.decisionId, dossierId);
     audit(h, 'decision.recorded', user.username, dossierId, `${request.outcome} ${request.decisionId}`);
   });
@@ -269,7 +279,7 @@ export function retry(h: StoreDb, id: string, username: string): OutboxItem | nu
     );
     const req = decisionPayload(h, id) as DecisionRequest;
     h.sql(
-      "UPDATE dossiers SET status = 'decided', outcome = ?, decided_at = ?, pending_decision = ? WHERE id = ?",
+      "UPDATE dossiers SET status = 'decided', outcome = ?, result = NULL, decided_at = ?, pending_decision = ? WHERE id = ?",
     ).run(req.outcome, req.decidedAt, id, row.dossier_id);
     return true;
   })();

@@ -14,6 +14,7 @@ import {
 import type { OutboxItem, SyncStatus } from '../../../contract/workstation.js';
 import type { IntakeImage } from '../../../contract/workstationIntake.js';
 import type { Logger } from '../log.js';
+import { notifyEach } from '../notify.js';
 import type { SessionService } from '../session.js';
 import type { AttachmentPayload, LocalStore } from '../store/localStore.js';
 import { DeskChainSender } from './deskChain.js';
@@ -377,7 +378,7 @@ export class SyncEngine {
           current,
         );
       } else if (err.status === 410) {
-        this.store.markRefused(id, 'expired', err.message || 'Hồ sơ đã quá hạn, tự động xoá.');
+        this.store.markRefused(id, 'expired', err.message || 'Hồ sơ đã quá hạn, tự động xóa.');
       } else {
         this.store.markRefused(id, 'failed', err.message);
       }
@@ -453,15 +454,8 @@ export class SyncEngine {
 
   private notifyImage(id: string): void {
     const image = this.store.image(id);
-    if (!image) return;
-    for (const l of this.imageListeners) {
-      try {
-        l(image);
-      } catch (err) {
-        // a broken subscriber must not stop the sync
-        this.log?.error({ err }, 'image listener failed');
-      }
-    }
+    if (image)
+      notifyEach(this.imageListeners, image, (err) => this.log?.error({ err }, 'image listener failed'));
   }
 
   /**

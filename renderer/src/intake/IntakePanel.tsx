@@ -5,7 +5,7 @@
 // to rescan, the upload state ("chờ đồng bộ" / "đã đồng bộ" / lỗi), and beside it "Đối chiếu": the
 // dossier's values against what was recognised, mismatches in red, looser matches in amber.
 // Recognition only suggests; the officer decides.
-import { Alert, Button, Col, Image, Row, Space, Table, Tag, Typography, message } from 'antd';
+import { Alert, Button, Col, Image, Row, Space, Table, Tag, Tooltip, Typography, message } from 'antd';
 import { useCallback, useEffect, useRef, useState, type DragEvent, type HTMLAttributes } from 'react';
 import { KIND_LABEL as DOSSIER_KIND_LABEL, type Dossier, type DossierKind } from '../../../contract/domain';
 import { RELIABLE_CONFIDENCE, type FieldComparison, type RecognitionKind } from '../../../contract/scan';
@@ -19,6 +19,7 @@ import {
 import { api, call, errorMessage } from '../api';
 import { CameraCapture, type CapturedStill } from '../capture/CameraCapture';
 import type { CameraVerdict } from '../../../contract/capture';
+import { displayMobile } from '../../../contract/identity';
 import { formatDate } from '../format';
 import { attachCameraStill } from './cameraIntake';
 import { captureTarget, ScanDialog, type ScanTarget } from './ScanDialog';
@@ -47,11 +48,35 @@ const DATE_FIELDS: ReadonlySet<FieldComparison['field']> = new Set([
   'stopDate',
 ]);
 
-/** Dates as the agency reads them (dd/MM/yyyy), the form's kind by its section title; the rest as is. */
+/**
+ * Dates as the agency reads them (dd/MM/yyyy), phones in the national form (as the list shows them,
+ * never +84), the form's kind by its section title; the rest as is.
+ */
 function shown(field: FieldComparison['field'], value: string): string {
   if (DATE_FIELDS.has(field)) return formatDate(value) || value;
+  if (field === 'mobile') return displayMobile(value);
   if (field === 'dossierKind') return DOSSIER_KIND_LABEL[value as DossierKind] ?? value;
   return value;
+}
+
+/**
+ * What a confidence means, for the officer who hovers it: a QR decodes exactly or not at all, an OCR
+ * reading of RELIABLE_CONFIDENCE or more was right at least 99 % of the time on the corpus, one below
+ * it may have a wrong character.
+ */
+function confidenceHint(kind: RecognitionKind | null, confidence: number): string {
+  const pct = Math.round(confidence * 100);
+  if (kind === 'cccd_qr' && confidence >= 1)
+    return '100%: mã QR trên thẻ đọc được trọn vẹn và đúng định dạng, đúng như dữ liệu ghi trong thẻ.';
+  const limit = Math.round(RELIABLE_CONFIDENCE * 100);
+  return confidence >= RELIABLE_CONFIDENCE
+    ? `${pct}%: chữ đọc rõ (từ ${limit}% trở lên, nhận dạng đúng ít nhất 99 lần trong 100). Vẫn đối chiếu với giấy tờ gốc.`
+    : `${pct}% (dưới ${limit}%): ảnh mờ, lóa hoặc chữ khó đọc, có thể sai một vài ký tự. Đối chiếu từng ký tự với giấy tờ gốc.`;
+}
+
+/** Where a card was read: the image's role, or the QR reader. */
+function cardPlace(role: string | null): string {
+  return role === null ? 'mã QR quét bằng máy đọc' : `ảnh ${roleLabel(role)}`;
 }
 
 function readAsBase64(file: File): Promise<string> {
@@ -254,6 +279,22 @@ function ComparisonPanel({ report }: { report: IntakeComparison | null }) {
         </Typography.Text>
       ) : (
         <>
+          {report && report.differentCards.length > 1 && (
+            <Alert
+              type="warning"
+              showIcon
+              role="alert"
+              data-testid="different-cards"
+              style={{ marginBottom: 8 }}
+              title={`Ảnh của ${report.differentCards.length} thẻ khác nhau trong một hồ sơ.`}
+              description={
+                <>
+                  {report.differentCards.map((c) => `${cardPlace(c.role)}: thẻ số ${c.idNumber}`).join('; ')}.
+                  Một hồ sơ chỉ có thẻ của người khai: quét lại đúng thẻ trước khi duyệt.
+                </>
+              }
+            />
+          )}
           {report && report.mismatches.length > 0 && (
             <Alert
               type="error"
@@ -300,18 +341,18 @@ function ComparisonPanel({ report }: { report: IntakeComparison | null }) {
                   <>
                     {k ? KIND_LABEL[k] : ''}
                     {r.confidence !== null && (
-                      <div
-                        data-confidence={r.confidence}
-                        style={r.confidence < RELIABLE_CONFIDENCE ? { color: '#ad6800' } : undefined}
-                        title={
-                          r.confidence < RELIABLE_CONFIDENCE
-                            ? 'Độ tin cậy thấp: đối chiếu kỹ với giấy tờ gốc.'
-                            : 'Độ tin cậy cao.'
-                        }
-                      >
-                        {Math.round(r.confidence * 100)}%
-                        {r.confidence < RELIABLE_CONFIDENCE && ' · cần kiểm tra'}
-                      </div>
+                      <Tooltip title={confidenceHint(k, r.confidence)}>
+                        <div
+                          data-confidence={r.confidence}
+                          style={{
+                            cursor: 'help',
+                            ...(r.confidence < RELIABLE_CONFIDENCE ? { color: '#ad6800' } : {}),
+                          }}
+                        >
+                          {Math.round(r.confidence * 100)}%
+                          {r.confidence < RELIABLE_CONFIDENCE && ' · cần kiểm tra'}
+                        </div>
+                      </Tooltip>
                     )}
                   </>
                 ),

@@ -4,6 +4,7 @@
 import { Alert, App, Button, Modal, Progress, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import type { PrintJob } from '../../../contract/workstationPrint';
+import { formatCount } from '../../../contract/text';
 import { api, ApiFailure, call } from '../api';
 import { failureText, printJob, saveJob } from './deliver';
 
@@ -121,16 +122,19 @@ export function BatchPrintModal({ ids, onClose }: { ids: readonly string[]; onCl
       />
       <Typography.Paragraph aria-live="polite" style={{ marginTop: 8 }}>
         {running &&
-          (cancelling ? 'Đang dừng…' : `Đang tạo tờ khai Mẫu 01: ${progress.done}/${progress.total} hồ sơ.`)}
+          (cancelling
+            ? 'Đang dừng…'
+            : `Đang tạo tờ khai Mẫu 01: ${formatCount(progress.done)}/${formatCount(progress.total)} hồ sơ.`)}
         {phase.kind === 'done' &&
-          `Đã tạo ${phase.job.forms} tờ khai Mẫu 01 trong một lệnh in (${phase.job.pages} trang).`}
+          `Đã tạo ${formatCount(phase.job.forms)} tờ khai Mẫu 01 trong một lệnh in (${formatCount(phase.job.pages)} trang).`}
       </Typography.Paragraph>
       {phase.kind === 'done' && phase.note && <Typography.Paragraph>{phase.note}</Typography.Paragraph>}
       {phase.kind === 'cancelled' && (
         <>
           <Alert type="warning" showIcon role="alert" message="Đã huỷ in." />
           <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
-            Dừng sau {progress.done}/{progress.total} tờ khai; phần đã tạo được bỏ đi, không có gì được in.
+            Dừng sau {formatCount(progress.done)}/{formatCount(progress.total)} tờ khai; phần đã tạo được bỏ
+            đi, không có gì được in.
           </Typography.Paragraph>
         </>
       )}

@@ -1,35 +1,46 @@
-// Báo cáo: the supervisors' screen for the agency's daily report (from the central service) and this
-// desk's end-of-day reconciliation (from the local outbox), each with a preview of its figures and
-// rows, In and Lưu PDF. Issue 4 item 5. The menu shows it to supervisors only; the services refuse
-// an officer as well.
+// Báo cáo: the supervisors' screen for the agency's daily report (from the central service), this
+// desk's end-of-day reconciliation (from the local outbox) and In mẫu trắng (blank Mẫu 01 forms).
+// The reports open on today and show a preview of their figures and rows, with In and Lưu PDF;
+// decisions are counted by Trạng thái (an issued account apart from a code not in HGD). The menu
+// shows it to supervisors only; the services refuse an officer as well.
 import { FilePdfOutlined, PrinterOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, DatePicker, Descriptions, Form, Space, Table, Tabs, Tag } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  DatePicker,
+  Descriptions,
+  Form,
+  Space,
+  Table,
+  Tabs,
+  Tag,
+  Typography,
+} from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useState, type ReactNode } from 'react';
-import type { DailyReport } from '../../../contract/api';
-import { OUTCOME_LABEL, RESULT_LABEL, STATUS_LABEL } from '../../../contract/domain';
-import type { OutboxItem, OutboxState } from '../../../contract/workstation';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { officerVerdicts, reportVerdicts, type DailyReport } from '../../../contract/api';
+import {
+  OUTCOME_LABEL,
+  RESULT_LABEL,
+  STATUS_LABEL,
+  VERDICT_COLOR,
+  VERDICT_LABEL,
+  VERDICTS,
+  verdictOf,
+} from '../../../contract/domain';
+import {
+  OUTBOX_STATE_COLOR as STATE_COLOR,
+  OUTBOX_STATE_LABEL as STATE_LABEL,
+} from '../../../contract/outbox';
+import { formatCount } from '../../../contract/text';
+import type { OutboxItem } from '../../../contract/workstation';
 import type { DailyReportJob, PrintJob, ReconciliationJob } from '../../../contract/workstationPrint';
 import { call } from '../api';
 import { formatDateTime } from '../format';
+import { BlankForms } from './BlankForms';
 import { failureText, printJob, saveJob } from './deliver';
-
-const STATE_LABEL: Readonly<Record<OutboxState, string>> = {
-  synced: 'Đã được hệ thống xác nhận',
-  queued: 'Đang chờ gửi',
-  conflict: 'Xung đột: cán bộ khác đã duyệt trước',
-  expired: 'Hồ sơ đã quá hạn',
-  failed: 'Gửi không thành công',
-  dismissed: 'Đã huỷ',
-};
-const STATE_COLOR: Readonly<Record<OutboxState, string>> = {
-  synced: 'green',
-  queued: 'orange',
-  conflict: 'red',
-  expired: 'default',
-  failed: 'red',
-  dismissed: 'default',
-};
 
 /** Today in Vietnam (the agency's working day), whatever the machine's zone. */
 function vnToday(): Dayjs {
@@ -56,6 +67,14 @@ function ReportPanel<T>({
   const [loaded, setLoaded] = useState<Loaded<T> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<'view' | 'print' | 'save' | null>(null);
+  // The screen opens on today's report.
+  const opened = useRef(false);
+  useEffect(() => {
+    if (opened.current) return;
+    opened.current = true;
+    // act() sets state after the workstation answers, not synchronously in the effect.
+    void act('view');
+  });
 
   async function ensure(): Promise<Loaded<T> | null> {
     if (!date) {
@@ -134,7 +153,7 @@ function ReportPanel<T>({
           <Space style={{ marginBottom: 8 }}>
             <Tag color="blue">{loaded.value.job.title}</Tag>
             <span>
-              {loaded.value.job.pages} trang, tệp {loaded.value.job.fileName}
+              {formatCount(loaded.value.job.pages)} trang, tệp {loaded.value.job.fileName}
             </span>
           </Space>
           {preview(loaded.value)}
@@ -145,28 +164,46 @@ function ReportPanel<T>({
 }
 
 function DailyPreview({ report }: { report: DailyReport }) {
+  const verdicts = reportVerdicts(report);
+  const officers = report.perOfficer.map((o) => ({ ...o, v: officerVerdicts(o) }));
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      <Descriptions size="small" bordered column={5} layout="vertical" title="I. Tổng hợp">
-        <Descriptions.Item label="Tiếp nhận">{report.received}</Descriptions.Item>
-        <Descriptions.Item label="Duyệt hợp lệ">{report.decidedValid}</Descriptions.Item>
-        <Descriptions.Item label="Duyệt không hợp lệ">{report.decidedInvalid}</Descriptions.Item>
-        <Descriptions.Item label="Quá hạn, tự động xoá">{report.expired}</Descriptions.Item>
-        <Descriptions.Item label="Chờ duyệt cuối ngày">{report.pendingAtDayEnd}</Descriptions.Item>
+      <Descriptions size="small" bordered column={8} layout="vertical" title="I. Tổng hợp">
+        <Descriptions.Item label="Tiếp nhận">{formatCount(report.received)}</Descriptions.Item>
+        {VERDICTS.map((v) => (
+          <Descriptions.Item key={v} label={VERDICT_LABEL[v]}>
+            <Tag color={VERDICT_COLOR[v]}>{formatCount(verdicts[v])}</Tag>
+          </Descriptions.Item>
+        ))}
+        <Descriptions.Item label="Quá hạn, tự động xóa">{formatCount(report.expired)}</Descriptions.Item>
+        <Descriptions.Item label="Chờ duyệt cuối ngày">
+          {formatCount(report.pendingAtDayEnd)}
+        </Descriptions.Item>
       </Descriptions>
       <Table
         size="small"
         bordered
         pagination={false}
         rowKey="reviewer"
-        title={() => <strong>II. Theo cán bộ duyệt</strong>}
-        dataSource={report.perOfficer}
-        locale={{ emptyText: 'Không có hồ sơ được duyệt trong ngày.' }}
+        title={() => <strong>II. Theo cán bộ xử lý</strong>}
+        dataSource={officers}
+        locale={{ emptyText: 'Không có hồ sơ được xử lý trong ngày.' }}
         columns={[
-          { title: 'Cán bộ duyệt', dataIndex: 'reviewer' },
-          { title: 'Hợp lệ', dataIndex: 'valid', width: 120, align: 'right' },
-          { title: 'Không hợp lệ', dataIndex: 'invalid', width: 120, align: 'right' },
-          { title: 'Tổng', dataIndex: 'total', width: 120, align: 'right' },
+          { title: 'Cán bộ xử lý', dataIndex: 'reviewer' },
+          ...VERDICTS.map((v) => ({
+            title: VERDICT_LABEL[v],
+            key: v,
+            width: 120,
+            align: 'right' as const,
+            render: (_x: unknown, o: (typeof officers)[number]) => formatCount(o.v[v]),
+          })),
+          {
+            title: 'Tổng số',
+            key: 'total',
+            width: 90,
+            align: 'right' as const,
+            render: (_x: unknown, o: (typeof officers)[number]) => formatCount(o.total),
+          },
         ]}
       />
       <Table
@@ -178,7 +215,7 @@ function DailyPreview({ report }: { report: DailyReport }) {
         dataSource={report.dossiers}
         locale={{ emptyText: 'Không có hồ sơ.' }}
         columns={[
-          { title: 'STT', key: 'stt', width: 60, render: (_v, _r, i) => i + 1 },
+          { title: 'STT', key: 'stt', width: 60, render: (_v, _r, i) => formatCount(i + 1) },
           { title: 'Số hồ sơ', dataIndex: 'dossierNumber', width: 170 },
           {
             title: 'Ngày tiếp nhận',
@@ -198,8 +235,11 @@ function DailyPreview({ report }: { report: DailyReport }) {
           {
             title: 'Trạng thái',
             key: 'status',
-            width: 170,
-            render: (_v, r) => (r.outcome ? OUTCOME_LABEL[r.outcome] : STATUS_LABEL[r.status]),
+            width: 200,
+            render: (_v, r) => {
+              const v = verdictOf(r);
+              return v ? <Tag color={VERDICT_COLOR[v]}>{VERDICT_LABEL[v]}</Tag> : STATUS_LABEL[r.status];
+            },
           },
         ]}
       />
@@ -211,18 +251,34 @@ function ReconciliationPreview({ value }: { value: Omit<ReconciliationJob, 'job'
   const c = value.counts;
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
+      <Typography.Text>
+        Máy trạm: <strong data-testid="workstation-name">{value.workstationName}</strong>
+      </Typography.Text>
       <Descriptions size="small" bordered column={5} layout="vertical" title="I. Tổng hợp">
-        <Descriptions.Item label="Đã duyệt tại máy trạm trong ngày">{c.decidedToday}</Descriptions.Item>
-        <Descriptions.Item label="Hệ thống trung tâm đã xác nhận">{c.confirmed}</Descriptions.Item>
-        <Descriptions.Item label="Đang chờ gửi">{c.waiting}</Descriptions.Item>
-        <Descriptions.Item label="Không thành công / xung đột / quá hạn">{c.failed}</Descriptions.Item>
-        <Descriptions.Item label="Đã huỷ">{c.dismissed}</Descriptions.Item>
+        <Descriptions.Item label="Đã duyệt tại máy trạm trong ngày">
+          {formatCount(c.decidedToday)}
+        </Descriptions.Item>
+        <Descriptions.Item label="Hệ thống trung tâm đã xác nhận">
+          {formatCount(c.confirmed)}
+        </Descriptions.Item>
+        <Descriptions.Item label="Đang chờ gửi">{formatCount(c.waiting)}</Descriptions.Item>
+        <Descriptions.Item label="Không thành công / xung đột / quá hạn">
+          {formatCount(c.failed)}
+        </Descriptions.Item>
+        <Descriptions.Item label="Đã bỏ qua">{formatCount(c.dismissed)}</Descriptions.Item>
+      </Descriptions>
+      <Descriptions size="small" bordered column={5} layout="vertical" title="Kết quả đã xác nhận">
+        {VERDICTS.map((v) => (
+          <Descriptions.Item key={v} label={VERDICT_LABEL[v]}>
+            <Tag color={VERDICT_COLOR[v]}>{formatCount(c.verdicts[v])}</Tag>
+          </Descriptions.Item>
+        ))}
       </Descriptions>
       {c.waiting + c.failed > 0 && (
         <Alert
           type="warning"
           showIcon
-          message={`Còn ${c.waiting + c.failed} quyết định chưa được hệ thống trung tâm xác nhận: xử lý (gửi lại, duyệt lại hoặc huỷ) trước khi đóng ngày.`}
+          title={`Còn ${formatCount(c.waiting + c.failed)} quyết định chưa được hệ thống trung tâm xác nhận: xử lý (gửi lại, hoặc bỏ qua sau khi đã xem) trước khi đóng ngày.`}
         />
       )}
       <Table<OutboxItem>
@@ -234,16 +290,19 @@ function ReconciliationPreview({ value }: { value: Omit<ReconciliationJob, 'job'
         dataSource={value.items}
         locale={{ emptyText: 'Máy trạm không có quyết định nào trong ngày.' }}
         columns={[
-          { title: 'STT', key: 'stt', width: 60, render: (_v, _r, i) => i + 1 },
+          { title: 'STT', key: 'stt', width: 60, render: (_v, _r, i) => formatCount(i + 1) },
           { title: 'Số hồ sơ', dataIndex: 'dossierNumber', width: 170 },
           { title: 'Họ và tên', dataIndex: 'fullName' },
           {
             title: 'Đánh giá',
             key: 'outcome',
-            width: 160,
-            render: (_v, r) => OUTCOME_LABEL[r.outcome],
+            width: 200,
+            render: (_v, r) => {
+              const v = r.state === 'synced' ? verdictOf({ outcome: r.outcome, result: r.result }) : null;
+              return v ? <Tag color={VERDICT_COLOR[v]}>{VERDICT_LABEL[v]}</Tag> : OUTCOME_LABEL[r.outcome];
+            },
           },
-          { title: 'Cán bộ', dataIndex: 'username', width: 120 },
+          { title: 'Cán bộ xử lý', dataIndex: 'officerName', width: 200 },
           {
             title: 'Thời điểm',
             key: 'createdAt',
@@ -253,7 +312,7 @@ function ReconciliationPreview({ value }: { value: Omit<ReconciliationJob, 'job'
           {
             title: 'Tình trạng',
             key: 'state',
-            width: 240,
+            width: 260,
             render: (_v, r) => (
               <Space size={4} wrap>
                 <Tag color={STATE_COLOR[r.state]}>{STATE_LABEL[r.state]}</Tag>
@@ -294,6 +353,7 @@ export function ReportsScreen() {
               />
             ),
           },
+          { key: 'blank', label: 'In mẫu trắng', children: <BlankForms /> },
         ]}
       />
     </Card>

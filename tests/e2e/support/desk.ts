@@ -4,6 +4,7 @@ import { expect, type Page } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
 import type { SyntheticPerson } from '../../../contract/synthetic.js';
 import { E2E_PORT, E2E_SECRET } from '../../../playwright.config.js';
+import { fillCaptcha } from './captcha.js';
 
 export const BASE = `http://127.0.0.1:${E2E_PORT}`;
 export const HOME = `${BASE}/?k=${E2E_SECRET}`;
@@ -61,6 +62,7 @@ export async function signIn(page: Page): Promise<void> {
   await page.keyboard.press('Enter');
   await page.getByLabel('Tên đăng nhập').fill('ttcntt');
   await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
+  await fillCaptcha(page);
   await form.click();
   await expect(list).toBeVisible(SLOW);
 }

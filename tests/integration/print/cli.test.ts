@@ -84,7 +84,7 @@ describe('npm run print against the central service', () => {
     const text = flat(pdfText(pdf));
     expect(text).toContain('Tên cơ quan/tổ chức/cá nhân: Nguyễn Thành Biên');
     expect(text).toContain('Địa chỉ liên hệ: Cụm 4, Xã Phúc Hòa, Huyện Phúc Thọ, Thành phố Hà Nội');
-    expect(text).toContain('Điện thoại di động: 0983 847 986');
+    expect(text).toContain('Điện thoại di động: 0983847986');
     expect(text).toContain('Cơ quan BHXH tiếp nhận: BHXH Tỉnh Test');
     expect(await decodeQr(pageImage(pdf, 100))).toEqual(['00006.GD/2020/903']);
     // Written atomically: no temporary file left beside it.
@@ -231,7 +231,7 @@ describe('npm run print against the central service', () => {
     const unknown = await print(['form', '--dossier', '99999.GD/2020/903', '--out', out], OFFICER);
     expect(unknown.code).toBe(EXIT.refused);
     expect(unknown.err).toBe(
-      'Không tìm thấy hồ sơ số 99999.GD/2020/903 trong phạm vi cơ quan BHXH 903 (hồ sơ không có, đã quá hạn bị xoá, hoặc thuộc cơ quan khác).',
+      'Không tìm thấy hồ sơ số 99999.GD/2020/903 trong phạm vi cơ quan BHXH 903 (hồ sơ không có, đã quá hạn bị xóa, hoặc thuộc cơ quan khác).',
     );
     const otherAgency = await print(['form', '--dossier', '00006.GD/2020/903', '--out', out], HANOI);
     expect(otherAgency.code).toBe(EXIT.refused);

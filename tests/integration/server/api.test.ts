@@ -123,6 +123,26 @@ describe.each(TARGETS)('central service API on %s', (target) => {
     clock.advance(-16 * 60_000);
   });
 
+  it('checks a captcha sent with the first attempt (Mã kiểm tra of Hình 1): a wrong one is refused without counting against the password', async () => {
+    const login = (extra: Record<string, string>) =>
+      call(base, 'POST', '/api/v1/auth/login', {
+        json: { agencyCode: '00115', username: 'cb00115', password: 'Bhxh@2020', ...extra },
+      });
+    captchaText = 'HN7KA';
+    const first = await call(base, 'GET', '/api/v1/auth/captcha');
+    const wrong = await login({ captchaId: first.body.captchaId, captchaAnswer: 'HN7KX' });
+    expect(wrong.status).toBe(428);
+    expect(wrong.body.error.code).toBe('captcha_invalid');
+    expect(wrong.body.error.message).toMatch(/Mã kiểm tra không đúng/u);
+    // spent: the same captcha again is refused even with the right answer
+    expect((await login({ captchaId: first.body.captchaId, captchaAnswer: 'HN7KA' })).status).toBe(428);
+    const next = await call(base, 'GET', '/api/v1/auth/captcha');
+    const ok = await login({ captchaId: next.body.captchaId, captchaAnswer: 'hn7ka' });
+    expect(ok.status).toBe(200);
+    // the wrong captchas did not count as failed sign-ins: no captcha is demanded without one
+    expect((await login({})).status).toBe(200);
+  });
+
   it('answers 401 without a token, with a bad token, after logout, and session_expired after the session ends', async () => {
     expect((await call(base, 'GET', '/api/v1/dossiers')).status).toBe(401);
     expect((await call(base, 'GET', '/api/v1/dossiers', { token: 'x'.repeat(43) })).status).toBe(401);

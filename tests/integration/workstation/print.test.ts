@@ -274,11 +274,18 @@ describe('reports: supervisors only', () => {
       date: today,
     });
     expect(items.map((i) => i.dossierId)).toEqual([id]);
-    expect(counts).toEqual({ decidedToday: 1, confirmed: 1, waiting: 0, failed: 0, dismissed: 0 });
+    expect(counts).toEqual({
+      decidedToday: 1,
+      confirmed: 1,
+      waiting: 0,
+      failed: 0,
+      dismissed: 0,
+      verdicts: { valid: 0, code_not_found: 0, invalid: 1, details_updated: 0, account_stopped: 0 },
+    });
     const text = flat(pdfText(await pdfOf(ws, job)));
     expect(text).toContain('BIÊN BẢN ĐỐI CHIẾU KẾT QUẢ DUYỆT HỒ SƠ CUỐI NGÀY');
     expect(text).toContain(ws.store.getDossier(id)!.dossierNumber);
-    expect(text).toContain('Cán bộ: ttcntt');
+    expect(text).toContain('Cán bộ: Trung tâm Công nghệ thông tin');
   });
 });
 
@@ -340,7 +347,7 @@ describe('batch: many Mẫu 01 as one job', () => {
     });
     expect(unknown.code).toBe('not_found');
     expect(unknown.message).toBe(
-      'Không tìm thấy 1 trong 2 hồ sơ đã chọn trên máy trạm (có thể đã bị xoá khi đồng bộ): chọn lại rồi in.',
+      'Không tìm thấy 1 trong 2 hồ sơ đã chọn trên máy trạm (có thể đã bị xóa khi đồng bộ): chọn lại rồi in.',
     );
     const noJob = await refused(officer, 'print.cancel', { jobId: 'no-such-job' });
     expect(noJob.code).toBe('not_found');

@@ -88,7 +88,7 @@ describe('Mẫu 01 filled from the seed dossiers', () => {
         positions(text, SEED_ORDER).every((p) => p >= 0),
         `order/missing: ${JSON.stringify(positions(text, SEED_ORDER))}`,
       ).toBe(true);
-      // The seed's values, exactly as Bước 4 shows them (the phone in the UI's 0xxx xxx xxx grouping).
+      // The seed's values, exactly as Bước 4 shows them (the phone as declared: no digit grouping).
       for (const line of [
         '....., ngày 10 tháng 8 năm 2020',
         '00006.GD/2020/903',
@@ -99,7 +99,7 @@ describe('Mẫu 01 filled from the seed dossiers', () => {
         'Thời hạn sử dụng chứng thư số: Từ ngày ... tháng ... năm ... đến ngày ... tháng ... năm ... (*)',
         'Người liên hệ: Nguyễn Thành Biên',
         'Địa chỉ thư điện tử: biennt@vss.gov.vn',
-        'Điện thoại di động: 0983 847 986',
+        'Điện thoại di động: 0983847986',
         '☒ 1. Đăng ký sử dụng:',
         'trong lĩnh vực Bảo hiểm xã hội từ ngày 10 tháng 8 năm 2020',
         '☒ Cổng thông tin điện tử của Bảo hiểm xã hội Việt Nam',
@@ -153,7 +153,7 @@ describe('Mẫu 01 filled from the seed dossiers', () => {
       expect(text).toContain('☐ Cổng thông tin điện tử của Bảo hiểm xã hội Việt Nam');
       expect(text).toContain('☒ 2. Điều chỉnh thông tin:');
       expect(text).toContain('- Địa chỉ thư điện tử: nhung.pham@example.vn');
-      expect(text).toContain('- Số điện thoại di động: 0988 123 456');
+      expect(text).toContain('- Số điện thoại di động: 0988123456');
     },
   );
 
@@ -343,11 +343,11 @@ describe('blank Mẫu 01 and editions', () => {
     );
   });
 
-  it('mau01Values formats the phone and keeps legacy values as declared', () => {
+  it('mau01Values prints the phone as declared (national form, no grouping) and legacy values as they are', () => {
     const [first] = demoDossiers();
     if (!first) throw new Error('no demo dossier');
     expect(mau01Values({ ...first, mobile: '+84983847986' }, null, FORM_2020).get('mobile')).toBe(
-      '0983 847 986',
+      '0983847986',
     );
     expect(mau01Values({ ...first, mobile: '1231231' }, null, FORM_2020).get('mobile')).toBe('1231231');
   });

@@ -3,7 +3,7 @@
 // header repeated, and the reconciliation's buckets (confirmed / waiting / failed).
 
 import { describe, expect, it } from 'vitest';
-import type { DailyReport } from '../../../contract/api.js';
+import { reportVerdicts, type DailyReport } from '../../../contract/api.js';
 import type { DossierSummary } from '../../../contract/domain.js';
 import { syntheticPeople } from '../../../contract/synthetic.js';
 import type { OutboxItem } from '../../../contract/workstation.js';
@@ -53,10 +53,10 @@ describe('daily report', () => {
       for (const line of [
         'BÁO CÁO TIẾP NHẬN VÀ DUYỆT HỒ SƠ ĐĂNG KÝ GIAO DỊCH ĐIỆN TỬ',
         'Ngày 12/08/2020 - BHXH huyện Test (mã 00115)',
-        'Tiếp nhận Duyệt hợp lệ Duyệt không hợp lệ Quá hạn, tự động xoá Chờ duyệt cuối ngày 6 2 0 0 4',
+        'Tiếp nhận Hợp lệ, đã cấp tài khoản Mã số BHXH không có trên HGD Không hợp lệ Cập nhật thông tin Ngừng giao dịch điện tử Quá hạn, tự động xóa Chờ duyệt cuối ngày 6 2 0 0 0 0 0 4',
         'Tin nhắn SMS, thư điện tử chờ gửi lúc lập báo cáo: 1.234 (tin chờ lâu nhất đã quá 8 giây)',
-        '1 Trung tâm Công nghệ thông tin 2 0 2',
-        'Tổng cộng 2 0 2',
+        '1 Trung tâm Công nghệ thông tin 2 0 0 0 0 2',
+        'Tổng cộng 2 0 0 0 0 2',
         'III. Danh sách hồ sơ trong ngày (6 hồ sơ)',
         'NGƯỜI LẬP BIỂU',
         'Lãnh đạo BHXH Tỉnh Test',
@@ -115,7 +115,9 @@ describe('daily report', () => {
       expect(pages).toBeGreaterThan(3);
       const raw = pdfText(pdf);
       // Officers sorted the Vietnamese way, totals summed.
-      expect(flat(raw)).toContain('1 Cán bộ Hai 25 25 50 2 Cán bộ Một 25 25 50 Tổng cộng 50 50 100');
+      expect(flat(raw)).toContain(
+        '1 Cán bộ Hai 25 0 25 0 0 50 2 Cán bộ Một 25 0 25 0 0 50 Tổng cộng 50 0 50 0 0 100',
+      );
       for (let page = 2; page <= pages; page++) {
         expect(flat(pdfText(pdf, { firstPage: page, lastPage: page }))).toMatch(
           /^STT Số hồ sơ Ngày tiếp nhận/u,
@@ -144,6 +146,9 @@ function item(
     confirmUpdate: false,
     baseVersion: 1,
     username: 'ttcntt',
+    officerName: 'Trung tâm Công nghệ thông tin',
+    agencyCode: '903',
+    dossierAgencyCode: '903',
     state,
     attempts: 1,
     lastError: null,
@@ -153,6 +158,42 @@ function item(
     ...extra,
   };
 }
+
+describe('daily report by Trạng thái', () => {
+  it.skipIf(!POPPLER)(
+    t('an approval whose code is not in HGD is counted apart from one that issued an account'),
+    async () => {
+      const report = {
+        ...seedReport(),
+        decidedValid: 3,
+        perOfficer: [
+          {
+            reviewer: 'Trung tâm Công nghệ thông tin',
+            valid: 3,
+            invalid: 1,
+            total: 4,
+            verdicts: { valid: 1, code_not_found: 2, invalid: 1, details_updated: 0, account_stopped: 0 },
+          },
+        ],
+        verdicts: { valid: 1, code_not_found: 2, invalid: 1, details_updated: 0, account_stopped: 0 },
+      };
+      expect(reportVerdicts(report)).toEqual(report.verdicts);
+      const raw = flat(pdfText(await renderDailyReport(report, demoAgency('00115'))));
+      expect(raw).toContain(
+        'Ngừng giao dịch điện tử Quá hạn, tự động xóa Chờ duyệt cuối ngày 6 1 2 1 0 0 0 4',
+      );
+      expect(raw).toContain('1 Trung tâm Công nghệ thông tin 1 2 1 0 0 4');
+      // an older service without them: worked out from its counts by result
+      expect(
+        reportVerdicts({
+          ...report,
+          verdicts: undefined,
+          perOutcome: { account_issued: 1, code_not_found: 2, rejected: 1 },
+        }),
+      ).toEqual({ valid: 1, code_not_found: 2, invalid: 1, details_updated: 0, account_stopped: 0 });
+    },
+  );
+});
 
 describe('end-of-day reconciliation', () => {
   const items = [
@@ -183,22 +224,28 @@ describe('end-of-day reconciliation', () => {
       const pdf = await renderReconciliation({
         agency: demoAgency('903'),
         date: '2026-11-25',
-        deviceId: 'QUAY-01',
+        workstationName: 'Quầy 1 - Bộ phận một cửa',
         officer: 'Trung tâm Công nghệ thông tin',
         items,
         generatedAt: '2026-11-25T10:30:00Z',
       });
       const raw = flat(pdfText(pdf));
       expect(raw).toContain('BIÊN BẢN ĐỐI CHIẾU KẾT QUẢ DUYỆT HỒ SƠ CUỐI NGÀY');
-      expect(raw).toContain('Ngày 25/11/2026 - Máy trạm QUAY-01 - Cán bộ: Trung tâm Công nghệ thông tin');
+      expect(raw).toContain(
+        'Ngày 25/11/2026 - Máy trạm: Quầy 1 - Bộ phận một cửa Cán bộ: Trung tâm Công nghệ thông tin',
+      );
       // decided today 5 (o1 o2 o3 o4 o7), confirmed 2, waiting 1, failed/conflict 2 (o4, o5), dismissed 1
-      expect(raw).toMatch(/Đã huỷ 5 2 1 2 1/u);
+      expect(raw).toMatch(/Đã bỏ qua 5 2 1 2 1/u);
+      // the two confirmed: o1 issued an account, o2 was rejected
+      expect(raw).toContain(
+        'Hợp lệ, đã cấp tài khoản Mã số BHXH không có trên HGD Không hợp lệ Cập nhật thông tin Ngừng giao dịch điện tử 1 0 1 0 0',
+      );
       expect(raw).toContain('Còn 3 quyết định chưa được hệ thống trung tâm xác nhận');
       expect(raw).toContain(
-        '00005.GD/2026/903 Nguyễn Thị Ánh 5 Hồ sơ hợp lệ 24/11/2026 16:00 Gửi không thành công Máy chủ trả lỗi 500 7',
+        '00005.GD/2026/903 Nguyễn Thị Ánh 5 Hồ sơ hợp lệ Trung tâm Công nghệ thông tin 24/11/2026 16:00 Gửi không thành công Máy chủ trả lỗi 500 7',
       );
-      expect(raw).toContain('Đã cấp tài khoản, tin nhắn tài khoản và mật khẩu đã được xếp gửi');
-      expect(raw).toContain('Xung đột: cán bộ khác đã duyệt trước');
+      expect(raw).toContain('Đã cấp tài khoản giao dịch điện tử');
+      expect(raw).toContain('Xung đột: cán bộ khác đã xử lý trước');
       expect(raw).toContain('LÃNH ĐẠO XÁC NHẬN ĐỐI CHIẾU');
       expect(raw).not.toContain('00006.GD/2026/903');
       expect(raw).not.toContain('00008.GD/2026/903');
@@ -209,7 +256,7 @@ describe('end-of-day reconciliation', () => {
     const pdf = await renderReconciliation({
       agency: demoAgency('903'),
       date: '2026-11-25',
-      deviceId: 'QUAY-02',
+      workstationName: 'Quầy 2',
       officer: 'Cán bộ thử khoá',
       items: items.filter((i) => i.state === 'synced'),
       generatedAt: '2026-11-25T10:30:00Z',

@@ -105,6 +105,23 @@ describe('API bridge on the local HTTP host', () => {
     expect(list.json).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
   });
 
+  it("refuses Mở rộng's reversed range and a date not on the calendar in Vietnamese", async () => {
+    const list = (filter: object) =>
+      post('/api/call/dossiers.list', JSON.stringify({ filter }), good()).then((r) => r.json);
+    expect(await list({ from: '2020-08-12', to: '2020-08-01' })).toMatchObject({
+      ok: false,
+      error: {
+        code: 'validation_failed',
+        message: 'Đến ngày phải sau hoặc bằng Từ ngày: đổi lại khoảng ngày.',
+      },
+    });
+    // a day not on the calendar stops at the input schema (contract DossierFilter), its field in Vietnamese
+    expect(await list({ from: '2020-02-30' })).toMatchObject({
+      ok: false,
+      error: { code: 'validation_failed', fields: { 'filter.from': 'Từ ngày không có thật trên lịch.' } },
+    });
+  });
+
   it('signing in with no service and no cached credential says so in Vietnamese', async () => {
     const r = await post(
       '/api/call/session.signIn',

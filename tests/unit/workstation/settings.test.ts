@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isLoopbackHost, serviceUrlProblem } from '../../../contract/workstationSettings.js';
 import { WsFailure } from '../../../electron/workstation/errors.js';
 import { SettingsFileError, SettingsStore } from '../../../electron/workstation/settings.js';
+import { defaultWorkstationName, workstationNameOf } from '../../../electron/workstation/workstation.js';
 
 const dirs: string[] = [];
 function folder(): string {
@@ -167,5 +168,16 @@ describe('SettingsStore', () => {
     off();
     s.update({ imageRetentionDays: 21 });
     expect(seen).toEqual([14]);
+  });
+
+  it("names the reconciliation's desk after Cài đặt once set, else the host's fallback, else Máy <host>", () => {
+    const dir = folder();
+    const s = new SettingsStore({ userFile: path.join(dir, 's.json'), systemFile: null });
+    expect(workstationNameOf(s)).toBe(defaultWorkstationName());
+    expect(defaultWorkstationName()).toMatch(/^Máy /u);
+    expect(workstationNameOf(s, () => ' Quầy thử ')).toBe('Quầy thử');
+    expect(workstationNameOf(s, () => '  ')).toBe(defaultWorkstationName());
+    s.update({ workstationName: 'Quầy 3 — BHXH Ba Đình' });
+    expect(workstationNameOf(s, () => 'Quầy thử')).toBe('Quầy 3 — BHXH Ba Đình');
   });
 });

@@ -81,6 +81,8 @@ describe('migrations', () => {
       '4dbf407af8bc53c0',
       'd3560b157e997a59',
       'f907c743db7c0117',
+      '18eadba8e1b69ad4',
+      '6850b59f7bd7da82',
     ];
     const now = MIGRATIONS.map((m) => createHash('sha256').update(m.up).digest('hex').slice(0, 16));
     expect(now.slice(0, shipped.length)).toEqual(shipped);
@@ -241,6 +243,70 @@ describe('migrations', () => {
     // The search names the index (INDEXED BY): without it, it cannot run.
     db.exec('DROP INDEX dossiers_order');
     expect(search).toThrow(/no such index: dossiers_order/u);
+    s.close();
+  });
+
+  it('11 carries the result into the list row: Trạng thái tells a code not in HGD from an issued account', () => {
+    const f = file();
+    const k = key();
+    const db = rawDb(f, k);
+    // a store at main's 10 (the mobile desk), as the field has them
+    expect(migrate(db, 10)).toBe(10);
+    const decided = (n: number, result: string) =>
+      makeDossier(n, { status: 'decided', outcome: 'valid', result: result as never, reviewer: 'A' });
+    const issued = decided(1, 'account_issued');
+    const noCode = decided(2, 'code_not_found');
+    const pending = makeDossier(3);
+    const insert = (d: ReturnType<typeof makeDossier>, rid: number, pendingDecision: string | null) => {
+      db.prepare(
+        `INSERT INTO dossiers (rid, id, dossier_number, agency_code, kind, list_at, declared_at, bhxh_code, full_name,
+           name_folded, address, contact_person, mobile, status, outcome, version, updated_at, pending_decision)
+         VALUES (?, ?, ?, '903', 'register', ?, ?, ?, ?, 'x', ?, ?, ?, ?, ?, 1, ?, ?)`,
+      ).run(
+        rid,
+        d.id,
+        d.dossierNumber,
+        d.declaredAt,
+        d.declaredAt,
+        d.bhxhCode,
+        d.fullName,
+        d.address,
+        d.contactPerson,
+        d.mobile,
+        d.status,
+        d.outcome,
+        d.declaredAt,
+        pendingDecision,
+      );
+      db.prepare('INSERT INTO dossier_data (rid, data) VALUES (?, ?)').run(rid, JSON.stringify(d));
+    };
+    insert(issued, 1, null);
+    insert(noCode, 2, null);
+    // decided here, not yet answered: the stored JSON still says what the service said (nothing)
+    insert({ ...pending, status: 'decided', outcome: 'valid' }, 3, randomUUID());
+    expect(migrate(db, 11)).toBe(11);
+    expect(db.prepare('SELECT rid, result FROM dossiers ORDER BY rid').all()).toEqual([
+      { rid: 1, result: 'account_issued' },
+      { rid: 2, result: 'code_not_found' },
+      { rid: 3, result: null },
+    ]);
+    db.close();
+    const s = new LocalStore({ file: f, key: k });
+    const by = (verdict: 'valid' | 'code_not_found' | 'invalid') =>
+      s
+        .listDossiers({ verdict }, { field: 'receivedAt', order: 'desc' }, 0, 10, null)
+        .rows.map((r) => [r.dossierNumber, r.result]);
+    expect(by('code_not_found')).toEqual([[noCode.dossierNumber, 'code_not_found']]);
+    // Hồ sơ hợp lệ: the issued account and the approval still waiting for its answer, not the code not found
+    expect(
+      by('valid')
+        .map(([n]) => n)
+        .sort(),
+    ).toEqual([issued.dossierNumber, pending.dossierNumber].sort());
+    expect(by('invalid')).toEqual([]);
+    // the service's answer arrives: the row takes its result
+    s.applyDossiers([{ ...noCode, version: 2, result: 'code_not_found' }]);
+    expect(s.getDossier(noCode.id)?.result).toBe('code_not_found');
     s.close();
   });
 
