@@ -187,23 +187,25 @@ export function CameraCapture({
   const ready = state.status === 'live' && size !== null;
 
   // The action's button takes the focus, so Tab reaches the others from there. The dialog's own focus
-  // handling (its focus trap, its opening animation) may move the focus to its first button after
-  // ours, in an order that depends on how busy the machine is: until the officer presses a key or the
-  // mouse, a focus that lands elsewhere in this step is put back on the action's button (a few times
-  // at most, so two handlers can never fight forever).
+  // handling (its focus trap, the end of its opening animation) may move the focus after ours, in an
+  // order that depends on how busy the machine is: until the officer presses a key or the mouse, a
+  // focus that lands elsewhere in this step is put back on the action's button (a few times at most,
+  // so two handlers can never fight forever), and so is the focus when the animation ends (shown).
   const primary = useRef<HTMLButtonElement>(null);
+  const officerMoved = useRef(false);
   const [shown, setShown] = useState(false);
+  const focusable = open && (phase.step !== 'live' || ready);
   useEffect(() => {
-    if (!open || (phase.step === 'live' && !ready)) return;
+    if (!focusable) return;
+    officerMoved.current = false;
     primary.current?.focus();
-    let officerMoved = false;
     let corrections = 0;
     const onOfficer = (): void => {
-      officerMoved = true;
+      officerMoved.current = true;
     };
     const onFocusIn = (e: FocusEvent): void => {
       const button = primary.current;
-      if (officerMoved || !button || e.target === button || corrections >= 3) return;
+      if (officerMoved.current || !button || e.target === button || corrections >= 3) return;
       corrections += 1;
       button.focus();
     };
@@ -215,7 +217,10 @@ export function CameraCapture({
       window.removeEventListener('pointerdown', onOfficer, true);
       window.removeEventListener('focusin', onFocusIn);
     };
-  }, [open, shown, phase.step, ready]);
+  }, [focusable, phase.step]);
+  useEffect(() => {
+    if (shown && focusable && !officerMoved.current) primary.current?.focus();
+  }, [shown, focusable]);
 
   useEffect(() => {
     if (!open) return;

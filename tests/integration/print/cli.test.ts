@@ -17,7 +17,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DailyReport, LoginResponse } from '../../../contract/api.js';
+import { reportVerdicts, type DailyReport, type LoginResponse } from '../../../contract/api.js';
 import { EXIT, runPrint } from '../../../scripts/print.js';
 import { startService, type RunningService } from '../../../server/service.js';
 import { DEMO_PASSWORD, REPO_ROOT } from '../../fixtures/demo.js';
@@ -129,9 +129,19 @@ describe('npm run print against the central service', () => {
       ).json()) as DailyReport;
       const text = flat(pdfText(readFileSync(file)));
       expect(text).toContain('BÁO CÁO TIẾP NHẬN VÀ DUYỆT HỒ SƠ ĐĂNG KÝ GIAO DỊCH ĐIỆN TỬ');
-      expect(text).toContain(
-        `Chờ duyệt cuối ngày ${report.received} ${report.decidedValid} ${report.decidedInvalid} ${report.expired} ${report.pendingAtDayEnd}`,
-      );
+      // the summary's row: received, then the decisions by Trạng thái, expired, pending at day end
+      const v = reportVerdicts(report);
+      const row = [
+        report.received,
+        v.valid,
+        v.code_not_found,
+        v.invalid,
+        v.details_updated,
+        v.account_stopped,
+        report.expired,
+        report.pendingAtDayEnd,
+      ];
+      expect(text).toContain(`Chờ duyệt cuối ngày ${row.join(' ')}`);
       expect(text).toContain(`(${report.dossiers.length} hồ sơ)`);
       expect(report.dossiers.length).toBeGreaterThan(0);
       for (const d of report.dossiers) {

@@ -460,7 +460,13 @@ describe.each(TARGETS)('central service API on %s', (target) => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ date: '2020-08-12', decidedValid: 2 });
     expect(r.body.perOfficer).toEqual([
-      { reviewer: 'Trung tâm Công nghệ thông tin', valid: 2, invalid: 0, total: 2 },
+      {
+        reviewer: 'Trung tâm Công nghệ thông tin',
+        valid: 2,
+        invalid: 0,
+        total: 2,
+        verdicts: { valid: 2, code_not_found: 0, invalid: 0, details_updated: 0, account_stopped: 0 },
+      },
     ]);
   });
 
