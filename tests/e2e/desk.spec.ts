@@ -6,6 +6,7 @@
 // dossier with its four images, received and decided, seen from a second workstation. Then the same
 // flow offline on a desk whose host is killed (SIGKILL) in the middle of the chain and started again:
 // one dossier per person, every image once. Bad inputs on the form get their Vietnamese messages.
+import { fillCaptcha } from './support/captcha.js';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -43,12 +44,18 @@ async function signInOn(p: Page): Promise<void> {
   await p.keyboard.press('Enter');
   await p.getByLabel('Tên đăng nhập').fill('ttcntt');
   await p.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
+  await fillCaptcha(p);
   await form.click();
   await expect(menu).toBeVisible(SLOW);
 }
 
+/** The menu as an officer who unfolded it once has it (below 1600 px it folds to icons). */
+const MENU_UNFOLDED = `localStorage.setItem('bhxh.menu.collapsed', '0');`;
+
 /** The page's hidden print frame: print() recorded instead of a dialog headless Chromium lacks. */
 const PRINT_SPY = `
+  // The menu unfolded, as an officer who opened it once has it (it folds to icons below 1600 px).
+  localStorage.setItem('bhxh.menu.collapsed', '0');
   window.__printCalls = [];
   const desc = Object.getOwnPropertyDescriptor(HTMLIFrameElement.prototype, 'contentWindow');
   Object.defineProperty(HTMLIFrameElement.prototype, 'contentWindow', {
@@ -267,6 +274,7 @@ test('Kê khai mới: reader scan, BHYT card, camera, print, signed page, Ghi nh
   const b = await startHost({ port: E2E_PORT + 1, dataDir: dir, serviceUrl });
   hosts.push(b);
   const other = await browser.newPage();
+  await other.addInitScript({ content: MENU_UNFOLDED });
   await other.goto(b.home);
   await signInOn(other);
   const theirs = other.locator('.ant-table-row', { hasText: d.dossierNumber });
@@ -372,6 +380,7 @@ test('offline: the host is killed mid-chain and started again — one dossier pe
   c = await startHost({ port: E2E_PORT + 2, dataDir: dir, serviceUrl: holding.url });
   hosts.push(c);
   const again = await browser.newPage();
+  await again.addInitScript({ content: MENU_UNFOLDED });
   await again.goto(c.home);
   await signInOn(again);
   await again.getByRole('menuitem', { name: 'Kê khai tại bàn' }).click();

@@ -5,6 +5,7 @@
 // an officer has no Cài đặt, a supervisor has it in the menu, where an http:// service on another
 // machine is refused with the https sentence and nothing saved. Screenshots at 1280×720 and 1440×900
 // for docs/deploy.md.
+import { fillCaptcha } from './support/captcha.js';
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
@@ -86,6 +87,7 @@ async function signInAs(page: Page, agency: string, username: string): Promise<v
   await page.keyboard.press('Enter');
   await page.getByLabel('Tên đăng nhập').fill(username);
   await page.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
+  await fillCaptcha(page);
   await page.getByRole('button', { name: 'Đăng nhập' }).click();
   await expect(page.getByText('Hồ sơ đăng ký giao dịch điện tử cá nhân')).toBeVisible(SLOW);
 }
