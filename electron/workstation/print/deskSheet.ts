@@ -13,7 +13,7 @@ import {
 import { documentHeading, placeDateLine, signatureColumns } from './common.js';
 import { dateTime, shortDate } from './format.js';
 import { createDocument, drawTable, finish, setFont } from './pdf.js';
-import { fit, heading, n, pageWidth, title } from './report.js';
+import { fit, heading, n, pageWidth, summaryTable, title } from './report.js';
 
 const FONT_SIZE = 10;
 const TABLE_FONT = 8;
@@ -71,21 +71,10 @@ export function renderDeskSheet(input: DeskSheetInput): Promise<Buffer> {
   const width = pageWidth(doc);
   const c = input.counts;
   heading(doc, 'I. Tổng hợp');
-  drawTable(
+  summaryTable(
     doc,
-    fit(
-      doc,
-      [
-        { header: 'Số người đã kê khai', width: 1, flex: true, align: 'center' },
-        { header: 'Đã gửi (có số hồ sơ)', width: 1, flex: true, align: 'center' },
-        { header: 'Đang chờ gửi', width: 1, flex: true, align: 'center' },
-        { header: 'Cần sửa (bị từ chối)', width: 1, flex: true, align: 'center' },
-        { header: 'Đã duyệt', width: 1, flex: true, align: 'center' },
-      ],
-      width,
-    ),
-    [[n(c.registered), n(c.sent), n(c.pending), n(c.refused), n(c.decided)]],
-    { fontSize: FONT_SIZE },
+    ['Số người đã kê khai', 'Đã gửi (có số hồ sơ)', 'Đang chờ gửi', 'Cần sửa (bị từ chối)', 'Đã duyệt'],
+    [c.registered, c.sent, c.pending, c.refused, c.decided],
   );
   doc.y += 6;
   setFont(doc, 'serif', FONT_SIZE);

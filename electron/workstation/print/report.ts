@@ -48,6 +48,20 @@ export type ColumnSpec = Column & { flex?: boolean; max?: number };
  * Column widths: fixed ones as given; a column with `max` as wide as its longest cell (no wider than
  * max, so dossier numbers and codes stay on one line); flexible ones share what is left.
  */
+/** A summary: one row of counts under equal, centred headers, the width of the page. */
+export function summaryTable(doc: Doc, headers: readonly string[], counts: readonly number[]): void {
+  drawTable(
+    doc,
+    fit(
+      doc,
+      headers.map((header) => ({ header, width: 1, flex: true, align: 'center' as const })),
+      pageWidth(doc),
+    ),
+    [counts.map(n)],
+    { fontSize: FONT_SIZE },
+  );
+}
+
 export function fit(
   doc: Doc,
   columns: readonly ColumnSpec[],
@@ -295,29 +309,16 @@ export function renderReconciliation(input: ReconciliationInput): Promise<Buffer
   const decidedToday = items.filter((i) => vnDay(i.createdAt) === input.date).length;
 
   heading(doc, 'I. Tổng hợp');
-  drawTable(
+  summaryTable(
     doc,
-    fit(
-      doc,
-      [
-        { header: 'Đã duyệt tại máy trạm trong ngày', width: 1, flex: true, align: 'center' },
-        { header: 'Hệ thống trung tâm đã xác nhận', width: 1, flex: true, align: 'center' },
-        { header: 'Đang chờ gửi', width: 1, flex: true, align: 'center' },
-        { header: 'Không thành công / xung đột / quá hạn', width: 1, flex: true, align: 'center' },
-        { header: 'Đã bỏ qua', width: 1, flex: true, align: 'center' },
-      ],
-      width,
-    ),
     [
-      [
-        n(decidedToday),
-        n(count('confirmed')),
-        n(count('waiting')),
-        n(count('failed')),
-        n(count('dismissed')),
-      ],
+      'Đã duyệt tại máy trạm trong ngày',
+      'Hệ thống trung tâm đã xác nhận',
+      'Đang chờ gửi',
+      'Không thành công / xung đột / quá hạn',
+      'Đã bỏ qua',
     ],
-    { fontSize: FONT_SIZE },
+    [decidedToday, count('confirmed'), count('waiting'), count('failed'), count('dismissed')],
   );
   doc.y += 8;
   const open = count('waiting') + count('failed');
