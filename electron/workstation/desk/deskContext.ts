@@ -12,8 +12,6 @@ import { diskRoom, freeBytesOf, isDiskFull } from './room.js';
 export type DeskOptions = {
   /** the workstation's folder (its disk's free space is watched) */
   dataDir?: string;
-  /** days the local copies of ID images stay after their chain ended (room.ts; default 7) */
-  retentionDays?: number;
   /** free bytes on the store's disk (default: statfs of dataDir) */
   freeBytes?: () => number;
   /** how often the retention sweep runs (ms; default 10 minutes) */

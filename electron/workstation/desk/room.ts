@@ -6,19 +6,17 @@
 import { statfsSync } from 'node:fs';
 import type { DiskLevel } from '../../../contract/workstationDesk.js';
 import type { Compact } from '../intake/images.js';
-
-/** Default days the local copies of a person's ID images stay after their chain ended. */
-export const DEFAULT_IMAGE_RETENTION_DAYS = 7;
+import { DEFAULT_RETENTION_DAYS } from '../settings.js';
 
 /**
- * The retention period in days. The per-machine settings an administrator edits (Cài đặt) are read
- * here: until that settings file exists, the workstation's options (`desk.retentionDays`), then the
- * environment (`DESK_IMAGE_RETENTION_DAYS`), then the 7-day default. 0 deletes at the next sweep.
+ * The retention period in days: the per-machine settings' `imageRetentionDays` (Cài đặt, or the
+ * administrator's system-wide file, which wins; default 7 days, 0 deletes at the next sweep). The
+ * settings' own schema refuses what is not a whole number from 0 to 90 before it gets here, so this
+ * only guards against a value that slipped past it (a non-number falls back to the default).
  */
-export function imageRetentionDays(configured?: number, env: NodeJS.ProcessEnv = process.env): number {
-  const fromEnv = env.DESK_IMAGE_RETENTION_DAYS === undefined ? NaN : Number(env.DESK_IMAGE_RETENTION_DAYS);
-  const days = configured ?? (Number.isFinite(fromEnv) ? fromEnv : DEFAULT_IMAGE_RETENTION_DAYS);
-  return Math.max(0, Math.min(3650, Math.floor(days)));
+export function imageRetentionDays(settings: { get(): { imageRetentionDays: number } }): number {
+  const days = settings.get().imageRetentionDays;
+  return Number.isFinite(days) ? Math.max(0, Math.floor(days)) : DEFAULT_RETENTION_DAYS;
 }
 
 /**

@@ -215,7 +215,7 @@ function status(d: Desk) {
       peopleLeft: r.peopleLeft,
       message: r.message,
     },
-    retentionDays: imageRetentionDays(d.options.retentionDays),
+    retentionDays: imageRetentionDays(d.ctx.settings),
     queued: counts.queued,
     needsFix: counts.needsFix,
     today: user
@@ -226,7 +226,7 @@ function status(d: Desk) {
 
 /** Deletes the local copies of images whose chain ended more than the retention period ago. */
 export function sweepRetention(d: Desk): number {
-  const days = imageRetentionDays(d.options.retentionDays);
+  const days = imageRetentionDays(d.ctx.settings);
   const cutoff = new Date(d.ctx.now().getTime() - days * 86400_000).toISOString();
   return d.ctx.store.purgeDeskImages(cutoff);
 }
@@ -246,7 +246,19 @@ export function createDeskHandlers(
   sweep();
   const timer = setInterval(sweep, options.sweepMs ?? 10 * 60_000);
   timer.unref();
-  ctx.onClose(() => clearInterval(timer));
+  // A shorter period set in Cài đặt applies at once, not at the next tick of the timer.
+  let days = imageRetentionDays(ctx.settings);
+  const offSettings = ctx.settings.onChange(() => {
+    const next = imageRetentionDays(ctx.settings);
+    if (next !== days) {
+      days = next;
+      sweep();
+    }
+  });
+  ctx.onClose(() => {
+    clearInterval(timer);
+    offSettings();
+  });
   const changed = (id: string): void => {
     const decl = ctx.store.deskDeclaration(id);
     if (decl) ctx.emit({ type: 'desk.changed', id, state: decl.state });

@@ -2,7 +2,8 @@
 // store that holds dossiers and decisions, a draft kept and resumed, Ghi nhận writing the whole chain
 // in registration order, each chain's next step (a refused one stops that chain alone, the intakes in
 // order), the person's state, the list's search (name without tone marks, ID number, Mã tạm), the
-// same ID number today, ID image bytes encrypted at rest, and the retention sweep.
+// same ID number today, ID image bytes encrypted at rest, and the retention sweep with its period
+// read from the machine's settings (Cài đặt) on a whole workstation with a clock the test moves.
 import Sqlite from 'better-sqlite3-multiple-ciphers';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,8 +13,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkDeskValues, EMPTY_DESK_VALUES, type DeskValues } from '../../../contract/deskForm.js';
 import { parseProvisionalRef, type Dossier, type StaffUser } from '../../../contract/index.js';
 import { storeDatabase } from '../../../electron/workstation/store/inspect.js';
+import { keyFileProvider } from '../../../electron/workstation/store/keys.js';
 import { LocalStore } from '../../../electron/workstation/store/localStore.js';
 import { MIGRATIONS, migrate } from '../../../electron/workstation/store/migrations.js';
+import { createWorkstation } from '../../../electron/workstation/workstation.js';
 import { makeDossier } from './dossierFactory.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ws-desk-store-'));
@@ -228,5 +231,67 @@ describe('mobile desk in the local store (migration 10)', () => {
     expect(after.images.every((i) => i.purgedAt !== null)).toBe(true);
     expect(after.images.every((i) => s.deskImageContent(i.id)?.content === null)).toBe(true);
     s.close();
+  });
+
+  it("the retention period is the settings' (default 7 days): changing it in Cài đặt changes what is deleted, a bad value changes nothing", async () => {
+    const dir = mkdtempSync(path.join(tmp, 'ws-'));
+    const day = 86400_000;
+    let now = Date.parse('2026-12-01T02:00:00.000Z');
+    const ws = createWorkstation({
+      dataDir: dir,
+      serviceUrl: 'http://127.0.0.1:9',
+      keyProvider: keyFileProvider(path.join(dir, 'store.key')),
+      transport: 'http',
+      requestTimeoutMs: 1000,
+      now: () => new Date(now),
+    });
+    try {
+      const done = (name: string, idNumber: string) => {
+        const d = record(ws.store, name, idNumber, new Date(now).toISOString());
+        for (const x of ws.store.deskDeclaration(d.id)!.steps)
+          ws.store.markDeskStepSynced(x.id, x.kind === 'intake' ? { dossier: makeDossier(++n) } : {});
+        expect(ws.store.deskDeclaration(d.id)!.state).toBe('decided');
+        return d.id;
+      };
+      const kept = (id: string): number =>
+        ws.store.deskDeclaration(id)!.images.filter((i) => ws.store.deskImageContent(i.id)?.content !== null)
+          .length;
+      expect(ws.settings.get().imageRetentionDays).toBe(7);
+      const a = done('Hoàng Văn Nam', '027098001234'); // chain ended on 1 Dec
+      now += 3 * day;
+      const b = done('Nguyễn Thị Lan', '027199002345'); // chain ended on 4 Dec
+      now += 3 * day; // 7 Dec: A's chain ended 6 days ago, B's 3 days ago
+      expect(ws.deskSweep()).toBe(0);
+      expect([kept(a), kept(b)]).toEqual([3, 3]);
+
+      // Cài đặt: 5 days. A (6 days) goes at once, without waiting for the sweep's timer; B (3 days) stays.
+      ws.settings.update({ imageRetentionDays: 5 });
+      expect([kept(a), kept(b)]).toEqual([0, 3]);
+      expect(ws.store.deskDeclaration(a)!.imagesPurgedAt).not.toBeNull();
+
+      // Longer again: B stays past the default 7 days.
+      ws.settings.update({ imageRetentionDays: 30 });
+      now += 6 * day; // 13 Dec: B's chain ended 9 days ago
+      expect(ws.deskSweep()).toBe(0);
+      expect(kept(b)).toBe(3);
+
+      // A value outside the settings' rules is refused with their sentence and changes nothing.
+      const bad = await ws.dispatch('settings.update', { patch: { imageRetentionDays: 400 } });
+      expect(bad.ok).toBe(false);
+      expect(JSON.stringify(bad)).toMatch(/tối đa 90 ngày/u);
+      const negative = await ws.dispatch('settings.update', { patch: { imageRetentionDays: -1 } });
+      expect(negative.ok).toBe(false);
+      expect(ws.settings.get().imageRetentionDays).toBe(30);
+      expect(ws.deskSweep()).toBe(0);
+      expect(kept(b)).toBe(3);
+
+      // Through the settings' own method, as the screen saves it: 0 deletes at the next sweep.
+      const zero = await ws.dispatch('settings.update', { patch: { imageRetentionDays: 0 } });
+      expect(zero.ok).toBe(true);
+      expect(kept(b)).toBe(0);
+      expect(ws.deskSweep()).toBe(0);
+    } finally {
+      await ws.close();
+    }
   });
 });
