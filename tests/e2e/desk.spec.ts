@@ -6,16 +6,25 @@
 // dossier with its four images, received and decided, seen from a second workstation. Then the same
 // flow offline on a desk whose host is killed (SIGKILL) in the middle of the chain and started again:
 // one dossier per person, every image once. Bad inputs on the form get their Vietnamese messages.
-import { fillCaptcha } from './support/captcha.js';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { E2E_PORT } from '../../playwright.config.js';
-import { decodeQr, pageImage, pdfText, flat } from '../unit/print/pdfTools.js';
 import { cccdFront } from '../unit/scanner/support/images.js';
 import { DESK_PERSON, DESK_PERSON_2, DESK_PERSON_2_BHYT, DESK_PERSON_BHYT } from './support/deskPeople.js';
-import { BASE, HOME, PASSWORD, serviceToken, signOut, SLOW } from './support/desk.js';
+import { BASE, HOME, serviceToken, signOut, SLOW } from './support/desk.js';
+import {
+  attachSigned,
+  captureByKeys,
+  hid as hidOn,
+  MENU_UNFOLDED,
+  PRINT_SPY,
+  printAndSign,
+  READER_QR,
+  refOnScreen,
+  signInOn,
+} from './support/deskFlow.js';
 import { startHoldingProxy, startHost, type Host } from './support/hosts.js';
 
 mkdirSync('artifacts/screens', { recursive: true });
@@ -34,94 +43,7 @@ async function shots(p: Page, name: string): Promise<void> {
   await p.setViewportSize({ width: 1440, height: 900 });
 }
 
-async function signInOn(p: Page): Promise<void> {
-  const menu = p.getByRole('menuitem', { name: 'Kê khai mới' });
-  const form = p.getByRole('button', { name: 'Đăng nhập' });
-  await expect(menu.or(form)).toBeVisible(SLOW);
-  if (await menu.isVisible()) return;
-  await p.getByLabel('Cơ quan BHXH').click();
-  await p.keyboard.type('903');
-  await p.keyboard.press('Enter');
-  await p.getByLabel('Tên đăng nhập').fill('ttcntt');
-  await p.getByLabel('Mật khẩu', { exact: true }).fill(PASSWORD);
-  await fillCaptcha(p);
-  await form.click();
-  await expect(menu).toBeVisible(SLOW);
-}
-
-/** The menu as an officer who unfolded it once has it (below 1600 px it folds to icons). */
-const MENU_UNFOLDED = `localStorage.setItem('bhxh.menu.collapsed', '0');`;
-
-/** The page's hidden print frame: print() recorded instead of a dialog headless Chromium lacks. */
-const PRINT_SPY = `
-  // The menu unfolded, as an officer who opened it once has it (it folds to icons below 1600 px).
-  localStorage.setItem('bhxh.menu.collapsed', '0');
-  window.__printCalls = [];
-  const desc = Object.getOwnPropertyDescriptor(HTMLIFrameElement.prototype, 'contentWindow');
-  Object.defineProperty(HTMLIFrameElement.prototype, 'contentWindow', {
-    configurable: true,
-    get() {
-      const win = desc.get.call(this);
-      if (win && this.dataset.printFrame) {
-        const src = this.src;
-        win.print = () => window.__printCalls.push(src);
-      }
-      return win;
-    },
-  });`;
-
-const printCalls = (p: Page): Promise<string[]> =>
-  p.evaluate(() => (globalThis as unknown as { __printCalls: string[] }).__printCalls);
-
-async function capture(p: Page, key: string, title: string): Promise<void> {
-  await p.keyboard.press(`Alt+${key}`);
-  const d = p.getByRole('dialog', { name: title });
-  await expect(d.getByLabel('Hình từ camera')).toBeVisible(SLOW);
-  await expect
-    .poll(() => d.getByLabel('Hình từ camera').evaluate((v: { videoWidth: number }) => v.videoWidth), SLOW)
-    .toBeGreaterThan(0);
-  // Chụp and Dùng ảnh này by the mouse here: the dialog's keys are camera.spec's (the form behind may
-  // still be moving its own focus when the camera becomes ready)
-  const shoot = d.getByRole('button', { name: /^Chụp/u }).first();
-  await expect(shoot).toBeEnabled(SLOW);
-  await shoot.click();
-  await d.getByRole('button', { name: /Dùng ảnh này/u }).click(SLOW);
-  await expect(d).toBeHidden({ timeout: 60_000 });
-}
-
-/** The officer's form: the Mã tạm of the declaration on screen. */
-async function refOnScreen(p: Page): Promise<string> {
-  const text = await p.getByLabel('Mã tạm').innerText();
-  return /MT-[0-9A-Z]{4}-[0-9A-Z]{4}/u.exec(text)![0];
-}
-
-async function hid(action: Record<string, string>, base = BASE): Promise<{ delivered?: boolean }> {
-  const res = await page.request.post(`${base}/api/test/hid`, { data: action });
-  return (await res.json()) as { delivered?: boolean };
-}
-
-/** The printed form of the declaration on screen, "signed" and scanned: its first page as PNG. */
-async function printAndSign(p: Page): Promise<Buffer> {
-  const before = (await printCalls(p)).length;
-  await p.keyboard.press('Control+p');
-  await expect.poll(async () => (await printCalls(p)).length, SLOW).toBe(before + 1);
-  const url = (await printCalls(p))[before]!;
-  const pdf = Buffer.from(await (await p.request.get(url)).body());
-  const ref = await refOnScreen(p);
-  expect(flat(pdfText(pdf))).toContain(`Mã tạm: ${ref}`);
-  const png = pageImage(pdf, 200);
-  expect(await decodeQr(png)).toContain(ref);
-  return png;
-}
-
-async function attachSigned(p: Page, png: Buffer): Promise<void> {
-  const chooser = p.waitForEvent('filechooser');
-  await p.getByRole('button', { name: 'Đính kèm Trang tờ khai đã ký' }).click();
-  await (await chooser).setFiles({ name: 'trang-da-ky.png', mimeType: 'image/png', buffer: png });
-  await expect(p.locator('[data-role="formPage1"]').getByText(/Đã đọc mã trên trang: MT-/u)).toBeVisible({
-    timeout: 90_000,
-  });
-}
+const hid = (action: Record<string, string>, base = BASE) => hidOn(page, base, action);
 
 async function onService(clientIdRef: string): Promise<{
   dossierNumber: string;
@@ -182,7 +104,7 @@ test('Kê khai mới: reader scan, BHYT card, camera, print, signed page, Ghi nh
   await attached;
   const filled = page.getByText(/Đã điền từ mã QR thẻ CCCD: /u).waitFor({ state: 'visible', ...SLOW });
   const scanAt = performance.now();
-  expect((await hid({ action: 'scan', text: qrOf() })).delivered).toBe(true);
+  expect((await hid({ action: 'scan', text: READER_QR })).delivered).toBe(true);
   await filled;
   const filledMs = performance.now() - scanAt;
   await expect(page.getByLabel('Tên cơ quan/tổ chức/cá nhân')).toHaveValue('Hoàng Văn Nam');
@@ -207,10 +129,10 @@ test('Kê khai mới: reader scan, BHYT card, camera, print, signed page, Ghi nh
   await shots(page, 'filled');
 
   // The camera: Alt+1 portrait, Alt+2 front, Alt+3 back (the card's QR read from the still agrees).
-  await capture(page, '1', 'Chụp ảnh Ảnh cá nhân');
-  await capture(page, '2', 'Chụp ảnh Mặt trước');
+  await captureByKeys(page, '1', 'Chụp ảnh Ảnh cá nhân');
+  await captureByKeys(page, '2', 'Chụp ảnh Mặt trước');
   await expect(page.locator('[data-role="idFront"]').getByText('Đã đọc mã QR của thẻ.')).toBeVisible(SLOW);
-  await capture(page, '3', 'Chụp ảnh Mặt sau');
+  await captureByKeys(page, '3', 'Chụp ảnh Mặt sau');
 
   // Ghi nhận without the tick or the signed page is refused, and changes nothing.
   await page.keyboard.press('Control+Enter');
@@ -289,11 +211,6 @@ test('Kê khai mới: reader scan, BHYT card, camera, print, signed page, Ghi nh
   await other.screenshot({ path: 'artifacts/screens/desk-second-workstation.png' });
   await other.close();
 });
-
-function qrOf(): string {
-  // The demo data's QR text of Hoàng Văn Nam (registryNotes), as a reader delivers it.
-  return '027098001234||Hoàng Văn Nam|17041998|Nam|Thôn Đông Du, Xã Đào Viên, Huyện Quế Võ, Tỉnh Bắc Ninh|05032021';
-}
 
 test('bad input on the form: a QR that is not a CCCD, a CCCD that disagrees with its birth year', async () => {
   await page.getByRole('menuitem', { name: 'Kê khai mới' }).click();

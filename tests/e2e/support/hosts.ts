@@ -12,7 +12,8 @@ export type Host = { port: number; url: string; home: string; child: ChildProces
 export async function startHost(options: {
   port: number;
   dataDir: string;
-  serviceUrl: string;
+  /** the central service; none: the host starts its own in-process service (PGlite in dataDir) */
+  serviceUrl?: string;
 }): Promise<Host> {
   const child = spawn('npx', ['tsx', 'scripts/dev-host.ts'], {
     env: {
@@ -21,7 +22,7 @@ export async function startHost(options: {
       WS_SECRET: E2E_SECRET,
       WS_TEST_CONTROLS: '1',
       DATA_DIR: options.dataDir,
-      SERVICE_URL: options.serviceUrl,
+      ...(options.serviceUrl ? { SERVICE_URL: options.serviceUrl } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
