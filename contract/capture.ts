@@ -115,7 +115,7 @@ export const CAMERA_MESSAGE: Readonly<Record<CameraProblem, string>> = {
   absent:
     'Không tìm thấy camera. Kiểm tra camera đã được cắm vào máy (hoặc đã bật trong cài đặt của máy) rồi bấm Thử lại; có thể dùng Quét hoặc Đính kèm thay cho Chụp ảnh.',
   refused:
-    'Không được phép dùng camera. Cho phép ứng dụng dùng camera (trong cài đặt Quyền riêng tư → Camera của máy) rồi bấm Thử lại.',
+    'Không được phép dùng camera. Cho phép ứng dụng dùng camera (trong cài đặt Quyền riêng tư → Camera của máy) rồi bấm Thử lại; trong lúc đó có thể dùng Quét hoặc Đính kèm thay cho Chụp ảnh.',
   busy: 'Camera đang được một chương trình khác sử dụng (ví dụ Zalo, Teams, Zoom) hoặc không khởi động được. Đóng chương trình đó rồi bấm Thử lại.',
   ended:
     'Camera đã ngừng gửi hình (bị rút ra hoặc bị tắt). Cắm lại camera rồi bấm Thử lại; ảnh đã chụp trước đó không bị mất.',

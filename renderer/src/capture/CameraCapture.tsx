@@ -22,7 +22,7 @@
 //              shown and the still is kept so the officer can try again.
 //   onCancel   Huỷ, Esc, the close button, or Giữ ảnh này after a refused verdict
 import { Alert, Button, Modal, Select, Space, Spin, Typography } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import {
   CAMERA_MESSAGE,
   frameDpi,
@@ -222,13 +222,77 @@ export function CameraCapture({
     if (shown && focusable && !officerMoved.current) primary.current?.focus();
   }, [shown, focusable]);
 
+  // While the dialog is open the focus is in it, from the moment it opens (not when its opening
+  // animation ends: a key pressed meanwhile went to the field behind it, a Space typed into the date
+  // the officer had left, or to the close button, which it pressed), and stays there: a focus that lands behind it (an earlier dialog's late
+  // return of the focus, a control of the form behind) is brought back at once, to the action's button
+  // when it can act, else to the dialog itself (where Enter and Space wait for the camera instead of
+  // pressing Huỷ). The camera list's popup is drawn outside the dialog and keeps its focus.
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const into = (dialog: HTMLElement): void => {
+      const action = primary.current;
+      (action && !action.disabled ? action : dialog).focus({ preventScroll: true });
+    };
+    // the dialog's element exists and can take the focus a frame or two after `open` (its portal, then
+    // its wrapper shown): tried on each frame until the focus is in it, a bounded number of times
+    let frame = 0;
+    let tries = 0;
+    const pull = (): void => {
+      const dialog = box.current?.closest<HTMLElement>('[role="dialog"]');
+      if (dialog?.contains(document.activeElement)) return;
+      if (dialog) into(dialog);
+      if (++tries < 120) frame = requestAnimationFrame(pull);
+    };
+    pull();
+    const onFocusIn = (e: FocusEvent): void => {
+      const dialog = box.current?.closest<HTMLElement>('[role="dialog"]');
+      const t = e.target;
+      if (!dialog || !(t instanceof Element) || dialog.contains(t) || t.closest('.ant-select-dropdown'))
+        return;
+      into(dialog);
+    };
+    document.addEventListener('focusin', onFocusIn, true);
+    return () => {
+      cancelAnimationFrame(frame);
+      document.removeEventListener('focusin', onFocusIn, true);
+    };
+  }, [open]);
+
+  // When it closes, the focus goes back at once to the control it was opened from (the field where
+  // Alt+1… was pressed, or the Chụp ảnh button), not when the closing animation ends: by then the
+  // officer may have opened the next still's dialog, whose focus that late return would steal. Taken
+  // before the dialog's own focus handling runs (a layout effect), given back after its focus trap
+  // let go (a passive effect).
+  const opener = useRef<HTMLElement | null>(null);
+  useLayoutEffect(() => {
+    if (!open) return;
+    const a = document.activeElement;
+    opener.current =
+      a instanceof HTMLElement && a !== document.body && !a.closest('[role="dialog"]') ? a : null;
+  }, [open]);
+  const wasOpen = useRef(false);
+  useEffect(() => {
+    if (open) {
+      wasOpen.current = true;
+      return;
+    }
+    if (!wasOpen.current) return;
+    wasOpen.current = false;
+    const back = opener.current;
+    opener.current = null;
+    if (back?.isConnected) back.focus({ preventScroll: true });
+  }, [open]);
+
   useEffect(() => {
     if (!open) return;
     const onKey = (e: KeyboardEvent): void => {
       if (e.repeat || e.ctrlKey || e.altKey || e.metaKey) return;
       if (e.key !== ' ' && e.key !== 'Enter') return;
       const el = e.target as HTMLElement | null;
-      if (el?.closest('.ant-select, input, textarea, select')) return;
+      // the camera list typed into; a field behind the dialog is not the officer's target while it is open
+      if (el?.closest('.ant-select, input, textarea, select') && box.current?.contains(el)) return;
       // Huỷ, Thử lại, Giữ ảnh này, the close button: the key does what that button does. A button
       // behind the dialog (focus not yet moved in) never gets the key: it could reopen or close it.
       const button = el?.closest('button, a');
@@ -341,6 +405,11 @@ export function CameraCapture({
       width={760}
       destroyOnHidden
       afterOpenChange={setShown}
+      // the dialog's own trap and return of the focus are replaced by the ones above: its trap put the
+      // focus on the close button (where Space closed the dialog) and returned it only when the closing
+      // animation ended
+      focusable={{ trap: false, focusTriggerAfterClose: false }}
+      modalRender={(node) => <div ref={box}>{node}</div>}
       footer={footer}
     >
       <Space orientation="vertical" size={8} style={{ width: '100%' }}>

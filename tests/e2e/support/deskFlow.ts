@@ -80,10 +80,25 @@ export async function cameraReady(p: Page, title: string) {
 
 /**
  * A still by the keyboard alone: Alt+key opens the dialog, Enter takes the picture once the camera is
- * ready, Enter uses it. The focus is checked to be inside the dialog before each key.
+ * ready, Enter uses it. The focus is checked to be on the dialog's action before each key, and back on
+ * the control the dialog was opened from once it has closed.
  */
 export async function captureByKeys(p: Page, key: string, title: string): Promise<void> {
+  const opener = await p.evaluateHandle(
+    () => (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement,
+  );
   await p.keyboard.press(`Alt+${key}`);
+  // the focus is in the dialog as soon as it shows, before the camera is ready: no key goes behind it
+  const shown = p.getByRole('dialog', { name: title });
+  await expect(shown).toBeVisible(SLOW);
+  await expect
+    .poll(() =>
+      shown.evaluate((el) => {
+        const dialog = el as unknown as { contains(x: unknown): boolean; ownerDocument: Focused };
+        return dialog.contains(dialog.ownerDocument.activeElement);
+      }),
+    )
+    .toBe(true);
   const d = await cameraReady(p, title);
   await expect(d.getByRole('button', { name: 'Chụp', exact: true })).toBeFocused();
   await p.keyboard.press('Enter');
@@ -91,7 +106,14 @@ export async function captureByKeys(p: Page, key: string, title: string): Promis
   await expect(use).toBeFocused(SLOW);
   await p.keyboard.press('Enter');
   await expect(d).toBeHidden({ timeout: 60_000 });
+  // closed: the focus is back on the control the dialog was opened from (where the officer was)
+  expect(
+    await opener.evaluate((el) => el === (el as { ownerDocument: Focused }).ownerDocument.activeElement),
+  ).toBe(true);
+  await opener.dispose();
 }
+
+type Focused = { activeElement: unknown };
 
 /** In tờ khai by Ctrl+P: resolves with the printed PDF's address once the page called print(). */
 export async function printByKeys(p: Page): Promise<string> {

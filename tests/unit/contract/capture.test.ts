@@ -122,6 +122,8 @@ describe('why the camera cannot be used', () => {
 
   it('every problem has its Vietnamese message, saying what to do', () => {
     expect(CAMERA_MESSAGE.absent).toMatch(/^Không tìm thấy camera/u);
+    // the two a mobile desk meets most say how to go on without the camera
+    for (const m of [CAMERA_MESSAGE.absent, CAMERA_MESSAGE.refused]) expect(m).toMatch(/Quét hoặc Đính kèm/u);
     expect(CAMERA_MESSAGE.busy).toMatch(/chương trình khác/u);
     expect(CAMERA_MESSAGE.ended).toMatch(/ngừng gửi hình/u);
     expect(CAMERA_MESSAGE.insecure).toMatch(/địa chỉ an toàn/u);
