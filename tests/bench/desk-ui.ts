@@ -140,6 +140,9 @@ try {
   });
   const page = await ctx.newPage();
   await page.addInitScript({ content: PRINT_SPY + STRAY_FOCUS_SPY });
+  // File choosers intercepted from the start: armed only when the wait begins, the interception can
+  // reach the browser after the Enter that opens the chooser (a click's own checks leave it time).
+  page.on('filechooser', () => undefined);
   await page.goto(host.home);
   await signInOn(page);
   await page.getByRole('menuitem', { name: 'Kê khai mới' }).click();
