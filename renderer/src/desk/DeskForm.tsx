@@ -268,13 +268,24 @@ export function DeskForm({
   };
   const blur = (f: DeskField): void => setTouched((t) => (t.has(f) ? t : new Set([...t, f])));
   /** A refusal of Ghi nhận that no longer holds (the page stored, the tick given) leaves the screen. */
-  const settled = (key: 'formPage1' | 'identityConfirmed'): void =>
-    setExtraErrors((x) => {
-      if (!x[key]) return x;
-      const next = { ...x };
-      delete next[key];
-      return next;
-    });
+  const settled = useCallback(
+    (key: 'formPage1' | 'identityConfirmed'): void =>
+      setExtraErrors((x) => {
+        if (!x[key]) return x;
+        const next = { ...x };
+        delete next[key];
+        return next;
+      }),
+    [],
+  );
+  // Stable, so that the image slots (memo) are not drawn again for every key typed or card read.
+  const onImageStored = useCallback(
+    (image: DeskImage) => {
+      setImages((list) => [...list.filter((i) => i.role !== image.role), image]);
+      if (image.role === 'formPage1') settled('formPage1');
+    },
+    [settled],
+  );
 
   const onBhyt = (): void => {
     blur('bhytCard');
@@ -682,10 +693,7 @@ export function DeskForm({
             refCode={decl.ref}
             images={images}
             readOnly={correctingMode}
-            onStored={(image) => {
-              setImages((list) => [...list.filter((i) => i.role !== image.role), image]);
-              if (image.role === 'formPage1') settled('formPage1');
-            }}
+            onStored={onImageStored}
           />
           {extraErrors.formPage1 && (
             <Typography.Paragraph type="danger" role="alert" style={{ marginTop: 4 }}>
@@ -755,17 +763,20 @@ export function DeskForm({
           </Space>
         </Col>
       </Row>
-      <RegistrySearch
-        open={search}
-        initial={{ idNumber: values.idNumber, fullName: values.fullName, dateOfBirth: values.dateOfBirth }}
-        onClose={() => setSearch(false)}
-        onPick={(p) => {
-          set('bhxhCode', p.bhxhCode);
-          setSources((s) => ({ ...s, bhxhCode: { from: 'registry', confidence: 1 } }));
-          setSearch(false);
-          void message.success(`Đã chọn mã số BHXH ${p.bhxhCode} (${p.fullName}).`);
-        }}
-      />
+      {/* mounted when opened: it starts from the form's values then, and costs nothing while closed */}
+      {search && (
+        <RegistrySearch
+          open={search}
+          initial={{ idNumber: values.idNumber, fullName: values.fullName, dateOfBirth: values.dateOfBirth }}
+          onClose={() => setSearch(false)}
+          onPick={(p) => {
+            set('bhxhCode', p.bhxhCode);
+            setSources((s) => ({ ...s, bhxhCode: { from: 'registry', confidence: 1 } }));
+            setSearch(false);
+            void message.success(`Đã chọn mã số BHXH ${p.bhxhCode} (${p.fullName}).`);
+          }}
+        />
+      )}
     </Card>
   );
 }

@@ -4,7 +4,7 @@
 // laptop camera gives an A4 page too few dots per inch, and the capture dialog says so. A signed page
 // whose QR names another declaration's Mã tạm is flagged.
 import { Alert, Button, Image, Space, Typography, message } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { CameraVerdict } from '../../../contract/capture';
 import type { DeskImage } from '../../../contract/workstationDesk';
 import { call, errorMessage } from '../api';
@@ -78,7 +78,8 @@ function recognitionNote(
   return null;
 }
 
-export function DeskImages({
+/** Drawn again only when its own props change (not for every key typed in the form beside it). */
+export const DeskImages = memo(function DeskImages({
   declarationId,
   refCode,
   images,
@@ -235,4 +236,4 @@ export function DeskImages({
       />
     </section>
   );
-}
+});
