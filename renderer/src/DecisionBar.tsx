@@ -25,7 +25,7 @@ import {
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react';
 import type { DecisionResult, Outcome, RejectionReason } from '../../contract/domain';
 import { OUTCOME_LABEL, STATUS_LABEL, verdictOf } from '../../contract/domain';
-import { displayMobile } from '../../contract/identity';
+import { markedMobile } from '../../contract/identity';
 import type { DossierView, OutboxItem } from '../../contract/workstation';
 import { ApiFailure, call, errorMessage } from './api';
 import { resultNotice, stepText, verdictTag, type DecisionNotice } from './decision';
@@ -139,7 +139,7 @@ export const DecisionBar = forwardRef<DecisionBarHandle, Props>(function Decisio
     ? [
         d.update.email !== undefined ? ['Địa chỉ thư điện tử', d.email ?? '', d.update.email ?? ''] : null,
         d.update.mobile !== undefined
-          ? ['Điện thoại di động', displayMobile(d.mobile), displayMobile(d.update.mobile)]
+          ? ['Điện thoại di động', markedMobile(d.mobile), markedMobile(d.update.mobile)]
           : null,
         d.update.certificate !== undefined
           ? ['Chứng thư số', d.certificate?.serial ?? '', d.update.certificate?.serial ?? '']
@@ -242,7 +242,14 @@ export const DecisionBar = forwardRef<DecisionBarHandle, Props>(function Decisio
         {d.decidedAt ? formatDateTime(d.decidedAt) : <Empty />}
       </Descriptions.Item>
       {final && (
+        // The officer's own evaluation (Hình 10's field), then what the service made of it: a valid
+        // dossier whose code is not in HGD was still judged Hồ sơ hợp lệ.
         <Descriptions.Item label="Loại đánh giá HS">
+          {d.outcome ? OUTCOME_LABEL[d.outcome] : <Empty />}
+        </Descriptions.Item>
+      )}
+      {final && (
+        <Descriptions.Item label="Kết quả">
           {verdict ? <Tag color={verdictTag(verdict).color}>{verdictTag(verdict).label}</Tag> : <Empty />}
         </Descriptions.Item>
       )}
