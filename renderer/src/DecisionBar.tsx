@@ -236,21 +236,29 @@ export const DecisionBar = forwardRef<DecisionBarHandle, Props>(function Decisio
       className="ws-processing"
       styles={{ label: { whiteSpace: 'nowrap' } }}
     >
-      <Descriptions.Item label="Tình trạng">{STATUS_LABEL[d.status]}</Descriptions.Item>
+      <Descriptions.Item label="Tình trạng">
+        <span className="ws-nowrap">{STATUS_LABEL[d.status]}</span>
+      </Descriptions.Item>
       <Descriptions.Item label="Cán bộ xử lý">{d.reviewer ?? <Empty />}</Descriptions.Item>
       <Descriptions.Item label="Ngày xử lý">
-        {d.decidedAt ? formatDateTime(d.decidedAt) : <Empty />}
+        {d.decidedAt ? <span className="ws-nowrap">{formatDateTime(d.decidedAt)}</span> : <Empty />}
       </Descriptions.Item>
       {final && (
-        // The officer's own evaluation (Hình 10's field), then what the service made of it: a valid
-        // dossier whose code is not in HGD was still judged Hồ sơ hợp lệ.
+        // The officer's own evaluation (Hình 10's field); beside it what the service made of it when
+        // that is more than the evaluation: a valid dossier whose code is not in HGD got no account.
         <Descriptions.Item label="Loại đánh giá HS">
-          {d.outcome ? OUTCOME_LABEL[d.outcome] : <Empty />}
-        </Descriptions.Item>
-      )}
-      {final && (
-        <Descriptions.Item label="Kết quả">
-          {verdict ? <Tag color={verdictTag(verdict).color}>{verdictTag(verdict).label}</Tag> : <Empty />}
+          {verdict ? (
+            <Space size={[6, 2]} wrap>
+              {d.outcome && verdictTag(verdict).label !== OUTCOME_LABEL[d.outcome] && (
+                <span className="ws-nowrap">{OUTCOME_LABEL[d.outcome]}:</span>
+              )}
+              <Tag color={verdictTag(verdict).color} style={{ marginInlineEnd: 0 }}>
+                {verdictTag(verdict).label}
+              </Tag>
+            </Space>
+          ) : (
+            <Empty />
+          )}
         </Descriptions.Item>
       )}
       {final && d.outcome === 'invalid' && (
