@@ -311,6 +311,18 @@ test('a supervisor sees Báo cáo and saves the daily report of 12/08/2020', asy
   await expect(reconciliation).not.toContainText('Cán bộ tiếp nhận Hà Nội');
   await expect(reconciliation).not.toContainText('00012.GD/2020/001');
   await expect(reconciliation).not.toContainText('ttcntt');
+  // a code not in HGD counted apart from an issued account: today's decisions of workstation.spec in
+  // agency 903 are one of each (00006 issued, 00087 code not in HGD, 00074 rejected)
+  const confirmed = reconciliation.locator('.ant-descriptions', { hasText: 'Kết quả đã xác nhận' });
+  await expect(confirmed).toContainText(
+    'Hồ sơ hợp lệMã số BHXH không có trên HGDHồ sơ không hợp lệĐã cập nhật thông tinĐã ngừng giao dịch điện tử11100',
+  );
+  // at 1280×720 the sheet's actions stay in view
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await expect(page.getByRole('button', { name: 'Lưu PDF' })).toBeInViewport();
+  await expect(reconciliation.getByTestId('workstation-name')).toBeInViewport();
+  await shot('print-reports-reconciliation-1280');
+  await page.setViewportSize({ width: 1440, height: 900 });
   const saved = await download(() => page.getByRole('button', { name: 'Lưu PDF' }).click());
   expect(saved.file.suggestedFilename()).toBe(
     `DoiChieu-May-${hostname().replace(/[^0-9A-Za-z.-]+/gu, '-')}-${VN_TODAY_ISO}.pdf`,
