@@ -31,7 +31,8 @@ let dossier: { id: string; dossierNumber: string };
 let card: Buffer;
 
 async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: `artifacts/screens/intake-${name}.png` });
+  // Dialogs and toasts as they settle, not half-way through their opening animation.
+  await page.screenshot({ path: `artifacts/screens/intake-${name}.png`, animations: 'disabled' });
 }
 
 async function serviceToken(): Promise<{ url: string; auth: Record<string, string> }> {

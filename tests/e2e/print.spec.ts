@@ -27,7 +27,8 @@ const VN_TODAY = VN_TODAY_ISO.split('-').reverse().join('/');
 let page: Page;
 
 async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: `artifacts/screens/${name}.png` });
+  // Dialogs and toasts as they settle, not half-way through their opening animation.
+  await page.screenshot({ path: `artifacts/screens/${name}.png`, animations: 'disabled' });
 }
 
 async function fillSignIn(agency: string, username: string, password: string): Promise<void> {

@@ -20,7 +20,8 @@ const SLOW = { timeout: 20_000 };
 let page: Page;
 
 async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: `artifacts/screens/${name}.png` });
+  // Dialogs and toasts as they settle, not half-way through their opening animation.
+  await page.screenshot({ path: `artifacts/screens/${name}.png`, animations: 'disabled' });
 }
 
 const network = (up: boolean): Promise<void> => setNetwork(page, up);
