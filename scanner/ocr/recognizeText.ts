@@ -29,6 +29,7 @@ import { readFormByLayout } from './layout.js';
 import type { OcrBox, OcrEngine } from './pool.js';
 import { encodePgm, prepareForOcr } from './preprocess.js';
 import { otsuThreshold, type Grey } from '../image/analyse.js';
+import { mark } from '../trace.js';
 
 export type TextRecognizer = OcrEngine;
 
@@ -204,7 +205,9 @@ export async function recognizeTextPage(engine: OcrEngine, page: PageImage): Pro
   // A phone photo (the paper on a desk, at an angle) is made rectangular first: the layout reader
   // needs level lines, and the light is evened out by prepareForOcr only once the desk is gone.
   const { grey: flat } = await rectifyPhoto(await regionForOcr(page));
+  mark('photo rectified (or not)');
   const prepared = await prepareForOcr(flat, { dpi: page.dpi });
+  mark('cleaned: light, skew, border');
   // A portrait page is most likely a Mẫu 01: read it by its layout (two small passes), and the whole
   // page only when that finds too few of the form's labels.
   const portrait = prepared.height / prepared.width > 1.25;
@@ -212,6 +215,7 @@ export async function recognizeTextPage(engine: OcrEngine, page: PageImage): Pro
     ? await readFormByLayout(engine, prepared.grey, prepared.dpi, mau01LineNeed)
     : null;
   const ocr = byLayout?.page ?? (await engine.recognize({ image: prepared.bytes, dpi: prepared.dpi }));
+  mark(byLayout ? 'OCR: two layout passes' : 'OCR: whole page');
   const found = extractWithZones(ocr, byLayout ? 'mau01' : undefined);
   if (!found) {
     throw new ScanError(
@@ -287,6 +291,7 @@ export async function recognizeTextPage(engine: OcrEngine, page: PageImage): Pro
       recognition.warnings.push(`${FIELD_LABEL[field]}: hai lần đọc cho kết quả khác nhau, cần xem lại.`);
     }
   }
+  mark('zones read again');
   if (recognition.kind === 'cccd_front') sexFromNumber(found.builder);
   return recognition;
 }
