@@ -8,6 +8,7 @@ import {
   call,
   countRows,
   createClock,
+  stampDecisionsBy,
   decision,
   declaration,
   dossierId,
@@ -32,6 +33,7 @@ describe.each(TARGETS)('central service API on %s', (target) => {
   let captchaText = 'ABCDE';
 
   beforeAll(async () => {
+    stampDecisionsBy(clock);
     s = await startTarget(target, {
       now: clock.now,
       auth: { captchaText: () => captchaText },
@@ -44,6 +46,7 @@ describe.each(TARGETS)('central service API on %s', (target) => {
     supervisor = await signIn(base, '903', 'ld903');
   });
   afterAll(async () => {
+    stampDecisionsBy();
     await s?.stop();
   });
 

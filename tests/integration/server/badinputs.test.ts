@@ -8,6 +8,7 @@ import {
   call,
   countRows,
   createClock,
+  stampDecisionsBy,
   decision,
   declaration,
   dossierId,
@@ -393,6 +394,7 @@ describe.each(TARGETS)('bad inputs on %s', (target) => {
   logs.on('data', (c: Buffer) => (logText += c.toString('utf8')));
 
   beforeAll(async () => {
+    stampDecisionsBy(clock);
     s = await startTarget(target, { now: clock.now, logger: true, logStream: logs });
     tokens.officer = await signIn(s.url, '903', 'ttcntt');
     tokens.district = await signIn(s.url, '00115', 'cb00115');
@@ -408,6 +410,7 @@ describe.each(TARGETS)('bad inputs on %s', (target) => {
     };
   });
   afterAll(async () => {
+    stampDecisionsBy();
     await s?.stop();
   });
 

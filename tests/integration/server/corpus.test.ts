@@ -15,6 +15,7 @@ import { pdfFromObjects, realJpeg, realPdf, realPng } from '../../fixtures/files
 import {
   call,
   createClock,
+  stampDecisionsBy,
   decision,
   declaration,
   dossierId,
@@ -1231,6 +1232,7 @@ describe.each(TARGETS)('bad-request corpus on %s', (target) => {
   const classes: CaseClass[] = [];
 
   beforeAll(async () => {
+    stampDecisionsBy(clock);
     s = await startTarget(target, {
       now: clock.now,
       logger: true,
@@ -1271,6 +1273,7 @@ describe.each(TARGETS)('bad-request corpus on %s', (target) => {
     );
   });
   afterAll(async () => {
+    stampDecisionsBy();
     await s?.stop();
   });
 

@@ -168,6 +168,19 @@ export function declaration(overrides: Record<string, unknown> = {}): Record<str
   };
 }
 
+let decisionClock: Clock | undefined;
+
+/**
+ * Stamps the decisions that `decision()` makes by this service clock until called again (without a
+ * clock: the wall clock). Tests that freeze the service's clock call it in `beforeAll`: a file that
+ * runs longer than the service's five minutes of tolerance on a busy machine would otherwise send
+ * decisions "from the future". `describe.each` runs its targets one after another, so the clock of
+ * the target whose tests run is the one in use.
+ */
+export function stampDecisionsBy(clock?: Clock): void {
+  decisionClock = clock;
+}
+
 export function decision(
   baseVersion: number,
   overrides: Record<string, unknown> = {},
@@ -176,7 +189,7 @@ export function decision(
     decisionId: randomUUID(),
     outcome: 'valid',
     baseVersion,
-    decidedAt: new Date().toISOString(),
+    decidedAt: (decisionClock?.now() ?? new Date()).toISOString(),
     deviceId: 'desk-1',
     ...overrides,
   };
