@@ -180,9 +180,10 @@ const EMAIL_ZONE: ZoneSpec = {
 const NUMERIC: Partial<Record<RecognizedField, ZoneSpec>> = {
   email: EMAIL_ZONE,
   updateEmail: EMAIL_ZONE,
-  // A card's birth date (dd/mm/yyyy): its day and month are misread as often as the year.
+  // A card's birth date (dd/mm/yyyy; dd-mm-yyyy on a CMND): its day and month are misread as often
+  // as the year.
   dateOfBirth: {
-    whitelist: '0123456789/',
+    whitelist: '0123456789/-',
     keepSlash: true,
     enlargeBelowDpi: 250,
     check: (d) => findDate(d),
@@ -246,7 +247,7 @@ export async function recognizeTextPage(engine: OcrEngine, page: PageImage): Pro
       const again = await engine.recognize({ image, dpi, layout: 'line', whitelist: spec.whitelist });
       // The value is the longest digit run of the zone (a label's stray letters read as digits are short).
       const runs = again.text
-        .replace(spec.keepSlash ? /[^\d/+\s]/gu : /[^\d+\s]/gu, ' ')
+        .replace(spec.keepSlash ? /[^\d/+\s-]/gu : /[^\d+\s]/gu, ' ')
         .split(/\s{2,}|\n/u)
         .map((r) => r.replace(/\s/gu, ''));
       const value = spec.read
