@@ -146,6 +146,25 @@ export function displayMobile(value: string | null | undefined): string {
   return checked.ok ? formatMobile(checked.value) : value;
 }
 
+/** The marker beside a phone that is no Vietnamese mobile number (legacy rows, the seed's "1231231"). */
+export const MOBILE_NOT_VALID = 'không hợp lệ';
+
+/**
+ * A phone for a screen: the national form when it is a Vietnamese mobile number, else exactly as
+ * declared with `valid: false`, so the screen marks it instead of letting "1231231" pass for a phone.
+ */
+export function shownMobile(value: string | null | undefined): { text: string; valid: boolean } {
+  if (!value) return { text: '', valid: true };
+  const checked = checkMobile(value);
+  return checked.ok ? { text: formatMobile(checked.value), valid: true } : { text: value, valid: false };
+}
+
+/** shownMobile as one line of text (tables of changes, Đối chiếu): "1231231 (không hợp lệ)". */
+export function markedMobile(value: string | null | undefined): string {
+  const m = shownMobile(value);
+  return m.valid ? m.text : `${m.text} (${MOBILE_NOT_VALID})`;
+}
+
 /**
  * A phone as the declarant wrote it on Mẫu 01: the national form without grouping, "0983847986"
  * (E.164 back to 0…; anything else exactly as declared).

@@ -12,6 +12,15 @@ import type { Gender } from './identity.js';
 /** What a piece of paper (or a QR) was recognised as. `cccd_back`: the back of a chip card read by OCR. */
 export type RecognitionKind = 'cccd_qr' | 'cccd_front' | 'cccd_back' | 'cmnd' | 'mau01';
 
+/** Where a recognised value was read, in the officer's words (Đối chiếu's source column and notes). */
+export const RECOGNITION_SOURCE_LABEL: Readonly<Record<RecognitionKind, string>> = {
+  cccd_qr: 'Mã QR thẻ CCCD',
+  cccd_front: 'Chữ trên thẻ CCCD (OCR)',
+  cccd_back: 'Mặt sau thẻ CCCD (OCR)',
+  cmnd: 'Chữ trên CMND (OCR)',
+  mau01: 'Tờ khai Mẫu 01',
+};
+
 /** Field names follow GLOSSARY.md. Dates are YYYY-MM-DD, text is NFC. */
 export type RecognizedFields = {
   idNumber?: string;

@@ -7,6 +7,7 @@ import type { Dossier } from '../contract/domain.js';
 import { checkMobile } from '../contract/identity.js';
 import {
   FIELD_LABEL,
+  RECOGNITION_SOURCE_LABEL,
   type ComparisonReport,
   type FieldComparison,
   type FieldVerdict,
@@ -219,9 +220,8 @@ export function compareWithDossier(
       .slice(1)
       .filter((c) => compareValue(field, best.value, c.value).verdict === 'mismatch');
     if (disagreeing.length > 0 && verdict !== 'mismatch') {
-      note = [note, `Nguồn khác (${disagreeing.map((c) => c.kind).join(', ')}) đọc được giá trị khác.`]
-        .filter(Boolean)
-        .join(' ');
+      const sources = [...new Set(disagreeing.map((c) => RECOGNITION_SOURCE_LABEL[c.kind]))].join(', ');
+      note = [note, `Nguồn khác (${sources}) đọc được giá trị khác.`].filter(Boolean).join(' ');
       if (verdict === 'match') verdict = 'looser';
     }
     fields.push(note === undefined ? { ...base, verdict } : { ...base, verdict, note });

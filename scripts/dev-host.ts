@@ -122,6 +122,8 @@ const settings = new SettingsStore({
     serviceUrl: proxy?.url ?? serviceUrl,
     esclUrls,
     ...(testMode ? { proxy: { mode: 'none' } } : {}),
+    // WS_NAME: Tên máy trạm until Cài đặt saves one (shown there and printed on the reconciliation).
+    ...(process.env.WS_NAME ? { workstationName: process.env.WS_NAME } : {}),
   },
   onProblem: (m) => fileLog.log.warn(m),
 });

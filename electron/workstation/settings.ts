@@ -46,12 +46,21 @@ export function defaultSystemSettingsFile(platform: NodeJS.Platform = process.pl
 
 export const DEFAULT_RETENTION_DAYS = 7;
 
+/**
+ * Tên máy trạm until someone sets one: "Máy <host name>", the name Cài đặt shows and the end-of-day
+ * reconciliation prints (and its file name carries), so the screen and the sheet never disagree.
+ */
+export function defaultWorkstationName(): string {
+  const name = os.hostname().trim();
+  return name ? `Máy ${name}`.slice(0, 100) : 'Máy trạm';
+}
+
 export function defaultSettings(overrides: Partial<Settings> = {}): Settings {
   return {
     serviceUrl: 'http://127.0.0.1:8480',
     proxy: { mode: 'system' },
     esclUrls: [],
-    workstationName: os.hostname().slice(0, 100) || 'Máy trạm',
+    workstationName: defaultWorkstationName(),
     defaultPrinter: '',
     imageRetentionDays: DEFAULT_RETENTION_DAYS,
     updateUrl: '',

@@ -4,7 +4,6 @@
 // Electron import: Electron's main process and the local HTTP host both run exactly this; they differ
 // only in the transport and the key source.
 
-import os from 'node:os';
 import path from 'node:path';
 import type { Dossier } from '../../contract/index.js';
 import type { AppInfo, Handlers, Method, WsEvent, WsResult } from '../../contract/workstation.js';
@@ -20,7 +19,7 @@ import { createSessionHandlers } from './handlers/session.js';
 import { createSettingsHandlers, type SupportOptions } from './handlers/settings.js';
 import { silentLog, type Logger } from './log.js';
 import { notifyEach } from './notify.js';
-import { SettingsStore, type Settings } from './settings.js';
+import { defaultWorkstationName, SettingsStore, type Settings } from './settings.js';
 import { UpdateService, type AppUpdaterLike } from './updates.js';
 import { createSyncHandlers } from './handlers/sync.js';
 import { IntakeScanning, type IntakeOptions } from './intake/scanning.js';
@@ -73,11 +72,7 @@ export type WorkstationOptions = {
   desk?: DeskOptions;
 };
 
-/** The machine's host name as a desk name until an administrator sets one. */
-export function defaultWorkstationName(): string {
-  const name = os.hostname().trim();
-  return name ? `Máy ${name}` : 'Máy trạm';
-}
+export { defaultWorkstationName };
 
 /**
  * Tên máy trạm of the reconciliation, read each time a sheet is made so a change shows at once: the

@@ -25,7 +25,7 @@ import {
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react';
 import type { DecisionResult, Outcome, RejectionReason } from '../../contract/domain';
 import { OUTCOME_LABEL, STATUS_LABEL, verdictOf } from '../../contract/domain';
-import { displayMobile } from '../../contract/identity';
+import { markedMobile } from '../../contract/identity';
 import type { DossierView, OutboxItem } from '../../contract/workstation';
 import { ApiFailure, call, errorMessage } from './api';
 import { resultNotice, stepText, verdictTag, type DecisionNotice } from './decision';
@@ -139,7 +139,7 @@ export const DecisionBar = forwardRef<DecisionBarHandle, Props>(function Decisio
     ? [
         d.update.email !== undefined ? ['Địa chỉ thư điện tử', d.email ?? '', d.update.email ?? ''] : null,
         d.update.mobile !== undefined
-          ? ['Điện thoại di động', displayMobile(d.mobile), displayMobile(d.update.mobile)]
+          ? ['Điện thoại di động', markedMobile(d.mobile), markedMobile(d.update.mobile)]
           : null,
         d.update.certificate !== undefined
           ? ['Chứng thư số', d.certificate?.serial ?? '', d.update.certificate?.serial ?? '']
@@ -236,14 +236,29 @@ export const DecisionBar = forwardRef<DecisionBarHandle, Props>(function Decisio
       className="ws-processing"
       styles={{ label: { whiteSpace: 'nowrap' } }}
     >
-      <Descriptions.Item label="Tình trạng">{STATUS_LABEL[d.status]}</Descriptions.Item>
+      <Descriptions.Item label="Tình trạng">
+        <span className="ws-nowrap">{STATUS_LABEL[d.status]}</span>
+      </Descriptions.Item>
       <Descriptions.Item label="Cán bộ xử lý">{d.reviewer ?? <Empty />}</Descriptions.Item>
       <Descriptions.Item label="Ngày xử lý">
-        {d.decidedAt ? formatDateTime(d.decidedAt) : <Empty />}
+        {d.decidedAt ? <span className="ws-nowrap">{formatDateTime(d.decidedAt)}</span> : <Empty />}
       </Descriptions.Item>
       {final && (
+        // The officer's own evaluation (Hình 10's field); beside it what the service made of it when
+        // that is more than the evaluation: a valid dossier whose code is not in HGD got no account.
         <Descriptions.Item label="Loại đánh giá HS">
-          {verdict ? <Tag color={verdictTag(verdict).color}>{verdictTag(verdict).label}</Tag> : <Empty />}
+          {verdict ? (
+            <Space size={[6, 2]} wrap>
+              {d.outcome && verdictTag(verdict).label !== OUTCOME_LABEL[d.outcome] && (
+                <span className="ws-nowrap">{OUTCOME_LABEL[d.outcome]}:</span>
+              )}
+              <Tag color={verdictTag(verdict).color} style={{ marginInlineEnd: 0 }}>
+                {verdictTag(verdict).label}
+              </Tag>
+            </Space>
+          ) : (
+            <Empty />
+          )}
         </Descriptions.Item>
       )}
       {final && d.outcome === 'invalid' && (

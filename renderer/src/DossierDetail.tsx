@@ -8,7 +8,8 @@ import { Alert, App, Button, Descriptions, Result, Space, Spin, Tag, Typography 
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { DecisionResult, RejectionReason } from '../../contract/domain';
 import { KIND_LABEL, OUTCOME_LABEL, STATUS_LABEL } from '../../contract/domain';
-import { displayMobile } from '../../contract/identity';
+import { markedMobile } from '../../contract/identity';
+import { MobileText } from './MobileText';
 import type { DossierView, OutboxItem } from '../../contract/workstation';
 import { api, call, errorMessage } from './api';
 import { DecisionBar, DecisionPopup, Empty, type DecisionBarHandle } from './DecisionBar';
@@ -181,7 +182,7 @@ export function DossierDetail({
     ? [
         d.update.email !== undefined ? ['Địa chỉ thư điện tử', d.email ?? '', d.update.email ?? ''] : null,
         d.update.mobile !== undefined
-          ? ['Điện thoại di động', displayMobile(d.mobile), displayMobile(d.update.mobile ?? '')]
+          ? ['Điện thoại di động', markedMobile(d.mobile), markedMobile(d.update.mobile ?? '')]
           : null,
         d.update.certificate !== undefined
           ? ['Chứng thư số', d.certificate?.serial ?? '', d.update.certificate?.serial ?? '']
@@ -262,7 +263,9 @@ export function DossierDetail({
         <Descriptions size="small" bordered column={3} title="Người liên hệ" style={{ marginTop: 12 }}>
           <Descriptions.Item label="Người liên hệ">{show(d.contactPerson)}</Descriptions.Item>
           <Descriptions.Item label="Địa chỉ thư điện tử">{show(d.email)}</Descriptions.Item>
-          <Descriptions.Item label="Điện thoại di động">{show(displayMobile(d.mobile))}</Descriptions.Item>
+          <Descriptions.Item label="Điện thoại di động">
+            {show(d.mobile ? <MobileText value={d.mobile} /> : null)}
+          </Descriptions.Item>
         </Descriptions>
         {d.kind === 'update' && changes.length > 0 && (
           <Descriptions

@@ -8,9 +8,9 @@
 import { Tag } from 'antd';
 import type { ReactNode } from 'react';
 import { KIND_SHORT, VERDICT_COLOR, VERDICT_LABEL, verdictOf, type DossierKind } from '../../contract/domain';
-import { displayMobile } from '../../contract/identity';
 import type { DossierRow, SortField } from '../../contract/workstation';
 import { formatDateTime } from './format';
+import { MobileText } from './MobileText';
 
 export type ListColumn = {
   key: string;
@@ -109,7 +109,7 @@ export function listColumns(options: { claimOf: (r: DossierRow) => string | null
       title: 'Điện thoại',
       field: 'mobile',
       width: 92,
-      cell: (r) => oneLine(displayMobile(r.mobile)),
+      cell: (r) => <MobileText value={r.mobile} stacked />,
     },
     {
       key: 'reviewer',

@@ -31,7 +31,8 @@ let dossier: { id: string; dossierNumber: string };
 let card: Buffer;
 
 async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: `artifacts/screens/intake-${name}.png` });
+  // Dialogs and toasts as they settle, not half-way through their opening animation.
+  await page.screenshot({ path: `artifacts/screens/intake-${name}.png`, animations: 'disabled' });
 }
 
 async function serviceToken(): Promise<{ url: string; auth: Record<string, string> }> {
@@ -259,6 +260,47 @@ test('Quét Trang tờ khai 1 from the SANE test device', async () => {
   // the next page's slot appears for the following sheet
   await expect(page.getByRole('button', { name: 'Quét Trang tờ khai 2' })).toBeVisible();
   await shot('detail');
+});
+
+test('two different ID cards in one dossier: Đối chiếu warns, naming both; the confidences explain themselves (1280×720, 1440×900)', async () => {
+  // Mặt sau now holds another synthetic person's card (the next card in line at a busy counter).
+  const otherCard = await cccdFront(other);
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Đính kèm Mặt sau' }).click();
+  await (await chooser).setFiles({ name: 'the-nguoi-khac.png', mimeType: 'image/png', buffer: otherCard });
+  await expect(slot('idBack').getByText('đã đồng bộ')).toBeVisible(SLOW);
+  const panel = page.getByRole('region', { name: 'Đối chiếu' });
+  const warning = panel.getByTestId('different-cards');
+  await expect(warning).toContainText('Hồ sơ có ảnh của 2 thẻ khác nhau.', { timeout: 60_000 });
+  await expect(warning).toContainText(new RegExp(`ảnh Mặt trước: thẻ số ${person.idNumber}`, 'iu'));
+  await expect(warning).toContainText(new RegExp(`ảnh Mặt sau: thẻ số ${other.idNumber}`, 'iu'));
+  // where two sources disagree, the note names them as the officer knows them, not by a code
+  await expect(panel).not.toContainText('cccd_qr');
+  await expect(warning).toContainText(
+    'Một hồ sơ chỉ có thẻ của người khai: quét lại đúng thẻ trước khi duyệt.',
+  );
+  const confidence = panel
+    .locator('.ant-table-row', { hasText: 'Số CCCD/CMND' })
+    .first()
+    .locator('[data-confidence]');
+  for (const size of [
+    { width: 1280, height: 720 },
+    { width: 1440, height: 900 },
+  ]) {
+    await page.setViewportSize(size);
+    await warning.scrollIntoViewIfNeeded();
+    await expect(warning).toBeInViewport();
+    await shot(`different-cards-${size.width}`);
+    // What a confidence means, on hover: a card's QR is read whole or not at all.
+    await confidence.hover();
+    await expect(page.getByRole('tooltip')).toContainText(
+      /mã QR trên thẻ đọc được trọn vẹn|nhận dạng đúng ít nhất 99 lần trong 100/u,
+    );
+    await expect(page.getByRole('tooltip')).toBeInViewport();
+    await shot(`confidence-tooltip-${size.width}`);
+    await page.mouse.move(0, 0);
+    await expect(page.getByRole('tooltip')).toBeHidden();
+  }
 });
 
 test('a HID-POS reader scanning the CCCD QR opens the matching dossier', async () => {

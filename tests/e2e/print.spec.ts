@@ -6,6 +6,7 @@
 import { expect, test, type Download, type Page } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { createRandom, syntheticPerson } from '../../contract/index.js';
 import { E2E_PORT, E2E_SECRET } from '../../playwright.config.js';
 import { flat, pdfInfo, pdfText } from '../unit/print/pdfTools.js';
@@ -18,11 +19,16 @@ mkdirSync('artifacts/screens', { recursive: true });
 test.describe.configure({ mode: 'serial' });
 const SLOW = { timeout: 20_000 };
 const JOB_URL = /\/api\/print\/[0-9a-f-]{36}\.pdf$/u;
+// The agency's today (UTC+7), as the Báo cáo screen opens on it. (A run across midnight there,
+// 17:00 UTC, would see the decisions of workstation.spec on yesterday's reconciliation.)
+const VN_TODAY_ISO = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+const VN_TODAY = VN_TODAY_ISO.split('-').reverse().join('/');
 
 let page: Page;
 
 async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: `artifacts/screens/${name}.png` });
+  // Dialogs and toasts as they settle, not half-way through their opening animation.
+  await page.screenshot({ path: `artifacts/screens/${name}.png`, animations: 'disabled' });
 }
 
 async function fillSignIn(agency: string, username: string, password: string): Promise<void> {
@@ -268,6 +274,11 @@ test('a supervisor sees Báo cáo and saves the daily report of 12/08/2020', asy
   await signIn('903', 'ld903');
   await page.getByRole('menuitem', { name: 'Báo cáo' }).click();
   const date = page.getByRole('textbox', { name: 'Ngày báo cáo' });
+  // The screen opens on today's report (the agency's day, UTC+7), shown without a click.
+  await expect(date).toHaveValue(VN_TODAY);
+  await expect(
+    page.getByRole('region', { name: 'Xem trước' }).getByText(`Báo cáo ngày ${VN_TODAY}`),
+  ).toBeVisible(SLOW);
   await date.click();
   await date.fill('12/08/2020');
   await page.keyboard.press('Enter');
@@ -292,10 +303,72 @@ test('a supervisor sees Báo cáo and saves the daily report of 12/08/2020', asy
     SLOW,
   );
   await shot('print-reports-reconciliation');
+  // The desk by its human name (Cài đặt's, "Máy <host>" until one is saved) on the sheet and in its
+  // file name; officers by display name; only agency 903's officers on agency 903's sheet, although
+  // cbhn of agency 001 decided 00012 on this desk today (workstation.spec).
+  const reconciliation = page.getByRole('region', { name: 'Xem trước' });
+  await expect(reconciliation.getByTestId('workstation-name')).toHaveText(`Máy ${hostname()}`);
+  await expect(reconciliation).toContainText('Trung tâm Công nghệ thông tin');
+  await expect(reconciliation).not.toContainText('Cán bộ tiếp nhận Hà Nội');
+  await expect(reconciliation).not.toContainText('00012.GD/2020/001');
+  await expect(reconciliation).not.toContainText('ttcntt');
+  // a code not in HGD counted apart from an issued account: today's decisions of workstation.spec in
+  // agency 903 are one of each (00006 issued, 00087 code not in HGD, 00074 rejected)
+  const confirmed = reconciliation.locator('.ant-descriptions', { hasText: 'Kết quả đã xác nhận' });
+  await expect(confirmed).toContainText(
+    'Hồ sơ hợp lệMã số BHXH không có trên HGDHồ sơ không hợp lệĐã cập nhật thông tinĐã ngừng giao dịch điện tử11100',
+  );
+  // at 1280×720 the sheet's actions stay in view
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await expect(page.getByRole('button', { name: 'Lưu PDF' })).toBeInViewport();
+  await expect(reconciliation.getByTestId('workstation-name')).toBeInViewport();
+  await shot('print-reports-reconciliation-1280');
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const saved = await download(() => page.getByRole('button', { name: 'Lưu PDF' }).click());
+  expect(saved.file.suggestedFilename()).toBe(
+    `DoiChieu-May-${hostname().replace(/[^0-9A-Za-z.-]+/gu, '-')}-${VN_TODAY_ISO}.pdf`,
+  );
+  expect(flat(pdfText(saved.pdf))).toContain(`Máy ${hostname()}`);
   // Signing out takes the last printed document out of the page, and its job out of memory.
   await expect(page.locator('iframe[data-print-frame]')).toHaveCount(1);
   const last = (await printCalls()).at(-1)!;
   await signOut();
   await expect(page.locator('iframe[data-print-frame]')).toHaveCount(0);
   expect((await page.request.get(last)).status()).toBe(404);
+});
+
+test('In mẫu trắng at 1280×720 and 1440×900: the edition in force, an earlier one by date, copies in one PDF', async () => {
+  // The supervisor comes back to the screen they left (Báo cáo), not to the list.
+  await fillSignIn('903', 'ld903', PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await expect(page.getByRole('button', { name: 'Đăng xuất' })).toBeVisible(SLOW);
+  await page.getByRole('menuitem', { name: 'Báo cáo' }).click();
+  await page.getByRole('tab', { name: 'In mẫu trắng' }).click();
+  const blank = page.getByRole('form', { name: 'In mẫu trắng' });
+  await expect(blank.getByLabel('Phiên bản mẫu')).toBeVisible();
+  await expect(blank).toContainText('đang áp dụng');
+  for (const size of [
+    { width: 1280, height: 720 },
+    { width: 1440, height: 900 },
+  ]) {
+    await page.setViewportSize(size);
+    await expect(blank.getByRole('button', { name: 'In mẫu trắng' })).toBeInViewport();
+    await expect(blank.getByRole('button', { name: 'Lưu PDF' })).toBeInViewport();
+    await shot(`print-blank-${size.width}`);
+  }
+  const one = await download(() => blank.getByRole('button', { name: 'Lưu PDF' }).click());
+  expect(one.file.suggestedFilename()).toBe('Mau01-trang-mau01-2025-1-ban.pdf');
+  expect(flat(pdfText(one.pdf))).toContain('164/2025/NĐ-CP');
+  // An earlier edition by the date it was in force, three copies, each from a new page.
+  await blank.getByLabel('Theo ngày áp dụng').check();
+  const day = blank.getByRole('textbox', { name: 'Ngày áp dụng mẫu' });
+  await day.fill('12/08/2020');
+  await day.press('Enter');
+  await blank.getByLabel('Số bản').fill('3');
+  const three = await download(() => blank.getByRole('button', { name: 'Lưu PDF' }).click());
+  expect(three.file.suggestedFilename()).toBe('Mau01-trang-mau01-2020-3-ban.pdf');
+  const text = flat(pdfText(three.pdf));
+  expect(text).toContain('Nghị định số 166/2016/NĐ-CP');
+  expect(text.split('TỜ KHAI').length - 1).toBe(3);
+  await signOut();
 });

@@ -8,6 +8,7 @@
 import { fillCaptcha } from './support/captcha.js';
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { unzipSync } from 'fflate';
 import { BASE, HOME, PASSWORD, SLOW, signOut } from './support/desk.js';
 
@@ -41,6 +42,8 @@ test('Cài đặt from the sign-in screen: the address guarded, Kiểm tra kết
   await expect(page.getByText('Kết nối được dịch vụ trung tâm.')).toBeVisible(SLOW);
   await expect(page.getByText(/Dịch vụ trung tâm trả lời sau \d+ ms/u)).toBeVisible();
 
+  // Until one is saved, the name is the one the reconciliation prints (print.spec checks the sheet).
+  await expect(page.getByLabel('Tên máy trạm')).toHaveValue(`Máy ${hostname()}`);
   // A new workstation name (NFC, trimmed), saved to the per-machine file.
   const name = 'Quầy 3 — BHXH Ba Đình';
   await page.getByLabel('Tên máy trạm').fill(` ${name} `);

@@ -20,7 +20,8 @@ const SLOW = { timeout: 20_000 };
 let page: Page;
 
 async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: `artifacts/screens/${name}.png` });
+  // Dialogs and toasts as they settle, not half-way through their opening animation.
+  await page.screenshot({ path: `artifacts/screens/${name}.png`, animations: 'disabled' });
 }
 
 const network = (up: boolean): Promise<void> => setNetwork(page, up);
@@ -372,12 +373,24 @@ async function expectAllColumnsVisible(width: number): Promise<void> {
 for (const size of SIZES) {
   test(`at ${size.width}×${size.height}: all 11 columns on screen with the kind in the row; the detail opens on the decision with Ghi nhận in view, Esc = Thoát`, async () => {
     await page.setViewportSize(size);
+    // Hình 1 at this size: Mã kiểm tra and Đăng nhập in view from the first attempt.
+    await expect(page.getByAltText('Ảnh mã kiểm tra')).toBeInViewport(SLOW);
+    await expect(page.getByRole('button', { name: 'Đăng nhập' })).toBeInViewport();
     await signIn('903', 'ttcntt');
     await expect(row('Lê Kim Cương')).toBeVisible();
     await expectAllColumnsVisible(size.width);
     await expect(row('00086.GD/2020/00115').locator('[data-kind="register"]')).toHaveText('Đăng ký');
-    // phones in the national form, never +84
+    // phones in the national form, never +84; the seed's "1231231" as declared, marked, inside its cell
     await expect(page.locator('.ant-table-tbody')).not.toContainText('+84');
+    await expect(row('00086.GD/2020/00115')).toContainText(/0\d{3} \d{3} \d{3}/u);
+    const badPhone = row('00087.GD/2020/00115').locator('[data-mobile-valid="false"]');
+    await expect(badPhone).toContainText('1231231');
+    await expect(badPhone.getByText('không hợp lệ')).toBeVisible();
+    const phoneHeader = await page.locator('.ant-table-thead th', { hasText: /^Điện thoại$/u }).boundingBox();
+    const tagBox = await badPhone.getByText('không hợp lệ').boundingBox();
+    expect(tagBox!.x + tagBox!.width, 'the tag inside the Điện thoại column').toBeLessThanOrEqual(
+      phoneHeader!.x + phoneHeader!.width,
+    );
     await shot(`review-list-${size.width}`);
     await openDossier('00086.GD/2020/00115');
     await expect(page.getByLabel('Hồ sơ hợp lệ', { exact: true })).toBeFocused();
@@ -393,34 +406,42 @@ for (const size of SIZES) {
   });
 }
 
-test('Mở rộng: dates typed as officers type them, a reversed range refused with a message', async () => {
-  await page.setViewportSize(SIZES[0]);
-  await signIn('903', 'ttcntt');
-  await page.getByRole('button', { name: 'Mở rộng' }).click();
-  const from = page.getByLabel('Từ ngày');
-  const to = page.getByLabel('Đến ngày');
-  await expect(from).toHaveAttribute('placeholder', 'dd/MM/yyyy');
-  await from.fill('12/8/2020');
-  await from.press('Enter');
-  await to.fill('01082020');
-  await to.press('Enter');
-  await expect(from).toHaveValue('12/08/2020');
-  await expect(to).toHaveValue('01/08/2020');
-  await page.getByRole('button', { name: 'Tra cứu' }).click();
-  await expect(page.getByText('Đến ngày phải sau hoặc bằng Từ ngày: đổi lại khoảng ngày.')).toBeVisible();
-  await shot('review-dates-reversed');
-  await to.fill('31/08/2020');
-  await to.press('Enter');
-  await page.getByRole('button', { name: 'Tra cứu' }).click();
-  await expect(page.getByText('Đến ngày phải sau hoặc bằng Từ ngày')).toBeHidden();
-  // received 12/08/2020 in; 00074 (11/08/2020 17:21) out
-  await expect(row('00089.GD/2020/00115')).toBeVisible();
-  await expect(row('00074.GD/2020/00115')).toHaveCount(0);
-  await page.getByRole('button', { name: 'Xóa điều kiện' }).click();
-});
+for (const size of SIZES) {
+  test(`Mở rộng at ${size.width}×${size.height}: dates typed as officers type them, a reversed range refused with a message`, async () => {
+    await page.setViewportSize(size);
+    await signIn('903', 'ttcntt');
+    await page.getByRole('button', { name: 'Mở rộng' }).click();
+    const from = page.getByLabel('Từ ngày');
+    const to = page.getByLabel('Đến ngày');
+    await expect(from).toHaveAttribute('placeholder', 'dd/MM/yyyy');
+    await from.fill('12/8/2020');
+    await from.press('Enter');
+    await to.fill('01082020');
+    await to.press('Enter');
+    await expect(from).toHaveValue('12/08/2020');
+    await expect(to).toHaveValue('01/08/2020');
+    await page.getByRole('button', { name: 'Tra cứu' }).click();
+    await expect(page.getByText('Đến ngày phải sau hoặc bằng Từ ngày: đổi lại khoảng ngày.')).toBeVisible();
+    await shot(`review-dates-reversed-${size.width}`);
+    await to.fill('31/08/2020');
+    await to.press('Enter');
+    await page.getByRole('button', { name: 'Tra cứu' }).click();
+    await expect(page.getByText('Đến ngày phải sau hoặc bằng Từ ngày')).toBeHidden();
+    // received 12/08/2020 in; 00074 (11/08/2020 17:21) out
+    await expect(row('00089.GD/2020/00115')).toBeVisible();
+    await expect(row('00074.GD/2020/00115')).toHaveCount(0);
+    await page.getByRole('button', { name: 'Xóa điều kiện' }).click();
+    await signOut();
+  });
+}
 
 test('a code not in HGD: the warning pop-up (not a success) with In hướng dẫn TK1-TS, then the form is final with its own Trạng thái', async () => {
+  await page.setViewportSize(SIZES[0]);
+  await signIn('903', 'ttcntt');
   await openDossier('00087.GD/2020/00115');
+  // the seed's phone as declared, marked as no mobile number
+  const contact = page.locator('.ant-descriptions').filter({ hasText: 'Địa chỉ thư điện tử' });
+  await expect(contact.locator('[data-mobile-valid="false"]')).toContainText('1231231không hợp lệ');
   await page.getByLabel('Hồ sơ hợp lệ', { exact: true }).check();
   await page.getByRole('button', { name: 'Ghi nhận' }).click();
   const warning = page.getByRole('dialog', {
@@ -433,6 +454,8 @@ test('a code not in HGD: the warning pop-up (not a success) with In hướng d�
   await expect(page.getByText('Cập nhật thành công')).toHaveCount(0);
   for (const size of [...SIZES].reverse()) {
     await page.setViewportSize(size);
+    await expect(warning.getByRole('button', { name: 'In hướng dẫn TK1-TS' })).toBeInViewport();
+    await expect(warning.getByRole('button', { name: 'Đã hiểu' })).toBeInViewport();
     await shot(`review-code-not-found-${size.width}`);
   }
   await warning.getByRole('button', { name: 'Đã hiểu' }).click();
@@ -440,8 +463,20 @@ test('a code not in HGD: the warning pop-up (not a success) with In hướng d�
   // final: no second Ghi nhận, the decision controls gone
   await expect(page.getByRole('button', { name: 'Ghi nhận' })).toHaveCount(0);
   await expect(page.getByLabel('Hồ sơ hợp lệ', { exact: true })).toHaveCount(0);
+  // Loại đánh giá HS: the officer's evaluation, then the service's result
+  const processing = page.locator('.ant-descriptions').filter({ hasText: 'Tình trạng' });
+  await expect(processing).toContainText(/Loại đánh giá HSHồ sơ hợp lệ:\s*Mã số BHXH không có trên HGD/u);
+  await shot('review-code-not-found-final');
   await page.keyboard.press('Escape');
   await expect(row('00087.GD/2020/00115')).toContainText('Mã số BHXH không có trên HGD');
+  // its own entry in Mở rộng's Trạng thái
+  await page.getByRole('button', { name: 'Mở rộng' }).click();
+  await page.getByRole('combobox', { name: 'Trạng thái' }).click();
+  await page.locator('.ant-select-item-option', { hasText: 'Mã số BHXH không có trên HGD' }).click();
+  await page.getByRole('button', { name: 'Tra cứu' }).click();
+  await expect(page.locator('.ant-table-row')).toHaveCount(1);
+  await expect(row('00087.GD/2020/00115')).toBeVisible();
+  await page.getByRole('button', { name: 'Xóa điều kiện' }).click();
   await signOut();
   await page.setViewportSize({ width: 1440, height: 900 });
 });

@@ -3,9 +3,13 @@
 // for libvips, a separately replaceable shared library) or under no known licence.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { forbiddenLicense, shippedPackages, thirdPartyMarkdown } from '../../scripts/third-party.js';
 import { REPO_ROOT } from '../fixtures/demo.js';
+
+// Reading every installed package's metadata: 15 s on a busy machine, so more than the unit
+// project's 30 s hang watchdog allows for under heavier load.
+vi.setConfig({ testTimeout: 300_000 });
 
 describe('third-party licences', () => {
   it('THIRD-PARTY.md is current (npm run third-party)', async () => {

@@ -8,7 +8,12 @@
 import { Alert, Button, Col, Image, Row, Space, Table, Tag, Tooltip, Typography, message } from 'antd';
 import { useCallback, useEffect, useRef, useState, type DragEvent, type HTMLAttributes } from 'react';
 import { KIND_LABEL as DOSSIER_KIND_LABEL, type Dossier, type DossierKind } from '../../../contract/domain';
-import { RELIABLE_CONFIDENCE, type FieldComparison, type RecognitionKind } from '../../../contract/scan';
+import {
+  RECOGNITION_SOURCE_LABEL,
+  RELIABLE_CONFIDENCE,
+  type FieldComparison,
+  type RecognitionKind,
+} from '../../../contract/scan';
 import {
   MAX_ATTACH_BYTES,
   MAX_FORM_PAGES,
@@ -19,20 +24,12 @@ import {
 import { api, call, errorMessage } from '../api';
 import { CameraCapture, type CapturedStill } from '../capture/CameraCapture';
 import type { CameraVerdict } from '../../../contract/capture';
-import { displayMobile } from '../../../contract/identity';
+import { markedMobile } from '../../../contract/identity';
 import { formatDate } from '../format';
 import { attachCameraStill } from './cameraIntake';
 import { captureTarget, ScanDialog, type ScanTarget } from './ScanDialog';
 
 const ACCEPT = '.png,.jpg,.jpeg,.tif,.tiff,.pdf,image/png,image/jpeg,image/tiff,application/pdf';
-
-const KIND_LABEL: Readonly<Record<RecognitionKind, string>> = {
-  cccd_qr: 'Mã QR thẻ CCCD',
-  cccd_front: 'Chữ trên thẻ CCCD (OCR)',
-  cccd_back: 'Mặt sau thẻ CCCD (OCR)',
-  cmnd: 'Chữ trên CMND (OCR)',
-  mau01: 'Tờ khai Mẫu 01',
-};
 
 const VERDICT: Readonly<Record<FieldComparison['verdict'], { text: string; color: string }>> = {
   match: { text: 'Khớp', color: 'green' },
@@ -54,7 +51,7 @@ const DATE_FIELDS: ReadonlySet<FieldComparison['field']> = new Set([
  */
 function shown(field: FieldComparison['field'], value: string): string {
   if (DATE_FIELDS.has(field)) return formatDate(value) || value;
-  if (field === 'mobile') return displayMobile(value);
+  if (field === 'mobile') return markedMobile(value);
   if (field === 'dossierKind') return DOSSIER_KIND_LABEL[value as DossierKind] ?? value;
   return value;
 }
@@ -73,6 +70,8 @@ function confidenceHint(kind: RecognitionKind | null, confidence: number): strin
     ? `${pct}%: chữ đọc rõ (từ ${limit}% trở lên, nhận dạng đúng ít nhất 99 lần trong 100). Vẫn đối chiếu với giấy tờ gốc.`
     : `${pct}% (dưới ${limit}%): ảnh mờ, lóa hoặc chữ khó đọc, có thể sai một vài ký tự. Đối chiếu từng ký tự với giấy tờ gốc.`;
 }
+
+const capitalize = (text: string): string => text.charAt(0).toLocaleUpperCase('vi') + text.slice(1);
 
 /** Where a card was read: the image's role, or the QR reader. */
 function cardPlace(role: string | null): string {
@@ -286,11 +285,13 @@ function ComparisonPanel({ report }: { report: IntakeComparison | null }) {
               role="alert"
               data-testid="different-cards"
               style={{ marginBottom: 8 }}
-              title={`Ảnh của ${report.differentCards.length} thẻ khác nhau trong một hồ sơ.`}
+              title={`Hồ sơ có ảnh của ${report.differentCards.length} thẻ khác nhau.`}
               description={
                 <>
-                  {report.differentCards.map((c) => `${cardPlace(c.role)}: thẻ số ${c.idNumber}`).join('; ')}.
-                  Một hồ sơ chỉ có thẻ của người khai: quét lại đúng thẻ trước khi duyệt.
+                  {capitalize(
+                    report.differentCards.map((c) => `${cardPlace(c.role)}: thẻ số ${c.idNumber}`).join('; '),
+                  )}
+                  . Một hồ sơ chỉ có thẻ của người khai: quét lại đúng thẻ trước khi duyệt.
                 </>
               }
             />
@@ -339,7 +340,7 @@ function ComparisonPanel({ report }: { report: IntakeComparison | null }) {
                 width: 130,
                 render: (k: RecognitionKind | null, r) => (
                   <>
-                    {k ? KIND_LABEL[k] : ''}
+                    {k ? RECOGNITION_SOURCE_LABEL[k] : ''}
                     {r.confidence !== null && (
                       <Tooltip title={confidenceHint(k, r.confidence)}>
                         <div

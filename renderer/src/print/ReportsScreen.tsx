@@ -290,8 +290,10 @@ function ReconciliationPreview({ value }: { value: Omit<ReconciliationJob, 'job'
         dataSource={value.items}
         locale={{ emptyText: 'Máy trạm không có quyết định nào trong ngày.' }}
         columns={[
-          { title: 'STT', key: 'stt', width: 60, render: (_v, _r, i) => formatCount(i + 1) },
-          { title: 'Số hồ sơ', dataIndex: 'dossierNumber', width: 170 },
+          // Fixed columns leave Họ và tên about 120 px at 1280×720 with the menu open (it had none:
+          // "Họ và / tên" broke word by word).
+          { title: 'STT', key: 'stt', width: 56, render: (_v, _r, i) => formatCount(i + 1) },
+          { title: 'Số hồ sơ', dataIndex: 'dossierNumber', width: 160 },
           { title: 'Họ và tên', dataIndex: 'fullName' },
           {
             title: 'Đánh giá',
@@ -302,17 +304,17 @@ function ReconciliationPreview({ value }: { value: Omit<ReconciliationJob, 'job'
               return v ? <Tag color={VERDICT_COLOR[v]}>{VERDICT_LABEL[v]}</Tag> : OUTCOME_LABEL[r.outcome];
             },
           },
-          { title: 'Cán bộ xử lý', dataIndex: 'officerName', width: 200 },
+          { title: 'Cán bộ xử lý', dataIndex: 'officerName', width: 170 },
           {
             title: 'Thời điểm',
             key: 'createdAt',
-            width: 140,
+            width: 130,
             render: (_v, r) => formatDateTime(r.createdAt),
           },
           {
             title: 'Tình trạng',
             key: 'state',
-            width: 260,
+            width: 200,
             render: (_v, r) => (
               <Space size={4} wrap>
                 <Tag color={STATE_COLOR[r.state]}>{STATE_LABEL[r.state]}</Tag>

@@ -7,8 +7,10 @@ import {
   checkIsoDate,
   checkMobile,
   formatMobile,
+  markedMobile,
   parseCccd,
   parseVietnameseDate,
+  shownMobile,
 } from '../../../contract/identity.js';
 
 describe('identity checks (DOMAIN.md)', () => {
@@ -52,6 +54,17 @@ describe('identity checks (DOMAIN.md)', () => {
     }
     expect(formatMobile('+84983847986')).toBe('0983 847 986');
     expect(formatMobile('1231231')).toBe('1231231');
+  });
+
+  it('phones on screen: a mobile in the national form, anything else as declared and marked', () => {
+    expect(shownMobile('+84983847986')).toEqual({ text: '0983 847 986', valid: true });
+    expect(shownMobile('0983.847.986')).toEqual({ text: '0983 847 986', valid: true });
+    expect(shownMobile('1231231')).toEqual({ text: '1231231', valid: false });
+    expect(shownMobile('+1 202 555 0100')).toEqual({ text: '+1 202 555 0100', valid: false });
+    expect(shownMobile(null)).toEqual({ text: '', valid: true });
+    expect(markedMobile('1231231')).toBe('1231231 (không hợp lệ)');
+    expect(markedMobile('+84983847986')).toBe('0983 847 986');
+    expect(markedMobile('')).toBe('');
   });
 
   it('e-mail and real calendar dates', () => {

@@ -72,6 +72,17 @@ describe('compareWithDossier', () => {
     expect(id).toMatchObject({ recognizedValue: '001199099999', source: 'cccd_qr', verdict: 'mismatch' });
   });
 
+  it('names a disagreeing source in the note as the officer knows it', () => {
+    // the QR (chosen) agrees with the dossier, the form read another number
+    const report = compareWithDossier(dossier, [
+      form({ idNumber: '001199099999' }, 0.95),
+      qr({ idNumber: dossier.idNumber ?? '' }),
+    ]);
+    const id = report.fields.find((f) => f.field === 'idNumber');
+    expect(id).toMatchObject({ source: 'cccd_qr', verdict: 'looser' });
+    expect(id?.note).toContain('Nguồn khác (Tờ khai Mẫu 01) đọc được giá trị khác.');
+  });
+
   it('treats a pre-reform address on the card as looser, a different place as mismatch', () => {
     const older = compareWithDossier(dossier, [
       qr({ address: 'Số 5, ngõ 12, phường Láng Thượng, quận Đống Đa, Hà Nội' }),

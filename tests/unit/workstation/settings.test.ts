@@ -175,6 +175,8 @@ describe('SettingsStore', () => {
     const s = new SettingsStore({ userFile: path.join(dir, 's.json'), systemFile: null });
     expect(workstationNameOf(s)).toBe(defaultWorkstationName());
     expect(defaultWorkstationName()).toMatch(/^Máy /u);
+    // Cài đặt shows the name the sheet prints until one is saved.
+    expect(s.get().workstationName).toBe(defaultWorkstationName());
     expect(workstationNameOf(s, () => ' Quầy thử ')).toBe('Quầy thử');
     expect(workstationNameOf(s, () => '  ')).toBe(defaultWorkstationName());
     s.update({ workstationName: 'Quầy 3 — BHXH Ba Đình' });
