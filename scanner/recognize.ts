@@ -11,6 +11,7 @@ import { decodeQrFromGrey, type DecodedQr } from './qr/decode.js';
 import { dossierNumberFromQr, provisionalRefFromQr } from './qr/formQr.js';
 import { assessQuality } from './quality.js';
 import { recognizeTextPage, type TextRecognizer } from './ocr/recognizeText.js';
+import { mark } from './trace.js';
 
 export type RecognizeOptions = LoadOptions & {
   /** an OCR pool; without it only QR codes are read */
@@ -78,7 +79,9 @@ export async function recognizePage(
   page: PageImage,
   options: RecognizeOptions = {},
 ): Promise<PageRecognition> {
+  mark('image decoded');
   const grey = await greyOf(page);
+  mark('grey');
   const qrFrom = (codes: DecodedQr[]): { fromQr: Recognition | null; qrError: ScanError | null } => {
     try {
       return { fromQr: recognizeFromQrs(codes), qrError: null };
@@ -89,6 +92,7 @@ export async function recognizePage(
   };
   // The cheap QR pass first: an ID card's QR carries everything, and then no OCR is needed.
   let { fromQr, qrError } = qrFrom(await decodeQrFromGrey(grey, { pass: 'first' }));
+  mark('QR, first pass');
   if (fromQr && fromQr.kind === 'cccd_qr') return { ...fromQr, page: page.index };
   if (!options.ocr) {
     if (!fromQr) ({ fromQr, qrError } = qrFrom(await decodeQrFromGrey(grey, { pass: 'rest' })));
@@ -109,6 +113,7 @@ export async function recognizePage(
   if (options.qualityGate !== false) {
     // An ID card scanned at 150 dpi is 505 px wide: readable, so the size floor sits below it.
     quality = await assessQuality(grey, { dpi: page.dpi, thresholds: { minLongSidePx: 480 } });
+    mark('quality gate');
     if (!quality.ok) {
       const later = await laterQr;
       if (later.fromQr?.kind === 'cccd_qr') return { ...later.fromQr, page: page.index };
@@ -159,6 +164,7 @@ export async function recognizeDocument(
   input: string | Uint8Array,
   options: RecognizeOptions = {},
 ): Promise<DocumentRecognition> {
+  mark('reading the file');
   const pages = await loadPages(input, options);
   const results: PageRecognition[] = [];
   let lastError: unknown = null;

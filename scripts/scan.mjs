@@ -6,7 +6,7 @@
 // Why: through tsx, a cold `recognize` spent ~0.6 s of CPU (of ~3.7 s) in tsx itself — a second
 // Node process with its loader, and each of the ~60 TypeScript modules transformed or looked up in
 // tsx's cache — before reading anything (docs/scanner.md, "Cold start"). The bundle is one ES module
-// of ~160 KB; sharp, tesseract.js, zxing-wasm, mupdf and node-hid stay outside it as real packages
+// of ~180 KB; sharp, tesseract.js, zxing-wasm, pdf.js, mupdf and node-hid stay outside it as real packages
 // (native code and WebAssembly load from their own folders). dist/ is git-ignored: nothing built is
 // committed, and a checkout without the bundle builds it on the first run.
 
@@ -26,6 +26,9 @@ export const CLI_EXTERNAL = [
   'zxing-wasm',
   'node-hid',
   '@tesseract.js-data/vie',
+  // pdf.js (1 MB of JavaScript) is imported only when a PDF is read: inside the bundle, V8 compiled
+  // it at every start (~0.1 s of CPU of a cold `recognize` of an image).
+  'pdfjs-dist',
 ];
 
 function stale() {

@@ -23,6 +23,7 @@ import {
 } from '../contract/scan.js';
 import { isScanError } from '../scanner/errors.js';
 import type { ScannerHub } from '../scanner/devices/hub.js';
+import { mark } from '../scanner/trace.js';
 
 const USAGE = `Cách dùng:
   npm run scan -- recognize <ảnh-hoặc-pdf>… [--no-ocr] [--all-pages] [--json-lines]
@@ -58,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   const [command, ...rest] = positionals;
+  mark('command line read');
   if (values.help || !command) {
     process.stderr.write(`${USAGE}\n`);
     return command ? 0 : 1;
@@ -78,9 +80,11 @@ async function main(argv: string[]): Promise<number> {
         import('../scanner/ocr/pool.js'),
         import('../scanner/recognize.js'),
       ]);
+      mark('modules loaded (sharp, zxing, tesseract.js)');
       // One file: one worker (a second would only double the start-up on a 2-core machine).
       const ocr = values['no-ocr'] ? null : new LazyOcr(rest.length === 1 ? { size: 1 } : {});
       ocr?.prepare();
+      mark('OCR worker starting');
       const lines = values['json-lines'];
       let failures = 0;
       try {
@@ -117,8 +121,10 @@ async function main(argv: string[]): Promise<number> {
           else outputs.push(out);
         }
         if (!lines) print(rest.length === 1 ? outputs[0] : outputs);
+        mark('result printed');
       } finally {
         await ocr?.close();
+        mark('OCR closed');
       }
       return failures > 0 ? 2 : 0;
     }

@@ -874,6 +874,34 @@ function extractCard(kind: 'cccd_front' | 'cccd_back' | 'cmnd', page: OcrPage, b
           confidenceOf(dob.parts.slice(0, 1), plausible ? {} : { cap: 0.7 }),
           digitZone(dob.parts[0]!.line),
         );
+      else if (
+        kind === 'cccd_front' &&
+        dob.parts[0] &&
+        /sinh|birth/u.test(foldSameLength(dob.parts[0].line.text))
+      ) {
+        // The label read, the date after it lost (a stroke of the seal across it, a photocopy): the
+        // date stands on the label's line to its right, about nine line heights wide; read there.
+        const label = dob.parts[0].line.bbox;
+        const h = label.y1 - label.y0;
+        b.zones.dateOfBirth = {
+          x0: Math.max(label.x0, label.x1 - 3 * h),
+          y0: label.y0,
+          x1: label.x1 + 9 * h,
+          y1: label.y1,
+        };
+      }
+    }
+    if (kind === 'cccd_front' && b.fields.dateOfBirth === undefined && b.fields.idNumber) {
+      // The label lost to JPEG or a photo's angle ("năm sintvDateoí by 25/10/1963"): the front's only
+      // date in the number's birth year is the birth date (the 2021 front's other date, the expiry,
+      // lies decades later). Below the reliable line until the date zone's readings agree on it.
+      const parsed = parseCccd(b.fields.idNumber);
+      for (const line of parsed.ok ? lines : []) {
+        const date = findDate(line.text);
+        if (!date || !parsed.ok || Number(date.slice(0, 4)) !== parsed.value.yearOfBirth) continue;
+        set(b, 'dateOfBirth', date, Math.min(0.7, line.confidence / 100), digitZone(line));
+        break;
+      }
     }
     if (kind === 'cccd_front') {
       const sex = cardValue(lines, ['gioi tinh/sex', 'gioi tinh'], 0);

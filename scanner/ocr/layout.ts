@@ -13,6 +13,7 @@
 import type { Grey } from '../image/analyse.js';
 import type { OcrEngine, OcrLine, OcrPage } from './pool.js';
 import { encodePgm } from './preprocess.js';
+import { mark } from '../trace.js';
 
 export type Band = { y0: number; y1: number; x0: number; x1: number };
 
@@ -193,7 +194,9 @@ export async function readFormByLayout(
   );
   const usable = firstPieces.filter((p) => p.x1 - p.x0 > 4);
   const first = stack(grey, usable, gap);
+  mark('layout: lines found');
   const heads = await engine.recognize({ image: first.image, dpi, layout: 'block' });
+  mark('layout: first pass (heads)');
   const headLines = unstack(heads, usable, first.tops, gap);
   // Which bands are needed whole.
   const needed = new Set<Band>();

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { createWorker, PSM, type Worker } from 'tesseract.js';
 import { ScanError } from '../errors.js';
+import { mark } from '../trace.js';
 
 // In the CommonJS bundle of Electron's main, esbuild leaves import.meta empty: fall back to the bundle's path.
 const require = createRequire((import.meta as { url?: string }).url ?? __filename);
@@ -144,10 +145,12 @@ export class OcrPool implements OcrEngine {
         options.startTimeoutMs ?? 30_000,
         'Khởi động OCR',
       );
+      mark('OCR worker: WebAssembly and model loaded');
       await worker.setParameters({ tessedit_pageseg_mode: PSM.SINGLE_LINE, preserve_interword_spaces: '1' });
       // The first recognition in a worker pays for the recogniser's set-up: do it now on one line of
       // strokes, so the first officer's page is as fast as the rest.
       await worker.recognize(WARM_UP_PGM);
+      mark('OCR worker: warmed up');
       return worker;
     };
     try {

@@ -13,6 +13,7 @@ import {
   sexFromNumber,
   type Builder,
 } from '../../../scanner/ocr/extract.js';
+import { settleDateReadings } from '../../../scanner/ocr/recognizeText.js';
 import { correctWords, markDistance, resolveName } from '../../../scanner/ocr/vocabulary.js';
 import type { OcrPage } from '../../../scanner/ocr/pool.js';
 import { corpusPeople } from '../../corpus/people.js';
@@ -162,6 +163,46 @@ describe('a chip card front read by OCR', () => {
     const r = extractFields(front('TRỊNH VĂN TRIỀU', '07/09/1989'), 'cccd_front');
     expect(r?.fields.dateOfBirth).toBe('1999-09-07');
     expect(r!.confidence.dateOfBirth).toBeLessThan(0.9);
+  });
+  it('finds the birth date by the number’s birth year when its label is lost', () => {
+    const r = extractFields(
+      page([
+        'CĂN CƯỚC',
+        '040099315832',
+        'TRỊNH VĂN TRIỀU',
+        'Ngày, thẳng, năm sintvDateoí by 25/10/1999',
+        'Giới tính/Sex: Nam',
+      ]),
+      'cccd_front',
+    );
+    expect(r?.fields.dateOfBirth).toBe('1999-10-25');
+    expect(r!.confidence.dateOfBirth).toBeLessThan(0.9);
+  });
+  it('settles a card’s birth date from readings with different clean-ups, never reliable when they disagree', () => {
+    const page = (value: string, confidence = 1): { value: string; confidence: number } => ({
+      value,
+      confidence,
+    });
+    // all agree: reliable
+    expect(settleDateReadings(page('1963-03-24', 0.8), '1963-03-24', ['1963-03-24', null])).toEqual({
+      value: '1963-03-24',
+      confidence: 0.95,
+      disagree: false,
+    });
+    // the background stroke read into the month by the page and the plain zone: the cleaned zones
+    // decide, below the reliable line
+    const stroke = settleDateReadings(page('1963-08-24'), '1963-08-24', ['1963-03-24', '1963-03-24']);
+    expect(stroke).toMatchObject({ value: '1963-03-24', disagree: true });
+    expect(stroke!.confidence).toBeLessThan(0.9);
+    // the cleaned zones disagree among themselves: the page's reading stays, not reliable
+    const split = settleDateReadings(page('1994-09-28'), null, ['1994-08-28', '1994-09-28']);
+    expect(split).toMatchObject({ value: '1994-09-28', disagree: true });
+    expect(split!.confidence).toBeLessThan(0.9);
+    // read only in the zone (the page lost it): never reliable, however many readings agree
+    expect(settleDateReadings(undefined, '1966-04-06', ['1966-04-06', '1966-04-06'])!.confidence).toBe(0.85);
+    // one reading alone keeps its own confidence; none gives nothing
+    expect(settleDateReadings(page('1974-02-09', 0.6), null, [null, null])!.confidence).toBe(0.6);
+    expect(settleDateReadings(undefined, null, [null, null])).toBeNull();
   });
   it('takes no misread printed words for a name: a name is made of Vietnamese syllables', () => {
     expect(capitalWords('IDENTTY CARD')).toBeNull();
