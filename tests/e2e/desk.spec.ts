@@ -136,7 +136,8 @@ test('Kê khai mới: reader scan, BHYT card, camera, print, signed page, Ghi nh
   await page.keyboard.press('Space');
   const early = page.getByRole('dialog', { name: 'Chụp ảnh Ảnh cá nhân' });
   await expect(early).toBeVisible(SLOW);
-  await expect(early.getByRole('button', { name: 'Dùng ảnh này' })).toHaveCount(0);
+  // (Whether that Space also took a picture depends on whether the camera was ready by its key-up: on
+  // the dialog, Space is Chụp. Either way nothing reaches the field, and Esc forgets any still.)
   await expect
     .poll(() =>
       early.evaluate((el) =>

@@ -141,8 +141,12 @@ export function CameraCapture({
     if (!stream) setSize(null);
   }, [stream, phase.step]);
 
+  // Each opening of the dialog is one session: a still still being made when the dialog closes (a
+  // Space as it opened, then Esc) belongs to no one and must not appear when it opens again.
+  const session = useRef(0);
   // a closed dialog forgets its still
   useEffect(() => {
+    session.current += 1;
     if (open) return;
     // eslint-disable-next-line react-hooks/set-state-in-effect
     setPhase({ step: 'live' });
@@ -152,12 +156,15 @@ export function CameraCapture({
   const shoot = useCallback(async (): Promise<void> => {
     const v = video.current;
     if (!v || state.status !== 'live' || !v.videoWidth) return;
+    const mine = session.current;
     try {
       const still = await grab(v, target, state.label);
+      if (mine !== session.current) return;
       setError(null);
       // a data: URL, as the intake's previews use (CSP img-src; nothing to free)
       setPhase({ step: 'still', still, url: `data:image/jpeg;base64,${still.base64}` });
     } catch (err) {
+      if (mine !== session.current) return;
       setError(err instanceof Error ? err.message : 'Không tạo được ảnh từ camera.');
     }
   }, [state, target]);
