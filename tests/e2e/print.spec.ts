@@ -11,6 +11,7 @@ import { createRandom, syntheticPerson } from '../../contract/index.js';
 import { E2E_PORT, E2E_SECRET } from '../../playwright.config.js';
 import { flat, pdfInfo, pdfText } from '../unit/print/pdfTools.js';
 import { fillCaptcha } from './support/captcha.js';
+import { PRINT_SPY } from './support/printSpy.js';
 
 const base = `http://127.0.0.1:${E2E_PORT}`;
 const PASSWORD = 'Bhxh@2020';
@@ -117,25 +118,7 @@ async function intake(n: number): Promise<void> {
 test.beforeAll(async ({ browser }) => {
   page = await browser.newPage();
   // Plain JavaScript run in the page before its own scripts (no DOM types in this Node project).
-  await page.addInitScript({
-    content: `
-      // The menu unfolded, as an officer who opened it once has it (it folds to icons below 1600 px).
-      localStorage.setItem('bhxh.menu.collapsed', '0');
-      window.__printCalls = [];
-      const desc = Object.getOwnPropertyDescriptor(HTMLIFrameElement.prototype, 'contentWindow');
-      Object.defineProperty(HTMLIFrameElement.prototype, 'contentWindow', {
-        configurable: true,
-        get() {
-          const win = desc.get.call(this);
-          if (win && this.dataset.printFrame) {
-            const src = this.src;
-            // Headless Chromium has no print dialog (a real print() hangs the page): record the call.
-            win.print = () => window.__printCalls.push(src);
-          }
-          return win;
-        },
-      });`,
-  });
+  await page.addInitScript({ content: PRINT_SPY });
 });
 test.afterAll(async () => {
   // Leave the shared host as the other specs expect it: nobody signed in.

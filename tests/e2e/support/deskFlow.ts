@@ -11,23 +11,7 @@ import { DESK_PERSON_QR } from './deskPeople.js';
 /** The menu as an officer who unfolded it once has it (below 1600 px it folds to icons). */
 export const MENU_UNFOLDED = `localStorage.setItem('bhxh.menu.collapsed', '0');`;
 
-/** The page's hidden print frame: print() recorded instead of a dialog headless Chromium lacks. */
-export const PRINT_SPY = `
-  // The menu unfolded, as an officer who opened it once has it (it folds to icons below 1600 px).
-  localStorage.setItem('bhxh.menu.collapsed', '0');
-  window.__printCalls = [];
-  const desc = Object.getOwnPropertyDescriptor(HTMLIFrameElement.prototype, 'contentWindow');
-  Object.defineProperty(HTMLIFrameElement.prototype, 'contentWindow', {
-    configurable: true,
-    get() {
-      const win = desc.get.call(this);
-      if (win && this.dataset.printFrame) {
-        const src = this.src;
-        win.print = () => window.__printCalls.push(src);
-      }
-      return win;
-    },
-  });`;
+export { PRINT_SPY } from './printSpy.js';
 
 /** The reader's text of Hoàng Văn Nam's CCCD QR (the demo data's registryNotes). */
 export const READER_QR = DESK_PERSON_QR;
