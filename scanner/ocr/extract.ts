@@ -273,9 +273,12 @@ const MAU01_LABELS: ReadonlyArray<readonly [Mau01Label, string[]]> = [
   ['signature', ['chu ky so cua co quan']],
 ];
 
-/** Leading list marks OCR returns before a label: "- ", "+ ", a checkbox (☐ ☒ read as X, O, 0, #, K…). */
+/**
+ * Leading list marks OCR returns before a label: "- ", "+ ", a checkbox (☐ ☒ read as X, O, 0, #, K,
+ * "[1", "L1", "L]"…).
+ */
 function stripListMark(text: string): string {
-  return text.replace(/^\s*(?:[-–—+•*#☐☒☑□■]|[XxOo0K]\b|\(\s*\)|\[\s*[xX]?\s*\])?\s*/u, '');
+  return text.replace(/^\s*(?:[-–—+•*#☐☒☑□■]|[XxOo0K]\b|\(\s*\)|\[\s*[xX]?\s*\]|[[L(|][1lI|\]])?\s*/u, '');
 }
 
 const SECTION_NUMBER: Partial<Record<Mau01Label, string>> = { section1: '1', section2: '2', section3: '3' };
@@ -290,17 +293,36 @@ function labelOf(text: string): { label: Mau01Label; value: string } | null {
     for (const name of names) {
       const value = valueAfterLabel(t, name);
       if (value !== null) return { label, value };
+      // A numbered title's first words are enough (the layout reader returns only the head of a
+      // section's title): "2. Điều chỉnh" can begin nothing else on the form.
+      if (number && sectionHead(t, name)) return { label, value: '' };
     }
   }
   return null;
 }
 
 /**
- * For the layout reader: whether a line whose first ~22 % reads `head` is needed whole, and how many
- * lines after it may continue its value. A head cut inside its label still matches: only the label's
- * first letters are compared.
+ * Whether `text` (after its section number) begins with the title `name`'s first letters: 6 to 10 of
+ * them, as many as the text has.
  */
-export function mau01LineNeed(head: string): { keep: boolean; continuation: number } | null {
+function sectionHead(text: string, name: string): boolean {
+  const letters = lettersOnly(foldSameLength(text));
+  const n = Math.min(10, letters.length);
+  return n >= 6 && editDistance(letters.slice(0, n), lettersOnly(name).slice(0, n)) <= 1;
+}
+
+/**
+ * For the layout reader, what a line whose head (its first ~15 % of the text's width) reads `head`
+ * is: null when it starts with no label of the form; otherwise whether it is a wanted field's line
+ * (`keep`), whether it must be read whole (`whole`: a wanted field's value; a section's title or an
+ * unwanted label is known from its head alone), whether its head stands for it among the lines
+ * (`title`: a section's title) and how many lines after it may continue its value
+ * (a wrapped address). A head cut inside its label still matches: only the label's first letters
+ * are compared.
+ */
+export function mau01LineNeed(
+  head: string,
+): { keep: boolean; whole: boolean; title: boolean; continuation: number } | null {
   const letters = lettersOnly(foldSameLength(stripListMark(head)));
   if (letters.length < 4) return null;
   const NEED: Partial<Record<Mau01Label, number>> = {
@@ -323,13 +345,15 @@ export function mau01LineNeed(head: string): { keep: boolean; continuation: numb
     for (const name of names) {
       const target = lettersOnly(name);
       const n = Math.min(target.length, letters.length);
-      if (n < Math.min(8, target.length)) continue;
+      // A numbered section's title is known by fewer letters: a checkbox before it takes the room.
+      if (n < Math.min(number ? 6 : 8, target.length)) continue;
       const d = editDistance(letters.slice(0, n), target.slice(0, n));
       if (d <= Math.max(1, Math.floor(n * 0.2))) {
         const continuation = NEED[label];
-        if (continuation !== undefined) return { keep: true, continuation };
-        // Section titles are read (they tell the contact's e-mail from section 2's); the rest is not.
-        return number ? { keep: false, continuation: 0 } : null;
+        if (continuation !== undefined) return { keep: true, whole: true, title: false, continuation };
+        // A section's title tells the contact's e-mail from section 2's: its head is kept as a line
+        // (`title`). Any other label is not read, but it ends the value of the line above it.
+        return { keep: false, whole: false, title: number !== undefined, continuation: 0 };
       }
     }
   }
@@ -484,6 +508,10 @@ function extractMau01(page: OcrPage, b: Builder): void {
         const next = lines[j] as OcrLine;
         // A continuation starts at the left margin, under its label (not a centred signature).
         if (Math.abs(next.bbox.x0 - (lines[i] as OcrLine).bbox.x0) > (next.bbox.y1 - next.bbox.y0) * 3) break;
+        // …and right under the line before it: the layout reader leaves out the lines it has no use
+        // for (an unwanted label, a paragraph), so a line further down belongs to something else.
+        const above = (lines[j - 1] as OcrLine).bbox;
+        if (next.bbox.y0 - above.y1 > 0.6 * Math.max(above.y1 - above.y0, next.bbox.y1 - next.bbox.y0)) break;
         parts.push({ line: next, value: next.text });
       }
       return { text: parts.map((p) => p.value).join(' '), parts, index: i };
