@@ -105,21 +105,27 @@ export function inkExtent(
 ): { x0: number; x1: number } {
   const { data, width } = grey;
   const n = Math.max(0, Math.min(width, to) - from);
-  const cols = new Uint16Array(n);
-  for (let y = band.y0; y < band.y1; y++) {
-    const row = y * width + from;
-    for (let x = 0; x < n; x++) if ((data[row + x] as number) < threshold) cols[x] = (cols[x] as number) + 1;
-  }
+  // Columns are counted from each end inwards, as far as the edge: the margins, not the whole line.
+  const cols = new Int32Array(n).fill(-1);
+  const column = (x: number): number => {
+    if ((cols[x] as number) < 0) {
+      let ink = 0;
+      for (let y = band.y0, i = band.y0 * width + from + x; y < band.y1; y++, i += width)
+        if ((data[i] as number) < threshold) ink++;
+      cols[x] = ink;
+    }
+    return cols[x] as number;
+  };
   const h = band.y1 - band.y0;
   const edge = (dir: 1 | -1): number => {
     let sum = 0;
     for (let x = dir === 1 ? 0 : n - 1, k = 0; x >= 0 && x < n; x += dir, k++) {
-      sum += cols[x] as number;
-      if (k >= h) sum -= cols[x - dir * h] as number;
+      sum += column(x);
+      if (k >= h) sum -= column(x - dir * h);
       if (sum >= h * 1.5) {
         // The window of the last h columns holds a letter: its first inked column is the edge.
         let e = x - dir * Math.min(k, h - 1);
-        while ((cols[e] as number) === 0) e += dir;
+        while (column(e) === 0) e += dir;
         return e;
       }
     }

@@ -96,11 +96,26 @@ export async function flattenLight(grey: Grey): Promise<Grey> {
     .raw()
     .toBuffer();
   const out = new Uint8Array(grey.data.length);
-  for (let i = 0; i < out.length; i++) {
-    const bg = Math.max(40, background[i] as number);
-    out[i] = Math.min(255, Math.round(((grey.data[i] as number) * 255) / bg));
-  }
+  const divide = divisionTable();
+  const data = grey.data;
+  for (let i = 0; i < out.length; i++)
+    out[i] = divide[((background[i] as number) << 8) | (data[i] as number)] as number;
   return { data: out, width, height };
+}
+
+let division: Uint8Array | null = null;
+/**
+ * min(255, round(v × 255 / max(40, bg))) for every background bg and pixel v, at [bg × 256 + v]: a
+ * look-up per pixel instead of a division (a 300-dpi page has 8.7 million; the division loop took
+ * about a third of the clean-up's time).
+ */
+function divisionTable(): Uint8Array {
+  if (division) return division;
+  division = new Uint8Array(256 * 256);
+  for (let bg = 0; bg < 256; bg++)
+    for (let v = 0; v < 256; v++)
+      division[(bg << 8) | v] = Math.min(255, Math.round((v * 255) / Math.max(40, bg)));
+  return division;
 }
 
 export type PrepareOptions = {
@@ -157,9 +172,14 @@ export async function prepareForOcr(input: Buffer | Grey, options: PrepareOption
     for (let i = 0; i < out.length; i++) out[i] = (grey.data[i] as number) < t ? 0 : 255;
     grey = { ...grey, data: out };
   }
+  let bytes: Buffer | null = null;
   return {
     grey,
-    bytes: encodePgm(grey),
+    // Encoded only when asked (the whole page read at once): the layout reader stacks pieces of `grey`.
+    get bytes(): Buffer {
+      bytes ??= encodePgm(grey);
+      return bytes;
+    },
     width: grey.width,
     height: grey.height,
     dpi: Math.round(dpi * scale),
