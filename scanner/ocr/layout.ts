@@ -1,11 +1,14 @@
 // Layout-aware reading of a Mẫu 01 page. The form is a known template: a header (the title, "Mẫu số
 // 01" and the dossier number), then one "label: value" per line, sections 1–3, and paragraphs of legal
 // text the recogniser has no use for (about a third of the page's text). Reading all of it costs as
-// much as the plain pipeline's one full-page pass, so the page is read in two small passes instead:
-//   1. the text lines are found from the ink's row profile (no OCR); the header lines and the first
-//      ~30 % of every other line (where its label stands) are stacked into one image and read once;
-//   2. the lines whose label names a wanted field — and the lines that continue them (a wrapped
-//      address) — are stacked into a second image and read whole.
+// much as the plain pipeline's one full-page pass, and tesseract's time goes by the width of text it
+// reads, so the page is read in two small passes instead:
+//   1. the text lines are found from the ink's row profile (no OCR); the header's short lines (the
+//      dossier number; not the titles) and the first 15 % of every other line (where its label
+//      stands; not a signature's lines, far right) are stacked into one image and read once;
+//   2. the lines whose label names a wanted field — and the lines that may continue them (a wrapped
+//      address), up to the next line whose head is a label — are stacked into a second image and read
+//      whole. A section's title is known from its head, which stands for it among the lines.
 // Each stacked line keeps its place on the page, so the extractor sees ordinary OCR lines with page
 // coordinates (and the numeric zones can be read again). When too few labels are found (a photo
 // taken at an angle, an unknown layout) the caller reads the whole page instead.
@@ -203,6 +206,9 @@ export type LineNeed = { keep: boolean; whole: boolean; title: boolean; continua
  * reads (CPU, one page at 150 dpi: 566 ms at 22 %, 369 ms at 15 %, 294 ms at 11 %).
  */
 export const HEAD_FRACTION = 0.15;
+/** Fewer letters than this name no label (mau01LineNeed compares 8): such a head is read again wider. */
+const SURE_LETTERS = 8;
+const letterCount = (text: string): number => text.replace(/[^\p{L}]/gu, '').length;
 /** A header line wider than this (of the text's width) is a title, not the dossier number. */
 const HEADER_MAX_WIDTH = 0.4;
 /** A body line starting further right than this (of the text's width) holds no label (a signature). */
@@ -254,10 +260,29 @@ export async function readFormByLayout(
   const headLines = unstack(heads, usable, first.tops, gap);
   // What each body line is, from its head.
   const need = new Map<Band, { line: OcrLine; need: LineNeed | null }>();
-  for (const line of headLines) {
-    const piece = usable.find((p) => line.bbox.y0 >= p.band.y0 - 2 && line.bbox.y1 <= p.band.y1 + 2);
-    if (!piece || piece.band.y1 <= headerEnd || need.get(piece.band)?.need) continue;
-    need.set(piece.band, { line, need: wanted(line.text) });
+  const judge = (lines: OcrLine[], pieces: Piece[]): void => {
+    for (const line of lines) {
+      const piece = pieces.find((p) => line.bbox.y0 >= p.band.y0 - 2 && line.bbox.y1 <= p.band.y1 + 2);
+      if (!piece || piece.band.y1 <= headerEnd || need.get(piece.band)?.need) continue;
+      need.set(piece.band, { line, need: wanted(line.text) });
+    }
+  };
+  judge(headLines, usable);
+  // A head that named no label and showed fewer than SURE_LETTERS letters of a longer line (a wide
+  // font's "Số CMND/H", a checkbox before "2. Điều chỉ") is read again twice as wide, those lines
+  // together in one more small read.
+  const unsure = usable.filter((p) => {
+    if (p.band.y1 <= headerEnd || p.x1 >= p.band.x1 - 2) return false;
+    const seen = need.get(p.band);
+    return !seen || (!seen.need && letterCount(seen.line.text) < SURE_LETTERS);
+  });
+  if (unsure.length > 0) {
+    const wider = unsure.map((p) => ({ ...p, x1: Math.min(p.band.x1, p.x0 + 2 * headWidth) }));
+    const again = stack(grey, wider, gap);
+    const read = await engine.recognize({ image: again.image, dpi, layout: 'block' });
+    for (const p of wider) need.delete(p.band);
+    judge(unstack(read, wider, again.tops, gap), wider);
+    mark('layout: unsure heads read wider');
   }
   // Which bands are read whole: a wanted field's line, and the lines after it that may continue its
   // value — up to the next line whose head is a label (a certificate's label under a one-line address
