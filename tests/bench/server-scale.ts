@@ -546,8 +546,12 @@ async function small(): Promise<void> {
       ['pgbench', 'two', 'one'],
       ['two', 'pgbench', 'one'],
     ] as const;
+    // BENCH_SMALL_PARTS=one (or one,pgbench, …): only those rounds, for A/B runs of the service's
+    // CPU per decision (the verdict needs all three).
+    const parts = (process.env.BENCH_SMALL_PARTS ?? 'one,two,pgbench').split(',');
     for (let r = 0; r < ROUNDS; r++) {
       for (const what of orders[r % orders.length]!) {
+        if (!parts.includes(what)) continue;
         if (what === 'pgbench') tpcb.push(await pgbenchRound(rig, pgUrl, `round ${r + 1}`));
         else {
           const [, cold, warm] = await decisionRound(
@@ -778,7 +782,7 @@ async function burst(): Promise<void> {
           cpu: { pgDataDirs: [rig.cluster.dataDir], servicePids: [svc.pid] },
         });
         const during = await duringP;
-        const after = await desks.phase(60);
+        const after = await desks.phase(Number(process.env.BENCH_AFTER_SECONDS ?? 60));
         const q95 = pct(quiet.searches, 95);
         const d95 = pct(during.searches, 95);
         const a95 = pct(after.searches, 95);
