@@ -76,10 +76,9 @@ export async function decide(
   const reasonCodes = [...new Set(req.reasonCodes ?? [])];
   const problem = decisionReasonProblem(req.outcome, reasonCodes, reason ?? '');
   if (problem) throw invalid(problem.fields, problem.message);
-  // Hashing costs time by design: done before the transaction (so no lock waits for it), off the
-  // event loop.
+  // Hashing costs time by design: done before the transaction, so no lock waits for it.
   const otp = req.outcome === 'valid' ? oneTimePassword() : null;
-  const otpHash = otp ? await hashOneTimePassword(otp) : null;
+  const otpHash = otp ? hashOneTimePassword(otp) : null;
 
   const x: Prepared = { reason, reasonCodes, otp, otpHash, decidedAt, now };
   try {

@@ -110,11 +110,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
         censor: '[redacted]',
       },
     },
-    // By default standard output written asynchronously: a synchronous write per request line was a
-    // system call on the event loop for every answer (and blocks it when a full pipe or journald
-    // is slow). Lines still being written when the process is killed outright are lost; pino writes
-    // the rest at exit.
-    options.logStream ?? (options.logger ? pino.destination({ dest: 1, sync: false }) : undefined),
+    options.logStream,
   );
   const dbDir = options.databaseUrl ? undefined : options.dataDir;
   if (dbDir) mkdirSync(dbDir, { recursive: true });
