@@ -115,7 +115,7 @@ export async function printPgStats(db: Database | null, run: string, ops = 0): P
     `SELECT relname, n_tup_upd::int AS upd, n_tup_hot_upd::int AS hot, n_tup_ins::int AS ins FROM pg_stat_user_tables
       WHERE n_tup_upd + n_tup_ins > 0 ORDER BY n_tup_upd + n_tup_ins DESC LIMIT 8`,
   );
-  console.log('rows written since the start (updates / of them HOT / inserts):');
+  console.log('rows written since counting began (updates / of them HOT / inserts):');
   for (const r of written.rows) console.log(`  ${r.relname}: ${r.upd} / ${r.hot} / ${r.ins}`);
   await db.close();
 }
