@@ -26,6 +26,8 @@ export async function startPgStats(url: string): Promise<Database | null> {
   const db = await openPostgres(url, 1);
   await db.exec('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   await db.exec('SELECT pg_stat_statements_reset()');
+  await db.exec('SELECT pg_stat_reset()');
+  await db.exec("SELECT pg_stat_reset_shared('wal')");
   const sampleDb = await openPostgres(url, 1);
   const seen = new Map<string, number>();
   let samples = 0;
@@ -56,7 +58,7 @@ export async function startPgStats(url: string): Promise<Database | null> {
 }
 
 /** Prints what was counted since startPgStats, for the run called `run`. */
-export async function printPgStats(db: Database | null, run: string): Promise<void> {
+export async function printPgStats(db: Database | null, run: string, ops = 0): Promise<void> {
   if (!db) return;
   const sampler = samplers.get(db);
   if (sampler) {
@@ -71,20 +73,49 @@ export async function printPgStats(db: Database | null, run: string): Promise<vo
       `active client backends in the ${run}, ${samples} samples: ${(total / n).toFixed(2)} on average (${parts.join(', ')})`,
     );
   }
-  const top = await db.query<{ total: number; plan: number; calls: number; mean: number; query: string }>(
+  const top = await db.query<{
+    total: number;
+    plan: number;
+    calls: number;
+    mean: number;
+    rows: number;
+    wal: number;
+    query: string;
+  }>(
     `SELECT round(total_exec_time)::int AS total, round(total_plan_time)::int AS plan, calls::int, round(mean_exec_time::numeric, 3)::float AS mean,
-            left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query
+            rows::int, wal_bytes::float AS wal, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query
        FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 15`,
   );
-  console.log(
-    `PostgreSQL time in the ${run} (pg_stat_statements), ms executing / ms planning / calls / ms mean execution:`,
-  );
-  for (const r of top.rows) console.log(`  ${r.total} / ${r.plan} / ${r.calls} / ${r.mean}  ${r.query}`);
+  if (ops > 0) {
+    // Per operation: calls, ms executing, rows and WAL bytes (nested statements of routines are
+    // counted in their routine's line too).
+    const f = (x: number, d = 3): string => (x / ops).toFixed(d);
+    console.log(
+      `PostgreSQL time in the ${run} (pg_stat_statements) per operation (${ops}): calls / ms executing / ms planning / rows / WAL bytes:`,
+    );
+    for (const r of top.rows)
+      console.log(
+        `  ${f(r.calls, 2)} / ${f(r.total)} / ${f(r.plan)} / ${f(r.rows, 2)} / ${f(r.wal, 0)}  ${r.query}`,
+      );
+    const xact = await db.query<{ commits: number; wal: number; records: number; fpi: number }>(
+      `SELECT (SELECT xact_commit::float FROM pg_stat_database WHERE datname = current_database()) AS commits,
+              wal_bytes::float AS wal, wal_records::float AS records, wal_fpi::float AS fpi FROM pg_stat_wal`,
+    );
+    const x = xact.rows[0]!;
+    console.log(
+      `  per operation: ${f(x.commits, 2)} commits (every connection of this database), ${f(x.wal, 0)} WAL bytes in ${f(x.records, 1)} records (${f(x.fpi, 2)} full pages)`,
+    );
+  } else {
+    console.log(
+      `PostgreSQL time in the ${run} (pg_stat_statements), ms executing / ms planning / calls / ms mean execution:`,
+    );
+    for (const r of top.rows) console.log(`  ${r.total} / ${r.plan} / ${r.calls} / ${r.mean}  ${r.query}`);
+  }
   const written = await db.query<{ relname: string; upd: number; hot: number; ins: number }>(
     `SELECT relname, n_tup_upd::int AS upd, n_tup_hot_upd::int AS hot, n_tup_ins::int AS ins FROM pg_stat_user_tables
       WHERE n_tup_upd + n_tup_ins > 0 ORDER BY n_tup_upd + n_tup_ins DESC LIMIT 8`,
   );
-  console.log('rows written since the start (updates / of them HOT / inserts):');
+  console.log('rows written since counting began (updates / of them HOT / inserts):');
   for (const r of written.rows) console.log(`  ${r.relname}: ${r.upd} / ${r.hot} / ${r.ins}`);
   await db.close();
 }

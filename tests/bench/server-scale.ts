@@ -51,6 +51,7 @@ import { startSmsGateway } from '../harness/smsGateway.js';
 import { clusterCpuSeconds, machineBusySeconds, selfCpuSeconds, treeCpuSeconds } from './cpu.js';
 import { useHugePages, type HugePages } from './hugepages.js';
 import { KeptAliveClient } from './http-load.js';
+import { pgStatsSettings, printPgStats, startPgStats } from './pgstats.js';
 import type { PhaseResult } from './search-load.js';
 
 const execFile = promisify(execFileCb);
@@ -86,6 +87,7 @@ async function durableCluster(big: boolean): Promise<Rig> {
     settings: {
       ...DURABLE_SETTINGS,
       max_connections: 300,
+      ...pgStatsSettings(),
       ...(big
         ? {
             shared_buffers: '4GB',
@@ -168,6 +170,8 @@ async function instances(
     args: workers > 1 ? ['--workers', String(workers)] : [],
     env: { DB_POOL_SIZE: workers > 1 ? '16' : '32', ...env },
     stderr: 'inherit',
+    // BENCH_SERVICE_NODE_ARGS: node options of the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+    nodeArgs: (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(/\s+/u).filter(Boolean),
   });
 }
 
@@ -399,6 +403,8 @@ async function decisionRound(
   work:
     { stretches: Array<{ name: string; dossiers: Pending[] }> } | { seconds: number; dossiers: Pending[] },
   label: string,
+  /** the stretch whose statements BENCH_PG_STATS=1 prints, per decision */
+  pgStatsStretch?: string,
 ): Promise<DecisionRound[]> {
   const svc = await instances(rig.url, workers);
   const cpu = { pgDataDirs: [rig.cluster.dataDir], servicePids: [svc.pid] };
@@ -428,7 +434,9 @@ async function decisionRound(
             },
           ];
     for (const r of runs) {
+      const stats = r.name && r.name === pgStatsStretch ? await startPgStats(rig.url) : null;
       const res = await r.run();
+      if (stats) await printPgStats(stats, `${label}, ${who}, ${r.name}`, res.done);
       console.log(
         `  ${label}, ${who}${r.name ? `, ${r.name}` : ''}: ${res.perSecond.toFixed(0)} decisions/s over ${res.seconds.toFixed(1)} s, p50 ${res.p50} ms, p95 ${res.p95} ms, statuses ${JSON.stringify(res.statuses)} (${load()})`,
       );
@@ -538,8 +546,12 @@ async function small(): Promise<void> {
       ['pgbench', 'two', 'one'],
       ['two', 'pgbench', 'one'],
     ] as const;
+    // BENCH_SMALL_PARTS=one (or one,pgbench, …): only those rounds, for A/B runs of the service's
+    // CPU per decision (the verdict needs all three).
+    const parts = (process.env.BENCH_SMALL_PARTS ?? 'one,two,pgbench').split(',');
     for (let r = 0; r < ROUNDS; r++) {
       for (const what of orders[r % orders.length]!) {
+        if (!parts.includes(what)) continue;
         if (what === 'pgbench') tpcb.push(await pgbenchRound(rig, pgUrl, `round ${r + 1}`));
         else {
           const [, cold, warm] = await decisionRound(
@@ -553,6 +565,7 @@ async function small(): Promise<void> {
               ],
             },
             `round ${r + 1}`,
+            r === 0 && what === 'one' ? 'warm (the next 3,000)' : undefined,
           );
           runs[what].push(warm!);
           runs[what === 'one' ? 'oneCold' : 'twoCold'].push(cold!);
@@ -769,7 +782,7 @@ async function burst(): Promise<void> {
           cpu: { pgDataDirs: [rig.cluster.dataDir], servicePids: [svc.pid] },
         });
         const during = await duringP;
-        const after = await desks.phase(60);
+        const after = await desks.phase(Number(process.env.BENCH_AFTER_SECONDS ?? 60));
         const q95 = pct(quiet.searches, 95);
         const d95 = pct(during.searches, 95);
         const a95 = pct(after.searches, 95);

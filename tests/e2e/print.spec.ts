@@ -20,10 +20,42 @@ mkdirSync('artifacts/screens', { recursive: true });
 test.describe.configure({ mode: 'serial' });
 const SLOW = { timeout: 20_000 };
 const JOB_URL = /\/api\/print\/[0-9a-f-]{36}\.pdf$/u;
-// The agency's today (UTC+7), as the Báo cáo screen opens on it. (A run across midnight there,
-// 17:00 UTC, would see the decisions of workstation.spec on yesterday's reconciliation.)
-const VN_TODAY_ISO = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
-const VN_TODAY = VN_TODAY_ISO.split('-').reverse().join('/');
+/** A day at the agency (UTC+7) as ISO yyyy-mm-dd. */
+function vnDayIso(at: number): string {
+  return new Date(at + 7 * 3_600_000).toISOString().slice(0, 10);
+}
+const dmy = (iso: string): string => iso.split('-').reverse().join('/');
+
+/**
+ * The agency's day on which workstation.spec decided its agency-903 dossiers, from the service's
+ * own record of each decision (`decidedAt`): the reconciliation is asked for that day, so a run that
+ * crosses the agency's midnight (17:00 UTC) between the two specs still finds them.
+ */
+async function decisionDay(dossierNumbers: string[]): Promise<string> {
+  const info = (await (await page.request.get(`${base}/api/test/info`)).json()) as { serviceUrl: string };
+  const login = await page.request.post(`${info.serviceUrl}/api/v1/auth/login`, {
+    data: { agencyCode: '903', username: 'ttcntt', password: PASSWORD },
+  });
+  const { token } = (await login.json()) as { token: string };
+  const headers = { authorization: `Bearer ${token}` };
+  const days = new Set<string>();
+  for (const n of dossierNumbers) {
+    const list = await page.request.get(
+      `${info.serviceUrl}/api/v1/dossiers?dossierNumber=${encodeURIComponent(n)}`,
+      { headers },
+    );
+    const { items } = (await list.json()) as { items: Array<{ id: string }> };
+    const d = (await (
+      await page.request.get(`${info.serviceUrl}/api/v1/dossiers/${items[0]!.id}`, { headers })
+    ).json()) as {
+      decidedAt: string | null;
+    };
+    expect(d.decidedAt, `${n} decided by workstation.spec`).toBeTruthy();
+    days.add(vnDayIso(Date.parse(d.decidedAt!)));
+  }
+  expect([...days], 'workstation.spec decided them on one agency day').toHaveLength(1);
+  return [...days][0]!;
+}
 
 let page: Page;
 
@@ -258,6 +290,7 @@ test('a supervisor sees Báo cáo and saves the daily report of 12/08/2020', asy
   await page.getByRole('menuitem', { name: 'Báo cáo' }).click();
   const date = page.getByRole('textbox', { name: 'Ngày báo cáo' });
   // The screen opens on today's report (the agency's day, UTC+7), shown without a click.
+  const VN_TODAY = dmy(vnDayIso(Date.now()));
   await expect(date).toHaveValue(VN_TODAY);
   await expect(
     page.getByRole('region', { name: 'Xem trước' }).getByText(`Báo cáo ngày ${VN_TODAY}`),
@@ -281,6 +314,13 @@ test('a supervisor sees Báo cáo and saves the daily report of 12/08/2020', asy
   await expect.poll(printCalls, SLOW).toHaveLength(before + 1);
 
   await page.getByRole('tab', { name: 'Đối chiếu cuối ngày' }).click();
+  const reconDay = await decisionDay(['00006.GD/2020/903', '00087.GD/2020/00115', '00074.GD/2020/00115']);
+  const reconDate = page.getByRole('textbox', { name: 'Ngày đối chiếu' });
+  // The tab opens on the agency's today too; the day is typed whatever it is, so this path runs.
+  await expect(reconDate).toHaveValue(dmy(vnDayIso(Date.now())));
+  await reconDate.click();
+  await reconDate.fill(dmy(reconDay));
+  await page.keyboard.press('Enter');
   await page.getByRole('button', { name: 'Xem báo cáo' }).click();
   await expect(page.getByRole('region', { name: 'Xem trước' }).getByText(/Đối chiếu cuối ngày/u)).toBeVisible(
     SLOW,
@@ -309,7 +349,7 @@ test('a supervisor sees Báo cáo and saves the daily report of 12/08/2020', asy
   await page.setViewportSize({ width: 1440, height: 900 });
   const saved = await download(() => page.getByRole('button', { name: 'Lưu PDF' }).click());
   expect(saved.file.suggestedFilename()).toBe(
-    `DoiChieu-May-${hostname().replace(/[^0-9A-Za-z.-]+/gu, '-')}-${VN_TODAY_ISO}.pdf`,
+    `DoiChieu-May-${hostname().replace(/[^0-9A-Za-z.-]+/gu, '-')}-${reconDay}.pdf`,
   );
   expect(flat(pdfText(saved.pdf))).toContain(`Máy ${hostname()}`);
   // Signing out takes the last printed document out of the page, and its job out of memory.
