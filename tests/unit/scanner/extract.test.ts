@@ -1,6 +1,8 @@
 // Field extraction from OCR lines (no OCR here: lines as tesseract returns them, misreads included):
 // a wrapped address, the contact's e-mail and mobile before section 2's, an OCR'd "(@", tone marks
-// restored from the vocabulary, the kind from the filled section, the MRZ of a card's back.
+// restored from the vocabulary, the kind from the filled section, the MRZ of a card back; what the
+// layout reader leaves out (heads that stand for their lines, unread lines between a value and the
+// next), and a line's extent past a photocopy's specks.
 
 import { describe, expect, it } from 'vitest';
 import {
@@ -9,11 +11,13 @@ import {
   cleanMobile,
   extractFields,
   findDate,
+  mau01LineNeed,
   readMrz,
   sexFromNumber,
   type Builder,
 } from '../../../scanner/ocr/extract.js';
 import { settleDateReadings } from '../../../scanner/ocr/recognizeText.js';
+import { inkExtent } from '../../../scanner/ocr/layout.js';
 import { correctWords, markDistance, resolveName } from '../../../scanner/ocr/vocabulary.js';
 import type { OcrPage } from '../../../scanner/ocr/pool.js';
 import { corpusPeople } from '../../corpus/people.js';
@@ -103,6 +107,82 @@ describe('Mẫu 01 extraction', () => {
     });
     expect(r?.fields.email).toBeUndefined();
     expect(r?.fields.stopDate).toBeUndefined();
+  });
+});
+
+describe('what the layout reader leaves out', () => {
+  /** Lines at the given rows of a 40-px line pitch (a row not listed was not read). */
+  const at = (rows: Array<[number, string]>): OcrPage => {
+    const p = page(rows.map(([, t]) => t));
+    p.lines.forEach((l, i) => {
+      const y = (rows[i] as [number, string])[0] * 40;
+      l.bbox = { ...l.bbox, y0: y, y1: y + 30 };
+      for (const w of l.words ?? []) w.bbox = { ...w.bbox, y0: y, y1: y + 30 };
+    });
+    return p;
+  };
+  it('tells a wanted line, a section title and an unwanted label apart from their heads', () => {
+    expect(mau01LineNeed('Số CMND/HC/C')).toMatchObject({ keep: true, whole: true, title: false });
+    expect(mau01LineNeed('Địa chỉ liên hệ: S')).toMatchObject({ keep: true, whole: true, continuation: 2 });
+    // a checkbox misread before the number leaves six letters of the title: enough
+    expect(mau01LineNeed('[1 2. Điều chỉ')).toMatchObject({ keep: false, whole: false, title: true });
+    expect(mau01LineNeed('Số chứng thư số c')).toMatchObject({ keep: false, whole: false, title: false });
+    expect(mau01LineNeed('hiểm xã hội cấp m')).toBeNull();
+  });
+  it('lets a value run on only over the lines right under it', () => {
+    const wrapped = extractFields(
+      at([
+        [0, 'Địa chỉ liên hệ: Số 5 đường Hai Bà Trưng, Phường Cửa Nam, Thành phố Hà'],
+        [1, 'Nội'],
+        [5, 'Người liên hệ: Lê Kim Cương'],
+      ]),
+      'mau01',
+    );
+    expect(wrapped?.fields.address).toBe('Số 5 đường Hai Bà Trưng, Phường Cửa Nam, Thành phố Hà Nội');
+    // two unwanted label lines under the address were not read: the paragraph after them is not its value
+    const oneLine = extractFields(
+      at([
+        [0, 'Địa chỉ liên hệ: Số 5 đường Hai Bà Trưng, Phường Cửa Nam, Thành phố Hà Nội'],
+        [3, 'xác thực giao dịch điện tử theo địa chỉ thư điện tử'],
+      ]),
+      'mau01',
+    );
+    expect(oneLine?.fields.address).toBe('Số 5 đường Hai Bà Trưng, Phường Cửa Nam, Thành phố Hà Nội');
+  });
+  it("knows section 2 by its title's head", () => {
+    const r = extractFields(
+      at([
+        [0, 'Tên cơ quan/tổ chức/cá nhân: Lê Kim Cương'],
+        [1, 'Địa chỉ thư điện tử:'],
+        [8, '[1 2. Điều chỉ'],
+        [12, '- Địa chỉ thư điện tử: cuong.le@example.vn'],
+      ]),
+      'mau01',
+    );
+    expect(r?.fields.updateEmail).toBe('cuong.le@example.vn');
+    expect(r?.fields.email).toBeUndefined();
+    expect(r?.fields.dossierKind).toBe('update');
+  });
+  it("measures a line's extent past a photocopy's specks", () => {
+    const width = 400;
+    const data = new Uint8Array(width * 30).fill(255);
+    const dot = (x: number, y: number): void => {
+      for (const [dx, dy] of [
+        [0, 0],
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ] as const)
+        data[(y + dy) * width + x + dx] = 0;
+    };
+    dot(10, 12);
+    dot(40, 20);
+    dot(380, 8);
+    // letters: 3-px strokes every 8 px between x 100 and 300, rows 5–25
+    for (let x = 100; x < 300; x += 8)
+      for (let y = 5; y < 25; y++) data.fill(0, y * width + x, y * width + x + 3);
+    const extent = inkExtent({ data, width, height: 30 }, { y0: 0, y1: 30 }, 0, width);
+    expect(extent).toEqual({ x0: 100, x1: 295 });
   });
 });
 
