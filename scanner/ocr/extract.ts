@@ -18,7 +18,7 @@ import {
 import type { Recognition, RecognitionKind, RecognizedField, RecognizedFields } from '../../contract/scan.js';
 import { cleanText } from '../../contract/text.js';
 import type { OcrBox, OcrLine, OcrPage, OcrWord } from './pool.js';
-import { correctWords, provinceAtEnd, resolveName } from './vocabulary.js';
+import { correctAddressUnits, correctWords, provinceAtEnd, resolveName } from './vocabulary.js';
 
 /** Per-character fold (same length as the input, so offsets map back): no marks, đ→d, lower case. */
 export function foldSameLength(value: string): string {
@@ -482,11 +482,12 @@ function cleanAddress(
     .replace(/:,/gu, ',')
     .replace(/,(?=\S)/gu, ', ')
     .replace(/[.;:]+$/u, '');
-  const c = correctWords(raw, unsureWords(parts));
+  const units = correctAddressUnits(raw);
+  const c = correctWords(units.text, unsureWords(parts));
   const province = provinceAtEnd(c.text);
   let text = c.text;
   if (province) text = text.slice(0, text.length - province.name.length) + province.name;
-  return { text: cleanText(text), corrections: c.corrections, unknown: c.unknown };
+  return { text: cleanText(text), corrections: c.corrections + units.corrections, unknown: c.unknown };
 }
 
 function extractMau01(page: OcrPage, b: Builder): void {

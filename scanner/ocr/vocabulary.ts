@@ -120,6 +120,40 @@ export function correctWords(text: string, unsure: (word: string) => boolean = (
   return { text: out, corrections, unknown };
 }
 
+/** Unit words that open a part of an address ("Ấp Bình Hòa, Xã Tân Phú, …"), longest first. */
+const ADDRESS_UNITS: ReadonlyArray<readonly string[]> = [
+  'Thị trấn', 'Thị xã', 'Thành phố', 'Khu phố', 'Đặc khu', 'Tổ dân phố',
+  'Ấp', 'Xã', 'Thôn', 'Xóm', 'Phường', 'Huyện', 'Quận', 'Tỉnh',
+].map((u) => u.split(' ')).sort((a, b) => b.length - a.length); // prettier-ignore
+
+/**
+ * A part of an address (between commas) opens with a unit word, so a first word there that folds to a
+ * unit word and is no syllable at all ("Âp" for Ấp, "Huyen" for Huyện, "Thon" for Thôn) is that unit
+ * word, whether OCR was sure of it or not. "Xa" is a syllable (Xa La), so it becomes Xã only before a
+ * name of two or more words. Returns how many words were changed (they lower the field's confidence).
+ */
+export function correctAddressUnits(text: string): { text: string; corrections: number } {
+  let corrections = 0;
+  const parts = text.normalize('NFC').split(',');
+  const out = parts.map((part) => {
+    const lead = /^\s*/u.exec(part)?.[0] ?? '';
+    const words = part.slice(lead.length).split(/\s+/u).filter(Boolean);
+    for (const unit of ADDRESS_UNITS) {
+      if (words.length <= unit.length) continue;
+      const head = words.slice(0, unit.length);
+      if (head.some((w, i) => fold(w) !== fold(unit[i] as string))) continue;
+      if (head.join(' ').toLocaleLowerCase('vi') === unit.join(' ').toLocaleLowerCase('vi')) break;
+      const noSyllable = head.some((w) => !KNOWN.has(w.toLocaleLowerCase('vi')));
+      const xaBeforeName = unit.length === 1 && fold(unit[0] as string) === 'xa' && words.length >= 3;
+      if (!noSyllable && !xaBeforeName) break;
+      corrections += head.filter((w, i) => w !== unit[i]).length;
+      return lead + [...unit, ...words.slice(unit.length)].join(' ');
+    }
+    return part;
+  });
+  return { text: out.join(','), corrections };
+}
+
 /** The province a text ends with (either era), matched on folded letters: "Tinh Ha Tinh" → "Hà Tĩnh". */
 export function provinceAtEnd(text: string): { name: string; start: number } | null {
   const f = fold(text);

@@ -18,7 +18,12 @@ import {
 } from '../../../scanner/ocr/extract.js';
 import { settleDateReadings } from '../../../scanner/ocr/recognizeText.js';
 import { inkExtent } from '../../../scanner/ocr/layout.js';
-import { correctWords, markDistance, resolveName } from '../../../scanner/ocr/vocabulary.js';
+import {
+  correctAddressUnits,
+  correctWords,
+  markDistance,
+  resolveName,
+} from '../../../scanner/ocr/vocabulary.js';
 import type { OcrPage } from '../../../scanner/ocr/pool.js';
 import { corpusPeople } from '../../corpus/people.js';
 import { mrzLines } from '../../corpus/cards.js';
@@ -85,6 +90,32 @@ describe('Mẫu 01 extraction', () => {
       'mau01',
     );
     expect(r?.fields.address).toBe('Số 5 đường Hai Bà Trưng, Phường Quynh, Tỉnh Nghệ An');
+  });
+  it("restores an address part's unit word that lost its marks, and only a unit word", () => {
+    // OCR sure of "Âp" and "Xa" (each read at 95): the unit words come back all the same.
+    const r = extractFields(
+      page(['Địa chỉ liên hệ: Âp Bình Hòa, Xa Tân Phú Trung, Huyen Châu Thành, Tinh Đồng Tháp']),
+      'mau01',
+    );
+    expect(r?.fields.address).toBe('Ấp Bình Hòa, Xã Tân Phú Trung, Huyện Châu Thành, Tỉnh Đồng Tháp');
+    expect(correctAddressUnits('Thon 3, Xom Bai, Phuong Hoa Cuong').text).toBe(
+      'Thôn 3, Xóm Bai, Phường Hoa Cuong',
+    );
+    // a syllable that is a name is left: "Xa La" (no name of two words after it), "Quan Thánh", "Huyền"
+    for (const kept of [
+      'Số 2 Xa La, Phường Hà Đông',
+      'Số 4, Quan Thánh, Ba Đình',
+      'Số 9, Huyền Trân Công Chúa',
+    ]) {
+      expect(correctAddressUnits(kept)).toEqual({ text: kept, corrections: 0 });
+    }
+    expect(correctAddressUnits('Xa La, Hà Đông').text).toBe('Xa La, Hà Đông');
+    // a changed unit word costs confidence
+    const sure = extractFields(
+      page(['Địa chỉ liên hệ: Ấp Bình Hòa, Xã Tân Phú Trung, Tỉnh Đồng Tháp']),
+      'mau01',
+    );
+    expect(r!.confidence.address!).toBeLessThan(sure!.confidence.address!);
   });
   it('takes section 2 values as the update and the kind from them', () => {
     const r = extractFields(
