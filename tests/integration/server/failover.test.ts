@@ -230,8 +230,10 @@ describe('primary + synchronous replica, two instances behind HAProxy', () => {
         30_000,
         'messages delivered by the surviving instance',
       );
+      // In service: "UP", or "UP 1/2" when one health check of a busy machine was late (HAProxy
+      // takes it out only after two in a row; a check it failed is no lost decision).
       const states = await lb.states();
-      expect(states.s2).toBe('UP');
+      expect(states.s2).toMatch(/^UP(?: \d\/\d)?$/u);
     } finally {
       await db.close();
     }
