@@ -11,6 +11,7 @@ import { createRandom, syntheticPerson } from '../../contract/index.js';
 import { E2E_PORT, E2E_SECRET } from '../../playwright.config.js';
 import { flat, pdfInfo, pdfText } from '../unit/print/pdfTools.js';
 import { fillCaptcha } from './support/captcha.js';
+import { serviceToken } from './support/desk.js';
 import { PRINT_SPY } from './support/printSpy.js';
 
 const base = `http://127.0.0.1:${E2E_PORT}`;
@@ -32,21 +33,15 @@ const dmy = (iso: string): string => iso.split('-').reverse().join('/');
  * crosses the agency's midnight (17:00 UTC) between the two specs still finds them.
  */
 async function decisionDay(dossierNumbers: string[]): Promise<string> {
-  const info = (await (await page.request.get(`${base}/api/test/info`)).json()) as { serviceUrl: string };
-  const login = await page.request.post(`${info.serviceUrl}/api/v1/auth/login`, {
-    data: { agencyCode: '903', username: 'ttcntt', password: PASSWORD },
-  });
-  const { token } = (await login.json()) as { token: string };
-  const headers = { authorization: `Bearer ${token}` };
+  const { url, auth: headers } = await serviceToken(page);
   const days = new Set<string>();
   for (const n of dossierNumbers) {
-    const list = await page.request.get(
-      `${info.serviceUrl}/api/v1/dossiers?dossierNumber=${encodeURIComponent(n)}`,
-      { headers },
-    );
+    const list = await page.request.get(`${url}/api/v1/dossiers?dossierNumber=${encodeURIComponent(n)}`, {
+      headers,
+    });
     const { items } = (await list.json()) as { items: Array<{ id: string }> };
     const d = (await (
-      await page.request.get(`${info.serviceUrl}/api/v1/dossiers/${items[0]!.id}`, { headers })
+      await page.request.get(`${url}/api/v1/dossiers/${items[0]!.id}`, { headers })
     ).json()) as {
       decidedAt: string | null;
     };
@@ -115,16 +110,12 @@ async function printedPdf(url: string): Promise<Buffer> {
 
 /** N new dossiers of agency 903 through the service's intake (as a counter would take them in). */
 async function intake(n: number): Promise<void> {
-  const info = (await (await page.request.get(`${base}/api/test/info`)).json()) as { serviceUrl: string };
-  const login = await page.request.post(`${info.serviceUrl}/api/v1/auth/login`, {
-    data: { agencyCode: '903', username: 'ttcntt', password: PASSWORD },
-  });
-  const { token } = (await login.json()) as { token: string };
+  const { url, auth } = await serviceToken(page);
   const rnd = createRandom(77);
   for (let i = 0; i < n; i++) {
     const p = syntheticPerson(rnd, 77_000 + i);
-    const res = await page.request.post(`${info.serviceUrl}/api/v1/dossiers`, {
-      headers: { authorization: `Bearer ${token}` },
+    const res = await page.request.post(`${url}/api/v1/dossiers`, {
+      headers: auth,
       data: {
         clientId: randomUUID(),
         kind: 'register',
