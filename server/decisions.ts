@@ -244,7 +244,8 @@ BEGIN
     INSERT INTO notifications (id, channel, dossier_id, recipient, subject, body, status, next_attempt_at, created_at)
     SELECT gen_random_uuid(), m.channel, v_id, m.recipient, m.subject, m.body, 'queued', v_now, v_now
       FROM jsonb_to_recordset(p->'messages') AS m(channel text, recipient text, subject text, body text)),
-  ch AS (INSERT INTO dossier_changes (dossier_id, agency_code, doc) VALUES (v_id, v_agency, v_doc)),
+  ch AS (INSERT INTO dossier_changes (dossier_id, agency_code, rendered) VALUES (v_id, v_agency, true) RETURNING id),
+  cd AS (INSERT INTO dossier_change_docs (change_id, doc) SELECT id, v_doc FROM ch),
   au AS (INSERT INTO audit_log (at, actor, action, dossier_id, payload)
            VALUES (v_now, p->>'actor', 'dossier.decision', v_id, p->>'auditPayload'))
   INSERT INTO decisions (decision_id, dossier_id, staff_id, status_code, response, created_at)

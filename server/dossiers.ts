@@ -485,17 +485,21 @@ export async function publishPending(db: Database, now: Date, batch = 5000): Pro
       // By row address (the table has no key on id): always a nested loop of address lookups, never
       // a join reading the whole feed, whatever the statistics say.
       await tx.exec('SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off');
-      const res = await tx.query(
+      const res = await tx.query<{ n: number }>(
         `WITH base AS (SELECT COALESCE(MAX(seq), 0) AS m FROM dossier_changes),
-              pending AS (SELECT ctid AS tid, id, dossier_id, deleted, row_number() OVER (ORDER BY id) AS n
-                            FROM dossier_changes WHERE seq IS NULL ORDER BY id LIMIT $2)
-         UPDATE dossier_changes c SET seq = base.m + p.n,
-                doc = CASE WHEN p.deleted THEN NULL WHEN c.doc IS NOT NULL THEN c.doc
-                           ELSE (SELECT (${DOSSIER_JSON})::text FROM dossiers d WHERE d.id = p.dossier_id) END
-           FROM pending p, base WHERE c.ctid = p.tid`,
+              pending AS (SELECT ctid AS tid, row_number() OVER (ORDER BY id) AS n
+                            FROM dossier_changes WHERE seq IS NULL ORDER BY id LIMIT $2),
+              numbered AS (UPDATE dossier_changes c SET seq = base.m + p.n FROM pending p, base WHERE c.ctid = p.tid
+                           RETURNING c.id, c.dossier_id, c.deleted, c.rendered),
+              docs AS (INSERT INTO dossier_change_docs (change_id, doc)
+                       SELECT r.id, r.doc
+                         FROM (SELECT n.id, (SELECT (${DOSSIER_JSON})::text FROM dossiers d WHERE d.id = n.dossier_id) AS doc
+                                 FROM numbered n WHERE NOT n.deleted AND NOT n.rendered) r
+                        WHERE r.doc IS NOT NULL)
+         SELECT count(*)::int AS n FROM numbered`,
         [now.toISOString(), batch],
       );
-      return res.rowCount;
+      return res.rows[0]?.n ?? 0;
     });
     total += n;
     if (n < batch) return total;
@@ -512,7 +516,8 @@ export async function readChanges(ctx: Ctx, staff: Staff, after: number, limit: 
   // The page as rows, one more than asked to know whether more follow. Rows, not one string_agg of
   // the page: PostgreSQL aggregating 1 MB of documents took twice as long as sending them as rows.
   const res = await ctx.db.query<{ seq: string; dossier_id: string; doc: string | null }>(
-    `SELECT c.seq, c.dossier_id, c.doc FROM dossier_changes c
+    `SELECT c.seq, c.dossier_id, (SELECT x.doc FROM dossier_change_docs x WHERE x.change_id = c.id) AS doc
+       FROM dossier_changes c
       WHERE c.seq > $1 AND c.agency_code = ANY($2::text[]) ORDER BY c.seq LIMIT $3`,
     [after, staff.scope, limit + 1],
     { prepare: true },

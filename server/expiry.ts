@@ -25,7 +25,10 @@ export async function runExpiry(ctx: Ctx, batch = 500): Promise<number> {
         );
         await tx.query('DELETE FROM dossiers WHERE id = $1', [d.id]);
         // Its personal data leaves the feed too: earlier changes read as tombstones from now on.
-        await tx.query('UPDATE dossier_changes SET doc = NULL WHERE dossier_id = $1', [d.id]);
+        await tx.query(
+          'DELETE FROM dossier_change_docs WHERE change_id IN (SELECT id FROM dossier_changes WHERE dossier_id = $1)',
+          [d.id],
+        );
         await recordChange(tx, d.id, d.agency_code, true);
         await writeAudit(tx, now, {
           actor: 'system',

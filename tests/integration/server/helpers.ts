@@ -103,6 +103,7 @@ export const CHANGEABLE_TABLES = [
   'dossiers',
   'attachments',
   'dossier_changes',
+  'dossier_change_docs',
   'decisions',
   'accounts',
   'notifications',

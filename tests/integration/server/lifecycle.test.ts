@@ -6,7 +6,7 @@ import { openPglite, type Database } from '../../../server/db/database.js';
 import { migrate, MIGRATIONS, NewerSchemaError } from '../../../server/db/migrations.js';
 import { call, createClock, declaration, signIn, startTarget, TARGETS, type TestService } from './helpers.js';
 import { generateSynthetic, seedDemo } from '../../../server/seed.js';
-import { nameTsquery } from '../../../server/dossiers.js';
+import { nameTsquery, publishPending } from '../../../server/dossiers.js';
 import { installRoutines } from '../../../server/decisions.js';
 import { createRandom } from '../../../contract/index.js';
 import { realJpeg } from '../../fixtures/files.js';
@@ -89,9 +89,10 @@ describe.each(TARGETS)('10-day expiry on %s', (target) => {
     );
     expect(ofGone.length).toBeGreaterThan(1);
     for (const c of ofGone) expect(c.dossier).toEqual({ id: gone.body.id, deleted: true });
-    const docs = await s.db.query('SELECT 1 FROM dossier_changes WHERE dossier_id = $1 AND doc IS NOT NULL', [
-      gone.body.id,
-    ]);
+    const docs = await s.db.query(
+      'SELECT 1 FROM dossier_change_docs x JOIN dossier_changes c ON c.id = x.change_id WHERE c.dossier_id = $1',
+      [gone.body.id],
+    );
     expect(docs.rowCount).toBe(0);
     const expired = await s.db.query<Record<string, unknown>>(
       'SELECT * FROM expired_dossiers WHERE id = $1',
@@ -134,7 +135,7 @@ describe('migrations', () => {
       const ff = await db.query<{ reloptions: string[] }>(
         `SELECT reloptions FROM pg_class WHERE relname = 'dossiers'`,
       );
-      expect(ff.rows[0]?.reloptions).toContain('fillfactor=60');
+      expect(ff.rows[0]?.reloptions).toContain('fillfactor=40');
       const idx = await db.query<{ indexdef: string }>(
         `SELECT indexdef FROM pg_indexes WHERE indexname = 'dossiers_expiry'`,
       );
@@ -231,6 +232,59 @@ describe('migration 11 (steps in the dossier row)', () => {
       expect(rows.rows[1]?.steps).toEqual([]);
       const table = await db.query<{ t: string | null }>(`SELECT to_regclass('dossier_steps')::text AS t`);
       expect(table.rows[0]?.t).toBeNull();
+    });
+  });
+});
+
+describe('migration 15 (feed documents in a table of their own)', () => {
+  it('carries every stored document over, and the publisher renders only what its writer did not', async () => {
+    await withPglite(async (db) => {
+      await migrate(db, 14);
+      await seedDemo(db);
+      const [a, b, c] = (
+        await db.query<{ id: string }>('SELECT id FROM dossiers ORDER BY id LIMIT 3')
+      ).rows.map((r) => r.id);
+      // Before 15: the seed's changes unnumbered and unrendered; then one published with its
+      // document, one a decision wrote with its document (unnumbered), one without.
+      await db.query('DELETE FROM dossier_changes');
+      await db.query(
+        `INSERT INTO dossier_changes (dossier_id, agency_code, doc, seq) VALUES
+           ($1, '903', '{"id":"a","old":true}', 1), ($2, '903', '{"id":"b","decided":true}', NULL),
+           ($3, '903', NULL, NULL)`,
+        [a, b, c],
+      );
+      expect(await migrate(db)).toBe(MIGRATIONS.length - 14);
+      const carried = await db.query<{
+        dossier_id: string;
+        seq: string | null;
+        rendered: boolean;
+        doc: string | null;
+      }>(
+        `SELECT c.dossier_id, c.seq::int AS seq, c.rendered, x.doc FROM dossier_changes c
+           LEFT JOIN dossier_change_docs x ON x.change_id = c.id ORDER BY c.id`,
+      );
+      expect(carried.rows).toEqual([
+        { dossier_id: a, seq: 1, rendered: false, doc: '{"id":"a","old":true}' },
+        { dossier_id: b, seq: null, rendered: true, doc: '{"id":"b","decided":true}' },
+        { dossier_id: c, seq: null, rendered: false, doc: null },
+      ]);
+      expect(await publishPending(db, new Date('2026-11-20T03:00:00Z'))).toBe(2);
+      const after = await db.query<{ dossier_id: string; seq: number; doc: string }>(
+        `SELECT c.dossier_id, c.seq::int AS seq, x.doc FROM dossier_changes c
+           JOIN dossier_change_docs x ON x.change_id = c.id ORDER BY c.seq`,
+      );
+      expect(after.rows.map((r) => [r.dossier_id, r.seq])).toEqual([
+        [a, 1],
+        [b, 2],
+        [c, 3],
+      ]);
+      // The decision's document as its writer stored it; the other rendered now, from the dossier.
+      expect(after.rows[1]?.doc).toBe('{"id":"b","decided":true}');
+      expect(JSON.parse(after.rows[2]!.doc)).toMatchObject({ id: c });
+      const columns = await db.query(
+        `SELECT 1 FROM information_schema.columns WHERE table_name = 'dossier_changes' AND column_name = 'doc'`,
+      );
+      expect(columns.rowCount).toBe(0);
     });
   });
 });
