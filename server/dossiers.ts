@@ -492,10 +492,8 @@ export async function publishPending(db: Database, now: Date, batch = 5000): Pro
               numbered AS (UPDATE dossier_changes c SET seq = base.m + p.n FROM pending p, base WHERE c.ctid = p.tid
                            RETURNING c.id, c.dossier_id, c.deleted, c.rendered),
               docs AS (INSERT INTO dossier_change_docs (change_id, doc)
-                       SELECT r.id, r.doc
-                         FROM (SELECT n.id, (SELECT (${DOSSIER_JSON})::text FROM dossiers d WHERE d.id = n.dossier_id) AS doc
-                                 FROM numbered n WHERE NOT n.deleted AND NOT n.rendered) r
-                        WHERE r.doc IS NOT NULL)
+                       SELECT n.id, (${DOSSIER_JSON})::text FROM numbered n JOIN dossiers d ON d.id = n.dossier_id
+                        WHERE NOT n.deleted AND NOT n.rendered)
          SELECT count(*)::int AS n FROM numbered`,
         [now.toISOString(), batch],
       );

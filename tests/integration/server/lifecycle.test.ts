@@ -256,7 +256,7 @@ describe('migration 15 (feed documents in a table of their own)', () => {
       expect(await migrate(db)).toBe(MIGRATIONS.length - 14);
       const carried = await db.query<{
         dossier_id: string;
-        seq: string | null;
+        seq: number | null;
         rendered: boolean;
         doc: string | null;
       }>(
