@@ -92,7 +92,7 @@ export async function decide(
         ? await tx.query<{ dossier: Decidable; registry_name: string | null; stored: StoredAnswer | null }>(
             `SELECT ${DECIDABLE_JSON} AS dossier,
                     (SELECT r.full_name FROM registry_persons r WHERE r.bhxh_code = d.bhxh_code) AS registry_name,
-                    (SELECT json_build_object('status', dc.status_code, 'body', dc.response) FROM decisions dc
+                    (SELECT json_build_object('status', dc.status_code, 'body', decision_answer(dc.response, dc.change_id, dc.result)) FROM decisions dc
                       WHERE dc.decision_id = $3) AS stored
                FROM dossiers d WHERE d.id = $1 AND d.agency_code = ANY($2::text[]) FOR UPDATE OF d`,
             [dossierId, staff.scope, req.decisionId],
@@ -212,7 +212,6 @@ DECLARE
   v_id uuid := (p->>'id')::uuid;
   v_agency text;
   v_doc text;
-  v_answer text;
 BEGIN
   -- Decided only if still as read: the update locks the row, and after waiting for another writer
   -- it checks its conditions again on the row that writer left. It renders the dossier as it now is,
@@ -248,11 +247,11 @@ BEGIN
   cd AS (INSERT INTO dossier_change_docs (change_id, doc) SELECT id, v_doc FROM ch),
   au AS (INSERT INTO audit_log (at, actor, action, dossier_id, payload)
            VALUES (v_now, p->>'actor', 'dossier.decision', v_id, p->>'auditPayload'))
-  INSERT INTO decisions (decision_id, dossier_id, staff_id, status_code, response, created_at)
-  VALUES ((p->>'decisionId')::uuid, v_id, (p->>'reviewerId')::bigint, 200,
-          '{"dossier":' || v_doc || ',"result":' || to_json(p->>'result')::text || '}', v_now)
-  RETURNING response INTO v_answer;
-  RETURN v_answer;
+  INSERT INTO decisions (decision_id, dossier_id, staff_id, status_code, response, change_id, result, created_at)
+  SELECT (p->>'decisionId')::uuid, v_id, (p->>'reviewerId')::bigint, 200, NULL, ch.id, p->>'result', v_now
+    FROM ch;
+  -- The answer as decision_answer() puts it together again from the feed document (migration 16).
+  RETURN '{"dossier":' || v_doc || ',"result":' || to_json(p->>'result')::text || '}';
 END
 $fn$`;
 
@@ -558,7 +557,8 @@ async function storedAnswer(
     dossier_id: string;
     agency_code: string | null;
   }>(
-    `SELECT dc.status_code, dc.response, dc.dossier_id, COALESCE(d.agency_code, x.agency_code) AS agency_code
+    `SELECT dc.status_code, decision_answer(dc.response, dc.change_id, dc.result) AS response, dc.dossier_id,
+            COALESCE(d.agency_code, x.agency_code) AS agency_code
        FROM decisions dc LEFT JOIN dossiers d ON d.id = dc.dossier_id LEFT JOIN expired_dossiers x ON x.id = dc.dossier_id
       WHERE dc.decision_id = $1`,
     [decisionId],
@@ -586,7 +586,7 @@ export async function decisionRecord(ctx: Ctx, staff: Staff, decisionId: string)
     created_at: string;
     agency_code: string | null;
   }>(
-    `SELECT dc.dossier_id, dc.status_code, dc.response, dc.created_at,
+    `SELECT dc.dossier_id, dc.status_code, decision_answer(dc.response, dc.change_id, dc.result) AS response, dc.created_at,
             COALESCE(d.agency_code, x.agency_code) AS agency_code
        FROM decisions dc LEFT JOIN dossiers d ON d.id = dc.dossier_id LEFT JOIN expired_dossiers x ON x.id = dc.dossier_id
       WHERE dc.decision_id = $1`,

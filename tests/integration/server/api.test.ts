@@ -602,6 +602,12 @@ describe.each(TARGETS)('central service API on %s', (target) => {
       });
       expect(again.status).toBe(200);
       expect(again.text).toBe(first.text);
+      // Stored by reference to its feed document (migration 16), not as a second copy of it.
+      const stored = await s.db.query<{ response: string | null; change_id: string | null }>(
+        'SELECT response, change_id::text FROM decisions WHERE decision_id = $1',
+        [body.decisionId],
+      );
+      expect(stored.rows).toEqual([{ response: null, change_id: expect.stringMatching(/^\d+$/u) }]);
       // nobody outside the dossier's agencies gets the stored answer
       const outsider = await call(base, 'POST', `/api/v1/dossiers/${id}/decision`, {
         token: hanoi,

@@ -289,6 +289,54 @@ describe('migration 15 (feed documents in a table of their own)', () => {
   });
 });
 
+describe('migration 16 (stored answers by reference to the feed document)', () => {
+  it('keeps the answers stored before verbatim, and puts a referenced one together byte for byte', async () => {
+    await withPglite(async (db) => {
+      await migrate(db, 15);
+      await seedDemo(db);
+      const [a, b] = (await db.query<{ id: string }>('SELECT id FROM dossiers ORDER BY id LIMIT 2')).rows.map(
+        (r) => r.id,
+      );
+      const old = '{"dossier":{"id":"a","ở":"cũ"},"result":"account_issued"}';
+      await db.query(
+        `INSERT INTO decisions (decision_id, dossier_id, staff_id, status_code, response, created_at)
+         VALUES ('00000000-0000-4000-8000-000000000001', $1, 1, 200, $2, now())`,
+        [a, old],
+      );
+      expect(await migrate(db)).toBe(MIGRATIONS.length - 15);
+      const doc = '{"id":"b","fullName":"Nguyễn Văn Bình","steps":[]}';
+      const change = await db.query<{ id: string }>(
+        `INSERT INTO dossier_changes (dossier_id, agency_code, rendered) VALUES ($1, '903', true) RETURNING id`,
+        [b],
+      );
+      await db.query('INSERT INTO dossier_change_docs (change_id, doc) VALUES ($1, $2)', [
+        change.rows[0]!.id,
+        doc,
+      ]);
+      await db.query(
+        `INSERT INTO decisions (decision_id, dossier_id, staff_id, status_code, response, change_id, result, created_at)
+         VALUES ('00000000-0000-4000-8000-000000000002', $1, 1, 200, NULL, $2, 'code_not_found', now())`,
+        [b, change.rows[0]!.id],
+      );
+      const answers = await db.query<{ answer: string }>(
+        'SELECT decision_answer(response, change_id, result) AS answer FROM decisions ORDER BY decision_id',
+      );
+      expect(answers.rows.map((r) => r.answer)).toEqual([
+        old,
+        `{"dossier":${doc},"result":"code_not_found"}`,
+      ]);
+      // An answer neither stored nor referenced is refused.
+      await expect(
+        db.query(
+          `INSERT INTO decisions (decision_id, dossier_id, staff_id, status_code, response, created_at)
+           VALUES ('00000000-0000-4000-8000-000000000003', $1, 1, 200, NULL, now())`,
+          [b],
+        ),
+      ).rejects.toThrow(/decisions_answer_kept/u);
+    });
+  });
+});
+
 describe('migration 5 (words of names)', () => {
   it('collects the words of the names already there, then of every name inserted', async () => {
     await withPglite(async (db) => {
