@@ -171,8 +171,17 @@ export async function createApp(deps: AppDeps) {
   });
 
   // ------------------------------------------------------------ dossiers
+  // The officers' reads: decisions' write batches step back while they run (qos.ts).
+  const read = async <T>(work: () => Promise<T>): Promise<T> => {
+    const done = ctx.readsFirst.begin();
+    try {
+      return await work();
+    } finally {
+      done();
+    }
+  };
   app.get('/api/v1/dossiers', async (req) =>
-    listDossiers(ctx, await staffOf(req), parseInput(DossierQuery, req.query ?? {})),
+    read(async () => listDossiers(ctx, await staffOf(req), parseInput(DossierQuery, req.query ?? {}))),
   );
   app.get('/api/v1/dossiers/changes', async (req, reply) => {
     const staff = await staffOf(req);
@@ -180,7 +189,9 @@ export async function createApp(deps: AppDeps) {
     const json = await readChanges(ctx, staff, q.after, q.limit);
     return await reply.header('content-type', 'application/json; charset=utf-8').send(json);
   });
-  app.get('/api/v1/dossiers/:id', async (req) => readDossier(ctx, await staffOf(req), idParam(req)));
+  app.get('/api/v1/dossiers/:id', async (req) =>
+    read(async () => readDossier(ctx, await staffOf(req), idParam(req))),
+  );
   app.get('/api/v1/decisions/:decisionId', async (req, reply) => {
     const staff = await staffOf(req);
     const { decisionId } = req.params as { decisionId: string };

@@ -50,6 +50,8 @@ export type ServiceConfig = {
   registrySearchPerMinute: number;
   /** How long before the service sees it a mobile desk's declaration may have been made (days). */
   deskDeclaredMaxAgeDays: number;
+  /** The pause of a write batch of decisions while officers' reads are running, ms; 0: none (qos.ts). */
+  decisionYieldMs: number;
   sms: SmsConfig;
   email: EmailConfig;
 };
@@ -71,6 +73,9 @@ export const DEFAULT_CONFIG: ServiceConfig = {
   // Desks work offline for days (a week-long campaign at an industrial park, then the way back);
   // older than a month is a wrong clock, not a late upload.
   deskDeclaredMaxAgeDays: 30,
+  // 3 ms did not keep searches within twice their quiet time during a 32-desk burst, 8 did at about
+  // a tenth fewer decisions a second, 15 cost a quarter (docs/deploy-service.md, "Fifth round").
+  decisionYieldMs: 8,
   sms: {
     brandName: 'BHXH VN',
     maxAttempts: 6,
@@ -100,6 +105,7 @@ export function resolveConfig(overrides: ConfigOverrides = {}, env: NodeJS.Proce
     },
     registrySearchPerMinute: num(env.REGISTRY_SEARCH_PER_MINUTE),
     deskDeclaredMaxAgeDays: num(env.DESK_DECLARED_MAX_AGE_DAYS),
+    decisionYieldMs: num(env.DECISION_YIELD_MS),
     sms: {
       gatewayUrl: env.SMS_GATEWAY_URL || undefined,
       apiKey: env.SMS_API_KEY || undefined,

@@ -6,6 +6,7 @@ import type { Agency, Role } from '../contract/index.js';
 import type { Bus } from './bus.js';
 import type { ServiceConfig } from './config.js';
 import type { Database } from './db/database.js';
+import type { ReadsFirst } from './qos.js';
 
 export type Ctx = {
   db: Database;
@@ -19,6 +20,8 @@ export type Ctx = {
   bus: Bus;
   /** Where the local SMS / e-mail sinks write (DATA_DIR/server), or undefined to keep them in memory. */
   dataDir?: string;
+  /** Officers' reads running in this instance, before which decision batches step back (qos.ts). */
+  readsFirst: ReadsFirst;
 };
 
 /** A signed-in staff member, with the agencies whose dossiers they may see. */

@@ -386,8 +386,8 @@ async function applyOne(q: Queryable, p: DecisionWrite): Promise<string | null> 
 }
 
 /** One decision through the write batches of the database (decisions arriving together). */
-async function applyBatched(db: Database, p: DecisionWrite): Promise<string | null> {
-  const written = await batchesOf(db).writes.add(p);
+async function applyBatched(ctx: Ctx, p: DecisionWrite): Promise<string | null> {
+  const written = await batchesOf(ctx).writes.add(p);
   if ('error' in written) throw written.error;
   return written.answer;
 }
@@ -406,7 +406,7 @@ async function decideFast(
   req: DecisionRequest,
   x: Prepared,
 ): Promise<StoredAnswer | null> {
-  const row = await batchesOf(ctx.db).reads.add({ id: dossierId, decisionId: req.decisionId });
+  const row = await batchesOf(ctx).reads.add({ id: dossierId, decisionId: req.decisionId });
   if (!row || row.replay || !staff.scope.includes(row.dossier.agencyCode)) return null;
   const d = row.dossier;
   const expired = !d.receivedAt && d.expiresAt && Date.parse(d.expiresAt) <= x.now.getTime();
@@ -414,7 +414,7 @@ async function decideFast(
   if (req.outcome === 'valid' && d.kind !== 'register') return null;
   checkDecidedAfterDeclared(d, x.decidedAt);
   const body = await applyAndWrite(ctx.db, ctx, staff, req, d, row.registry_name, x, (p) =>
-    applyBatched(ctx.db, p),
+    applyBatched(ctx, p),
   );
   return body === null ? null : { status: 200, body };
 }
@@ -435,7 +435,8 @@ type DecisionBatches = {
 };
 const batches = new WeakMap<Database, DecisionBatches>();
 
-function batchesOf(db: Database): DecisionBatches {
+function batchesOf(ctx: Ctx): DecisionBatches {
+  const { db, readsFirst } = ctx;
   let b = batches.get(db);
   if (b) return b;
   const reads: DecisionBatches['reads'] = new Batcher(
@@ -460,6 +461,9 @@ function batchesOf(db: Database): DecisionBatches {
   };
   const writes: DecisionBatches['writes'] = new Batcher(
     async (ps) => {
+      // Officers' reads first: while they run, the batch waits a moment (no connection held) and
+      // the decisions arriving meanwhile leave together in the next one.
+      await readsFirst.beforeWrites();
       if (ps.length === 1) return [await one(ps[0]!)];
       // Sorted by dossier id: batches (of other service instances too) lock dossiers in one order.
       const order = ps

@@ -9,6 +9,7 @@ import pino from 'pino';
 import { createApp } from './app.js';
 import { forgetSession } from './auth.js';
 import { createLocalBus, createPostgresBus } from './bus.js';
+import { ReadsFirst } from './qos.js';
 import { chainAudit, verifyAuditChain, type AuditVerification } from './audit.js';
 import type { AuthOptions } from './auth.js';
 import { resolveConfig, type ConfigOverrides, type ServiceConfig } from './config.js';
@@ -82,6 +83,8 @@ export type RunningService = {
   verifyAudit(): Promise<AuditVerification>;
   /** messages of the local SMS sink (when it is the gateway) */
   smsSink?: LocalSmsSink;
+  /** the officers' reads this instance is serving (qos.ts) */
+  readsFirst: ReadsFirst;
   mailer: Mailer & { sent(): Array<{ to: string; subject: string; text: string }> };
 };
 
@@ -138,6 +141,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     bus,
     readDb,
     dataDir: sinkDir,
+    readsFirst: new ReadsFirst(config.decisionYieldMs),
   };
   // What this instance keeps in memory follows the other instances' changes (bus.ts).
   bus.on((msg) => {
@@ -233,6 +237,7 @@ export async function startService(options: ServiceOptions = {}): Promise<Runnin
     config,
     smsSink,
     mailer,
+    readsFirst: ctx.readsFirst,
     runExpiry: () => runExpiry(ctx),
     instanceId: bus.instanceId,
     deliverSms: () => deliverDue(ctx, delivery, options.delivery),

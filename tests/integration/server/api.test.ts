@@ -587,6 +587,42 @@ describe.each(TARGETS)('central service API on %s', (target) => {
       ]);
     });
 
+    it('step back for officers’ reads: the list and a dossier count as reads while they run, and a decision made meanwhile still goes through', async () => {
+      const begin = s.readsFirst.begin.bind(s.readsFirst);
+      let reads = 0;
+      s.readsFirst.begin = () => {
+        reads += 1;
+        return begin();
+      };
+      try {
+        const declared = await call(base, 'POST', '/api/v1/dossiers', {
+          token: district,
+          json: declaration({ bhxhCode: '0101234599' }),
+        });
+        expect(declared.status).toBe(201);
+        expect(reads).toBe(0); // an intake is not a read
+        const id = await dossierId(base, district, declared.body.dossierNumber);
+        expect(reads).toBe(1); // the list (dossierId searches by number)
+        const before = await call(base, 'GET', `/api/v1/dossiers/${id}`, { token: district });
+        expect(reads).toBe(2);
+        expect(s.readsFirst.reading).toBe(0);
+        // A read that has not ended: the decision's write batch pauses once (8 ms), then writes.
+        const open = begin();
+        try {
+          expect(s.readsFirst.pauseBeforeWrites()).toBe(s.config.decisionYieldMs);
+          const res = await decide(district, id, decision(before.body.version));
+          expect(res.status).toBe(200);
+          expect(res.body.dossier.status).toBe('decided');
+        } finally {
+          open();
+        }
+        expect(reads).toBe(2); // a decision is not a read
+        expect(s.config.decisionYieldMs).toBe(8);
+      } finally {
+        s.readsFirst.begin = begin;
+      }
+    });
+
     it('replays the first answer byte for byte for the same decisionId and changes nothing', async () => {
       const id = await dossierId(base, officer, '00086.GD/2020/00115');
       const body = decision(1, { decidedAt: clock.now().toISOString() });

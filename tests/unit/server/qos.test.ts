@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../../server/config.js';
+import { READ_QUIET_MS, ReadsFirst } from '../../../server/qos.js';
+
+describe('ReadsFirst (decisions step back while officers read)', () => {
+  it('counts reads as going on while any runs and for READ_QUIET_MS after the last ends', () => {
+    let t = 1000;
+    const q = new ReadsFirst(8, () => t);
+    expect(q.readsGoingOn()).toBe(false);
+    expect(q.pauseBeforeWrites()).toBe(0);
+    const a = q.begin();
+    const b = q.begin();
+    expect(q.pauseBeforeWrites()).toBe(8);
+    a();
+    a(); // ending twice counts once
+    t += 10 * READ_QUIET_MS;
+    expect(q.readsGoingOn()).toBe(true); // b still runs, however long
+    b();
+    expect(q.pauseBeforeWrites()).toBe(8);
+    t += READ_QUIET_MS - 1;
+    expect(q.readsGoingOn()).toBe(true);
+    t += 1;
+    expect(q.readsGoingOn()).toBe(false);
+    expect(q.pauseBeforeWrites()).toBe(0);
+  });
+
+  it('never pauses when switched off (0), reads or not', async () => {
+    const q = new ReadsFirst(0, () => 0);
+    q.begin();
+    expect(q.readsGoingOn()).toBe(true);
+    expect(q.pauseBeforeWrites()).toBe(0);
+    // resolves without a timer: a fake clock would otherwise hang it
+    await q.beforeWrites();
+  });
+
+  it('takes its pause from DECISION_YIELD_MS, 8 ms unless set', () => {
+    expect(resolveConfig({}, {}).decisionYieldMs).toBe(8);
+    expect(resolveConfig({}, { DECISION_YIELD_MS: '0' }).decisionYieldMs).toBe(0);
+    expect(resolveConfig({}, { DECISION_YIELD_MS: '15' }).decisionYieldMs).toBe(15);
+    expect(resolveConfig({}, { DECISION_YIELD_MS: 'soon' }).decisionYieldMs).toBe(8);
+  });
+});
