@@ -50,7 +50,10 @@ export type ServiceConfig = {
   registrySearchPerMinute: number;
   /** How long before the service sees it a mobile desk's declaration may have been made (days). */
   deskDeclaredMaxAgeDays: number;
-  /** The pause of a write batch of decisions while officers' reads are running, ms; 0: none (qos.ts). */
+  /**
+   * The shortest pause of a write batch of decisions while officers' reads run, ms (it is otherwise as
+   * long as the last write batch took, qos.ts); 0: no pause.
+   */
   decisionYieldMs: number;
   sms: SmsConfig;
   email: EmailConfig;
@@ -73,8 +76,9 @@ export const DEFAULT_CONFIG: ServiceConfig = {
   // Desks work offline for days (a week-long campaign at an industrial park, then the way back);
   // older than a month is a wrong clock, not a late upload.
   deskDeclaredMaxAgeDays: 30,
-  // 3 ms did not keep searches within twice their quiet time during a 32-desk burst, 8 did at about
-  // a tenth fewer decisions a second, 15 cost a quarter (docs/deploy-service.md, "Fifth round").
+  // During a 32-desk burst on the 2-core machine, searches' p95 against the quiet service, 200,000
+  // dossiers: 2.25–2.49 × with no pause, 1.88–1.95 × with a fixed 8 ms, 1.90 × as long as the last
+  // batch; 1M dossiers: 2.19 ×, 2.05 ×, 1.82 × (docs/deploy-service.md, "Fifth round").
   decisionYieldMs: 8,
   sms: {
     brandName: 'BHXH VN',

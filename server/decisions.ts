@@ -464,24 +464,31 @@ function batchesOf(ctx: Ctx): DecisionBatches {
       // Officers' reads first: while they run, the batch waits a moment (no connection held) and
       // the decisions arriving meanwhile leave together in the next one.
       await readsFirst.beforeWrites();
-      if (ps.length === 1) return [await one(ps[0]!)];
-      // Sorted by dossier id: batches (of other service instances too) lock dossiers in one order.
-      const order = ps
-        .map((_, i) => i)
-        .sort((a, b) => (ps[a]!.id < ps[b]!.id ? -1 : ps[a]!.id > ps[b]!.id ? 1 : 0));
+      const t0 = performance.now();
       try {
-        const res = await db.query<{ i: number; answer: string | null }>(
-          'SELECT i, answer FROM decision_apply_many($1::jsonb)',
-          [JSON.stringify(order.map((k) => ps[k]))],
-          { prepare: true },
-        );
-        const out: Written[] = ps.map(() => ({ error: new Error('decision_apply_many skipped a decision') }));
-        for (const r of res.rows) out[order[r.i]!] = { answer: r.answer };
-        return out;
-      } catch {
-        // One decision's error (a deadlock over an account, a decisionId committed meanwhile by
-        // another batch) rolled the whole batch back: each decision is written again alone.
-        return Promise.all(ps.map(one));
+        if (ps.length === 1) return [await one(ps[0]!)];
+        // Sorted by dossier id: batches (of other service instances too) lock dossiers in one order.
+        const order = ps
+          .map((_, i) => i)
+          .sort((a, b) => (ps[a]!.id < ps[b]!.id ? -1 : ps[a]!.id > ps[b]!.id ? 1 : 0));
+        try {
+          const res = await db.query<{ i: number; answer: string | null }>(
+            'SELECT i, answer FROM decision_apply_many($1::jsonb)',
+            [JSON.stringify(order.map((k) => ps[k]))],
+            { prepare: true },
+          );
+          const out: Written[] = ps.map(() => ({
+            error: new Error('decision_apply_many skipped a decision'),
+          }));
+          for (const r of res.rows) out[order[r.i]!] = { answer: r.answer };
+          return out;
+        } catch {
+          // One decision's error (a deadlock over an account, a decisionId committed meanwhile by
+          // another batch) rolled the whole batch back: each decision is written again alone.
+          return Promise.all(ps.map(one));
+        }
+      } finally {
+        readsFirst.wrote(performance.now() - t0);
       }
     },
     { inFlight: 2 },

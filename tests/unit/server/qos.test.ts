@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../server/config.js';
-import { READ_QUIET_MS, ReadsFirst } from '../../../server/qos.js';
+import { MAX_PAUSE_MS, READ_QUIET_MS, ReadsFirst } from '../../../server/qos.js';
 
 describe('ReadsFirst (decisions step back while officers read)', () => {
   it('counts reads as going on while any runs and for READ_QUIET_MS after the last ends', () => {
@@ -24,9 +24,25 @@ describe('ReadsFirst (decisions step back while officers read)', () => {
     expect(q.pauseBeforeWrites()).toBe(0);
   });
 
+  it('pauses as long as the last write batch took, at least the setting and at most MAX_PAUSE_MS', () => {
+    const q = new ReadsFirst(8, () => 0);
+    const end = q.begin();
+    q.wrote(3);
+    expect(q.pauseBeforeWrites()).toBe(8);
+    q.wrote(21.5);
+    expect(q.pauseBeforeWrites()).toBe(21.5);
+    q.wrote(2000); // a batch held up by a lock wait
+    expect(q.pauseBeforeWrites()).toBe(MAX_PAUSE_MS);
+    end();
+    const later = new ReadsFirst(8, () => 10 * READ_QUIET_MS);
+    later.wrote(30);
+    expect(later.pauseBeforeWrites()).toBe(0); // no reads: no pause however long the writes
+  });
+
   it('never pauses when switched off (0), reads or not', async () => {
     const q = new ReadsFirst(0, () => 0);
     q.begin();
+    q.wrote(30);
     expect(q.readsGoingOn()).toBe(true);
     expect(q.pauseBeforeWrites()).toBe(0);
     // resolves without a timer: a fake clock would otherwise hang it
