@@ -250,10 +250,26 @@ BEGIN
   INSERT INTO decisions (decision_id, dossier_id, staff_id, status_code, response, change_id, result, created_at)
   SELECT (p->>'decisionId')::uuid, v_id, (p->>'reviewerId')::bigint, 200, NULL, ch.id, p->>'result', v_now
     FROM ch;
-  -- The answer as decision_answer() puts it together again from the feed document (migration 16).
-  RETURN '{"dossier":' || v_doc || ',"result":' || to_json(p->>'result')::text || '}';
+  RETURN decision_answer_text(v_doc, p->>'result');
 END
 $fn$`;
+
+/**
+ * An applied decision's answer, {"dossier": <its feed document>, "result": ...}, written in one place:
+ * decision_apply sends it, and decision_answer() puts it together again from the stored decision for
+ * a replay or GET /decisions/:id (migration 16 stores a reference, not a copy), byte for byte the
+ * same. A refusal's stored text is its answer as it is.
+ */
+const DECISION_ANSWER = `
+CREATE OR REPLACE FUNCTION decision_answer_text(doc text, result text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT '{"dossier":' || doc || ',"result":' || to_json(result)::text || '}'
+$$;
+CREATE OR REPLACE FUNCTION decision_answer(response text, change_id bigint, result text) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT COALESCE(response,
+    decision_answer_text((SELECT x.doc FROM dossier_change_docs x WHERE x.change_id = $2), $3))
+$$`;
 
 /**
  * decision_apply_many(p jsonb) → (i, answer) for each decision of the array p, in one transaction:
@@ -279,6 +295,7 @@ export async function installRoutines(db: Database): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(7204)');
     await tx.exec(STEPS_MERGE);
+    await tx.exec(DECISION_ANSWER);
     await tx.exec(DECISION_APPLY);
     await tx.exec(DECISION_APPLY_MANY);
     await tx.exec(DECISION_READ_MANY);
@@ -460,12 +477,10 @@ function batchesOf(ctx: Ctx): DecisionBatches {
     }
   };
   const writes: DecisionBatches['writes'] = new Batcher(
-    async (ps) => {
-      // Officers' reads first: while they run, the batch waits a moment (no connection held) and
-      // the decisions arriving meanwhile leave together in the next one.
-      await readsFirst.beforeWrites();
-      const t0 = performance.now();
-      try {
+    // Officers' reads first: while they run, the batch waits a moment (no connection held) and the
+    // decisions arriving meanwhile leave together in the next one.
+    async (ps) =>
+      readsFirst.writing(async () => {
         if (ps.length === 1) return [await one(ps[0]!)];
         // Sorted by dossier id: batches (of other service instances too) lock dossiers in one order.
         const order = ps
@@ -487,10 +502,7 @@ function batchesOf(ctx: Ctx): DecisionBatches {
           // another batch) rolled the whole batch back: each decision is written again alone.
           return Promise.all(ps.map(one));
         }
-      } finally {
-        readsFirst.wrote(performance.now() - t0);
-      }
-    },
+      }),
     { inFlight: 2 },
   );
   b = { reads, writes };

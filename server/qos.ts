@@ -7,12 +7,12 @@
 // While an officer's read is running in this instance, or ended less than READ_QUIET_MS ago, each
 // write batch of decisions waits before it starts, holding no connection and no lock: as long as the
 // last write batch took, at least `decisionYieldMs` (config, DECISION_YIELD_MS; 0 switches it off)
-// and at most MAX_PAUSE_MS. The writes so keep about half of the time while reads go on, whatever
-// the machine and the size of the database (a fixed 8 ms was enough at 200,000 dossiers, not at 1M). The decisions that arrive meanwhile queue for the next batch
-// (two run at once, decisions.ts), so a burst leaves in fewer, larger transactions and the reads get
-// the cores in between; with no reads going on nothing waits. A batch pauses once, and no decision
-// is refused or reordered for it. Measured figures: docs/deploy-service.md
-// ("Fifth round").
+// and at most MAX_PAUSE_MS. The writes so keep about half of the time while reads go on, whatever the
+// machine and the size of the database (a fixed 8 ms was enough at 200,000 dossiers, not at 1M). The
+// decisions that arrive meanwhile queue for the next batch (two run at once, decisions.ts), so a
+// burst leaves in fewer, larger transactions and the reads get the cores in between; with no reads
+// going on nothing waits. A batch pauses once, and no decision is refused or reordered for it.
+// Measured figures: docs/deploy-service.md, "Fifth round".
 //
 // The count is per instance: with several instances each one favours the reads it serves.
 
@@ -25,6 +25,7 @@ export const MAX_PAUSE_MS = 50;
 export class ReadsFirst {
   private running = 0;
   private lastEnded = Number.NEGATIVE_INFINITY;
+  private lastWriteMs = 0;
 
   constructor(
     /** the pause of a write batch while reads go on, ms (0: never pause) */
@@ -54,8 +55,6 @@ export class ReadsFirst {
     return this.running > 0 || this.clock() - this.lastEnded < READ_QUIET_MS;
   }
 
-  private lastWriteMs = 0;
-
   /** A write batch took `ms`, from the end of its pause to its answer. */
   wrote(ms: number): void {
     this.lastWriteMs = ms;
@@ -75,5 +74,16 @@ export class ReadsFirst {
   async beforeWrites(): Promise<void> {
     const ms = this.pauseBeforeWrites();
     if (ms > 0) await new Promise<void>((resolve) => setTimeout(resolve, ms));
+  }
+
+  /** Runs a write batch after its pause, and keeps how long it took for the next pause. */
+  async writing<T>(work: () => Promise<T>): Promise<T> {
+    await this.beforeWrites();
+    const t0 = this.clock();
+    try {
+      return await work();
+    } finally {
+      this.wrote(this.clock() - t0);
+    }
   }
 }

@@ -547,8 +547,8 @@ ALTER TABLE dossiers SET (fillfactor = 40);
     // An applied decision's answer is {"dossier": <the document>, "result": ...}, and the document is
     // the one its change-feed row holds, rendered in the same statement: every decision wrote the
     // same 1–2 KB twice (and to the WAL twice). An answer stored from now on names its feed row
-    // (change_id) and result, and decision_answer() puts the same bytes together again when it is
-    // replayed or read. Documents of decided dossiers are never deleted (only undecided dossiers
+    // (change_id) and result, and decision_answer() (a routine, decisions.ts) puts the same bytes
+    // together again when it is replayed or read. Documents of decided dossiers are never deleted (only undecided dossiers
     // expire), and a feed document is never changed, so the answer stays byte for byte the one sent.
     // Refusals (409, 410, 422…) keep their text. Stored answers already written stay as they are.
     sql: `
@@ -556,11 +556,6 @@ ALTER TABLE decisions ALTER COLUMN response DROP NOT NULL;
 ALTER TABLE decisions ADD COLUMN change_id bigint, ADD COLUMN result text;
 ALTER TABLE decisions ADD CONSTRAINT decisions_answer_kept
   CHECK (response IS NOT NULL OR (change_id IS NOT NULL AND result IS NOT NULL));
-CREATE FUNCTION decision_answer(response text, change_id bigint, result text) RETURNS text
-LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  SELECT COALESCE(response, '{"dossier":' || (SELECT x.doc FROM dossier_change_docs x WHERE x.change_id = $2)
-                            || ',"result":' || to_json($3)::text || '}')
-$$;
 `,
   },
 ];

@@ -304,6 +304,7 @@ describe('migration 16 (stored answers by reference to the feed document)', () =
         [a, old],
       );
       expect(await migrate(db)).toBe(MIGRATIONS.length - 15);
+      await installRoutines(db);
       const doc = '{"id":"b","fullName":"Nguyễn Văn Bình","steps":[]}';
       const change = await db.query<{ id: string }>(
         `INSERT INTO dossier_changes (dossier_id, agency_code, rendered) VALUES ($1, '903', true) RETURNING id`,
