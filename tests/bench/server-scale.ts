@@ -596,8 +596,14 @@ async function small(): Promise<void> {
       load: os.loadavg()[0],
       target: '≥ 0.6',
     });
+    // With BENCH_SMALL_PARTS leaving out pgbench or one instance there is no ratio, and no verdict.
+    const verdict = Number.isFinite(one)
+      ? one >= 0.6
+        ? 'met'
+        : 'NOT met'
+      : 'no verdict (BENCH_SMALL_PARTS left a part out)';
     console.log(
-      `small: one instance ${one.toFixed(2)} × pgbench, two ${two.toFixed(2)} × (warm; medians; target ≥ 0.6): ${one >= 0.6 ? 'met' : 'NOT met'}; a fresh process's first 3,000: one ${rate('oneCold').toFixed(2)} ×, two ${rate('twoCold').toFixed(2)} × (${load()})`,
+      `small: one instance ${one.toFixed(2)} × pgbench, two ${two.toFixed(2)} × (warm; medians; target ≥ 0.6): ${verdict}; a fresh process's first 3,000: one ${rate('oneCold').toFixed(2)} ×, two ${rate('twoCold').toFixed(2)} × (${load()})`,
     );
     console.log(
       `  CPU per operation (medians): a decision ${cpuOne.ours} ms warm with one instance (PostgreSQL ${cpuOne.postgres}, service ${cpuOne.service}, load generator ${cpuOne.bench}), ${cpuOneCold.ours} ms cold, ${cpuTwo.ours} ms warm with two;` +

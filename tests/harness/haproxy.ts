@@ -4,7 +4,7 @@
 // refuses (killed, restarting) sent to another instance instead (retries + redispatch).
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './postgres.js';
@@ -58,6 +58,11 @@ frontend stats
 export async function startLoadBalancer(
   servers: readonly { name: string; port: number }[],
 ): Promise<LoadBalancer> {
+  // Said plainly instead of an unhandled spawn error: the benchmarks that need it stop here.
+  if (!existsSync(HAPROXY_BIN))
+    throw new Error(
+      `HAProxy not found at ${HAPROXY_BIN}: apt-get install haproxy (as .ci/run does), or set HAPROXY_BIN`,
+    );
   const dir = mkdtempSync(path.join(os.tmpdir(), 'haproxy-test-'));
   const port = await freePort();
   const statsPort = await freePort();
