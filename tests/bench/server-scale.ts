@@ -82,12 +82,54 @@ function record(key: string, value: unknown): void {
 
 type Rig = { cluster: PostgresCluster; url: string; hugePages?: HugePages };
 
+/**
+ * BENCH_PG_SETTINGS="name=value,name=value": PostgreSQL settings added to the benchmark's cluster,
+ * for A/B runs of a setting docs/deploy-service.md might recommend (e.g. wal_compression=lz4).
+ */
+function extraPgSettings(): Record<string, string> {
+  const raw = process.env.BENCH_PG_SETTINGS ?? '';
+  return Object.fromEntries(
+    raw
+      .split(',')
+      .map((kv) => kv.trim())
+      .filter(Boolean)
+      .map((kv) => {
+        const i = kv.indexOf('=');
+        if (i < 1) throw new Error(`BENCH_PG_SETTINGS: "${kv}" is not name=value`);
+        return [kv.slice(0, i), kv.slice(i + 1)];
+      }),
+  );
+}
+
+/** What the cluster has written to its WAL so far (pg_stat_wal) and its checkpoints. */
+type WalSnap = { records: number; fpi: number; bytes: number; checkpoints: number };
+async function walSnap(url: string): Promise<WalSnap> {
+  const db = await openPostgres(url, 1);
+  try {
+    const r = await db.query<WalSnap>(
+      `SELECT w.wal_records::float8 AS records, w.wal_fpi::float8 AS fpi, w.wal_bytes::float8 AS bytes,
+              (b.checkpoints_timed + b.checkpoints_req)::float8 AS checkpoints
+         FROM pg_stat_wal w, pg_stat_bgwriter b`,
+    );
+    return r.rows[0]!;
+  } finally {
+    await db.close();
+  }
+}
+
+/** "WAL per decision …" between two snapshots (the searches' audit entries included). */
+function describeWal(a: WalSnap, b: WalSnap, decisions: number): string {
+  const per = (k: 'records' | 'fpi' | 'bytes'): string => ((b[k] - a[k]) / Math.max(1, decisions)).toFixed(1);
+  return `WAL per decision (searches' entries included): ${per('bytes')} bytes, ${per('records')} records, ${per('fpi')} full-page images; checkpoints meanwhile ${b.checkpoints - a.checkpoints}`;
+}
+
 async function durableCluster(big: boolean): Promise<Rig> {
   const cluster = await startPostgres({
     settings: {
       ...DURABLE_SETTINGS,
       max_connections: 300,
       ...pgStatsSettings(),
+      ...extraPgSettings(),
       ...(big
         ? {
             shared_buffers: '4GB',
@@ -781,6 +823,7 @@ async function burst(): Promise<void> {
         await desks.phase(5); // warm-up
         const quiet = await desks.phase(20);
         const pending = await pendingDossiers(rig.url, ROUND_SECONDS * 4000);
+        const wal0 = await walSnap(rig.url);
         const duringP = desks.phase(ROUND_SECONDS);
         const res = await decisionRun({
           base: svc.url,
@@ -790,6 +833,7 @@ async function burst(): Promise<void> {
           cpu: { pgDataDirs: [rig.cluster.dataDir], servicePids: [svc.pid] },
         });
         const during = await duringP;
+        const wal1 = await walSnap(rig.url);
         const after = await desks.phase(Number(process.env.BENCH_AFTER_SECONDS ?? 60));
         const q95 = pct(quiet.searches, 95);
         const d95 = pct(during.searches, 95);
@@ -806,6 +850,7 @@ async function burst(): Promise<void> {
         console.log(
           `  the burst: ${res.perSecond.toFixed(0)} decisions/s; ${describeCpu(res.cpu!, 'decision')}`,
         );
+        console.log(`     ${describeWal(wal0, wal1, res.done)}`);
         record('burst', {
           quietP50: pct(quiet.searches, 50),
           quietP95: q95,
@@ -832,6 +877,12 @@ async function burst(): Promise<void> {
           ),
           decisionsPerSecond: res.perSecond,
           decisionCpuMs: res.cpu?.ms,
+          walPerDecision: {
+            bytes: (wal1.bytes - wal0.bytes) / Math.max(1, res.done),
+            fullPageImages: (wal1.fpi - wal0.fpi) / Math.max(1, res.done),
+            checkpoints: wal1.checkpoints - wal0.checkpoints,
+          },
+          pgSettings: extraPgSettings(),
           target: '≤ 2 × quiet p95',
           load: os.loadavg()[0],
         });
