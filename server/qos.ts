@@ -4,14 +4,16 @@
 // burst of queued decisions took the time those reads need: on the 2-core test machine a search's
 // p95 went from about 7 ms to 17–18 ms while 32 desks drained their queues.
 //
-// While an officer's read is running in this instance, or ended less than READ_QUIET_MS ago, each
-// write batch of decisions waits before it starts, holding no connection and no lock: as long as the
-// last write batch took, at least `decisionYieldMs` (config, DECISION_YIELD_MS; 0 switches it off)
-// and at most MAX_PAUSE_MS. The writes so keep about half of the time while reads go on, whatever the
-// machine and the size of the database (a fixed 8 ms was enough at 200,000 dossiers, not at 1M). The
-// decisions that arrive meanwhile queue for the next batch (two run at once, decisions.ts), so a
-// burst leaves in fewer, larger transactions and the reads get the cores in between; with no reads
-// going on nothing waits. A batch pauses once, and no decision is refused or reordered for it.
+// While an officer's read is running in this instance, or ended less than READ_QUIET_MS ago, write
+// batches of decisions go one at a time (two may run at once otherwise, decisions.ts), and each waits
+// before it starts, holding no connection and no lock: as long as the last write batch took, at least
+// `decisionYieldMs` (config, DECISION_YIELD_MS; 0 switches both off) and at most MAX_PAUSE_MS. The
+// writes so keep about half of the time while reads go on, whatever the machine and the size of the
+// database (a fixed 8 ms was enough at 200,000 dossiers, not at 1M; with two batches in flight, each
+// after its pause, one was nearly always running). The decisions that arrive meanwhile queue for the
+// next batch, so a burst leaves in fewer, larger transactions and the reads get the cores in between;
+// with no reads going on nothing waits. A batch pauses once, and no decision is refused or reordered
+// for it.
 // Measured figures: docs/deploy-service.md, "Fifth round".
 //
 // The count is per instance: with several instances each one favours the reads it serves.
@@ -26,11 +28,15 @@ export class ReadsFirst {
   private running = 0;
   private lastEnded = Number.NEGATIVE_INFINITY;
   private lastWriteMs = 0;
+  /** Settles when the last write batch that took its turn (reads going on) has ended. */
+  private lastTurn: Promise<void> = Promise.resolve();
 
   constructor(
     /** the pause of a write batch while reads go on, ms (0: never pause) */
     readonly yieldMs: number,
     private readonly clock: () => number = () => performance.now(),
+    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
+      new Promise<void>((resolve) => setTimeout(resolve, ms)),
   ) {}
 
   /** Marks a read as running; call what it returns once it has ended (answered or failed). */
@@ -73,12 +79,28 @@ export class ReadsFirst {
   /** Waits pauseBeforeWrites() (resolves at once when it is 0). */
   async beforeWrites(): Promise<void> {
     const ms = this.pauseBeforeWrites();
-    if (ms > 0) await new Promise<void>((resolve) => setTimeout(resolve, ms));
+    if (ms > 0) await this.sleep(ms);
   }
 
-  /** Runs a write batch after its pause, and keeps how long it took for the next pause. */
+  /**
+   * Runs a write batch and keeps how long it took for the next pause. While reads go on it first
+   * waits for the write batch before it to end (one at a time), then for its pause.
+   */
   async writing<T>(work: () => Promise<T>): Promise<T> {
-    await this.beforeWrites();
+    if (this.pauseBeforeWrites() === 0) return await this.timed(work);
+    const before = this.lastTurn;
+    let release!: () => void;
+    this.lastTurn = new Promise<void>((resolve) => (release = resolve));
+    try {
+      await before;
+      await this.beforeWrites();
+      return await this.timed(work);
+    } finally {
+      release();
+    }
+  }
+
+  private async timed<T>(work: () => Promise<T>): Promise<T> {
     const t0 = this.clock();
     try {
       return await work();

@@ -49,6 +49,70 @@ describe('ReadsFirst (decisions step back while officers read)', () => {
     await q.beforeWrites();
   });
 
+  it('lets one write batch run at a time while reads go on, each after its pause; two at once otherwise', async () => {
+    const slept: number[] = [];
+    const q = new ReadsFirst(
+      8,
+      () => 0,
+      async (ms) => {
+        slept.push(ms);
+      },
+    );
+    // Settles once every callback queued so far has run (the sleeps above resolve at once).
+    const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+    const started: string[] = [];
+    const ends: Record<string, () => void> = {};
+    const batch = (name: string) => () =>
+      new Promise<string>((resolve) => {
+        started.push(name);
+        ends[name] = () => resolve(name);
+      });
+
+    const endRead = q.begin();
+    const a = q.writing(batch('a'));
+    const b = q.writing(batch('b'));
+    await settle();
+    expect(started).toEqual(['a']); // b waits for a
+    ends.a!();
+    await expect(a).resolves.toBe('a');
+    await settle();
+    expect(started).toEqual(['a', 'b']);
+    expect(slept).toEqual([8, 8]); // each after its pause
+    ends.b!();
+    await expect(b).resolves.toBe('b');
+
+    // No reads (the clock far past the last one): both start at once, and nothing sleeps.
+    endRead();
+    const quiet = new ReadsFirst(
+      8,
+      () => 0,
+      async () => {
+        throw new Error('no pause without reads');
+      },
+    );
+    started.length = 0;
+    const c = quiet.writing(batch('c'));
+    const d = quiet.writing(batch('d'));
+    await settle();
+    expect(started).toEqual(['c', 'd']);
+    ends.c!();
+    ends.d!();
+    await expect(Promise.all([c, d])).resolves.toEqual(['c', 'd']);
+  });
+
+  it('lets the next write batch go when the one before it failed', async () => {
+    const q = new ReadsFirst(
+      8,
+      () => 0,
+      async () => undefined,
+    );
+    q.begin();
+    const failed = q.writing(() => Promise.reject(new Error('deadlock')));
+    const next = q.writing(() => Promise.resolve('written'));
+    await expect(failed).rejects.toThrow('deadlock');
+    await expect(next).resolves.toBe('written');
+  });
+
   it('takes its pause from DECISION_YIELD_MS, 8 ms unless set', () => {
     expect(resolveConfig({}, {}).decisionYieldMs).toBe(8);
     expect(resolveConfig({}, { DECISION_YIELD_MS: '0' }).decisionYieldMs).toBe(0);
