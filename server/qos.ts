@@ -14,7 +14,7 @@
 // next batch, so a burst leaves in fewer, larger transactions and the reads get the cores in between;
 // with no reads going on nothing waits. A batch pauses once, and no decision is refused or reordered
 // for it.
-// Measured figures: docs/deploy-service.md, "Fifth round".
+// Measured figures: docs/deploy-service.md, "Fifth round" and "Sixth round".
 //
 // The count is per instance: with several instances each one favours the reads it serves.
 

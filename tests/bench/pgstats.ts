@@ -2,7 +2,7 @@
 // its measured run (pg_stat_statements, nested statements of routines included) and the rows each
 // table wrote, and samples what the client backends wait for. Off by default: the extension costs a
 // little on every statement.
-import { openPostgres, type Database } from '../../server/db/database.js';
+import { openPostgres, type Database, type Queryable } from '../../server/db/database.js';
 
 export const PG_STATS = process.env.BENCH_PG_STATS === '1';
 
@@ -15,6 +15,29 @@ export const pgStatsSettings = (): Record<string, string> =>
         'pg_stat_statements.track_planning': 'on',
       }
     : {};
+
+/** What the cluster has written to its WAL so far (pg_stat_wal), and its checkpoints. */
+export type WalSnap = { records: number; fpi: number; bytes: number; checkpoints: number };
+
+export async function walSnap(db: Queryable): Promise<WalSnap> {
+  const r = await db.query<WalSnap>(
+    `SELECT w.wal_records::float8 AS records, w.wal_fpi::float8 AS fpi, w.wal_bytes::float8 AS bytes,
+            (b.checkpoints_timed + b.checkpoints_req)::float8 AS checkpoints
+       FROM pg_stat_wal w, pg_stat_bgwriter b`,
+  );
+  return r.rows[0]!;
+}
+
+/** The WAL written between two snapshots, per operation (the checkpoints in all). */
+export function walPerOperation(a: WalSnap, b: WalSnap, ops: number): WalSnap {
+  const n = Math.max(1, ops);
+  return {
+    records: (b.records - a.records) / n,
+    fpi: (b.fpi - a.fpi) / n,
+    bytes: (b.bytes - a.bytes) / n,
+    checkpoints: b.checkpoints - a.checkpoints,
+  };
+}
 
 /** What the client backends were doing, sampled every 100 ms on a connection of its own. */
 type WaitSampler = { seen: Map<string, number>; stop: () => Promise<number> };
@@ -97,13 +120,13 @@ export async function printPgStats(db: Database | null, run: string, ops = 0): P
       console.log(
         `  ${f(r.calls, 2)} / ${f(r.total)} / ${f(r.plan)} / ${f(r.rows, 2)} / ${f(r.wal, 0)}  ${r.query}`,
       );
-    const xact = await db.query<{ commits: number; wal: number; records: number; fpi: number }>(
-      `SELECT (SELECT xact_commit::float FROM pg_stat_database WHERE datname = current_database()) AS commits,
-              wal_bytes::float AS wal, wal_records::float AS records, wal_fpi::float AS fpi FROM pg_stat_wal`,
+    const commits = await db.query<{ n: number }>(
+      'SELECT xact_commit::float AS n FROM pg_stat_database WHERE datname = current_database()',
     );
-    const x = xact.rows[0]!;
+    // The WAL counters were reset by startPgStats: what they hold now is this run's.
+    const wal = await walSnap(db);
     console.log(
-      `  per operation: ${f(x.commits, 2)} commits (every connection of this database), ${f(x.wal, 0)} WAL bytes in ${f(x.records, 1)} records (${f(x.fpi, 2)} full pages)`,
+      `  per operation: ${f(commits.rows[0]!.n, 2)} commits (every connection of this database), ${f(wal.bytes, 0)} WAL bytes in ${f(wal.records, 1)} records (${f(wal.fpi, 2)} full pages)`,
     );
   } else {
     console.log(

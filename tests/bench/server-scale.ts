@@ -51,7 +51,14 @@ import { startSmsGateway } from '../harness/smsGateway.js';
 import { clusterCpuSeconds, machineBusySeconds, selfCpuSeconds, treeCpuSeconds } from './cpu.js';
 import { useHugePages, type HugePages } from './hugepages.js';
 import { KeptAliveClient } from './http-load.js';
-import { pgStatsSettings, printPgStats, startPgStats } from './pgstats.js';
+import {
+  pgStatsSettings,
+  printPgStats,
+  startPgStats,
+  walPerOperation,
+  walSnap,
+  type WalSnap,
+} from './pgstats.js';
 import type { PhaseResult } from './search-load.js';
 
 const execFile = promisify(execFileCb);
@@ -101,26 +108,9 @@ function extraPgSettings(): Record<string, string> {
   );
 }
 
-/** What the cluster has written to its WAL so far (pg_stat_wal) and its checkpoints. */
-type WalSnap = { records: number; fpi: number; bytes: number; checkpoints: number };
-async function walSnap(url: string): Promise<WalSnap> {
-  const db = await openPostgres(url, 1);
-  try {
-    const r = await db.query<WalSnap>(
-      `SELECT w.wal_records::float8 AS records, w.wal_fpi::float8 AS fpi, w.wal_bytes::float8 AS bytes,
-              (b.checkpoints_timed + b.checkpoints_req)::float8 AS checkpoints
-         FROM pg_stat_wal w, pg_stat_bgwriter b`,
-    );
-    return r.rows[0]!;
-  } finally {
-    await db.close();
-  }
-}
-
 /** "WAL per decision …" between two snapshots (the searches' audit entries included). */
-function describeWal(a: WalSnap, b: WalSnap, decisions: number): string {
-  const per = (k: 'records' | 'fpi' | 'bytes'): string => ((b[k] - a[k]) / Math.max(1, decisions)).toFixed(1);
-  return `WAL per decision (searches' entries included): ${per('bytes')} bytes, ${per('records')} records, ${per('fpi')} full-page images; checkpoints meanwhile ${b.checkpoints - a.checkpoints}`;
+function describeWal(per: WalSnap): string {
+  return `WAL per decision (searches' entries included): ${per.bytes.toFixed(1)} bytes, ${per.records.toFixed(1)} records, ${per.fpi.toFixed(1)} full-page images; checkpoints meanwhile ${per.checkpoints}`;
 }
 
 async function durableCluster(big: boolean): Promise<Rig> {
@@ -823,7 +813,8 @@ async function burst(): Promise<void> {
         await desks.phase(5); // warm-up
         const quiet = await desks.phase(20);
         const pending = await pendingDossiers(rig.url, ROUND_SECONDS * 4000);
-        const wal0 = await walSnap(rig.url);
+        const statsDb = await openPostgres(rig.url, 1);
+        const wal0 = await walSnap(statsDb);
         const duringP = desks.phase(ROUND_SECONDS);
         const res = await decisionRun({
           base: svc.url,
@@ -833,7 +824,9 @@ async function burst(): Promise<void> {
           cpu: { pgDataDirs: [rig.cluster.dataDir], servicePids: [svc.pid] },
         });
         const during = await duringP;
-        const wal1 = await walSnap(rig.url);
+        const wal1 = await walSnap(statsDb);
+        await statsDb.close();
+        const wal = walPerOperation(wal0, wal1, res.done);
         const after = await desks.phase(Number(process.env.BENCH_AFTER_SECONDS ?? 60));
         const q95 = pct(quiet.searches, 95);
         const d95 = pct(during.searches, 95);
@@ -850,7 +843,7 @@ async function burst(): Promise<void> {
         console.log(
           `  the burst: ${res.perSecond.toFixed(0)} decisions/s; ${describeCpu(res.cpu!, 'decision')}`,
         );
-        console.log(`     ${describeWal(wal0, wal1, res.done)}`);
+        console.log(`     ${describeWal(wal)}`);
         record('burst', {
           quietP50: pct(quiet.searches, 50),
           quietP95: q95,
@@ -877,11 +870,7 @@ async function burst(): Promise<void> {
           ),
           decisionsPerSecond: res.perSecond,
           decisionCpuMs: res.cpu?.ms,
-          walPerDecision: {
-            bytes: (wal1.bytes - wal0.bytes) / Math.max(1, res.done),
-            fullPageImages: (wal1.fpi - wal0.fpi) / Math.max(1, res.done),
-            checkpoints: wal1.checkpoints - wal0.checkpoints,
-          },
+          walPerDecision: { bytes: wal.bytes, fullPageImages: wal.fpi, checkpoints: wal.checkpoints },
           pgSettings: extraPgSettings(),
           target: '≤ 2 × quiet p95',
           load: os.loadavg()[0],

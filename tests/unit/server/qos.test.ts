@@ -81,8 +81,8 @@ describe('ReadsFirst (decisions step back while officers read)', () => {
     ends.b!();
     await expect(b).resolves.toBe('b');
 
-    // No reads (the clock far past the last one): both start at once, and nothing sleeps.
     endRead();
+    // An instance with no reads: both start at once, and nothing sleeps.
     const quiet = new ReadsFirst(
       8,
       () => 0,
