@@ -1,7 +1,9 @@
 // HAProxy from Debian as the service's load balancer on loopback, as docs/deploy-service.md sets it
 // up in production: round robin over the instances, each checked on GET /api/v1/health every 500 ms
-// (two failures take it out, one success brings it back), and a request whose connection an instance
-// refuses (killed, restarting) sent to another instance instead (retries + redispatch).
+// (two failures take it out, one success brings it back; a check may take 2 s, so a busy instance is
+// not taken out for being slow), and a request whose connection an instance refuses (killed,
+// restarting) sent to another instance instead (retries + redispatch). HAProxy's warnings (each instance
+// taken out or brought back, and why) go to its stderr, kept for a failing test to print.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +18,8 @@ export type LoadBalancer = {
   port: number;
   /** HAProxy's view of each instance, from its stats socket-less CSV page: name → UP / DOWN … */
   states(): Promise<Record<string, string>>;
+  /** What HAProxy printed (its last 16 KB): each instance marked DOWN or UP, and why. */
+  log(): string;
   stop(): Promise<void>;
 };
 
@@ -34,6 +38,7 @@ defaults
   timeout client 120s
   timeout server 120s
   timeout http-keep-alive 60s
+  timeout check 2s
   retries 3
   option redispatch 1
 
@@ -70,7 +75,7 @@ export async function startLoadBalancer(
   writeFileSync(cfg, haproxyConfig(port, statsPort, servers));
   const child: ChildProcess = spawn(HAPROXY_BIN, ['-db', '-f', cfg], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
-  child.stderr?.on('data', (c: Buffer) => (log = (log + c.toString('utf8')).slice(-4000)));
+  child.stderr?.on('data', (c: Buffer) => (log = (log + c.toString('utf8')).slice(-16_000)));
   let exited = false;
   const gone = new Promise<void>((resolve) =>
     child.once('exit', () => {
@@ -105,6 +110,7 @@ export async function startLoadBalancer(
     url,
     port,
     states,
+    log: () => log,
     async stop() {
       if (!exited) child.kill('SIGTERM');
       await gone;

@@ -7,7 +7,7 @@
 // The longer version (32 clients at full rate, SMS, several kills) is `npm run bench:server --
 // --failover`.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import type { Workstation } from '../../../electron/workstation/workstation.js';
 import { openDatabase, openPostgres } from '../../../server/db/database.js';
 import { prepareDatabase } from '../../../server/service.js';
@@ -30,6 +30,16 @@ const instanceIds: string[] = [];
 let lb: LoadBalancer;
 let ws: Workstation | undefined;
 
+/** The balancer's answer to GET /health, or 0 when the request got none: while HAProxy takes an
+ *  instance out (on-marked-down shutdown-sessions) it cuts that instance's requests off, and a client
+ *  (the workstation's sync engine too) sees a closed connection and asks again. */
+const healthStatus = (): Promise<number> =>
+  fetch(`${lb.url}/api/v1/health`).then(
+    (r) => r.status,
+    () => 0,
+  );
+const bothUp = async (): Promise<boolean> => Object.values(await lb.states()).every((s) => s === 'UP');
+
 beforeAll(async () => {
   // Commits wait for the replica (synchronous_commit on; the test clusters default to off).
   primary = await startPostgres({ settings: { synchronous_commit: 'on' } });
@@ -47,11 +57,7 @@ beforeAll(async () => {
     );
   }
   lb = await startLoadBalancer(instances.map((s, i) => ({ name: `s${i + 1}`, port: s.port })));
-  await waitFor(
-    async () => Object.values(await lb.states()).every((s) => s === 'UP'),
-    20_000,
-    'both instances UP in HAProxy',
-  );
+  await waitFor(bothUp, 20_000, 'both instances UP in HAProxy');
 });
 afterAll(async () => {
   await ws?.close().catch(() => undefined);
@@ -62,6 +68,8 @@ afterAll(async () => {
 });
 
 describe('primary + synchronous replica, two instances behind HAProxy', () => {
+  // A failure says what the balancer saw: which instance it took out or brought back, when and why.
+  beforeEach(() => onTestFailed(() => console.log(`HAProxy:\n${lb.log()}`)));
   it('the balancer spreads requests over both instances', async () => {
     const seen = new Set<string>();
     for (let i = 0; i < 10; i++) {
@@ -126,7 +134,7 @@ describe('primary + synchronous replica, two instances behind HAProxy', () => {
     await blocker.close().catch(() => undefined);
     // While no server takes writes the service answers 503 and the workstation keeps its queue.
     await waitFor(
-      async () => (await fetch(`${lb.url}/api/v1/health`).then((r) => r.status)) === 503,
+      async () => (await healthStatus()) === 503,
       20_000,
       'the service reports the database away',
     );
@@ -135,7 +143,7 @@ describe('primary + synchronous replica, two instances behind HAProxy', () => {
     await replica.promote();
     const promoted = Date.now();
     await waitFor(
-      async () => (await fetch(`${lb.url}/api/v1/health`).then((r) => r.status)) === 200,
+      async () => (await healthStatus()) === 200,
       15_000,
       'the service answering again within 15 s',
     );
@@ -173,6 +181,8 @@ describe('primary + synchronous replica, two instances behind HAProxy', () => {
   });
 
   it('kill -9 of one of two instances with decisions in flight: the other carries on, every decision applied once, delivery resumes', async () => {
+    // Two instances in service first: after the failover HAProxy brings each back on its next check.
+    await waitFor(bothUp, 20_000, 'both instances UP in HAProxy after the failover');
     const ids = await intake(lb.url, 30, 32);
     await ws!.engine.syncNow();
     await waitFor(() => ids.every((id) => ws!.store.getDossier(id) !== null), 30_000, 'intake pulled');

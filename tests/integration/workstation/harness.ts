@@ -112,7 +112,9 @@ async function serviceToken(url: string, agencyCode: string, username: string): 
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ agencyCode, username, password: PASSWORD }),
   });
-  return ((await res.json()) as { token: string }).token;
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`sign-in ${res.status}: ${text.slice(0, 200)}`);
+  return (JSON.parse(text) as { token: string }).token;
 }
 
 /** N new pending dossiers for agency 903 through the service's intake. */
@@ -143,10 +145,10 @@ export async function intake(url: string, n: number, seed: number): Promise<stri
         submissionMethod: 'counter',
       }),
     });
-    const body = (await res.json()) as { id: string };
+    const text = await res.text();
     if (res.status !== 201 && res.status !== 200)
-      throw new Error(`intake ${res.status}: ${JSON.stringify(body)}`);
-    ids.push(body.id);
+      throw new Error(`intake ${res.status}: ${text.slice(0, 200)}`);
+    ids.push((JSON.parse(text) as { id: string }).id);
   }
   return ids;
 }
