@@ -11,6 +11,7 @@ import { keyFileProvider } from '../../../electron/workstation/store/keys.js';
 import { createWorkstation, type Workstation } from '../../../electron/workstation/workstation.js';
 import { startService, type RunningService } from '../../../server/service.js';
 import { startPostgres, type PostgresCluster } from '../../harness/postgres.js';
+import { call, signIn } from '../server/helpers.js';
 
 export const PASSWORD = 'Bhxh@2020';
 
@@ -106,28 +107,16 @@ export async function ok<T>(
   return r.value;
 }
 
-async function serviceToken(url: string, agencyCode: string, username: string): Promise<string> {
-  const res = await fetch(`${url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ agencyCode, username, password: PASSWORD }),
-  });
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`sign-in ${res.status}: ${text.slice(0, 200)}`);
-  return (JSON.parse(text) as { token: string }).token;
-}
-
 /** N new pending dossiers for agency 903 through the service's intake. */
 export async function intake(url: string, n: number, seed: number): Promise<string[]> {
-  const token = await serviceToken(url, '903', 'ttcntt');
+  const token = await signIn(url, '903', 'ttcntt', PASSWORD);
   const rnd = createRandom(seed);
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
     const p = syntheticPerson(rnd, seed * 1000 + i);
-    const res = await fetch(`${url}/api/v1/dossiers`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({
+    const res = await call<{ id: string }>(url, 'POST', '/api/v1/dossiers', {
+      token,
+      json: {
         clientId: randomUUID(),
         kind: 'register',
         agencyCode: '903',
@@ -143,12 +132,11 @@ export async function intake(url: string, n: number, seed: number): Promise<stri
         mobile: p.mobile,
         channel: 'portal',
         submissionMethod: 'counter',
-      }),
+      },
     });
-    const text = await res.text();
     if (res.status !== 201 && res.status !== 200)
-      throw new Error(`intake ${res.status}: ${text.slice(0, 200)}`);
-    ids.push((JSON.parse(text) as { id: string }).id);
+      throw new Error(`intake ${res.status}: ${res.text.slice(0, 200)}`);
+    ids.push(res.body.id);
   }
   return ids;
 }
