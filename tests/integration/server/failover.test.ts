@@ -20,7 +20,7 @@ import {
   type Replica,
 } from '../../harness/postgres.js';
 import { startServiceProcess, type ServiceProcess } from '../../harness/serviceProcess.js';
-import { intake, newWorkstation, ok, PASSWORD, waitFor } from '../workstation/harness.js';
+import { intake, newWorkstation, ok, PASSWORD, pullUntilLocal, waitFor } from '../workstation/harness.js';
 import { storeDatabase } from '../../../electron/workstation/store/inspect.js';
 
 let primary: PostgresCluster;
@@ -88,8 +88,7 @@ describe('primary + synchronous replica, two instances behind HAProxy', () => {
     await ok(
       ws.dispatch('session.signIn', { agencyCode: '903', username: 'ttcntt', password: PASSWORD }) as never,
     );
-    await ws.engine.syncNow();
-    await waitFor(() => ids.every((id) => ws!.store.getDossier(id) !== null), 30_000, 'intake pulled');
+    await pullUntilLocal(ws, ids);
     const decide = async (list: readonly string[]): Promise<void> => {
       for (const id of list)
         await ok(
@@ -184,8 +183,7 @@ describe('primary + synchronous replica, two instances behind HAProxy', () => {
     // Two instances in service first: after the failover HAProxy brings each back on its next check.
     await waitFor(bothUp, 20_000, 'both instances UP in HAProxy after the failover');
     const ids = await intake(lb.url, 30, 32);
-    await ws!.engine.syncNow();
-    await waitFor(() => ids.every((id) => ws!.store.getDossier(id) !== null), 30_000, 'intake pulled');
+    await pullUntilLocal(ws!, ids);
     const blocker = await openPostgres(replica.url, 2);
     const held = blocker.transaction(async (tx) => {
       await tx.query('SELECT 1 FROM dossiers WHERE id = ANY($1::uuid[]) FOR UPDATE', [ids]);

@@ -34,7 +34,7 @@ import {
   type Expectation,
   type HttpAnswer,
 } from './bridgeCorpus.js';
-import { intake, PASSWORD } from './harness.js';
+import { intake, PASSWORD, pullUntilLocal } from './harness.js';
 
 const SECRET = 'corpus-secret-7f3a';
 /** The bridge's body limit of every method but intake.attach (apiBridge.ts). */
@@ -209,6 +209,7 @@ describe('workstation API bridge: the bad-input corpus', () => {
     // Officer A (ttcntt, 903): a decision the service refuses (a reason code not in its list), one
     // queued while the network is down, and a print job; then A signs out with the network still down.
     await signIn('903', 'ttcntt');
+    await pullUntilLocal(ws, made.dossiers);
     const failed = await ok<{ item: OutboxItem }>('decisions.record', {
       dossierId: made.dossiers[0],
       outcome: 'invalid',

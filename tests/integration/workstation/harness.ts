@@ -99,6 +99,36 @@ export async function waitFor(
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/**
+ * Syncs `ws` until every dossier of `ids` is in its store, and says why not if they never come. One
+ * pull right after an intake may come back without it: the service numbers committed changes in the
+ * background (server/dossiers.ts publishChanges), so a pull that meets the publisher mid-transaction
+ * reads the feed as numbered so far; and on a busy machine a pull can time out. The desk pulls again
+ * on its interval; a test asks again at once instead of waiting for it.
+ */
+export async function pullUntilLocal(
+  ws: Workstation,
+  ids: readonly string[],
+  timeoutMs = 30_000,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await ws.engine.syncNow();
+    const missing = ids.filter((id) => ws.store.getDossier(id) === null).length;
+    if (missing === 0) return;
+    // Said, so that a run shows how often one pull was not enough, and why.
+    console.info(
+      `pullUntilLocal: ${missing} of ${ids.length} not pulled yet (online ${status.online}, last error: ${status.lastError ?? 'none'})`,
+    );
+    if (Date.now() > end)
+      throw new Error(
+        `${missing} of ${ids.length} dossiers not pulled after ${timeoutMs} ms ` +
+          `(online ${status.online}, needsSignIn ${status.needsSignIn}, last error: ${status.lastError ?? 'none'})`,
+      );
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export async function ok<T>(
   p: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>,
 ): Promise<T> {

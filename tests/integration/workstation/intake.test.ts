@@ -21,7 +21,7 @@ import { startService, type RunningService } from '../../../server/service.js';
 import { binaryPresent, titleWithSkipReason } from '../../harness/skip.js';
 import { corruptPng } from '../../unit/scanner/support/badFiles.js';
 import { cccdFront, cccdQrText } from '../../unit/scanner/support/images.js';
-import { intake, ok, PASSWORD, waitFor } from './harness.js';
+import { intake, ok, PASSWORD, pullUntilLocal, waitFor } from './harness.js';
 import { storeDatabase } from '../../../electron/workstation/store/inspect.js';
 
 const scanimage = binaryPresent('/usr/bin/scanimage');
@@ -107,7 +107,7 @@ describe('intake: scans and attachments through the outbox (real service on PGli
     await ok(
       w.dispatch('session.signIn', { agencyCode: '903', username: 'ttcntt', password: PASSWORD }) as never,
     );
-    await w.engine.syncNow();
+    await pullUntilLocal(w, ids);
   };
 
   const person = (w: Workstation, id: string): Dossier => w.store.getDossier(id)!;

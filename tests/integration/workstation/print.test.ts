@@ -23,7 +23,7 @@ import { createWorkstation, type Workstation } from '../../../electron/workstati
 import { startService, type RunningService } from '../../../server/service.js';
 import { titleWithSkipReason } from '../../harness/skip.js';
 import { flat, pdfInfo, pdfText, POPPLER, POPPLER_REASON } from '../../unit/print/pdfTools.js';
-import { intake, PASSWORD } from './harness.js';
+import { intake, PASSWORD, pullUntilLocal } from './harness.js';
 import { storeDatabase } from '../../../electron/workstation/store/inspect.js';
 
 const t = (title: string): string => titleWithSkipReason(title, POPPLER, POPPLER_REASON);
@@ -101,6 +101,8 @@ beforeAll(async () => {
   supervisor = workstation();
   await signIn(officer, 'ttcntt');
   await signIn(supervisor, 'ld903');
+  await pullUntilLocal(officer, ids);
+  await pullUntilLocal(supervisor, ids);
   batchIds = ids;
   batchNumbers = ids.map((id) => {
     const d = officer.store.getDossier(id);

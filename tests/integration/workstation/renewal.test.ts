@@ -15,7 +15,7 @@ import { startService, type RunningService } from '../../../server/service.js';
 import { postgresAvailable, startPostgres, type PostgresCluster } from '../../harness/postgres.js';
 import { titleWithSkipReason } from '../../harness/skip.js';
 import { createClock } from '../server/helpers.js';
-import { intake, newWorkstation, ok, PASSWORD, waitFor } from './harness.js';
+import { intake, newWorkstation, ok, PASSWORD, pullUntilLocal, waitFor } from './harness.js';
 
 const pg = postgresAvailable();
 const title = (t: string): string => titleWithSkipReason(t, pg, 'PostgreSQL 15 binaries absent');
@@ -66,7 +66,7 @@ describe.skipIf(!pg)('session renewal under a sign-in limit', () => {
             password: PASSWORD,
           }) as never,
         );
-        await ws.engine.syncNow();
+        await pullUntilLocal(ws, ids);
         // The office's other desks use up the address's sign-ins.
         let refused = 0;
         for (let i = 0; refused !== 429 && i < 20; i++)
@@ -180,7 +180,7 @@ describe.skipIf(!pg)('session renewal under a sign-in limit', () => {
       await ok(
         ws.dispatch('session.signIn', { agencyCode: '903', username: 'ttcntt', password: PASSWORD }) as never,
       );
-      await ws.engine.syncNow();
+      await pullUntilLocal(ws, ids);
       // The service goes away for sign-ins, and this desk's service session expires meanwhile.
       loginAnswer = answer;
       clock.advance(61_000);

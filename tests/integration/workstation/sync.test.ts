@@ -19,6 +19,7 @@ import {
   newWorkstation,
   ok,
   PASSWORD,
+  pullUntilLocal,
   startCentral,
   waitFor,
   type Central,
@@ -196,7 +197,7 @@ describe.skipIf(!pg)('workstation ⇄ central service (real PostgreSQL)', () => 
     const ids = await intake(c.service.url, 200, 11);
     const a = ws();
     await signIn(a);
-    await waitFor(() => ids.every((id) => a.store.getDossier(id) !== null), 30_000, 'intake pulled');
+    await pullUntilLocal(a, ids);
     c.proxy.cut();
     const items = await decideAll(a, ids);
     expect(items.every((i) => i.state === 'queued')).toBe(true);
@@ -211,7 +212,7 @@ describe.skipIf(!pg)('workstation ⇄ central service (real PostgreSQL)', () => 
       const ids = await intake(c.service.url, 40, 15);
       const a = ws();
       await signIn(a);
-      await waitFor(() => ids.every((id) => a.store.getDossier(id) !== null), 30_000, 'intake pulled');
+      await pullUntilLocal(a, ids);
       c.proxy.cut();
       await decideAll(a, ids);
       // A real SQLite refusal to write (the connection made read-only) while the first answers arrive.
@@ -275,7 +276,7 @@ describe.skipIf(!pg)('workstation ⇄ central service (real PostgreSQL)', () => 
     const ids = await intake(c.service.url, 60, 13);
     const a = ws();
     await signIn(a);
-    await waitFor(() => ids.every((id) => a.store.getDossier(id) !== null), 30_000, 'intake pulled');
+    await pullUntilLocal(a, ids);
     c.proxy.cut();
     await decideAll(a, ids);
     // "In the middle" without a race against the clock: half the dossiers are row-locked in PostgreSQL,
@@ -310,7 +311,7 @@ describe.skipIf(!pg)('workstation ⇄ central service (real PostgreSQL)', () => 
     const ids = await intake(c.service.url, 80, 14);
     const a = ws();
     await signIn(a);
-    await waitFor(() => ids.every((id) => a.store.getDossier(id) !== null), 30_000, 'intake pulled');
+    await pullUntilLocal(a, ids);
     c.proxy.cut();
     await decideAll(a, ids);
     // Requests in flight when the cut comes, without a race against the clock: half the dossiers are
@@ -346,11 +347,8 @@ describe.skipIf(!pg)('workstation ⇄ central service (real PostgreSQL)', () => 
     const b = ws(undefined, 60_000);
     await signIn(a);
     await signIn(b, '903', 'ld903');
-    await waitFor(
-      () => a.store.getDossier(id!) !== null && b.store.getDossier(id!) !== null,
-      30_000,
-      'both pulled',
-    );
+    await pullUntilLocal(a, [id!]);
+    await pullUntilLocal(b, [id!]);
     const won = await ok<{ item: OutboxItem; synced: boolean }>(
       a.dispatch('decisions.record', { dossierId: id, outcome: 'valid' }) as never,
     );
