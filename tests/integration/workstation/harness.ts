@@ -111,22 +111,19 @@ export async function pullUntilLocal(
   ids: readonly string[],
   timeoutMs = 30_000,
 ): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const status = await ws.engine.syncNow();
+  let why = '';
+  const pulled = async (): Promise<boolean> => {
+    const s = await ws.engine.syncNow();
     const missing = ids.filter((id) => ws.store.getDossier(id) === null).length;
-    if (missing === 0) return;
+    if (missing === 0) return true;
+    why = `${missing} of ${ids.length} not pulled (signed in ${ws.session.current() !== null}, online ${s.online}, needsSignIn ${s.needsSignIn}, last error: ${s.lastError ?? 'none'})`;
     // Said, so that a run shows how often one pull was not enough, and why.
-    console.info(
-      `pullUntilLocal: ${missing} of ${ids.length} not pulled yet (online ${status.online}, last error: ${status.lastError ?? 'none'})`,
-    );
-    if (Date.now() > end)
-      throw new Error(
-        `${missing} of ${ids.length} dossiers not pulled after ${timeoutMs} ms ` +
-          `(online ${status.online}, needsSignIn ${status.needsSignIn}, last error: ${status.lastError ?? 'none'})`,
-      );
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    console.info(`pullUntilLocal: ${why}`);
+    return false;
+  };
+  await waitFor(pulled, timeoutMs, 'the dossiers just taken in').catch((err: Error) => {
+    throw new Error(`${err.message}: ${why}`);
+  });
 }
 
 export async function ok<T>(
